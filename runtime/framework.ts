@@ -1,0 +1,226 @@
+// The framework: observers, deferred events, stored state, collect-status, and the order of one hook.
+
+import { type DispatchContext, eventKind } from "./context.js";
+import { StateError } from "./errors.js";
+import {
+  CollectStatusEvent,
+  type EventBase,
+  type EventClass,
+  type EventScope,
+  snapshotOf,
+} from "./events.js";
+import type { HookTools } from "./hook-tools.js";
+import type { Clock } from "./leadership.js";
+import { log } from "./log.js";
+import type { CharmMeta, JsonObject, JsonValue } from "./meta.js";
+import { Model, ModelBackend } from "./model.js";
+import { highestPriority } from "./status.js";
+import type { DeferredNotice, UnitState } from "./storage.js";
+
+/** An event kind a handler can observe: `this.on.start`, `this.on.relationChanged("db")`, ... */
+export class BoundEvent<E extends EventBase = EventBase> {
+  /** @internal Bound events come from `this.on`. */
+  constructor(
+    readonly kind: string,
+    /** @internal */
+    readonly eventClass: EventClass<E>,
+  ) {}
+}
+
+/** A function that handles an event; it may be async, and the framework awaits it. */
+export type Handler<E extends EventBase> = (event: E) => void | Promise<void>;
+
+interface Observer {
+  /** Stable across dispatches, so a deferred notice finds its handler again. */
+  readonly id: string;
+  readonly handler: Handler<EventBase>;
+}
+
+interface Observation {
+  readonly eventClass: EventClass;
+  readonly observers: Observer[];
+}
+
+/** Kinds Juju runs in a restricted context: no deferred re-emission and no collect-status (as ops). */
+const RESTRICTED = new Set(["collect-metrics", "meter-status-changed"]);
+
+export const COLLECT_UNIT_STATUS = "collect-unit-status";
+export const COLLECT_APP_STATUS = "collect-app-status";
+
+/** Passed to the charm's constructor; `framework.observe(...)` wires handlers to events. */
+export class Framework implements EventScope {
+  private currentModel: Model | undefined;
+  private readonly observations = new Map<string, Observation>();
+  private readonly storedObjects = new Map<string, JsonObject>();
+  private deferred: DeferredNotice[];
+
+  /** @internal The runtime (or the test kit) creates the framework. */
+  constructor(
+    readonly meta: CharmMeta,
+    private readonly tools: HookTools,
+    private readonly initialState: UnitState,
+    private readonly clock?: Clock,
+  ) {
+    this.deferred = [...initialState.deferred];
+  }
+
+  /** The model of the hook being run. */
+  get model(): Model {
+    if (this.currentModel === undefined) throw new Error("the framework has no hook context yet");
+    return this.currentModel;
+  }
+
+  /**
+   * Calls `handler` whenever `event` happens. Handlers are identified by their name (add `#n` for
+   * repeats) so that a deferred event reaches the same handler in a later dispatch: use named
+   * methods or arrow-function properties (`onStart = (event: StartEvent) => { ... }`).
+   */
+  observe<E extends EventBase>(event: BoundEvent<E>, handler: Handler<E>): void {
+    if (!(event instanceof BoundEvent)) throw new TypeError("observe() takes an event from this.on, e.g. this.on.start");
+    if (typeof handler !== "function") throw new TypeError(`observe(${event.kind}, ...) needs a handler function`);
+    let observation = this.observations.get(event.kind);
+    if (observation === undefined) {
+      observation = { eventClass: event.eventClass, observers: [] };
+      this.observations.set(event.kind, observation);
+    }
+    const base = handler.name.replace(/^bound /, "") || "anonymous";
+    let id = base;
+    for (let n = 2; observation.observers.some((o) => o.id === id); n++) id = `${base}#${n}`;
+    observation.observers.push({ id, handler: handler as Handler<EventBase> });
+  }
+
+  /**
+   * State that survives between dispatches: `this.framework.storedState("counter", { runs: 0 })`
+   * returns a plain object, pre-filled with what was committed before (defaults fill missing keys).
+   * Change it freely; it is saved only if the dispatch succeeds. Values must be JSON.
+   */
+  storedState<T extends JsonObject>(name: string, defaults: T): T {
+    if (this.storedObjects.has(name)) throw new StateError(`stored state "${name}" is already in use; give each one its own name`);
+    const saved = this.initialState.stored[name];
+    const object: T = { ...clone(defaults), ...(saved === undefined ? {} : clone(saved)) };
+    this.storedObjects.set(name, object);
+    return object;
+  }
+
+  /** @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. */
+  useContext(context: DispatchContext): Model {
+    this.currentModel = new Model(new ModelBackend(this.tools, this.meta, context, this.clock));
+    return this.currentModel;
+  }
+
+  /**
+   * @internal Runs one hook on the charm: deferred events first (in order, each to the handler
+   * that deferred it), then this hook's event, then collect-status. Throws whatever a handler throws.
+   */
+  async runHook(context: DispatchContext): Promise<void> {
+    if (this.currentModel?.backend.context !== context) this.useContext(context);
+    const kind = eventKind(context.hook);
+    const restricted = RESTRICTED.has(kind);
+    if (!restricted) await this.reemit();
+    const observed = await this.emit(kind, snapshotOf(context.hook));
+    if (!observed) log.debug(`no handler observes ${kind}; nothing to do`);
+    if (!restricted) await this.evaluateStatus();
+  }
+
+  /** @internal What to commit: stored state (also the names this dispatch did not touch) and the deferred queue. */
+  state(): UnitState {
+    const stored: Record<string, JsonObject> = { ...this.initialState.stored };
+    for (const [name, object] of this.storedObjects) {
+      checkJson(object, name, "");
+      stored[name] = clone(object);
+    }
+    return { stored, deferred: [...this.deferred] };
+  }
+
+  private async reemit(): Promise<void> {
+    const queue = this.deferred;
+    this.deferred = [];
+    for (const notice of queue) {
+      const observation = this.observations.get(notice.kind);
+      const observer = observation?.observers.find((o) => o.id === notice.observer);
+      if (observation === undefined || observer === undefined) {
+        log.debug(`dropping deferred ${notice.kind} for ${notice.observer}: no such handler any more`);
+        continue;
+      }
+      log.debug(`re-emitting deferred ${notice.kind} to ${observer.id}`);
+      const event = new observation.eventClass(this, notice.kind, notice.snapshot);
+      await observer.handler(event);
+      if (event.deferred) this.deferred.push(notice);
+    }
+  }
+
+  /** Emits to every observer of `kind`, each with its own event object; returns false if none. */
+  private async emit(kind: string, snapshot: JsonObject): Promise<boolean> {
+    const observation = this.observations.get(kind);
+    if (observation === undefined) return false;
+    log.debug(`emitting ${kind}`);
+    for (const observer of observation.observers) {
+      const event = new observation.eventClass(this, kind, snapshot);
+      await observer.handler(event);
+      if (event.deferred) this.addNotice({ kind, observer: observer.id, snapshot });
+    }
+    return true;
+  }
+
+  private addNotice(notice: DeferredNotice): void {
+    const key = JSON.stringify(notice.snapshot);
+    const duplicate = this.deferred.some(
+      (queued) => queued.kind === notice.kind && queued.observer === notice.observer && JSON.stringify(queued.snapshot) === key,
+    );
+    if (duplicate) log.debug(`not deferring ${notice.kind} for ${notice.observer} again: it is already queued`);
+    else this.deferred.push(notice);
+  }
+
+  private async evaluateStatus(): Promise<void> {
+    const model = this.model;
+    if (this.observations.has(COLLECT_APP_STATUS) && model.unit.isLeader()) {
+      const status = highestPriority(await this.collect(COLLECT_APP_STATUS));
+      if (status !== undefined) model.app.status = status;
+    }
+    if (this.observations.has(COLLECT_UNIT_STATUS)) {
+      const status = highestPriority(await this.collect(COLLECT_UNIT_STATUS));
+      if (status !== undefined) model.unit.status = status;
+    }
+  }
+
+  private async collect(kind: string): Promise<CollectStatusEvent["statuses"]> {
+    const statuses: CollectStatusEvent["statuses"] = [];
+    for (const observer of this.observations.get(kind)?.observers ?? []) {
+      const event = new CollectStatusEvent(this, kind, {});
+      await observer.handler(event);
+      statuses.push(...event.statuses);
+    }
+    return statuses;
+  }
+}
+
+function clone<T extends JsonValue>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Refuses anything JSON would silently change: undefined, functions, NaN, class instances, cycles. */
+function checkJson(value: unknown, name: string, path: string, seen: Set<object> = new Set()): void {
+  const where = (): string => `stored state "${name}"${path === "" ? "" : ` at ${path}`}`;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new StateError(`${where()} is ${value}; only finite numbers can be stored`);
+    return;
+  }
+  if (typeof value === "object") {
+    if (seen.has(value)) throw new StateError(`${where()} refers to itself; stored state must be a tree`);
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => checkJson(item, name, `${path}[${index}]`, seen));
+    } else {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) {
+        const type = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+        throw new StateError(`${where()} is a ${type}; only plain objects, arrays, strings, numbers, booleans and null can be stored`);
+      }
+      for (const [key, item] of Object.entries(value)) checkJson(item, name, `${path}.${key}`, seen);
+    }
+    seen.delete(value);
+    return;
+  }
+  throw new StateError(`${where()} is ${typeof value}; only JSON values can be stored`);
+}

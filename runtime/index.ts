@@ -1,0 +1,78 @@
+// The public API of "tscharm": what a charm's dispatch.ts and handlers import.
+
+export { CharmBase, CharmEvents, type CharmTypes, type UntypedCharm } from "./charm.js";
+export { main, runDispatch, type CharmClass, type DispatchOptions, type DispatchResult } from "./dispatch.js";
+export { BoundEvent, Framework, type Handler } from "./framework.js";
+export {
+  ActionEvent,
+  CollectMetricsEvent,
+  CollectStatusEvent,
+  ConfigChangedEvent,
+  CustomHookEvent,
+  EventBase,
+  HookEvent,
+  InstallEvent,
+  LeaderElectedEvent,
+  LeaderSettingsChangedEvent,
+  PostSeriesUpgradeEvent,
+  PreSeriesUpgradeEvent,
+  RelationBrokenEvent,
+  RelationChangedEvent,
+  RelationCreatedEvent,
+  RelationDepartedEvent,
+  RelationEvent,
+  RelationJoinedEvent,
+  RemoveEvent,
+  SecretChangedEvent,
+  SecretEvent,
+  SecretExpiredEvent,
+  SecretRemoveEvent,
+  SecretRotateEvent,
+  StartEvent,
+  StopEvent,
+  StorageAttachedEvent,
+  StorageDetachingEvent,
+  StorageEvent,
+  UpdateStatusEvent,
+  UpgradeCharmEvent,
+} from "./events.js";
+export { Application, Model, Unit, type CloudSpec } from "./model.js";
+export { Relation, RelationData, RelationDataContent } from "./relations.js";
+export { Secret, type SecretInfo, type SecretOptions, type SecretOwner, type SecretRotatePolicy } from "./secrets.js";
+export { Binding, Network } from "./network.js";
+export { JujuStorages, Storage } from "./juju-storage.js";
+export {
+  ActiveStatus,
+  BlockedStatus,
+  ErrorStatus,
+  MaintenanceStatus,
+  StatusBase,
+  UnknownStatus,
+  WaitingStatus,
+  type StatusName,
+} from "./status.js";
+export { log, logEnabled } from "./log.js";
+export type { ActionResults, ActionResultValue } from "./actions.js";
+export type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "./meta.js";
+export type { LogLevel, PortRange, Protocol } from "./hook-tools.js";
+export type { Clock } from "./leadership.js";
+export {
+  EnvironmentError,
+  HookToolError,
+  HookToolUsageError,
+  InvalidActionResultError,
+  InvalidSecretError,
+  InvalidStatusError,
+  ModelError,
+  NotLeaderError,
+  RelationDataAccessError,
+  RelationDataError,
+  RelationDataTypeError,
+  RelationNotFoundError,
+  SecretNotFoundError,
+  StateError,
+  TooManyRelatedAppsError,
+} from "./errors.js";
+export type { HookTools, ToolRunner, ToolResult } from "./hook-tools.js";
+export { ProcessHookTools } from "./hook-tools.js";
+export { FileStateStore, MemoryStateStore, type DeferredNotice, type UnitState, type UnitStateStore } from "./storage.js";

@@ -1,0 +1,51 @@
+// Network bindings: the addresses a unit binds to and advertises for an endpoint (`network-get`).
+
+import type { ModelBackend } from "./model.js";
+import type { NetworkRecord } from "./hook-tools.js";
+
+/** The network of one binding, as `network-get` reports it. */
+export class Network {
+  /** @internal */
+  constructor(private readonly record: NetworkRecord) {}
+
+  /** The interfaces and their addresses. */
+  get interfaces(): NetworkRecord["bindAddresses"] {
+    return this.record.bindAddresses;
+  }
+
+  /** The first address this unit binds to, if any. */
+  get bindAddress(): string | undefined {
+    return this.record.bindAddresses[0]?.addresses[0]?.value;
+  }
+
+  /** The addresses other units should use to reach this one (the first is the preferred one). */
+  get ingressAddresses(): readonly string[] {
+    return this.record.ingressAddresses;
+  }
+
+  get ingressAddress(): string | undefined {
+    return this.record.ingressAddresses[0];
+  }
+
+  /** The subnets this unit's traffic comes from, as seen by the other side. */
+  get egressSubnets(): readonly string[] {
+    return this.record.egressSubnets;
+  }
+}
+
+/** An endpoint, extra-binding or relation, whose network is read on first use. */
+export class Binding {
+  private cache: Network | undefined;
+
+  /** @internal Obtained with `model.getBinding(...)`. */
+  constructor(
+    private readonly backend: ModelBackend,
+    readonly name: string,
+    private readonly relationId: number | undefined,
+  ) {}
+
+  get network(): Network {
+    this.cache ??= new Network(this.backend.tools.networkGet(this.name, this.relationId));
+    return this.cache;
+  }
+}
