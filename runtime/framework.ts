@@ -27,6 +27,18 @@ export class BoundEvent<E extends EventBase = EventBase> {
   ) {}
 }
 
+/**
+ * `T` when every value in it survives a JSON round trip; otherwise the offending property's type
+ * becomes `never`, so `storedState("s", { when: new Date() })` does not compile.
+ */
+export type JsonCompatible<T> = T extends string | number | boolean | null
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly JsonCompatible<U>[]
+    : T extends Date | Map<unknown, unknown> | Set<unknown> | RegExp | ((...args: never[]) => unknown) | bigint | symbol | undefined
+      ? never
+      : { [K in keyof T]: JsonCompatible<T[K]> };
+
 /** A function that handles an event; it may be async, and the framework awaits it. */
 export type Handler<E extends EventBase> = (event: E) => void | Promise<void>;
 
@@ -94,12 +106,12 @@ export class Framework implements EventScope {
    * returns a plain object, pre-filled with what was committed before (defaults fill missing keys).
    * Change it freely; it is saved only if the dispatch succeeds. Values must be JSON.
    */
-  storedState<T extends JsonObject>(name: string, defaults: T): T {
+  storedState<T extends object>(name: string, defaults: T & JsonCompatible<T>): T {
     if (this.storedObjects.has(name)) throw new StateError(`stored state "${name}" is already in use; give each one its own name`);
     const saved = this.initialState.stored[name];
-    const object: T = { ...clone(defaults), ...(saved === undefined ? {} : clone(saved)) };
+    const object = { ...(clone(defaults as JsonObject)), ...(saved === undefined ? {} : clone(saved)) };
     this.storedObjects.set(name, object);
-    return object;
+    return object as T;
   }
 
   /** @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. */
