@@ -229,6 +229,9 @@ export function nodeBinary(arch, log) {
  * @returns {import("./runtime/meta.js").CharmMeta}
  */
 export function loadCharmMeta(projectDir) {
+  if (!existsSync(join(projectDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
+    throw new BuildError(`${projectDir} has no charmcraft.yaml or metadata.yaml: is it a charm project?`);
+  }
   const charmcraft = readYaml(projectDir, "charmcraft.yaml") ?? {};
   const metadata = readYaml(projectDir, "metadata.yaml") ?? charmcraft;
   const metadataFile = existsSync(join(projectDir, "metadata.yaml")) ? "metadata.yaml" : "charmcraft.yaml";

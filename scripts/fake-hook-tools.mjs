@@ -1,15 +1,18 @@
-// Recording fake hook tools for black-box runs of a built dispatch: one /bin/sh script, symlinked per tool.
+// @ts-check
+// Recording fake hook tools for running a built dispatch outside Juju: one /bin/sh script, symlinked
+// once per tool name. Used by the black-box tests, the benchmarks and `npm start`.
 //
 // Each call appends a record to a log: the tool name and argv (NUL-separated), the stdin of
 // `--file -` calls, and for each `key#file=<path>` argument the file's mode, its directory's mode
 // and its content (read while the file still exists). Answers come from glob rules on the command
-// line, first match wins; anything unmatched succeeds with no output.
+// line, first match wins; anything unmatched succeeds with no output. A /bin/sh script answers in
+// about a millisecond, so the tools cost little next to the dispatch being measured.
 
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Every hook tool of Juju 3.6 a machine charm can call (reference juju-hook-tools.md §3). */
-export const HOOK_TOOL_NAMES = [
+export const HOOK_TOOL_NAMES = /** @type {const} */ ([
   "is-leader",
   "leader-get",
   "leader-set",
@@ -50,53 +53,51 @@ export const HOOK_TOOL_NAMES = [
   "goal-state",
   "credential-get",
   "juju-reboot",
-] as const;
+]);
 
-export interface FakeReply {
-  readonly stdout?: string;
-  readonly stderr?: string;
-  readonly exit?: number;
-}
-
-/** `[pattern, reply]`: the pattern is matched against `tool arg1 arg2 ...`; `*` matches anything. */
-export type FakeRule = readonly [pattern: string, reply: FakeReply | string];
-
-export interface RecordedCall {
-  readonly tool: string;
-  readonly args: readonly string[];
-  readonly stdin?: string;
-  readonly files: readonly { readonly key: string; readonly mode: string; readonly dirMode: string; readonly content: string }[];
-}
+/**
+ * @typedef {{ stdout?: string, stderr?: string, exit?: number }} FakeReply
+ * @typedef {readonly [pattern: string, reply: FakeReply | string]} FakeRule
+ *   The pattern is matched against `tool arg1 arg2 ...`; `*` matches anything.
+ * @typedef {{ key: string, mode: string, dirMode: string, content: string }} RecordedFile
+ * @typedef {{ tool: string, args: string[], stdin?: string, files: RecordedFile[] }} RecordedCall
+ */
 
 export class FakeHookTools {
-  readonly bin: string;
-  readonly log: string;
-
-  constructor(
-    readonly dir: string,
-    rules: readonly FakeRule[],
-  ) {
+  /**
+   * @param {string} dir where the tools (`<dir>/bin`) and the log (`<dir>/calls.log`) go
+   * @param {readonly FakeRule[]} rules
+   */
+  constructor(dir, rules) {
+    this.dir = dir;
     this.bin = join(dir, "bin");
     this.log = join(dir, "calls.log");
     mkdirSync(this.bin, { recursive: true });
     writeFileSync(this.log, "");
-    const script = join(this.bin, "fake-hook-tool");
-    writeFileSync(script, renderScript(this.log, rules));
-    chmodSync(script, 0o755);
+    this.answer(rules);
     for (const name of HOOK_TOOL_NAMES) symlinkSync("fake-hook-tool", join(this.bin, name));
   }
 
-  calls(): RecordedCall[] {
-    const text = readFileSync(this.log, "utf8");
-    return text
+  /** Replaces the rules (the log is kept). @param {readonly FakeRule[]} rules */
+  answer(rules) {
+    const script = join(this.bin, "fake-hook-tool");
+    writeFileSync(script, renderScript(this.log, rules));
+    chmodSync(script, 0o755);
+  }
+
+  /** @returns {RecordedCall[]} */
+  calls() {
+    return readFileSync(this.log, "utf8")
       .split("\x1e\0")
       .filter((record) => record !== "")
       .map((record) => {
-        const fields = record.split("\0").slice(0, -1);
-        const [tool = "", ...rest] = fields;
-        const args: string[] = [];
-        const files: { key: string; mode: string; dirMode: string; content: string }[] = [];
-        let stdin: string | undefined;
+        const [tool = "", ...rest] = record.split("\0").slice(0, -1);
+        /** @type {string[]} */
+        const args = [];
+        /** @type {RecordedFile[]} */
+        const files = [];
+        /** @type {string | undefined} */
+        let stdin;
         for (const field of rest) {
           if (field.startsWith("\x01STDIN:")) stdin = field.slice("\x01STDIN:".length);
           else if (field.startsWith("\x01FILE:")) {
@@ -108,21 +109,25 @@ export class FakeHookTools {
       });
   }
 
-  /** Each call as `tool arg1 arg2 ...`. */
-  lines(): string[] {
+  /** Each call as `tool arg1 arg2 ...`. @returns {string[]} */
+  lines() {
     return this.calls().map((call) => [call.tool, ...call.args].join(" "));
   }
 }
 
-function renderScript(log: string, rules: readonly FakeRule[]): string {
+/**
+ * @param {string} log
+ * @param {readonly FakeRule[]} rules
+ */
+function renderScript(log, rules) {
   const cases = rules
     .map(([pattern, reply]) => {
-      const r: FakeReply = typeof reply === "string" ? { stdout: reply } : reply;
+      const r = typeof reply === "string" ? { stdout: reply } : reply;
       return [
         `  ${globPattern(pattern)})`,
         r.stdout === undefined ? "" : `    printf '%s' ${quote(r.stdout)}`,
         r.stderr === undefined ? "" : `    printf '%s' ${quote(r.stderr)} >&2`,
-        `    exit ${r.exit ?? 0} ;;`,
+        `    exit ${String(r.exit ?? 0)} ;;`,
       ]
         .filter((line) => line !== "")
         .join("\n");
@@ -155,14 +160,15 @@ exit 0
 `;
 }
 
-/** A sh `case` pattern: literal text single-quoted, `*` left as the wildcard. */
-function globPattern(pattern: string): string {
+/** A sh `case` pattern: literal text single-quoted, `*` left as the wildcard. @param {string} pattern */
+function globPattern(pattern) {
   return pattern
     .split("*")
     .map((part) => (part === "" ? "" : quote(part)))
     .join("*");
 }
 
-function quote(text: string): string {
+/** @param {string} text */
+function quote(text) {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
