@@ -73,10 +73,15 @@ const env = {
   TSCHARM_DEMO_CONFIG_FILE: configFile,
 };
 
-/** @type {{ name: string, argv: string[] }[]} */
+/** @type {{ name: string, argv: string[], env?: Record<string, string> }[]} */
 const commands = [
-  { name: "dist/dispatch leader-elected", argv: [DISPATCH] },
+  { name: "dist/dispatch leader-elected (5 tool calls)", argv: [DISPATCH] },
   { name: `node -e '' (${process.version}, this machine)`, argv: [process.execPath, "-e", ""] },
+  {
+    name: "dist/dispatch update-status (unobserved: no tool call)",
+    argv: [DISPATCH],
+    env: { JUJU_DISPATCH_PATH: "hooks/update-status", JUJU_HOOK_NAME: "update-status" },
+  },
 ];
 if (existsSync(NODE24)) commands.push({ name: `node -e '' (v${NODE_VERSION}, the embedded one)`, argv: [NODE24, "-e", ""] });
 
@@ -87,7 +92,7 @@ for (let round = 0; round < WARMUP + RUNS; round++) {
   for (const command of commands) {
     const [file = "", ...args] = TIME ? [TIME, "-f", "%M", ...command.argv] : command.argv;
     const start = process.hrtime.bigint();
-    const result = spawnSync(file, args, { cwd: charmDir, env, encoding: "utf8" });
+    const result = spawnSync(file, args, { cwd: charmDir, env: { ...env, ...command.env }, encoding: "utf8" });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== 0) throw new Error(`${command.name} failed: ${result.stderr}`);
     if (round < WARMUP) continue;
@@ -106,7 +111,7 @@ const median = (values) => {
 };
 
 const calls = readFileSync(callLog, "utf8").trim().split("\n");
-const perRun = calls.length / (WARMUP + RUNS);
+const perRun = calls.length / (WARMUP + RUNS); // only leader-elected calls tools
 const baseline = median(samples.get(commands[1]?.name ?? "")?.ms ?? []);
 
 process.stdout.write(`dist/dispatch: ${(statSync(DISPATCH).size / 1024 / 1024).toFixed(1)} MiB executable, ` +

@@ -1,7 +1,5 @@
 // The demo charm: a leader-configured cluster that shows every pattern of the leadership how-to.
 
-import { randomBytes } from "node:crypto";
-
 import {
   type ActionEvent,
   ActiveStatus,
@@ -16,7 +14,7 @@ import {
   log,
 } from "tscharm";
 
-import { type WorkloadConfig, hashPassword, readConfig, writeConfig } from "./workload.js";
+import { type WorkloadConfig, hashPassword, newPassword, readConfig, writeConfig } from "./workload.js";
 
 export const PEER = "cluster";
 export const SECRET_LABEL = "admin-credentials";
@@ -156,8 +154,4 @@ export class DemoCharm extends CharmBase {
   private configureWorkload(config: WorkloadConfig): void {
     if (writeConfig(config)) log.debug(`workload configured: leader ${config.leader}, greeting "${config.greeting}"`);
   }
-}
-
-function newPassword(): string {
-  return randomBytes(24).toString("base64url");
 }

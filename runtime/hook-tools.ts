@@ -5,7 +5,6 @@
 // its `--format=json` output. Relation and state data go on stdin as JSON (`--file -`); secret
 // content goes through `key#file=<path>` files in a private temp dir, so neither ever reaches argv.
 
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,9 +183,13 @@ export interface ToolResult {
 /** Runs one hook tool to completion. The production runner spawns it; tests may record instead. */
 export type ToolRunner = (tool: string, args: readonly string[], stdin?: string) => ToolResult;
 
-/** Runs `tool` found on PATH, without a shell, waiting for it to exit. */
+/**
+ * Runs `tool` found on PATH, without a shell, waiting for it to exit. `node:child_process` is
+ * loaded on the first call rather than at start-up: loading it costs about 5 ms, which a hook that
+ * calls no tool (an unobserved update-status, say) need not pay.
+ */
 export const spawnTool: ToolRunner = (tool, args, stdin) => {
-  const result = spawnSync(tool, args, {
+  const result = process.getBuiltinModule("node:child_process").spawnSync(tool, args, {
     input: stdin ?? "",
     encoding: "utf8",
     maxBuffer: 1024 * 1024 * 1024,
