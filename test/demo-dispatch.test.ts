@@ -283,12 +283,21 @@ describe("every other hook", () => {
     },
   );
 
+  test.each(["secret-rotate", "secret-remove", "secret-expired"])("%s (owner hooks the demo does not observe): exit 0, no tool call", (hook) => {
+    const extra = { JUJU_SECRET_ID: SECRET_ID, JUJU_SECRET_LABEL: "admin-credentials", JUJU_SECRET_REVISION: "1" };
+    const { exitCode, stderr, fake } = run(jujuEnv(`hooks/${hook}`, { extra }), []);
+    expect([exitCode, stderr, fake.lines()]).toEqual([0, "", []]);
+  });
+
   test("cluster-relation-departed reconfigures; a custom hook succeeds quietly", () => {
     writeWorkloadConfig();
     const departed = run(relationEnv("cluster", "departed", 1, "demo/2", { departing: "demo/2" }), steadyLeader);
     expect(departed.fake.lines().at(-1)).toBe("status-set --application=False active -- I rule");
     const custom = run(jujuEnv("hooks/my-custom-hook"), []);
     expect([custom.exitCode, custom.fake.lines()]).toEqual([0, []]);
+    // A relation hook of an endpoint the charm does not declare is a custom hook too.
+    const undeclared = run(relationEnv("db", "broken", 4, undefined, { remoteApp: "pg" }), []);
+    expect([undeclared.exitCode, undeclared.stderr, undeclared.fake.lines()]).toEqual([0, "", []]);
   });
 });
 
