@@ -30,6 +30,7 @@ import {
   UpdateStatusEvent,
   UpgradeCharmEvent,
 } from "./events.js";
+import { classifyHook } from "./context.js";
 import { BoundEvent, COLLECT_APP_STATUS, COLLECT_UNIT_STATUS, type Framework } from "./framework.js";
 import type { CharmMeta, ConfigValue, JsonValue } from "./meta.js";
 import type { Application, Model, Unit } from "./model.js";
@@ -118,6 +119,9 @@ export class CharmEvents<T extends CharmTypes = UntypedCharm> {
    * no longer declares. Unobserved custom hooks are logged at debug and succeed.
    */
   custom(hookName: string): BoundEvent<CustomHookEvent> {
+    if (classifyHook(hookName, this.meta).type !== "custom") {
+      throw new TypeError(`"${hookName}" is a standard hook of ${this.meta.name}: observe it through this.on, not this.on.custom`);
+    }
     return new BoundEvent(hookName, CustomHookEvent);
   }
 

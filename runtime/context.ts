@@ -137,27 +137,48 @@ function parseAction(env: Environment, name: string): HookDescriptor {
   return { type: "action", name, uuid: required(env, "JUJU_ACTION_UUID") };
 }
 
-function parseHook(env: Environment, name: string, meta: CharmMeta): HookDescriptor {
-  if ((LIFECYCLE_HOOKS as readonly string[]).includes(name)) {
-    return { type: "lifecycle", name: name as LifecycleHook };
-  }
+/** What a hook name means for this charm, before any environment is read. */
+export type HookKind =
+  | { readonly type: "lifecycle"; readonly name: LifecycleHook }
+  | { readonly type: "relation"; readonly endpoint: string; readonly phase: RelationPhase }
+  | { readonly type: "storage"; readonly storage: string; readonly phase: StoragePhase }
+  | { readonly type: "secret"; readonly phase: SecretPhase }
+  | { readonly type: "custom" };
 
+/**
+ * Classifies a hook name. Relation and storage hooks count only for names the metadata declares;
+ * any other hook (an endpoint this version of the charm no longer declares, meter-status-changed,
+ * a hook the charm author invented) is custom, routed by name to `this.on.custom(name)`.
+ */
+export function classifyHook(name: string, meta: CharmMeta): HookKind {
+  if ((LIFECYCLE_HOOKS as readonly string[]).includes(name)) return { type: "lifecycle", name: name as LifecycleHook };
   const relation = /^(.+)-relation-(created|joined|changed|departed|broken)$/.exec(name);
   if (relation && meta.relations[relation[1] as string]) {
-    return parseRelationHook(env, relation[1] as string, relation[2] as RelationPhase);
+    return { type: "relation", endpoint: relation[1] as string, phase: relation[2] as RelationPhase };
   }
-
   const storage = /^(.+)-storage-(attached|detaching)$/.exec(name);
   if (storage && meta.storage[storage[1] as string]) {
-    return parseStorageHook(env, storage[1] as string, storage[2] as StoragePhase);
+    return { type: "storage", storage: storage[1] as string, phase: storage[2] as StoragePhase };
   }
-
   const secret = /^secret-(changed|rotate|remove|expired)$/.exec(name);
-  if (secret) return parseSecretHook(env, secret[1] as SecretPhase);
+  if (secret) return { type: "secret", phase: secret[1] as SecretPhase };
+  return { type: "custom" };
+}
 
-  // Any other hook (an endpoint this version of the charm no longer declares, meter-status-changed,
-  // a hook the charm author invented) is routed by name to `this.on.custom(name)`.
-  return { type: "custom", name };
+function parseHook(env: Environment, name: string, meta: CharmMeta): HookDescriptor {
+  const kind = classifyHook(name, meta);
+  switch (kind.type) {
+    case "lifecycle":
+      return kind;
+    case "relation":
+      return parseRelationHook(env, kind.endpoint, kind.phase);
+    case "storage":
+      return parseStorageHook(env, kind.storage, kind.phase);
+    case "secret":
+      return parseSecretHook(env, kind.phase);
+    case "custom":
+      return { type: "custom", name };
+  }
 }
 
 function parseRelationHook(env: Environment, endpoint: string, phase: RelationPhase): HookDescriptor {

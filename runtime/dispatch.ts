@@ -89,7 +89,9 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     const detail = error instanceof Error && error.stack !== undefined ? error.stack : `${name}: ${message}`;
     sink.write("ERROR", `Uncaught ${name} in charm code: ${detail}`);
     if (context.hook.type === "action") {
-      stderr(`Uncaught ${name} in charm code: ${message}\nUse \`juju debug-log\` to see the full traceback.\n`);
+      // `juju run` shows stderr to the user: one line, the traceback stays in debug-log.
+      const firstLine = message.split("\n", 1)[0] ?? "";
+      stderr(`Uncaught ${name} in charm code: ${firstLine} (the traceback is in juju debug-log)\n`);
     }
     return { exitCode: 1, charm, error };
   } finally {

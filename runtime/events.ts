@@ -118,12 +118,15 @@ export class RelationDepartedEvent extends RelationEvent {
 
 /** Base of the storage events. The location comes from the environment: no hook tool runs. */
 export abstract class StorageEvent extends HookEvent {
+  private storageObject: Storage | undefined;
+
   get storage(): Storage {
     const kind = optStr(this.snapshot, "kind");
-    return new Storage(this.scope.model.backend, str(this.snapshot, "storageName"), num(this.snapshot, "storageIndex"), {
+    this.storageObject ??= new Storage(this.scope.model.backend, str(this.snapshot, "storageName"), num(this.snapshot, "storageIndex"), {
       location: optStr(this.snapshot, "location"),
       kind: kind === "block" || kind === "filesystem" ? kind : undefined,
     });
+    return this.storageObject;
   }
 }
 
@@ -132,12 +135,16 @@ export class StorageDetachingEvent extends StorageEvent {}
 
 /** Base of the secret events. `secret` reads nothing until asked. */
 export abstract class SecretEvent extends HookEvent {
+  private secretObject: Secret | undefined;
+
+  /** The secret, as one object for the whole handler (so content read once stays cached). */
   get secret(): Secret {
     const backend = this.scope.model.backend;
-    return new Secret(backend, {
+    this.secretObject ??= new Secret(backend, {
       id: canonicalSecretId(str(this.snapshot, "id"), backend.context.modelUuid),
       label: optStr(this.snapshot, "label"),
     });
+    return this.secretObject;
   }
 }
 

@@ -448,7 +448,7 @@ export class ProcessHookTools implements HookTools {
 }
 
 /** Maps a failed tool to the error class a charm can catch, as ops does. */
-export function toolError(tool: string, exitCode: number, stderr: string): HookToolError {
+function toolError(tool: string, exitCode: number, stderr: string): HookToolError {
   if ((tool.startsWith("relation-") || tool === "network-get") && stderr.includes("relation not found")) {
     return new RelationNotFoundError(tool, exitCode, stderr);
   }

@@ -51,7 +51,7 @@ export {
   WaitingStatus,
   type StatusName,
 } from "./status.js";
-export { log, logEnabled } from "./log.js";
+export { log } from "./log.js";
 export type { ActionResults, ActionResultValue } from "./actions.js";
 export type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "./meta.js";
 export type { LogLevel, PortRange, Protocol } from "./hook-tools.js";

@@ -56,8 +56,3 @@ export const log = {
   error: (...args: unknown[]): void => emit("ERROR", args),
   critical: (...args: unknown[]): void => emit("CRITICAL", args),
 } as const;
-
-/** Whether a record at `level` would be written by the running dispatch (to skip costly messages). */
-export function logEnabled(level: LogLevel): boolean {
-  return activeSink !== undefined && SEVERITY[level] >= SEVERITY[activeSink.threshold];
-}

@@ -50,12 +50,3 @@ export interface CharmMeta {
   readonly config: Readonly<Record<string, ConfigOptionMeta>>;
   readonly actions: Readonly<Record<string, ActionMeta>>;
 }
-
-/** Metadata for a charm that declares nothing but its name (handy in tests). */
-export function minimalMeta(name: string): CharmMeta {
-  return { name, relations: {}, storage: {}, config: {}, actions: {} };
-}
-
-export function isPeerEndpoint(meta: CharmMeta, endpoint: string): boolean {
-  return meta.relations[endpoint]?.role === "peers";
-}

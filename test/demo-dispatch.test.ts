@@ -338,7 +338,7 @@ describe("failures", () => {
     ]);
     expect(exitCode).toBe(1);
     expect(stderr).toBe(
-      "Uncaught HookToolError in charm code: secret-set failed (exit 1): permission denied\nUse `juju debug-log` to see the full traceback.\n",
+      "Uncaught HookToolError in charm code: secret-set failed (exit 1): permission denied (the traceback is in juju debug-log)\n",
     );
   });
 

@@ -15,6 +15,7 @@ import {
   MaintenanceStatus,
   type RelationChangedEvent,
   type RelationDepartedEvent,
+  type SecretChangedEvent,
   type SecretRemoveEvent,
   type StorageAttachedEvent,
   WaitingStatus,
@@ -135,6 +136,37 @@ describe("routing", () => {
       [`secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g`, "creds", 2],
     ]);
     for (const run of [departed, storage, secret]) expect(run.scripted.calls).toEqual([]);
+  });
+
+  test("a standard hook cannot be observed as a custom one", async () => {
+    for (const name of ["install", "secret-changed", "db-relation-changed", "data-storage-attached"]) {
+      class Misrouted extends CharmBase {
+        constructor(framework: Framework) {
+          super(framework);
+          framework.observe(this.on.custom(name), () => undefined);
+        }
+      }
+      const { result } = await dispatch(Misrouted, jujuEnv("hooks/start"));
+      expect(String(result.error)).toContain(`"${name}" is a standard hook of demo: observe it through this.on, not this.on.custom`);
+    }
+  });
+
+  test("a secret event's secret is one object, so its content is read once", async () => {
+    const contents: string[] = [];
+    class Reader extends CharmBase {
+      constructor(framework: Framework) {
+        super(framework);
+        framework.observe(this.on.secretChanged, (event: SecretChangedEvent) => {
+          contents.push(event.secret.getContent({ refresh: true })["password"] ?? "");
+          contents.push(event.secret.getContent()["password"] ?? "");
+        });
+      }
+    }
+    const { scripted } = await dispatch(Reader, jujuEnv("hooks/secret-changed", { extra: { JUJU_SECRET_ID: "secret:cs9ab3go9ns0ql5jgv6g" } }), {
+      answers: { "secret-get": '{"password":"new"}' },
+    });
+    expect(contents).toEqual(["new", "new"]);
+    expect(scripted.lines()).toEqual(["secret-get --format=json secret:cs9ab3go9ns0ql5jgv6g --refresh"]);
   });
 
   test("observing a name the metadata does not declare fails at construction, naming what exists", async () => {
@@ -389,7 +421,7 @@ describe("actions", () => {
     expect(String(result.error)).toContain(message);
     expect(scripted.toolNames()).toEqual(["juju-log"]);
     // Actions also get a one-line summary on stderr, which `juju run` shows the user.
-    expect(stderr).toBe(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message}\nUse \`juju debug-log\` to see the full traceback.\n`);
+    expect(stderr).toBe(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message} (the traceback is in juju debug-log)\n`);
   });
 });
 
