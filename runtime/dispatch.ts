@@ -8,7 +8,7 @@ import { EnvironmentError } from "./errors.js";
 import { Framework } from "./framework.js";
 import { type HookTools, ProcessHookTools } from "./hook-tools.js";
 import type { Clock } from "./leadership.js";
-import { type LogSink, setLogSink } from "./log.js";
+import { type LogSink, log, setLogSink } from "./log.js";
 import type { CharmMeta } from "./meta.js";
 import { RebootNow } from "./model.js";
 import { FileStateStore, STATE_FILE, type UnitStateStore } from "./storage.js";
@@ -87,7 +87,7 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     const name = error instanceof Error ? error.name : "error";
     const message = error instanceof Error ? error.message : String(error);
     const detail = error instanceof Error && error.stack !== undefined ? error.stack : `${name}: ${message}`;
-    sink.write("ERROR", `Uncaught ${name} in charm code: ${detail}`);
+    log.error(`Uncaught ${name} in charm code: ${detail}`);
     if (context.hook.type === "action") {
       // `juju run` shows stderr to the user: one line, the traceback stays in debug-log.
       const firstLine = message.split("\n", 1)[0] ?? "";
