@@ -1,5 +1,6 @@
 // CharmBase, the class a charm extends, and `this.on`: every event a machine charm can observe.
 
+import { classifyHook } from "./context.js";
 import {
   ActionEvent,
   CollectMetricsEvent,
@@ -30,7 +31,6 @@ import {
   UpdateStatusEvent,
   UpgradeCharmEvent,
 } from "./events.js";
-import { classifyHook } from "./context.js";
 import { BoundEvent, COLLECT_APP_STATUS, COLLECT_UNIT_STATUS, type Framework } from "./framework.js";
 import type { CharmMeta, ConfigValue, JsonValue } from "./meta.js";
 import type { Application, Model, Unit } from "./model.js";

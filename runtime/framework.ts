@@ -109,7 +109,7 @@ export class Framework implements EventScope {
   storedState<T extends object>(name: string, defaults: T & JsonCompatible<T>): T {
     if (this.storedObjects.has(name)) throw new StateError(`stored state "${name}" is already in use; give each one its own name`);
     const saved = this.initialState.stored[name];
-    const object = { ...(clone(defaults as JsonObject)), ...(saved === undefined ? {} : clone(saved)) };
+    const object = { ...clone(defaults as JsonObject), ...(saved === undefined ? {} : clone(saved)) };
     this.storedObjects.set(name, object);
     return object as T;
   }
