@@ -16,7 +16,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as esbuild from "esbuild";
-import { parse as parseYaml } from "yaml";
+
+import { MetadataError, loadCharmMeta } from "./cmd/charm-meta.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -205,7 +206,7 @@ export function nodeBinary(arch, log) {
     const listing = JSON.parse(packed);
     /** @type {unknown} */
     const first = Array.isArray(listing) ? listing[0] : undefined;
-    const filename = isRecord(first) ? first["filename"] : undefined;
+    const filename = typeof first === "object" && first !== null && "filename" in first ? first.filename : undefined;
     if (typeof filename !== "string") throw new BuildError(`npm pack ${pkg.name}@${NODE_VERSION} did not say what it wrote`);
     const tarball = join(work, filename);
     const integrity = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
@@ -222,158 +223,11 @@ export function nodeBinary(arch, log) {
   return binary;
 }
 
-/**
- * Reads the charm's metadata, config options and actions from charmcraft.yaml (unified format)
- * and/or metadata.yaml, config.yaml and actions.yaml, into the JSON the runtime embeds.
- * @param {string} projectDir
- * @returns {import("./runtime/meta.js").CharmMeta}
- */
-export function loadCharmMeta(projectDir) {
-  if (!existsSync(join(projectDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
-    throw new BuildError(`${projectDir} has no charmcraft.yaml or metadata.yaml: is it a charm project?`);
-  }
-  const charmcraft = readYaml(projectDir, "charmcraft.yaml") ?? {};
-  const metadata = readYaml(projectDir, "metadata.yaml") ?? charmcraft;
-  const metadataFile = existsSync(join(projectDir, "metadata.yaml")) ? "metadata.yaml" : "charmcraft.yaml";
-  const configSource = readYaml(projectDir, "config.yaml") ?? charmcraft["config"] ?? {};
-  const actionsSource = readYaml(projectDir, "actions.yaml") ?? charmcraft["actions"] ?? {};
-
-  const name = metadata["name"];
-  if (typeof name !== "string" || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
-    throw new BuildError(`${metadataFile}: "name" must be a charm name (lowercase letters, digits and hyphens), got ${JSON.stringify(name)}`);
-  }
-
-  /** @type {Record<string, import("./runtime/meta.js").RelationMeta>} */
-  const relations = {};
-  for (const role of /** @type {const} */ (["provides", "requires", "peers"])) {
-    for (const [endpoint, spec] of Object.entries(objectAt(metadata, role, metadataFile))) {
-      const where = `${metadataFile}: ${role}.${endpoint}`;
-      if (relations[endpoint] !== undefined) throw new BuildError(`${where}: endpoint "${endpoint}" is declared twice`);
-      if (!isRecord(spec) || typeof spec["interface"] !== "string") throw new BuildError(`${where}: needs an "interface"`);
-      const scope = spec["scope"];
-      if (scope !== undefined && scope !== "global" && scope !== "container") {
-        throw new BuildError(`${where}.scope: must be "global" or "container"`);
-      }
-      relations[endpoint] = {
-        role,
-        interface: spec["interface"],
-        ...(scope === undefined ? {} : { scope }),
-        ...(typeof spec["limit"] === "number" ? { limit: spec["limit"] } : {}),
-        ...(typeof spec["optional"] === "boolean" ? { optional: spec["optional"] } : {}),
-      };
-    }
-  }
-
-  /** @type {Record<string, import("./runtime/meta.js").StorageMeta>} */
-  const storage = {};
-  for (const [storageName, spec] of Object.entries(objectAt(metadata, "storage", metadataFile))) {
-    const type = isRecord(spec) ? spec["type"] : undefined;
-    if (type !== "filesystem" && type !== "block") {
-      throw new BuildError(`${metadataFile}: storage.${storageName}.type must be "filesystem" or "block"`);
-    }
-    storage[storageName] = {
-      type,
-      ...(isRecord(spec) && typeof spec["location"] === "string" ? { location: spec["location"] } : {}),
-    };
-  }
-
-  /** @type {Record<string, import("./runtime/meta.js").ConfigOptionMeta>} */
-  const config = {};
-  const configFile = existsSync(join(projectDir, "config.yaml")) ? "config.yaml" : "charmcraft.yaml: config";
-  for (const [option, spec] of Object.entries(objectAt(isRecord(configSource) ? configSource : {}, "options", configFile))) {
-    const where = `${configFile}.options.${option}`;
-    if (!isRecord(spec)) throw new BuildError(`${where}: must be a mapping with a "type"`);
-    const type = spec["type"];
-    if (type !== "string" && type !== "int" && type !== "float" && type !== "boolean" && type !== "secret") {
-      throw new BuildError(`${where}.type: must be string, int, float, boolean or secret, got ${JSON.stringify(type)}`);
-    }
-    const value = spec["default"];
-    const ok =
-      value === undefined ||
-      value === null ||
-      ((type === "string" || type === "secret") && typeof value === "string") ||
-      (type === "int" && Number.isInteger(value)) ||
-      (type === "float" && typeof value === "number") ||
-      (type === "boolean" && typeof value === "boolean");
-    if (!ok) throw new BuildError(`${where}.default: ${JSON.stringify(value)} is not a ${type}`);
-    config[option] = {
-      type,
-      ...(value === undefined || value === null ? {} : { default: /** @type {string | number | boolean} */ (value) }),
-      ...(typeof spec["description"] === "string" ? { description: spec["description"] } : {}),
-    };
-  }
-
-  /** @type {Record<string, import("./runtime/meta.js").ActionMeta>} */
-  const actions = {};
-  const actionsFile = existsSync(join(projectDir, "actions.yaml")) ? "actions.yaml" : "charmcraft.yaml: actions";
-  for (const [action, spec] of Object.entries(isRecord(actionsSource) ? actionsSource : {})) {
-    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(action) || action.startsWith("juju-")) {
-      throw new BuildError(`${actionsFile}: "${action}" is not a valid action name (lowercase letters, digits and hyphens; not juju-*)`);
-    }
-    const body = isRecord(spec) ? spec : {};
-    actions[action] = {
-      ...(typeof body["description"] === "string" ? { description: body["description"] } : {}),
-      ...(isRecord(body["params"]) ? { params: /** @type {Record<string, import("./runtime/meta.js").JsonObject>} */ (body["params"]) } : {}),
-      ...(Array.isArray(body["required"]) ? { required: body["required"].map(String) } : {}),
-      ...(typeof body["additionalProperties"] === "boolean" ? { additionalProperties: body["additionalProperties"] } : {}),
-    };
-  }
-
-  return {
-    name,
-    ...(typeof metadata["summary"] === "string" ? { summary: metadata["summary"] } : {}),
-    ...(metadata["subordinate"] === true ? { subordinate: true } : {}),
-    relations,
-    ...(isRecord(metadata["extra-bindings"]) ? { extraBindings: Object.keys(metadata["extra-bindings"]) } : {}),
-    storage,
-    config,
-    actions,
-  };
-}
-
-/**
- * @param {string} dir
- * @param {string} file
- * @returns {Record<string, unknown> | undefined}
- */
-function readYaml(dir, file) {
-  const path = join(dir, file);
-  if (!existsSync(path)) return undefined;
-  /** @type {unknown} */
-  let value;
-  try {
-    value = parseYaml(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new BuildError(`${file}: ${/** @type {Error} */ (error).message}`);
-  }
-  if (value === null || value === undefined) return {};
-  if (!isRecord(value)) throw new BuildError(`${file}: must be a YAML mapping`);
-  return value;
-}
-
-/**
- * @param {Record<string, unknown>} object
- * @param {string} key
- * @param {string} file
- * @returns {Record<string, unknown>}
- */
-function objectAt(object, key, file) {
-  const value = object[key];
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw new BuildError(`${file}: "${key}" must be a mapping`);
-  return value;
-}
-
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     await build({ projectDir: process.argv[2] ?? HERE });
   } catch (error) {
-    if (!(error instanceof BuildError)) throw error;
+    if (!(error instanceof BuildError || error instanceof MetadataError)) throw error;
     process.stderr.write(`build failed: ${error.message}\n`);
     process.exitCode = 1;
   }

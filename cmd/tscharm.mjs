@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 
 import { BuildError, build } from "../build.mjs";
+import { MetadataError } from "./charm-meta.mjs";
 
 /** @type {unknown} */
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -28,7 +29,7 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
-  if (!(error instanceof BuildError)) throw error;
+  if (!(error instanceof BuildError || error instanceof MetadataError)) throw error;
   process.stderr.write(`tscharm build: ${error.message}\n`);
   process.exitCode = 1;
 }

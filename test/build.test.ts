@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 
 import { expect, test } from "vitest";
 
-import { BuildError, bundleDispatch, loadCharmMeta } from "../build.mjs";
+import { BuildError, bundleDispatch } from "../build.mjs";
+import { MetadataError, loadCharmMeta } from "../cmd/charm-meta.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -80,7 +81,7 @@ test.each([
   [{ "metadata.yaml": "name: w\n", "actions.yaml": "juju-run: {}\n" }, '"juju-run" is not a valid action name'],
 ])("bad project %# is refused with a pointer to the key", (files, message) => {
   const dir = project(files);
-  expect(() => loadCharmMeta(dir)).toThrow(BuildError);
+  expect(() => loadCharmMeta(dir)).toThrow(MetadataError);
   expect(() => loadCharmMeta(dir)).toThrow(message);
 });
 
