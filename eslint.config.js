@@ -19,4 +19,10 @@ export default defineConfig(
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
     },
   },
+  {
+    // DESIGN.md's examples call harness.setLeader() before begin() without awaiting it (nothing
+    // runs then); the file keeps them as written.
+    files: ["test/fixtures/seed-charm/seed.test.ts"],
+    rules: { "@typescript-eslint/no-floating-promises": "off" },
+  },
 );

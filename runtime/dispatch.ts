@@ -9,7 +9,7 @@ import { Framework } from "./framework.js";
 import { type HookTools, ProcessHookTools } from "./hook-tools.js";
 import type { Clock } from "./leadership.js";
 import { type LogSink, log, setLogSink } from "./log.js";
-import type { CharmMeta } from "./meta.js";
+import type { CharmMeta, JsonObject } from "./meta.js";
 import { RebootNow } from "./model.js";
 import { FileStateStore, STATE_FILE, type UnitStateStore } from "./storage.js";
 
@@ -31,6 +31,8 @@ export interface DispatchOptions {
   readonly cwd?: string;
   /** Where one-line failure summaries go (the process's stderr in production). */
   readonly stderr?: (text: string) => void;
+  /** Told of every event the framework emits (the test kit records them). */
+  readonly onEmit?: (kind: string, snapshot: JsonObject, reemitted: boolean) => void;
 }
 
 export interface DispatchResult<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
@@ -77,6 +79,7 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
   try {
     const store = options.stateStore ?? new FileStateStore(join(context.charmDir, STATE_FILE));
     const framework = new Framework(options.meta, tools, store.load(), options.clock);
+    framework.onEmit = options.onEmit;
     framework.useContext(context);
     charm = new charmClass(framework);
     await framework.runHook(context);

@@ -61,6 +61,8 @@ export const COLLECT_APP_STATUS = "collect-app-status";
 
 /** Passed to the charm's constructor; `framework.observe(...)` wires handlers to events. */
 export class Framework implements EventScope {
+  /** @internal Told of every emission (the test kit records them); unset in production. */
+  onEmit: ((kind: string, snapshot: JsonObject, reemitted: boolean) => void) | undefined;
   private currentModel: Model | undefined;
   private readonly observations = new Map<string, Observation>();
   private readonly storedObjects = new Map<string, JsonObject>();
@@ -114,9 +116,12 @@ export class Framework implements EventScope {
     return object as T;
   }
 
-  /** @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. */
-  useContext(context: DispatchContext): Model {
-    this.currentModel = new Model(new ModelBackend(this.tools, this.meta, context, this.clock));
+  /**
+   * @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. The
+   * test kit passes other `tools` to let a test use the charm between hooks.
+   */
+  useContext(context: DispatchContext, tools: HookTools = this.tools): Model {
+    this.currentModel = new Model(new ModelBackend(tools, this.meta, context, this.clock));
     return this.currentModel;
   }
 
@@ -155,6 +160,7 @@ export class Framework implements EventScope {
         continue;
       }
       log.debug(`re-emitting deferred ${notice.kind} to ${observer.id}`);
+      this.onEmit?.(notice.kind, notice.snapshot, true);
       const event = new observation.eventClass(this, notice.kind, notice.snapshot);
       await observer.handler(event);
       if (event.deferred) this.deferred.push(notice);
@@ -166,6 +172,7 @@ export class Framework implements EventScope {
     const observation = this.observations.get(kind);
     if (observation === undefined) return false;
     log.debug(`emitting ${kind}`);
+    this.onEmit?.(kind, snapshot, false);
     for (const observer of observation.observers) {
       const event = new observation.eventClass(this, kind, snapshot);
       await observer.handler(event);
@@ -196,6 +203,7 @@ export class Framework implements EventScope {
   }
 
   private async collect(kind: string): Promise<CollectStatusEvent["statuses"]> {
+    this.onEmit?.(kind, {}, false);
     const statuses: CollectStatusEvent["statuses"] = [];
     for (const observer of this.observations.get(kind)?.observers ?? []) {
       const event = new CollectStatusEvent(this, kind, {});

@@ -447,8 +447,11 @@ export class ProcessHookTools implements HookTools {
   }
 }
 
-/** Maps a failed tool to the error class a charm can catch, as ops does. */
-function toolError(tool: string, exitCode: number, stderr: string): HookToolError {
+/**
+ * Maps a failed tool to the error class a charm can catch, as ops does. The test kit's engine
+ * uses it too, so a refusal reaches the charm as the same error in tests as in production.
+ */
+export function toolError(tool: string, exitCode: number, stderr: string): HookToolError {
   if ((tool.startsWith("relation-") || tool === "network-get") && stderr.includes("relation not found")) {
     return new RelationNotFoundError(tool, exitCode, stderr);
   }

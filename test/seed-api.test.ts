@@ -47,7 +47,7 @@ test.each([
 });
 
 test("leader-elected reconfigures with this unit as the leader", () => {
-  expect(run("leader-elected", [])).toEqual(["status-set --application=False active -- configured by foo/0"]);
+  expect(run("leader-elected", [])).toEqual(["status-set --application=False active -- I rule"]);
 });
 
 test("rotate() sets the secret's content on the leader only, after one leadership check", async () => {

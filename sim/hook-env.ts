@@ -1,0 +1,80 @@
+// The environment Juju gives a unit's hook or action (reference juju-hook-tools.md §1.3–1.4).
+
+import type { JujuModel } from "./model.js";
+
+/** A hook or action to run on one unit, with what Juju says about it in the environment. */
+export type EngineEvent =
+  | {
+      readonly kind: "hook";
+      /** The hook name, e.g. `install`, `db-relation-changed`, `data-storage-attached`, `secret-changed`. */
+      readonly name: string;
+      readonly relation?: { readonly id: number; readonly remoteUnit?: string; readonly departingUnit?: string };
+      readonly secret?: { readonly xid: string; readonly revision?: number };
+      readonly storage?: { readonly id: string };
+    }
+  | { readonly kind: "action"; readonly name: string; readonly id: string };
+
+let contextCounter = 0;
+
+export function hookEnvironment(model: JujuModel, unitName: string, event: EngineEvent, charmDir: string): Record<string, string> {
+  const unit = model.unit(unitName);
+  const slug = unitName.replace("/", "-");
+  const name = event.name;
+  const env: Record<string, string> = {
+    CHARM_DIR: charmDir,
+    JUJU_CHARM_DIR: charmDir,
+    JUJU_CONTEXT_ID: `${unitName}-${name}-${String(++contextCounter)}`,
+    JUJU_HOOK_NAME: event.kind === "hook" ? name : "",
+    JUJU_AGENT_SOCKET_ADDRESS: `/var/lib/juju/agents/unit-${slug}/agent.socket`,
+    JUJU_AGENT_SOCKET_NETWORK: "unix",
+    JUJU_UNIT_NAME: unitName,
+    JUJU_MODEL_UUID: model.uuid,
+    JUJU_MODEL_NAME: model.name,
+    JUJU_API_ADDRESSES: "10.0.0.1:17070",
+    JUJU_MACHINE_ID: unit.machine,
+    JUJU_PRINCIPAL_UNIT: "",
+    JUJU_AVAILABILITY_ZONE: "",
+    JUJU_VERSION: model.jujuVersion,
+    JUJU_CHARM_HTTP_PROXY: "",
+    JUJU_CHARM_HTTPS_PROXY: "",
+    JUJU_CHARM_FTP_PROXY: "",
+    JUJU_CHARM_NO_PROXY: "",
+    LANG: "C.UTF-8",
+  };
+  if (event.kind === "action") {
+    Object.assign(env, { JUJU_ACTION_NAME: name, JUJU_ACTION_UUID: event.id, JUJU_ACTION_TAG: `action-${event.id}` });
+  } else {
+    if (event.relation !== undefined) {
+      const relation = model.relation(event.relation.id);
+      const end = model.endOf(relation, unit.app);
+      if (end === undefined) throw new Error(`${unitName} is not in relation ${event.relation.id}`);
+      Object.assign(env, {
+        JUJU_RELATION: end.endpoint,
+        JUJU_RELATION_ID: `${end.endpoint}:${relation.id}`,
+        JUJU_REMOTE_APP: model.remoteAppOf(relation, unit.app),
+        JUJU_REMOTE_UNIT: event.relation.remoteUnit ?? "",
+        ...(event.relation.departingUnit === undefined ? {} : { JUJU_DEPARTING_UNIT: event.relation.departingUnit }),
+      });
+    }
+    if (event.secret !== undefined) {
+      const secret = model.secrets.get(event.secret.xid);
+      const ownLabel = secret?.owner.kind === "unit" ? secret.owner.unit === unitName : secret?.owner.kind === "application" && secret.owner.app === unit.app;
+      const label = ownLabel ? secret?.label : secret?.consumerLabels.get(unitName);
+      Object.assign(env, {
+        JUJU_SECRET_ID: model.secretUri(event.secret.xid),
+        JUJU_SECRET_LABEL: label ?? "",
+        ...(event.secret.revision === undefined ? {} : { JUJU_SECRET_REVISION: String(event.secret.revision) }),
+      });
+    }
+    if (event.storage !== undefined) {
+      const storage = unit.storage.get(event.storage.id);
+      Object.assign(env, {
+        JUJU_STORAGE_ID: event.storage.id,
+        JUJU_STORAGE_LOCATION: storage?.location ?? "",
+        JUJU_STORAGE_KIND: storage?.kind ?? "filesystem",
+      });
+    }
+  }
+  env["JUJU_DISPATCH_PATH"] = `${event.kind === "hook" ? "hooks" : "actions"}/${name}`;
+  return env;
+}

@@ -1,0 +1,91 @@
+// Juju's own checks on hook-tool input, with Juju's exact error texts (reference juju-hook-tools.md §3, §4).
+//
+// The runtime refuses most bad input before it calls a tool, in its own words; these are the
+// checks the tools themselves make, so the engine answers as Juju would whoever calls it.
+
+import { toolError } from "../runtime/hook-tools.js";
+import type { PortRange, SettableStatusName } from "../runtime/hook-tools.js";
+
+/** A failed tool: the same error the runtime builds from a real tool's exit code and stderr. */
+export function fail(tool: string, exitCode: 1 | 2, message: string): never {
+  throw toolError(tool, exitCode, `ERROR ${message}\n`);
+}
+
+/** `-r` named a relation this unit is not in: a flag error, hence exit 2. */
+export function relationNotFound(tool: string, relation: string): never {
+  fail(tool, 2, `invalid value "${relation}" for option -r: relation not found`);
+}
+
+export const NOT_LEADER = "this unit is not the leader";
+
+const SECRET_KEY = /^([a-z](?:-?[a-z0-9]){2,})$/;
+const MAX_SECRET_BYTES = 1_000_000;
+const ROTATE_POLICIES = new Set(["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"]);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/;
+const GO_DURATION = /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+
+/** secret-add / secret-set content (exit 2, as the tool checks it while parsing its arguments). */
+export function checkSecretContent(tool: string, content: Readonly<Record<string, string>>): void {
+  if (Object.keys(content).length === 0) fail(tool, 2, "missing secret value or filename");
+  let total = 0;
+  for (const [key, value] of Object.entries(content)) {
+    if (!SECRET_KEY.test(key)) fail(tool, 2, `key "${key}" not valid`);
+    const encoded = Buffer.byteLength(Buffer.from(value, "utf8").toString("base64"));
+    if (encoded > MAX_SECRET_BYTES) fail(tool, 2, `base64 encoded secret content for key "${key}" too large: ${encoded} bytes`);
+    total += encoded;
+  }
+  if (total > MAX_SECRET_BYTES) fail(tool, 2, `base64 encoded secret content too large: ${total} bytes`);
+}
+
+export function checkSecretMetadata(tool: string, options: { rotate?: string | undefined; expire?: string | undefined }): void {
+  if (options.rotate !== undefined && !ROTATE_POLICIES.has(options.rotate)) {
+    fail(tool, 2, `rotate policy "${options.rotate}" not valid`);
+  }
+  const expire = options.expire;
+  if (expire !== undefined) {
+    if (GO_DURATION.test(expire)) {
+      if (expire.startsWith("-") || !/[1-9]/.test(expire)) fail(tool, 2, `negative expire duration "${expire}" not valid`);
+    } else if (!RFC3339.test(expire) || Number.isNaN(Date.parse(expire))) {
+      fail(tool, 2, `expire time or duration "${expire}" not valid`);
+    }
+  }
+}
+
+const SETTABLE = ["maintenance", "blocked", "waiting", "active"];
+
+export function checkStatus(status: string): asserts status is SettableStatusName {
+  if (!SETTABLE.includes(status)) fail("status-set", 2, `invalid status "${status}", expected one of [${SETTABLE.join(" ")}]`);
+}
+
+const ACTION_KEY_SEGMENT = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const RESERVED_ACTION_KEYS = new Set(["stdout", "stdout-encoding", "stderr", "stderr-encoding"]);
+
+export function checkActionResultKey(key: string): void {
+  for (const segment of key.split(".")) {
+    if (RESERVED_ACTION_KEYS.has(segment)) fail("action-set", 2, `cannot set reserved action key "${segment}"`);
+    if (!ACTION_KEY_SEGMENT.test(segment)) {
+      fail(
+        "action-set",
+        2,
+        `key "${key}" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods`,
+      );
+    }
+  }
+}
+
+export function checkPortRange(tool: string, port: PortRange): void {
+  if (port.protocol === "icmp") return;
+  const from = port.port ?? -1;
+  const to = port.toPort ?? from;
+  const text = port.toPort === undefined ? `${from}` : `${from}-${to}`;
+  if (from < 0 || to > 65535 || !Number.isInteger(from) || !Number.isInteger(to)) {
+    fail(tool, 2, `port range bounds must be between 0 and 65535, got ${text}`);
+  }
+  if (from > to) fail(tool, 2, `invalid port range ${text}/${port.protocol}`);
+}
+
+/** state-set's quota: keys up to 256 bytes, values up to 64 KiB (exit 1: the context checks it). */
+export function checkStateEntry(key: string, value: string): void {
+  if (Buffer.byteLength(key) > 256) fail("state-set", 1, "max allowed key length (256) exceeded");
+  if (Buffer.byteLength(value) > 65536) fail("state-set", 1, "max allowed value length (65536) exceeded");
+}

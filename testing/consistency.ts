@@ -1,0 +1,165 @@
+// Refuses test inputs Juju could never produce, so a test cannot pass on a situation that cannot happen.
+
+import type { CharmMeta } from "../runtime/meta.js";
+import type { ContextEvent } from "./events.js";
+import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
+
+/** The State, event or metadata of a test describe something Juju cannot produce. */
+export class InconsistentScenarioError extends Error {
+  override name = "InconsistentScenarioError";
+  constructor(readonly problems: readonly string[]) {
+    super(`inconsistent scenario:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+export function checkConsistency(meta: CharmMeta, state: State, event: ContextEvent): void {
+  const problems = [...checkState(meta, state), ...checkEvent(meta, state, event)];
+  if (problems.length > 0) throw new InconsistentScenarioError(problems);
+}
+
+function checkState(meta: CharmMeta, state: State): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(state.config)) {
+    const option = meta.config[key];
+    if (option === undefined) {
+      problems.push(`config option "${key}" is not declared in ${meta.name}'s config (declared: ${list(Object.keys(meta.config))})`);
+      continue;
+    }
+    const ok =
+      ((option.type === "string" || option.type === "secret") && typeof value === "string") ||
+      (option.type === "int" && Number.isInteger(value)) ||
+      (option.type === "float" && typeof value === "number") ||
+      (option.type === "boolean" && typeof value === "boolean");
+    if (!ok) problems.push(`config option "${key}" is a ${option.type}, but the state gives ${JSON.stringify(value)}`);
+  }
+
+  const ids = new Set<number>();
+  for (const relation of state.relations) {
+    if (ids.has(relation.id)) problems.push(`two relations have id ${relation.id}`);
+    ids.add(relation.id);
+    const endpoint = meta.relations[relation.endpoint];
+    if (endpoint === undefined) {
+      problems.push(`relation endpoint "${relation.endpoint}" is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`);
+      continue;
+    }
+    if (endpoint.role === "peers" && !(relation instanceof PeerRelation)) {
+      problems.push(`"${relation.endpoint}" is a peer endpoint: use PeerRelation for relation ${relation.id}`);
+    }
+    if (endpoint.role !== "peers" && relation instanceof PeerRelation) {
+      problems.push(`"${relation.endpoint}" is a ${endpoint.role} endpoint, not a peer one: use Relation for relation ${relation.id}`);
+    }
+    if (relation instanceof SubordinateRelation && endpoint.scope !== "container" && meta.subordinate !== true) {
+      problems.push(`SubordinateRelation ${relation.id} needs a container-scoped endpoint or a subordinate charm`);
+    }
+    const bags: [string, Readonly<Record<string, unknown>>][] = [
+      ["localAppData", relation.localAppData],
+      ["localUnitData", relation.localUnitData],
+    ];
+    if (relation instanceof Relation || relation instanceof SubordinateRelation) bags.push(["remoteAppData", relation.remoteAppData]);
+    if (relation instanceof Relation) for (const [n, bag] of Object.entries(relation.remoteUnitsData)) bags.push([`remoteUnitsData[${n}]`, bag]);
+    if (relation instanceof SubordinateRelation) bags.push(["remoteUnitData", relation.remoteUnitData]);
+    if (relation instanceof PeerRelation) for (const [n, bag] of Object.entries(relation.peersData)) bags.push([`peersData[${n}]`, bag]);
+    for (const [where, bag] of bags) {
+      for (const [key, value] of Object.entries(bag)) {
+        if (typeof value !== "string") {
+          problems.push(`relation ${relation.id} ${where}["${key}"] is ${JSON.stringify(value)}: relation data values are strings`);
+        }
+      }
+    }
+  }
+
+  for (const storage of state.storages) {
+    if (meta.storage[storage.name] === undefined) {
+      problems.push(`storage "${storage.name}" is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.storage))})`);
+    }
+  }
+  for (const network of state.networks) {
+    if (meta.relations[network.binding] === undefined && !(meta.extraBindings ?? []).includes(network.binding)) {
+      problems.push(`network binding "${network.binding}" is neither an endpoint nor an extra-binding of ${meta.name}`);
+    }
+  }
+  const names = state.storedStates.map((stored) => stored.name);
+  for (const name of new Set(names)) {
+    if (names.filter((n) => n === name).length > 1) problems.push(`two stored states are named "${name}"`);
+  }
+  return problems;
+}
+
+function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[] {
+  const problems: string[] = [];
+  const spec = event.spec;
+  switch (spec.type) {
+    case "relation": {
+      const relation = spec.relation;
+      if (meta.relations[relation.endpoint] === undefined) break; // reported with the state
+      if (!state.relations.some((candidate) => candidate.id === relation.id)) {
+        problems.push(`${event.name} is about relation ${relation.id}, which is not in the state's relations`);
+      }
+      if (relation instanceof PeerRelation && spec.phase === "broken") {
+        problems.push(`Juju never runs relation-broken for a peer relation (${relation.endpoint})`);
+      }
+      const remotes = remoteUnitsOf(relation, event.appName);
+      if (spec.remoteUnit !== undefined && !remotes.includes(spec.remoteUnit) && spec.phase !== "departed") {
+        problems.push(`remote unit ${spec.remoteUnit} is not in relation ${relation.id} (its units: ${list(remotes)})`);
+      }
+      if ((spec.phase === "joined" || spec.phase === "changed" || spec.phase === "departed") && spec.remoteUnit === undefined) {
+        problems.push(`${event.name} needs a remote unit, and relation ${relation.id} has none`);
+      }
+      break;
+    }
+    case "secret": {
+      const secret = spec.secret;
+      if (state.getSecret({ id: secret.id }) === undefined) problems.push(`${event.name} is about a secret that is not in the state's secrets`);
+      const owner = secret.owner;
+      const owned = owner !== undefined;
+      if (spec.phase === "changed" && owned) {
+        problems.push(`secret-changed goes to observers of a secret, but this charm owns ${secret.id} (owner "${owner}")`);
+      }
+      if (spec.phase !== "changed" && !owned) {
+        problems.push(`secret-${spec.phase} goes to the secret's owner, and this charm does not own ${secret.id}`);
+      }
+      break;
+    }
+    case "storage":
+      if (meta.storage[spec.storage.name] === undefined) {
+        problems.push(`storage "${spec.storage.name}" is not declared in ${meta.name}'s metadata`);
+      } else if (state.getStorage(spec.storage.name, spec.storage.index) === undefined) {
+        problems.push(`${event.name} is about storage ${spec.storage.id}, which is not in the state's storages`);
+      }
+      break;
+    case "action": {
+      const action = meta.actions[event.name];
+      if (action === undefined) {
+        problems.push(`action "${event.name}" is not declared in ${meta.name}'s actions (declared: ${list(Object.keys(meta.actions))})`);
+        break;
+      }
+      for (const required of action.required ?? []) {
+        if (spec.params[required] === undefined) problems.push(`action "${event.name}" requires param "${required}"`);
+      }
+      if (action.additionalProperties === false) {
+        for (const name of Object.keys(spec.params)) {
+          if (action.params?.[name] === undefined) problems.push(`action "${event.name}" has no param "${name}"`);
+        }
+      }
+      break;
+    }
+    case "lifecycle":
+      if (event.name === "leader-elected" && !state.leader) problems.push("Juju runs leader-elected only on the leader: set leader: true");
+      if (event.name === "leader-settings-changed" && state.leader) problems.push("Juju runs leader-settings-changed only on non-leaders");
+      break;
+    case "custom":
+      break;
+  }
+  return problems;
+}
+
+/** The remote units a relation has, as unit names. */
+export function remoteUnitsOf(relation: PeerRelation | Relation | SubordinateRelation, appName: string): string[] {
+  if (relation instanceof PeerRelation) return Object.keys(relation.peersData).map((n) => `${appName}/${n}`);
+  if (relation instanceof SubordinateRelation) return [relation.remoteUnitName];
+  return relation.remoteUnits;
+}
+
+function list(names: readonly string[]): string {
+  return names.length === 0 ? "none" : names.join(", ");
+}

@@ -1,0 +1,153 @@
+// Context: state-transition tests. `await ctx.run(ctx.on.start(), new State({ leader: true }))` runs one
+// event through the production dispatch path over the engine, and returns the State after it.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { CharmBase, CharmTypes } from "../runtime/charm.js";
+import type { CharmClass } from "../runtime/dispatch.js";
+import type { CharmMeta, JsonObject } from "../runtime/meta.js";
+import type { StatusBase } from "../runtime/status.js";
+import { MemoryStateStore } from "../runtime/storage.js";
+import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
+import { checkConsistency } from "./consistency.js";
+import { ActionFailed, UncaughtCharmError } from "./errors.js";
+import { type ContextEvent, ContextEvents } from "./events.js";
+import { dispatchInProcess } from "./in-process.js";
+import type { State } from "./state.js";
+import { type Placement, fromRecord, modelFromState, stateFromModel, unitStateOf } from "./state-model.js";
+
+export interface ContextOptions extends MetaOptions {
+  /** The application's name; default: the charm's name. */
+  readonly appName?: string;
+  /** The unit's number; default 0. */
+  readonly unitId?: number;
+  /** What JUJU_VERSION says; default 3.6.4. */
+  readonly jujuVersion?: string;
+  /** The charm directory handlers run in (JUJU_CHARM_DIR); default: a temporary directory. */
+  readonly charmRoot?: string;
+}
+
+/** A juju-log line the charm wrote. */
+export interface JujuLogLine {
+  readonly level: string;
+  readonly message: string;
+}
+
+/** An event the framework emitted to handlers (the hook's own, re-emitted deferred ones, collect-status). */
+export interface EmittedEvent {
+  readonly kind: string;
+  readonly snapshot: JsonObject;
+  readonly reemitted: boolean;
+}
+
+/**
+ * Runs a charm's handlers for one event at a time. Each run starts from the State it is given
+ * and returns a new one; the Context keeps what the last run recorded (logs, status history,
+ * emitted events, action results and logs).
+ */
+export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
+  readonly meta: CharmMeta;
+  /** `ctx.on.start()`, `ctx.on.relationChanged(relation)`, `ctx.on.action("backup", { to: "/x" })`, ... */
+  readonly on: ContextEvents;
+  readonly appName: string;
+  readonly unitId: number;
+  readonly jujuVersion: string;
+
+  /** What the last run wrote with juju-log. */
+  jujuLog: JujuLogLine[] = [];
+  /** Every unit status set during the last run, in order. */
+  unitStatusHistory: StatusBase[] = [];
+  /** Every application status set during the last run, in order. */
+  appStatusHistory: StatusBase[] = [];
+  /** Every workload version set during the last run. */
+  workloadVersionHistory: string[] = [];
+  emittedEvents: EmittedEvent[] = [];
+  /** The last action's results (nested by their dotted keys), or undefined if it set none. */
+  actionResults: JsonObject | undefined;
+  /** The last action's progress messages. */
+  actionLogs: string[] = [];
+  /** The charm instance of the last run, to inspect after it. */
+  charm: C | undefined;
+
+  private charmRootDir: string | undefined;
+  private ownsCharmRoot = false;
+
+  constructor(
+    private readonly charmClass: CharmClass<C>,
+    options: ContextOptions = {},
+  ) {
+    this.meta = resolveCharmMeta(options);
+    this.appName = options.appName ?? this.meta.name;
+    this.unitId = options.unitId ?? 0;
+    this.jujuVersion = options.jujuVersion ?? "3.6.4";
+    this.charmRootDir = options.charmRoot;
+    this.on = new ContextEvents(this.appName);
+  }
+
+  /** The unit under test, e.g. `demo/0`. */
+  get unitName(): string {
+    return `${this.appName}/${this.unitId}`;
+  }
+
+  /**
+   * Runs `event` on a unit whose world is `state`: deferred events first, then the event, then
+   * collect-status, then the commit, exactly as a real dispatch. Returns the State after it.
+   * Throws InconsistentScenarioError for inputs Juju could not produce, UncaughtCharmError when the
+   * charm throws, and ActionFailed when an action calls `event.fail()`.
+   */
+  async run(event: ContextEvent, state: State): Promise<State> {
+    if (!(event instanceof Object) || typeof (event as { engineEvent?: unknown }).engineEvent !== "function") {
+      throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
+    }
+    checkConsistency(this.meta, state, event);
+    const placement: Placement = { meta: this.meta, appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
+    const model = modelFromState(state, placement);
+    const store = new MemoryStateStore(unitStateOf(state));
+    const emitted: EmittedEvent[] = [];
+    const result = await dispatchInProcess(this.charmClass, {
+      model,
+      unit: this.unitName,
+      event: event.engineEvent(),
+      meta: this.meta,
+      store,
+      charmDir: this.charmRoot(),
+      ...(event.spec.type === "action" ? { params: event.spec.params } : {}),
+      onEmit: (kind, snapshot, reemitted) => {
+        emitted.push({ kind, snapshot, reemitted });
+      },
+    });
+
+    const unit = model.unit(this.unitName);
+    const app = model.app(this.appName);
+    this.charm = result.charm;
+    this.jujuLog = model.logs.map(({ level, message }) => ({ level, message }));
+    this.unitStatusHistory = unit.statusHistory.map(fromRecord);
+    this.appStatusHistory = app.statusHistory.map(fromRecord);
+    this.workloadVersionHistory = [...app.workloadVersionHistory];
+    this.emittedEvents = emitted;
+    this.actionResults = result.action === undefined || Object.keys(result.action.results).length === 0 ? undefined : result.action.results;
+    this.actionLogs = result.action?.logs ?? [];
+
+    if (result.exitCode !== 0) throw new UncaughtCharmError(event.name, result.error);
+    const output = stateFromModel(model, state, placement, store.state);
+    if (result.action?.failure !== undefined) throw new ActionFailed(result.action.failure, output);
+    return output;
+  }
+
+  /** Removes the temporary charm directory, if the Context made one. */
+  cleanup(): void {
+    if (this.ownsCharmRoot && this.charmRootDir !== undefined) rmSync(this.charmRootDir, { recursive: true, force: true });
+    this.charmRootDir = undefined;
+    this.ownsCharmRoot = false;
+  }
+
+  private charmRoot(): string {
+    if (this.charmRootDir === undefined) {
+      this.charmRootDir = mkdtempSync(join(tmpdir(), "tscharm-context-"));
+      this.ownsCharmRoot = true;
+    }
+    return this.charmRootDir;
+  }
+}

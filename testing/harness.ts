@@ -1,0 +1,404 @@
+// Harness: drive one unit through a sequence of events by changing its world, as in ops' Harness,
+// with every event run through the production dispatch path over the engine.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { CharmBase, CharmTypes } from "../runtime/charm.js";
+import { parseContext } from "../runtime/context.js";
+import type { CharmClass } from "../runtime/dispatch.js";
+import { Framework } from "../runtime/framework.js";
+import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
+import type { Model } from "../runtime/model.js";
+import { MemoryStateStore } from "../runtime/storage.js";
+import { HookContext, xidOf } from "../sim/hook-context.js";
+import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
+import { type Bag, JujuModel, type RelationRecord } from "../sim/model.js";
+import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
+import { ActionFailed, UncaughtCharmError } from "./errors.js";
+import { dispatchInProcess } from "./in-process.js";
+
+export interface HarnessOptions extends MetaOptions {
+  /** The application's name; default: the charm's name. */
+  readonly appName?: string;
+  /** The unit's number; default 0. */
+  readonly unitId?: number;
+  readonly jujuVersion?: string;
+}
+
+/** What an action run by the Harness produced. */
+export interface ActionOutput {
+  readonly logs: readonly string[];
+  readonly results: JsonObject;
+}
+
+/** Hook that nothing observes: running it runs deferred events and collect-status, as any hook does. */
+const EVALUATE_STATUS_HOOK = "tscharm-evaluate-status";
+
+/**
+ * One unit of the charm, its application and the world around them. Methods that change the world
+ * after `begin()` run the event Juju would run, through the same path as production: a fresh
+ * charm instance per event, deferred events first, collect-status, and a commit only on success.
+ * Before `begin()` they change the world and run nothing.
+ */
+export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
+  readonly meta: CharmMeta;
+  /** The engine's model of Juju behind this harness (for assertions the Harness methods do not cover). */
+  readonly juju: JujuModel;
+  readonly unitName: string;
+  private readonly store = new MemoryStateStore();
+  private readonly charmDir = mkdtempSync(join(tmpdir(), "tscharm-harness-"));
+  private current: C | undefined;
+  private nextActionId = 1;
+
+  constructor(
+    private readonly charmClass: CharmClass<C>,
+    options: HarnessOptions = {},
+  ) {
+    this.meta = resolveCharmMeta(options);
+    this.juju = new JujuModel("test-model", undefined, options.jujuVersion ?? "3.6.4");
+    const appName = options.appName ?? this.meta.name;
+    this.juju.addApp(appName, this.meta);
+    this.unitName = this.juju.addUnit(appName, { number: options.unitId ?? 0 }).name;
+  }
+
+  private get appName(): string {
+    return this.juju.unit(this.unitName).app;
+  }
+
+  /** The charm instance of the latest event (a new instance per event, as in production). */
+  get charm(): C {
+    if (this.current === undefined) throw new Error("the charm does not exist yet: call harness.begin() first");
+    return this.current;
+  }
+
+  /** The charm's model, for reading status, relations and secrets between events. */
+  get model(): Model {
+    return this.charm.model;
+  }
+
+  /** Constructs the charm, running no event. */
+  async begin(): Promise<void> {
+    if (this.current !== undefined) throw new Error("begin() was already called");
+    const tools = this.betweenHooks();
+    const context = parseContext(hookEnvironment(this.juju, this.unitName, { kind: "hook", name: "install" }, this.charmDir), this.meta, this.charmDir);
+    const framework = new Framework(this.meta, tools, this.store.load());
+    framework.useContext(context);
+    this.current = new this.charmClass(framework);
+    this.store.save(framework.state());
+    await Promise.resolve();
+  }
+
+  /**
+   * Constructs the charm and runs the hooks Juju runs for a new unit: storage-attached, install,
+   * relation-created for each relation (adding the peer relations), leader-elected or
+   * leader-settings-changed, config-changed, start, then relation-joined and relation-changed for
+   * each remote unit already in a relation.
+   */
+  async beginWithInitialHooks(): Promise<void> {
+    await this.begin();
+    const unit = this.juju.unit(this.unitName);
+    for (const id of [...unit.storage.keys()].sort()) {
+      await this.emit({ kind: "hook", name: `${id.split("/")[0] ?? id}-storage-attached`, storage: { id } });
+    }
+    await this.emit({ kind: "hook", name: "install" });
+    for (const [endpoint, spec] of Object.entries(this.meta.relations)) {
+      if (spec.role === "peers" && this.relationsOf(endpoint).length === 0) this.createRelation(endpoint, this.appName);
+    }
+    const relations = [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName) !== undefined);
+    for (const relation of relations) await this.emit(this.relationEvent(relation, "created"));
+    const leader = this.juju.app(this.appName).leader === this.unitName;
+    await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
+    await this.emit({ kind: "hook", name: "config-changed" });
+    await this.emit({ kind: "hook", name: "start" });
+    for (const relation of relations) {
+      for (const remote of this.remoteMembers(relation)) {
+        await this.emit(this.relationEvent(relation, "joined", remote));
+        await this.emit(this.relationEvent(relation, "changed", remote));
+      }
+    }
+  }
+
+  /**
+   * Makes this unit the leader or not. After `begin()`, becoming leader runs leader-elected and
+   * losing it runs leader-settings-changed (ops' Harness runs nothing for the latter; Juju does).
+   */
+  async setLeader(leader = true): Promise<void> {
+    const app = this.juju.app(this.appName);
+    const was = app.leader === this.unitName;
+    if (leader) app.leader = this.unitName;
+    else if (was) app.leader = undefined;
+    if (leader !== was) await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
+  }
+
+  /** How many units goal-state reports for the application. */
+  setPlannedUnits(count: number): void {
+    this.juju.app(this.appName).plannedUnits = count;
+  }
+
+  /**
+   * Relates `endpoint` to `remoteApp` (this application for a peer endpoint) and runs
+   * relation-created. With data, `<remoteApp>/0` also joins and its data is set (joined, changed).
+   */
+  async addRelation(endpoint: string, remoteApp: string, options: { appData?: Bag; unitData?: Bag } = {}): Promise<number> {
+    const relation = this.createRelation(endpoint, remoteApp);
+    await this.emit(this.relationEvent(relation, "created"));
+    if (options.appData !== undefined || options.unitData !== undefined) {
+      const unit = `${remoteApp}/0`;
+      await this.addRelationUnit(relation.id, unit);
+      if (options.unitData !== undefined) await this.updateRelationData(relation.id, unit, options.unitData);
+      if (options.appData !== undefined) await this.updateRelationData(relation.id, remoteApp, options.appData);
+    }
+    return relation.id;
+  }
+
+  /** A remote unit enters the relation: relation-joined. */
+  async addRelationUnit(relationId: number, unitName: string): Promise<void> {
+    const relation = this.juju.relation(relationId);
+    const app = unitName.split("/")[0] ?? unitName;
+    if (app !== this.juju.remoteAppOf(relation, this.appName)) {
+      throw new Error(`${unitName} is not a unit of the application at the other end of relation ${relationId}`);
+    }
+    if (!this.juju.units.has(unitName)) this.juju.addUnit(app, { number: Number(unitName.split("/")[1]) });
+    this.juju.joinRelation(relationId, unitName);
+    await this.emit(this.relationEvent(relation, "joined", unitName));
+  }
+
+  /** A remote unit leaves the relation: relation-departed. */
+  async removeRelationUnit(relationId: number, unitName: string): Promise<void> {
+    const relation = this.juju.relation(relationId);
+    if (!relation.members.has(unitName)) throw new Error(`${unitName} is not in relation ${relationId}`);
+    this.juju.leaveRelation(relationId, unitName);
+    await this.emit(this.relationEvent(relation, "departed", unitName, unitName));
+  }
+
+  /** Removes a relation: relation-departed for each remote unit, then relation-broken (never for a peer relation). */
+  async removeRelation(relationId: number): Promise<void> {
+    const relation = this.juju.relation(relationId);
+    for (const remote of this.remoteMembers(relation)) await this.removeRelationUnit(relationId, remote);
+    if (!this.juju.isPeer(relation)) await this.emit(this.relationEvent(relation, "broken"));
+    this.juju.relations.delete(relationId);
+  }
+
+  /**
+   * Sets data in a bag (`""` deletes a key) as the remote side, or Juju, would; access rules do not
+   * apply here. Runs relation-changed when a remote unit's or application's data changed.
+   */
+  async updateRelationData(relationId: number, appOrUnit: string, data: Bag): Promise<void> {
+    const relation = this.juju.relation(relationId);
+    const isUnit = appOrUnit.includes("/");
+    const bags = isUnit ? relation.unitData : relation.appData;
+    const before = { ...(bags.get(appOrUnit) ?? {}) };
+    const after = { ...before };
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string") throw new TypeError(`relation data values are strings; "${key}" is not`);
+      if (value === "") Reflect.deleteProperty(after, key);
+      else after[key] = value;
+    }
+    bags.set(appOrUnit, after);
+    const changed = JSON.stringify(Object.entries(before).sort()) !== JSON.stringify(Object.entries(after).sort());
+    const owner = appOrUnit.split("/")[0] ?? appOrUnit;
+    const remote = appOrUnit !== this.unitName && (owner !== this.appName || (this.juju.isPeer(relation) && isUnit));
+    if (!changed || !remote) return;
+    // Juju names a remote unit in every relation-changed; for app data, one of the remote app's units.
+    const notifier = isUnit ? appOrUnit : this.remoteMembers(relation)[0];
+    if (notifier !== undefined) await this.emit(this.relationEvent(relation, "changed", notifier));
+  }
+
+  /** A copy of a bag, whoever it belongs to. */
+  getRelationData(relationId: number, appOrUnit: string): Record<string, string> {
+    const relation = this.juju.relation(relationId);
+    return { ...((appOrUnit.includes("/") ? relation.unitData : relation.appData).get(appOrUnit) ?? {}) };
+  }
+
+  /** `juju config`: sets and unsets options, then runs config-changed. */
+  async updateConfig(values: Readonly<Record<string, ConfigValue>> = {}, unset: readonly string[] = []): Promise<void> {
+    const app = this.juju.app(this.appName);
+    for (const [key, value] of Object.entries(values)) {
+      const option = this.meta.config[key];
+      if (option === undefined) throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
+      const ok =
+        ((option.type === "string" || option.type === "secret") && typeof value === "string") ||
+        (option.type === "int" && Number.isInteger(value)) ||
+        (option.type === "float" && typeof value === "number") ||
+        (option.type === "boolean" && typeof value === "boolean");
+      if (!ok) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
+      app.config[key] = value;
+    }
+    for (const key of unset) Reflect.deleteProperty(app.config, key);
+    await this.emit({ kind: "hook", name: "config-changed" });
+  }
+
+  /** A secret owned by another application or unit (`owner`), not yet granted to this charm. */
+  addModelSecret(owner: string, content: Bag): string {
+    const app = owner.split("/")[0] ?? owner;
+    if (app === this.appName) throw new Error("addModelSecret is for secrets owned by another application; this charm adds its own");
+    if (!this.juju.apps.has(app)) this.juju.addApp(app);
+    const secret = this.juju.addSecret(owner.includes("/") ? { kind: "unit", unit: owner } : { kind: "application", app }, content);
+    return this.juju.secretUri(secret.xid);
+  }
+
+  /** A user secret (`juju add-secret`), not yet granted to this charm. */
+  addUserSecret(content: Bag): string {
+    return this.juju.secretUri(this.juju.addSecret({ kind: "model" }, content).xid);
+  }
+
+  /** Lets `observer` (this application or unit) read the secret; a model secret needs a relation to its owner. */
+  grantSecret(id: string, observer: string): void {
+    const secret = this.secret(id);
+    let relationId: number | undefined;
+    if (secret.owner.kind !== "model") {
+      const ownerApp = secret.owner.kind === "application" ? secret.owner.app : secret.owner.unit.split("/")[0] ?? "";
+      const relation = [...this.juju.relations.values()].find(
+        (candidate) => this.juju.endOf(candidate, this.appName) !== undefined && this.juju.remoteAppOf(candidate, this.appName) === ownerApp,
+      );
+      if (relation === undefined) throw new Error(`there is no relation between ${this.appName} and ${ownerApp}, the owner of the secret`);
+      relationId = relation.id;
+    }
+    secret.grants.set(observer, { relationId });
+  }
+
+  revokeSecret(id: string, observer: string): void {
+    this.secret(id).grants.delete(observer);
+  }
+
+  /** A new revision of a secret someone else owns; runs secret-changed if this unit can read it. */
+  async setSecretContent(id: string, content: Bag): Promise<void> {
+    const secret = this.secret(id);
+    secret.latest += 1;
+    secret.revisions.set(secret.latest, { ...content });
+    const readable = secret.grants.has(this.appName) || secret.grants.has(this.unitName);
+    if (readable) await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
+  }
+
+  /** secret-rotate, for a secret this charm owns. */
+  async triggerSecretRotation(id: string, options: { label?: string } = {}): Promise<void> {
+    await this.ownedSecretEvent(id, "secret-rotate", undefined, options.label);
+  }
+
+  /** secret-remove of one revision, for a secret this charm owns. */
+  async triggerSecretRemoval(id: string, revision: number, options: { label?: string } = {}): Promise<void> {
+    await this.ownedSecretEvent(id, "secret-remove", revision, options.label);
+  }
+
+  /** secret-expired of one revision, for a secret this charm owns. */
+  async triggerSecretExpiration(id: string, revision: number, options: { label?: string } = {}): Promise<void> {
+    await this.ownedSecretEvent(id, "secret-expired", revision, options.label);
+  }
+
+  /** Runs an action; throws ActionFailed (with the logs and results) if it called `event.fail()`. */
+  async runAction(name: string, params: JsonObject = {}): Promise<ActionOutput> {
+    const action = this.meta.actions[name];
+    if (action === undefined) throw new Error(`action "${name}" is not declared (declared: ${Object.keys(this.meta.actions).join(", ") || "none"})`);
+    for (const required of action.required ?? []) {
+      if (params[required] === undefined) throw new Error(`action "${name}" requires param "${required}"`);
+    }
+    if (action.additionalProperties === false) {
+      for (const key of Object.keys(params)) if (action.params?.[key] === undefined) throw new Error(`action "${name}" has no param "${key}"`);
+    }
+    const result = await this.emit({ kind: "action", name, id: String(this.nextActionId++) }, params);
+    const output: ActionOutput = { logs: [...(result?.action?.logs ?? [])], results: result?.action?.results ?? {} };
+    const failure = result?.action?.failure;
+    if (failure !== undefined) throw new ActionFailed(failure, output);
+    return output;
+  }
+
+  /**
+   * Runs collect-status now. tscharm runs it after every event anyway (as production does), so
+   * this is only needed after changing things outside an event. Like any hook, it re-runs
+   * deferred events first.
+   */
+  async evaluateStatus(): Promise<void> {
+    await this.emit({ kind: "hook", name: EVALUATE_STATUS_HOOK });
+  }
+
+  /** Removes the Harness's temporary charm directory. */
+  cleanup(): void {
+    rmSync(this.charmDir, { recursive: true, force: true });
+  }
+
+  /** Runs one event if the charm exists; throws UncaughtCharmError if the hook failed. */
+  private async emit(event: EngineEvent, params?: JsonObject): Promise<Awaited<ReturnType<typeof dispatchInProcess<C>>> | undefined> {
+    if (this.current === undefined) return undefined;
+    const result = await dispatchInProcess(this.charmClass, {
+      model: this.juju,
+      unit: this.unitName,
+      event,
+      meta: this.meta,
+      store: this.store,
+      charmDir: this.charmDir,
+      ...(params === undefined ? {} : { params }),
+    });
+    if (result.charm !== undefined) {
+      this.current = result.charm;
+      // Between events the test may use the charm's model: give it a context that commits at once.
+      this.current.framework.useContext(this.current.framework.model.backend.context, this.betweenHooks());
+    }
+    if (result.exitCode !== 0) throw new UncaughtCharmError(event.name, result.error);
+    return result;
+  }
+
+  private betweenHooks(): HookContext {
+    const tools = new HookContext(this.juju, this.unitName);
+    tools.autoCommitting = true;
+    return tools;
+  }
+
+  private createRelation(endpoint: string, remoteApp: string): RelationRecord {
+    const spec = this.meta.relations[endpoint];
+    if (spec === undefined) throw new Error(`"${endpoint}" is not a relation endpoint of ${this.meta.name}`);
+    const peer = spec.role === "peers";
+    if (peer && remoteApp !== this.appName) throw new Error(`"${endpoint}" is a peer endpoint: its remote application is ${this.appName}`);
+    if (!peer && !this.juju.apps.has(remoteApp)) this.juju.addApp(remoteApp);
+    const ends = peer
+      ? [{ app: this.appName, endpoint, role: spec.role }]
+      : [
+          { app: this.appName, endpoint, role: spec.role },
+          { app: remoteApp, endpoint, role: spec.role === "provides" ? ("requires" as const) : ("provides" as const) },
+        ];
+    const relation = this.juju.addRelation(ends, { interface: spec.interface, scope: spec.scope ?? "global" });
+    this.juju.joinRelation(relation.id, this.unitName);
+    return relation;
+  }
+
+  private relationsOf(endpoint: string): RelationRecord[] {
+    return [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName)?.endpoint === endpoint);
+  }
+
+  private remoteMembers(relation: RelationRecord): string[] {
+    const remoteApp = this.juju.remoteAppOf(relation, this.appName);
+    return [...relation.members]
+      .filter((unit) => unit !== this.unitName && unit.split("/")[0] === remoteApp)
+      .sort((a, b) => Number(a.split("/")[1]) - Number(b.split("/")[1]));
+  }
+
+  private relationEvent(relation: RelationRecord, phase: string, remoteUnit?: string, departingUnit?: string): EngineEvent {
+    const endpoint = this.juju.endOf(relation, this.appName)?.endpoint ?? "";
+    return {
+      kind: "hook",
+      name: `${endpoint}-relation-${phase}`,
+      relation: {
+        id: relation.id,
+        ...(remoteUnit === undefined ? {} : { remoteUnit }),
+        ...(departingUnit === undefined ? {} : { departingUnit }),
+      },
+    };
+  }
+
+  private secret(id: string): NonNullable<ReturnType<JujuModel["secrets"]["get"]>> {
+    const secret = this.juju.secrets.get(xidOf(id) ?? id);
+    if (secret === undefined) throw new Error(`no secret ${id}`);
+    return secret;
+  }
+
+  private async ownedSecretEvent(id: string, hook: string, revision: number | undefined, label: string | undefined): Promise<void> {
+    const secret = this.secret(id);
+    const owned =
+      (secret.owner.kind === "application" && secret.owner.app === this.appName) ||
+      (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
+    if (!owned) throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
+    if (label !== undefined) secret.label = label;
+    await this.emit({ kind: "hook", name: hook, secret: { xid: secret.xid, ...(revision === undefined ? {} : { revision }) } });
+  }
+}
