@@ -103,6 +103,9 @@ export class DemoCharm extends CharmBase {
   private follow(cluster: Relation, event: EventBase): void {
     const published = this.published(cluster.data.get(this.app));
     if (published === undefined) {
+      // Juju says secret-changed once. If it comes before the leader's configuration, keep it:
+      // deferred, it runs again first thing in the next hook, when the data may be there.
+      if (event instanceof SecretChangedEvent) event.defer();
       this.unit.status = new WaitingStatus("waiting for the leader to publish the cluster configuration");
       return;
     }

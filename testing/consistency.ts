@@ -110,13 +110,14 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
     case "secret": {
       const secret = spec.secret;
       if (state.getSecret({ id: secret.id }) === undefined) problems.push(`${event.name} is about a secret that is not in the state's secrets`);
-      const owner = secret.owner;
-      const owned = owner !== undefined;
-      if (spec.phase === "changed" && owned) {
-        problems.push(`secret-changed goes to observers of a secret, but this charm owns ${secret.id} (owner "${owner}")`);
+      // The unit manages a secret it owns, or an application secret when it leads; the other units
+      // of the application observe the application's secrets like any consumer.
+      const manages = secret.owner === "unit" || (secret.owner === "app" && state.leader);
+      if (spec.phase === "changed" && manages) {
+        problems.push(`secret-changed goes to observers of a secret, but this unit manages ${secret.id} (owner "${secret.owner}"${state.leader ? ", leader" : ""})`);
       }
-      if (spec.phase !== "changed" && !owned) {
-        problems.push(`secret-${spec.phase} goes to the secret's owner, and this charm does not own ${secret.id}`);
+      if (spec.phase !== "changed" && !manages) {
+        problems.push(`secret-${spec.phase} goes to the unit that manages the secret (its owner, or the leader for an application secret), and this unit does not manage ${secret.id}`);
       }
       break;
     }

@@ -198,9 +198,12 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     }
     bags.set(appOrUnit, after);
     const changed = JSON.stringify(Object.entries(before).sort()) !== JSON.stringify(Object.entries(after).sort());
-    const owner = appOrUnit.split("/")[0] ?? appOrUnit;
-    const remote = appOrUnit !== this.unitName && (owner !== this.appName || (this.juju.isPeer(relation) && isUnit));
-    if (!changed || !remote) return;
+    // Juju tells a unit about others' writes, never its own: another unit's bag, the remote
+    // application's bag, or (in a peer relation) this application's bag written by the leader.
+    const otherUnit = isUnit && appOrUnit !== this.unitName;
+    const remoteApp = !isUnit && appOrUnit !== this.appName;
+    const leaderWrote = !isUnit && appOrUnit === this.appName && this.juju.isPeer(relation) && this.juju.app(this.appName).leader !== this.unitName;
+    if (!changed || !(otherUnit || remoteApp || leaderWrote)) return;
     // Juju names a remote unit in every relation-changed; for app data, one of the remote app's units.
     const notifier = isUnit ? appOrUnit : this.remoteMembers(relation)[0];
     if (notifier !== undefined) await this.emit(this.relationEvent(relation, "changed", notifier));
@@ -263,13 +266,19 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     this.secret(id).grants.delete(observer);
   }
 
-  /** A new revision of a secret someone else owns; runs secret-changed if this unit can read it. */
+  /**
+   * A new revision of a secret, published by its owner (another application, a user, or the leader
+   * of this application). Runs secret-changed if this unit observes it: it can read the secret and
+   * does not manage it.
+   */
   async setSecretContent(id: string, content: Bag): Promise<void> {
     const secret = this.secret(id);
     secret.latest += 1;
     secret.revisions.set(secret.latest, { ...content });
-    const readable = secret.grants.has(this.appName) || secret.grants.has(this.unitName);
-    if (readable) await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
+    const ownApp = secret.owner.kind === "application" && secret.owner.app === this.appName;
+    const manages = (ownApp && this.juju.app(this.appName).leader === this.unitName) || (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
+    const readable = ownApp || secret.grants.has(this.appName) || secret.grants.has(this.unitName);
+    if (readable && !manages) await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
   }
 
   /** secret-rotate, for a secret this charm owns. */
