@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { CharmBase, CharmTypes } from "../runtime/charm.js";
-import { parseContext } from "../runtime/context.js";
+import { classifyHook, parseContext } from "../runtime/context.js";
 import type { CharmClass } from "../runtime/dispatch.js";
 import { Framework } from "../runtime/framework.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
@@ -311,6 +311,18 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const failure = result?.action?.failure;
     if (failure !== undefined) throw new ActionFailed(failure, output);
     return output;
+  }
+
+  /**
+   * Runs a hook that has no method of its own: `update-status`, `upgrade-charm`, `stop`,
+   * `remove`, `pre-series-upgrade`, `post-series-upgrade`, `collect-metrics`, or a custom hook.
+   */
+  async runHook(name: string): Promise<void> {
+    const kind = classifyHook(name, this.meta).type;
+    if (kind !== "lifecycle" && kind !== "custom") {
+      throw new Error(`${name} needs a relation, secret or storage: use the Harness method that makes that change`);
+    }
+    await this.emit({ kind: "hook", name });
   }
 
   /**
