@@ -452,9 +452,9 @@ export class ProcessHookTools implements HookTools {
  * uses it too, so a refusal reaches the charm as the same error in tests as in production.
  */
 export function toolError(tool: string, exitCode: number, stderr: string): HookToolError {
-  if ((tool.startsWith("relation-") || tool === "network-get") && stderr.includes("relation not found")) {
-    return new RelationNotFoundError(tool, exitCode, stderr);
-  }
+  // ops maps this only for relation-* and network-get; secret-grant/-revoke name a relation too,
+  // and a missing relation is not a missing secret.
+  if (stderr.includes("relation not found")) return new RelationNotFoundError(tool, exitCode, stderr);
   if (tool.startsWith("secret-") && stderr.includes("not found")) {
     return new SecretNotFoundError(tool, exitCode, stderr);
   }

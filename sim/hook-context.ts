@@ -25,6 +25,9 @@ import type {
 import { formatPort } from "../runtime/hook-tools.js";
 import type { ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import {
+  LEADER_SET_REFUSED,
+  MAX_CHARM_STATE_BYTES,
+  MAX_RELATION_SETTINGS_BYTES,
   NOT_LEADER,
   checkActionResultKey,
   checkPortRange,
@@ -114,6 +117,18 @@ export class HookContext implements HookTools {
     return leader;
   }
 
+  /** `leader-get`: the leader settings, readable by every unit. Not in HookTools: tscharm uses peer data. */
+  leaderGet(): Record<string, string> {
+    return { ...this.model.app(this.appName).leaderSettings };
+  }
+
+  /** `leader-set`: immediate, as in Juju (not buffered); `""` deletes a key. Leader only. */
+  leaderSet(data: Readonly<Record<string, string>>): void {
+    if (!this.isLeader()) fail("leader-set", 1, LEADER_SET_REFUSED);
+    const app = this.model.app(this.appName);
+    app.leaderSettings = applyChanges(app.leaderSettings, data);
+  }
+
   // --- config -----------------------------------------------------------------------------
 
   configGet(): Record<string, ConfigValue> {
@@ -148,7 +163,7 @@ export class HookContext implements HookTools {
     if (app) {
       const appName = target.split("/")[0] ?? target;
       if (appName === this.appName) {
-        if (this.isLeader()) return this.withPending(this.committedAppBag(relation, appName), this.pendingWrites(relation.id).app);
+        if (this.isLeader()) return applyChanges(this.committedAppBag(relation, appName), this.pendingWrites(relation.id).app);
         if (!isPeer) fail(tool, 1, "permission denied");
         return { ...this.committedAppBag(relation, appName) };
       }
@@ -160,7 +175,7 @@ export class HookContext implements HookTools {
       fail(tool, 2, `invalid unit name "${target}"`);
     }
     if (target === this.unitName) {
-      return this.withPending(relation.unitData.get(target) ?? {}, this.pendingWrites(relation.id).unit);
+      return applyChanges(relation.unitData.get(target) ?? {}, this.pendingWrites(relation.id).unit);
     }
     if (target.split("/")[0] !== remoteApp || !relation.unitData.has(target)) fail(tool, 1, "permission denied");
     return this.snapshot(`${relation.id}/unit/${target}`, () => ({ ...(relation.unitData.get(target) ?? {}) }));
@@ -365,6 +380,7 @@ export class HookContext implements HookTools {
 
   secretInfoGet(query: { readonly id: string } | { readonly label: string }): SecretInfoRecord {
     const tool = "secret-info-get";
+    if ("id" in query && "label" in query) fail(tool, 2, "specify either a secret URI or label but not both");
     const owned = this.visibleOwnedSecrets();
     let secret: SecretRecord | undefined;
     if ("id" in query) {
@@ -569,19 +585,52 @@ export class HookContext implements HookTools {
     this.labelUpdates.length = 0;
   }
 
+  /** The checks Juju's controller makes when it applies a hook's changes. */
   private checkCommit(): void {
-    for (const [index, added] of this.secretAdds.entries()) {
-      if (added.label === undefined) continue;
-      const clash =
-        [...this.model.secrets.values()].some((s) => sameOwner(s, added) && s.label === added.label) ||
-        this.secretAdds.slice(0, index).some((s) => sameOwner(s, added) && s.label === added.label);
-      if (clash) throw new CommitError(`secret with label "${added.label}" already exists`);
-    }
     for (const change of [...this.secretSets, ...this.secretRemoves, ...this.secretGrants]) {
       const secret = this.findSecret(change.xid);
       if (secret === undefined) throw new CommitError(`secret "${change.xid}" not found`);
       if (!this.owns(secret)) throw new CommitError("permission denied");
     }
+    // Owner labels are unique per owner, consumer labels per consumer unit: check the labels this
+    // hook gives.
+    const secrets = this.allSecrets();
+    const relabelled = new Set([
+      ...this.secretAdds.map((secret) => secret.xid),
+      ...this.secretSets.filter((set) => set.label !== undefined).map((set) => set.xid),
+      ...this.labelUpdates.filter((update) => update.owner).map((update) => update.xid),
+    ]);
+    for (const secret of secrets.filter((candidate) => relabelled.has(candidate.xid))) {
+      const label = this.ownerLabel(secret);
+      if (label !== undefined && secrets.some((other) => other !== secret && sameOwner(other, secret) && this.ownerLabel(other) === label)) {
+        throw new CommitError(`secret with label "${label}" already exists`);
+      }
+    }
+    for (const update of this.labelUpdates.filter((candidate) => !candidate.owner)) {
+      const clash = secrets.some(
+        (other) =>
+          other.xid !== update.xid &&
+          (other.consumerLabels.get(this.unitName) === update.label ||
+            this.labelUpdates.some((u) => !u.owner && u.xid === other.xid && u.label === update.label)),
+      );
+      if (clash) throw new CommitError(`secret with label "${update.label}" already exists`);
+    }
+    for (const [relationId, writes] of this.relationWrites) {
+      const relation = this.model.relations.get(relationId);
+      if (relation === undefined) continue;
+      for (const [bags, owner, changes] of [
+        [relation.unitData, this.unitName, writes.unit],
+        [relation.appData, this.appName, writes.app],
+      ] as const) {
+        const size = bagBytes(applyChanges(bags.get(owner) ?? {}, changes));
+        if (size > MAX_RELATION_SETTINGS_BYTES) {
+          throw new CommitError(`relation settings of ${owner} in relation ${relationId} are ${size} bytes, over the limit of ${MAX_RELATION_SETTINGS_BYTES}`);
+        }
+      }
+    }
+    const stateSize = bagBytes(this.stateGet());
+    // Juju's wording for this quota is not in the reference; this follows its key and value messages.
+    if (stateSize > MAX_CHARM_STATE_BYTES) throw new CommitError(`max allowed size (${MAX_CHARM_STATE_BYTES}) exceeded`);
   }
 
   private relationFor(tool: string, ref: RelationRef): RelationRecord {
@@ -603,14 +652,6 @@ export class HookContext implements HookTools {
     return { ...(relation.appData.get(app) ?? {}) };
   }
 
-  private withPending(committed: Bag, pending: Bag): Bag {
-    const bag = { ...committed };
-    for (const [key, value] of Object.entries(pending)) {
-      if (value === "") Reflect.deleteProperty(bag, key);
-      else bag[key] = value;
-    }
-    return bag;
-  }
 
   /** Remote data is read once per hook: later reads in the same hook see the same snapshot. */
   private snapshot(key: string, read: () => Bag): Bag {
@@ -719,7 +760,11 @@ export class HookContext implements HookTools {
   private canRead(secret: SecretRecord): boolean {
     if (secret.owner.kind === "unit" && secret.owner.unit === this.unitName) return true;
     if (secret.owner.kind === "application" && secret.owner.app === this.appName) return true;
-    return secret.grants.has(this.appName) || secret.grants.has(this.unitName);
+    // A grant made over a relation ends with the relation.
+    return [this.appName, this.unitName].some((grantee) => {
+      const grant = secret.grants.get(grantee);
+      return grant !== undefined && (grant.relationId === undefined || this.model.relations.has(grant.relationId));
+    });
   }
 
   /** What secret-ids shows: this unit's secrets, and the application's when this unit leads. */
@@ -773,13 +818,23 @@ export function xidOf(id: string): string | undefined {
 function applyBag(bags: Map<string, Bag>, owner: string, changes: Bag): boolean {
   if (Object.keys(changes).length === 0) return false;
   const before = bags.get(owner) ?? {};
-  const after = { ...before };
+  const after = applyChanges(before, changes);
+  bags.set(owner, after);
+  return !sameBag(before, after);
+}
+
+/** A bag with `changes` applied: `""` deletes a key. */
+function applyChanges(bag: Readonly<Bag>, changes: Readonly<Bag>): Bag {
+  const after = { ...bag };
   for (const [key, value] of Object.entries(changes)) {
     if (value === "") Reflect.deleteProperty(after, key);
     else after[key] = value;
   }
-  bags.set(owner, after);
-  return !sameBag(before, after);
+  return after;
+}
+
+function bagBytes(bag: Readonly<Bag>): number {
+  return Object.entries(bag).reduce((total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
 }
 
 function sameBag(a: Bag | undefined, b: Bag): boolean {

@@ -74,6 +74,11 @@ export function checkActionResultKey(key: string): void {
 }
 
 export function checkPortRange(tool: string, port: PortRange): void {
+  // The protocol is typed, but the fake hook-tool executables pass what a user typed.
+  const protocol: string = port.protocol;
+  if (protocol !== "tcp" && protocol !== "udp" && protocol !== "icmp") {
+    fail(tool, 2, `invalid protocol "${protocol}", expected "tcp", "udp", or "icmp"`);
+  }
   if (port.protocol === "icmp") return;
   const from = port.port ?? -1;
   const to = port.toPort ?? from;
@@ -83,6 +88,13 @@ export function checkPortRange(tool: string, port: PortRange): void {
   }
   if (from > to) fail(tool, 2, `invalid port range ${text}/${port.protocol}`);
 }
+
+/** Juju 4.0's cap on one bag of relation settings; 3.x is bounded by MongoDB's 16 MB document. */
+export const MAX_RELATION_SETTINGS_BYTES = 16 * 1024 * 1024;
+/** The controller's `max-charm-state-size` default: a unit's state-set total. */
+export const MAX_CHARM_STATE_BYTES = 2 * 1024 * 1024;
+
+export const LEADER_SET_REFUSED = "cannot write leadership settings: cannot write settings: not the leader";
 
 /** state-set's quota: keys up to 256 bytes, values up to 64 KiB (exit 1: the context checks it). */
 export function checkStateEntry(key: string, value: string): void {

@@ -32,6 +32,8 @@ export interface AppRecord {
   cloudSpec: CloudSpecRecord | undefined;
   /** What goal-state reports as planned units; default: the application's live units. */
   plannedUnits: number | undefined;
+  /** leader-set data (deprecated in Juju 3, gone in 4, still served by 3.6). */
+  leaderSettings: Bag;
   readonly units: string[];
 }
 
@@ -139,6 +141,7 @@ export class JujuModel {
       trusted: false,
       cloudSpec: undefined,
       plannedUnits: undefined,
+      leaderSettings: {},
       units: [],
     };
     this.apps.set(name, app);

@@ -685,24 +685,19 @@ describe("§4 status message length: no limit", () => {
   });
 });
 
-describe("§4 leader-set is for the leader only", () => {
-  /** leader-set is not in the typed HookTools interface: look it up as an untyped caller would. */
-  function leaderSet(context: HookContext): (data: Readonly<Record<string, string>>) => void {
-    const method = (context as unknown as { leaderSet?: unknown }).leaderSet;
-    if (typeof method !== "function") throw new Error("the engine has no leader-set (HookContext.leaderSet)");
-    return (data) => { Reflect.apply(method, context, [data]); };
-  }
-
+describe("§4 leader-set is for the leader only (engine-only: tscharm charms use peer data)", () => {
   test("a non-leader: cannot write leadership settings: cannot write settings: not the leader (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
-    const set = leaderSet(context);
-    expectToolError(() => { set({ token: "t" }); }, HookToolError, "leader-set", 1, "cannot write leadership settings: cannot write settings: not the leader");
+    expectToolError(() => { context.leaderSet({ token: "t" }); }, HookToolError, "leader-set", 1, "cannot write leadership settings: cannot write settings: not the leader");
   });
 
-  test("the leader may write leader settings", () => {
-    const context = hook(demoModel(), "demo/0");
-    const set = leaderSet(context);
-    expect(() => { set({ token: "t" }); }).not.toThrow();
+  test("the leader's writes apply at once (not buffered) and every unit reads them; '' deletes", () => {
+    const model = demoModel();
+    const leader = hook(model, "demo/0");
+    leader.leaderSet({ token: "t", other: "o" });
+    expect(hook(model, "demo/1").leaderGet()).toEqual({ token: "t", other: "o" });
+    leader.leaderSet({ other: "" });
+    expect(model.app("demo").leaderSettings).toEqual({ token: "t" });
   });
 });
 
@@ -1359,8 +1354,8 @@ describe("secret-grant and secret-revoke rules", () => {
   test("a relation this unit is not in: relation not found (exit 2)", () => {
     const { model, uri } = appSecret();
     const context = hook(model, "demo/0");
-    // SecretNotFoundError: the runtime maps any secret-* stderr containing "not found" to it, as Ops does (§3.6).
-    expectToolError(() => { context.secretGrant(uri, 99); }, SecretNotFoundError, "secret-grant", 2, 'invalid value "99" for option -r: relation not found');
+    // A missing relation is a RelationNotFoundError from any tool (ops would say SecretNotFoundError here).
+    expectToolError(() => { context.secretGrant(uri, 99); }, RelationNotFoundError, "secret-grant", 2, 'invalid value "99" for option -r: relation not found');
   });
 
   test("--unit that is not a unit name: unit \"x\" not valid (exit 2)", () => {

@@ -188,11 +188,14 @@ describe("ProcessHookTools errors", () => {
       "network-get": fail(1, "relation not found"),
       "secret-get": fail(1, 'secret "cs9" not found'),
       "secret-info-get": fail(1, 'secret "creds" not found'),
+      "secret-grant": fail(2, 'invalid value "9" for option -r: relation not found'),
     });
     expect(catchError(() => scripted.tools.relationGet(db, "pg/0", false))).toBeInstanceOf(RelationNotFoundError);
     expect(catchError(() => scripted.tools.networkGet("db", 9))).toBeInstanceOf(RelationNotFoundError);
     expect(catchError(() => scripted.tools.secretGet({ id: "cs9" }))).toBeInstanceOf(SecretNotFoundError);
     expect(catchError(() => scripted.tools.secretInfoGet({ label: "creds" }))).toBeInstanceOf(SecretNotFoundError);
+    // A missing relation is a missing relation, whichever tool names it (ops says SecretNotFoundError here).
+    expect(catchError(() => { scripted.tools.secretGrant("secret:x", 9); })).toBeInstanceOf(RelationNotFoundError);
     // All of them are ModelErrors, as in ops.
     expect(catchError(() => scripted.tools.secretGet({ id: "cs9" }))).toBeInstanceOf(ModelError);
   });
