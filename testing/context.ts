@@ -13,7 +13,7 @@ import { MemoryStateStore } from "../runtime/storage.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { checkConsistency } from "./consistency.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
-import { type ContextEvent, ContextEvents } from "./events.js";
+import { ContextEvent, ContextEvents } from "./events.js";
 import { dispatchInProcess } from "./in-process.js";
 import type { State } from "./state.js";
 import { type Placement, fromRecord, modelFromState, stateFromModel, unitStateOf } from "./state-model.js";
@@ -98,9 +98,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * charm throws, and ActionFailed when an action calls `event.fail()`.
    */
   async run(event: ContextEvent, state: State): Promise<State> {
-    if (!(event instanceof Object) || typeof (event as { engineEvent?: unknown }).engineEvent !== "function") {
-      throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
-    }
+    if (!(event instanceof ContextEvent)) throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
     checkConsistency(this.meta, state, event);
     const placement: Placement = { meta: this.meta, appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
     const model = modelFromState(state, placement);

@@ -14,10 +14,10 @@ import type { Model } from "../runtime/model.js";
 import { MemoryStateStore } from "../runtime/storage.js";
 import { HookContext, xidOf } from "../sim/hook-context.js";
 import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
-import { type Bag, JujuModel, type RelationRecord } from "../sim/model.js";
+import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../sim/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
-import { dispatchInProcess } from "./in-process.js";
+import { type InProcessResult, dispatchInProcess } from "./in-process.js";
 
 export interface HarnessOptions extends MetaOptions {
   /** The application's name; default: the charm's name. */
@@ -340,7 +340,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   }
 
   /** Runs one event if the charm exists; throws UncaughtCharmError if the hook failed. */
-  private async emit(event: EngineEvent, params?: JsonObject): Promise<Awaited<ReturnType<typeof dispatchInProcess<C>>> | undefined> {
+  private async emit(event: EngineEvent, params?: JsonObject): Promise<InProcessResult<C> | undefined> {
     if (this.current === undefined) return undefined;
     const result = await dispatchInProcess(this.charmClass, {
       model: this.juju,
@@ -407,7 +407,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     };
   }
 
-  private secret(id: string): NonNullable<ReturnType<JujuModel["secrets"]["get"]>> {
+  private secret(id: string): SecretRecord {
     const secret = this.juju.secrets.get(xidOf(id) ?? id);
     if (secret === undefined) throw new Error(`no secret ${id}`);
     return secret;
