@@ -38,7 +38,15 @@ import {
   fail,
   relationNotFound,
 } from "./juju-rules.js";
-import { type Bag, type JujuModel, type OpenedPort, type RelationRecord, type SecretRecord, defaultNetwork } from "./model.js";
+import {
+  type Bag,
+  type JujuModel,
+  type OpenedPort,
+  type RelationRecord,
+  type SecretRecord,
+  defaultNetwork,
+  newSecretRecord,
+} from "./model.js";
 
 /** The action a context runs, and what the charm reports about it. */
 export interface ActionRun {
@@ -288,19 +296,8 @@ export class HookContext implements HookTools {
     if (owner !== "application" && owner !== "unit") fail(tool, 2, `secret owner "${owner}" not valid`);
     if (options.owner === "application" && !this.isLeader()) fail(tool, 1, NOT_LEADER);
     const xid = this.model.newSecretXid();
-    this.secretAdds.push({
-      xid,
-      owner: options.owner === "application" ? { kind: "application", app: this.appName } : { kind: "unit", unit: this.unitName },
-      revisions: new Map([[1, { ...content }]]),
-      latest: 1,
-      label: options.label,
-      description: options.description,
-      rotate: options.rotate,
-      expire: options.expire,
-      tracking: new Map(),
-      consumerLabels: new Map(),
-      grants: new Map(),
-    });
+    const secretOwner = options.owner === "application" ? ({ kind: "application", app: this.appName } as const) : ({ kind: "unit", unit: this.unitName } as const);
+    this.secretAdds.push(newSecretRecord(xid, secretOwner, content, options));
     this.autoCommit();
     return this.model.secretUri(xid);
   }

@@ -216,19 +216,7 @@ export class JujuModel {
   ): SecretRecord {
     const xid = options.xid ?? this.newSecretXid();
     if (this.secrets.has(xid)) throw new Error(`secret ${xid} already exists`);
-    const secret: SecretRecord = {
-      xid,
-      owner,
-      revisions: new Map([[1, { ...content }]]),
-      latest: 1,
-      label: options.label,
-      description: options.description,
-      rotate: options.rotate,
-      expire: options.expire,
-      tracking: new Map(),
-      consumerLabels: new Map(),
-      grants: new Map(),
-    };
+    const secret = newSecretRecord(xid, owner, content, options);
     this.secrets.set(xid, secret);
     return secret;
   }
@@ -302,6 +290,28 @@ export class JujuModel {
     target.status = status;
     target.statusHistory.push(status);
   }
+}
+
+/** A secret's first revision, with no consumer, label of a consumer or grant yet. */
+export function newSecretRecord(
+  xid: string,
+  owner: SecretOwnerRef,
+  content: Bag,
+  options: { label?: string | undefined; description?: string | undefined; rotate?: SecretRotatePolicy | undefined; expire?: string | undefined },
+): SecretRecord {
+  return {
+    xid,
+    owner,
+    revisions: new Map([[1, { ...content }]]),
+    latest: 1,
+    label: options.label,
+    description: options.description,
+    rotate: options.rotate,
+    expire: options.expire,
+    tracking: new Map(),
+    consumerLabels: new Map(),
+    grants: new Map(),
+  };
 }
 
 export function unknownStatus(): StatusRecord {
