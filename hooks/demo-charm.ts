@@ -14,6 +14,7 @@ import {
   log,
 } from "tscharm";
 
+import type { DemoTypes } from "../charm-types.js";
 import { type WorkloadConfig, hashPassword, newPassword, readConfig, writeConfig } from "./workload.js";
 
 export const PEER = "cluster";
@@ -24,7 +25,8 @@ export const LEADER_KEY = "leader";
 export const SECRET_ID_KEY = "secret-id";
 export const GREETING_KEY = "greeting";
 
-export class DemoCharm extends CharmBase {
+/** `DemoTypes` is generated from the metadata (`tscharm types`): config keys, actions and endpoints are checked. */
+export class DemoCharm extends CharmBase<DemoTypes> {
   constructor(framework: Framework) {
     super(framework);
     // One holistic handler: whatever happened, make this unit match the cluster's configuration.
@@ -76,7 +78,7 @@ export class DemoCharm extends CharmBase {
 
   /** The leader owns the credentials and publishes the cluster configuration for the others. */
   private lead(cluster: Relation, event: EventBase): void {
-    const greeting = String(this.config["greeting"] ?? "hello");
+    const greeting = this.config.greeting;
     const shared = cluster.data.get(this.app);
     let secretId = shared.get(SECRET_ID_KEY);
     let passwordSha256: string;

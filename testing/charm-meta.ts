@@ -1,7 +1,7 @@
 // The metadata a test runs a charm with: given inline (objects or YAML text), or read from the project.
 
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { compileCharmMeta, readCharmSources, yamlDocument } from "../cmd/charm-meta.mjs";
@@ -42,7 +42,15 @@ export function resolveCharmMeta(options: MetaOptions): CharmMeta {
   });
 }
 
-const KIT_DIR = dirname(fileURLToPath(import.meta.url));
+/**
+ * tscharm's own code, in the repository and in lib/: frames from there are not the test's. (Stack
+ * traces may name the TypeScript sources even when lib/ runs, through source maps.)
+ */
+const KIT_DIRS = ((): string[] => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = basename(dirname(here)) === "lib" ? dirname(dirname(here)) : dirname(here);
+  return ["testing", "sim", "runtime", "lib", "cmd"].map((dir) => `${join(root, dir)}/`);
+})();
 
 /** The charm project of the test calling the kit: the caller's directory or its nearest parent with metadata. */
 function findProjectDir(): string {
@@ -54,7 +62,7 @@ function findProjectDir(): string {
     const match = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
     if (match?.[1] === undefined) continue;
     const file = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
-    if (file.startsWith(KIT_DIR) || file.includes("/node_modules/")) continue;
+    if (KIT_DIRS.some((dir) => file.startsWith(dir)) || file.includes("/node_modules/")) continue;
     for (let dir = dirname(file); ; dir = dirname(dir)) {
       if (existsSync(join(dir, "charmcraft.yaml")) || existsSync(join(dir, "metadata.yaml"))) return dir;
       if (dirname(dir) === dir) break;

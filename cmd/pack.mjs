@@ -1,0 +1,139 @@
+// @ts-check
+// `tscharm pack`: `<name>_<platform>.charm` for each platform, in the layout Juju reads (reference
+// juju-hook-tools.md §6): dispatch (0755), metadata.yaml, config.yaml, actions.yaml, manifest.yaml
+// and version, with the YAML files copied from the project or generated from charmcraft.yaml.
+
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+
+import { stringify } from "yaml";
+
+import { BuildError, build } from "../build.mjs";
+import { loadProject } from "./project.mjs";
+import { writeZip } from "./zip.mjs";
+
+/** charmcraft.yaml keys that go to metadata.yaml, and `links` keys renamed on the way. */
+const METADATA_KEYS = [
+  "name",
+  "title",
+  "summary",
+  "description",
+  "assumes",
+  "containers",
+  "devices",
+  "extra-bindings",
+  "peers",
+  "provides",
+  "requires",
+  "resources",
+  "storage",
+  "subordinate",
+  "terms",
+  "charm-user",
+];
+const LINKS = { contact: "maintainers", documentation: "docs", issues: "issues", source: "source", website: "website" };
+
+/**
+ * @typedef {{
+ *   projectDir?: string,
+ *   platforms?: readonly string[],
+ *   build?: boolean,
+ *   outputDir?: string,
+ *   log?: (line: string) => void,
+ * }} PackOptions
+ * @typedef {{ platform: import("./project.mjs").Platform, path: string }} PackedCharm
+ */
+
+/**
+ * Builds (unless `build: false`) and packs the project's platforms.
+ * @param {PackOptions} [options]
+ * @returns {Promise<PackedCharm[]>}
+ */
+export async function pack(options = {}) {
+  const project = loadProject(options.projectDir ?? ".");
+  const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+  const platforms = project.platforms.filter(
+    (platform) => options.platforms === undefined || options.platforms.length === 0 || options.platforms.some((name) => name === platform.name || name === platform.arch),
+  );
+  if (platforms.length === 0) throw new BuildError(`no platform of charmcraft.yaml matches ${String(options.platforms)}`);
+  if (options.build !== false) await build({ projectDir: project.dir, platforms: platforms.map((platform) => platform.arch), log });
+
+  const outputDir = resolve(options.outputDir ?? project.dir);
+  const files = charmFiles(project);
+  /** @type {PackedCharm[]} */
+  const packed = [];
+  for (const platform of platforms) {
+    const dispatch = join(project.dir, "dist", platform.arch, "dispatch");
+    if (!existsSync(dispatch)) throw new BuildError(`${relative(process.cwd(), dispatch)} does not exist: run tscharm build first`);
+    const path = join(outputDir, `${project.name}_${platform.name}.charm`);
+    log(`packing ${relative(process.cwd(), path) || path}`);
+    writeZip(path, [
+      { name: "dispatch", data: readFileSync(dispatch), mode: 0o755 },
+      ...files,
+      { name: "manifest.yaml", data: Buffer.from(manifest(platform)), mode: 0o644 },
+      { name: "version", data: Buffer.from(`${project.version}\n`), mode: 0o644 },
+    ]);
+    packed.push({ platform, path });
+  }
+  return packed;
+}
+
+/**
+ * metadata.yaml, config.yaml and actions.yaml: copied when the project has them, otherwise made
+ * from charmcraft.yaml, as charmcraft does.
+ * @param {import("./project.mjs").CharmProject} project
+ * @returns {import("./zip.mjs").ZipEntry[]}
+ */
+export function charmFiles(project) {
+  const charmcraft = project.sources.charmcraft ?? {};
+  /** @type {import("./zip.mjs").ZipEntry[]} */
+  const files = [];
+  /** @param {string} name @param {() => unknown} generate */
+  const add = (name, generate) => {
+    const path = join(project.dir, name);
+    if (existsSync(path)) {
+      files.push({ name, data: readFileSync(path), mode: 0o644 });
+      return;
+    }
+    const content = generate();
+    if (content !== undefined) files.push({ name, data: Buffer.from(stringify(content)), mode: 0o644 });
+  };
+  add("metadata.yaml", () => metadataFrom(charmcraft));
+  add("config.yaml", () => charmcraft["config"]);
+  add("actions.yaml", () => charmcraft["actions"]);
+  return files;
+}
+
+/** @param {Record<string, unknown>} charmcraft */
+function metadataFrom(charmcraft) {
+  /** @type {Record<string, unknown>} */
+  const metadata = {};
+  for (const key of METADATA_KEYS) if (charmcraft[key] !== undefined) metadata[key] = charmcraft[key];
+  const links = charmcraft["links"];
+  if (typeof links === "object" && links !== null) {
+    for (const [from, to] of Object.entries(LINKS)) {
+      const value = /** @type {Record<string, unknown>} */ (links)[from];
+      if (value !== undefined) metadata[to] = value;
+    }
+  }
+  return metadata;
+}
+
+/**
+ * manifest.yaml: the base and architecture the charm runs on (Juju refuses a charm without bases),
+ * and the analysis attributes charmcraft's linters would record.
+ * @param {import("./project.mjs").Platform} platform
+ */
+export function manifest(platform) {
+  return stringify({
+    "charmcraft-version": "tscharm",
+    "charmcraft-started-at": new Date().toISOString(),
+    bases: [{ name: platform.base.name, channel: platform.base.channel, architectures: [platform.arch] }],
+    analysis: {
+      attributes: [
+        { name: "language", result: "unknown" },
+        { name: "framework", result: "unknown" },
+      ],
+    },
+  });
+}
