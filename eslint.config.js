@@ -4,7 +4,7 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["node_modules/", "dist/", "lib/", "coverage/", "test/.docs-snippets/"] },
+  { ignores: ["node_modules/", "dist/", "lib/", "coverage/", "test/.docs-snippets/", "test/.scratch/"] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -87,8 +87,12 @@ export function compileCharmMeta(sources) {
       if (relations[endpoint] !== undefined) throw new MetadataError(`${where}: endpoint "${endpoint}" is declared twice`);
       if (!isRecord(spec) || typeof spec["interface"] !== "string") throw new MetadataError(`${where}: needs an "interface"`);
       const iface = spec["interface"];
-      if (!NAME.test(iface) || iface === "juju" || iface.startsWith("juju-")) {
-        throw new MetadataError(`${where}.interface: "${iface}" is not a valid interface name (lowercase letters, digits, "-" and "_"; not juju or juju-*)`);
+      if (!NAME.test(iface)) {
+        throw new MetadataError(`${where}.interface: "${iface}" is not a valid interface name (lowercase letters, digits, "-" and "_")`);
+      }
+      // Juju provides juju-* interfaces itself (every charm provides juju-info): charms may only require them.
+      if (role !== "requires" && (iface === "juju" || iface.startsWith("juju-"))) {
+        throw new MetadataError(`${where}.interface: "${iface}" is reserved by Juju; a charm can require it, not ${role === "peers" ? "use it for peers" : "provide it"}`);
       }
       const scope = spec["scope"];
       if (scope !== undefined && scope !== "global" && scope !== "container") {
