@@ -87,6 +87,8 @@ function packageJson(name, tscharm) {
     },
     dependencies: { tscharm: `file:${source}` },
     devDependencies: { "@types/node": pick("@types/node"), typescript: pick("typescript"), vitest: pick("vitest") },
+    // esbuild's install script only fetches what its platform package already holds.
+    allowScripts: { esbuild: false },
   };
 }
 
