@@ -191,7 +191,9 @@ function parseRelationHook(env: Environment, endpoint: string, phase: RelationPh
   const idMatch = /^(?:.*:)?(0|[1-9][0-9]*)$/.exec(idText);
   if (!idMatch) throw bad("JUJU_RELATION_ID", idText, `must look like "${endpoint}:<number>", e.g. "${endpoint}:7"`);
 
-  const needsRemoteUnit = phase === "joined" || phase === "changed" || phase === "departed";
+  // relation-changed for a change of the remote application's data has no remote unit: Juju
+  // exports JUJU_REMOTE_UNIT empty then.
+  const needsRemoteUnit = phase === "joined" || phase === "departed";
   const remoteUnit = needsRemoteUnit ? required(env, "JUJU_REMOTE_UNIT") : nonEmpty(env, "JUJU_REMOTE_UNIT");
   if (remoteUnit !== undefined && !UNIT_NAME.test(remoteUnit)) {
     throw bad("JUJU_REMOTE_UNIT", remoteUnit, 'must be a unit name such as "db/0"');

@@ -97,7 +97,10 @@ export abstract class RelationEvent extends HookEvent {
     return name === undefined ? undefined : this.scope.model.getApp(name);
   }
 
-  /** The remote unit that triggered the event; undefined in relation-created and relation-broken. */
+  /**
+   * The remote unit that triggered the event; undefined in relation-created, relation-broken, and
+   * the relation-changed Juju runs when the remote application's data changed.
+   */
   get unit(): Unit | undefined {
     const name = optStr(this.snapshot, "unitName");
     return name === undefined ? undefined : this.scope.model.getUnit(name);

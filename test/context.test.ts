@@ -92,6 +92,13 @@ describe("parseContext", () => {
     expect(parse({ ...broken, JUJU_REMOTE_APP: "" }).hook).toMatchObject({ remoteApp: undefined });
   });
 
+  test("relation-changed for a change of the remote application's data has no remote unit", () => {
+    // Juju's uniter runs relation-changed with an empty JUJU_REMOTE_UNIT when the application bag changed.
+    const changed = relationEnv("db", "changed", 3, undefined, { remoteApp: "pg" });
+    expect(changed["JUJU_REMOTE_UNIT"]).toBe("");
+    expect(parse(changed).hook).toMatchObject({ phase: "changed", remoteUnit: undefined, remoteApp: "pg" });
+  });
+
   test("relation-departed names the departing unit, which may be this unit", () => {
     const context = parse(relationEnv("cluster", "departed", 1, "demo/2", { departing: "demo/0" }));
     expect(context.hook).toMatchObject({ phase: "departed", remoteUnit: "demo/2", departingUnit: "demo/0" });
@@ -164,7 +171,6 @@ describe("parseContext refuses, naming the variable", () => {
     ["JUJU_RELATION_ID", "changed"],
     ["JUJU_REMOTE_APP", "changed"],
     ["JUJU_REMOTE_UNIT", "joined"],
-    ["JUJU_REMOTE_UNIT", "changed"],
     ["JUJU_REMOTE_UNIT", "departed"],
     ["JUJU_DEPARTING_UNIT", "departed"],
   ] as const)("relation hook without %s (%s)", (name, phase) => {

@@ -487,7 +487,7 @@ describe("logging", () => {
   });
 
   test("a bad environment is one line on stderr, exit 1, and no tool call", async () => {
-    const { result, scripted, stderr } = await dispatch(Recorder, relationEnv("db", "changed", 7, ""));
+    const { result, scripted, stderr } = await dispatch(Recorder, relationEnv("db", "joined", 7, ""));
     expect(result.exitCode).toBe(1);
     expect(stderr).toBe("tscharm: cannot run the charm: JUJU_REMOTE_UNIT is not set; Juju sets it for this event\n");
     expect(scripted.calls).toEqual([]);

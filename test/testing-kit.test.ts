@@ -301,11 +301,14 @@ describe("Harness", () => {
     await h.updateRelationData(db, "pg/0", { host: "h" });
     await h.updateRelationData(db, "pg/0", { host: "h" });
     await h.updateRelationData(db, "web/0", { mine: "x" });
+    // The remote application's bag: relation-changed with no remote unit, as Juju runs it.
+    await h.updateRelationData(db, "pg", { endpoint: "pg:5432" });
     await h.removeRelation(db);
     expect(seen).toEqual([
       "db-relation-created -",
       "db-relation-joined pg/0",
       "db-relation-changed pg/0",
+      "db-relation-changed -",
       "db-relation-departed pg/0",
       "db-relation-broken -",
     ]);

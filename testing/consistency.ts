@@ -102,7 +102,7 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
       if (spec.remoteUnit !== undefined && !remotes.includes(spec.remoteUnit) && spec.phase !== "departed") {
         problems.push(`remote unit ${spec.remoteUnit} is not in relation ${relation.id} (its units: ${list(remotes)})`);
       }
-      if ((spec.phase === "joined" || spec.phase === "changed" || spec.phase === "departed") && spec.remoteUnit === undefined) {
+      if ((spec.phase === "joined" || spec.phase === "departed") && spec.remoteUnit === undefined) {
         problems.push(`${event.name} needs a remote unit, and relation ${relation.id} has none`);
       }
       break;

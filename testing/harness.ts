@@ -204,9 +204,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const remoteApp = !isUnit && appOrUnit !== this.appName;
     const leaderWrote = !isUnit && appOrUnit === this.appName && this.juju.isPeer(relation) && this.juju.app(this.appName).leader !== this.unitName;
     if (!changed || !(otherUnit || remoteApp || leaderWrote)) return;
-    // Juju names a remote unit in every relation-changed; for app data, one of the remote app's units.
-    const notifier = isUnit ? appOrUnit : this.remoteMembers(relation)[0];
-    if (notifier !== undefined) await this.emit(this.relationEvent(relation, "changed", notifier));
+    // For a change of application data Juju runs relation-changed with no remote unit.
+    await this.emit(this.relationEvent(relation, "changed", isUnit ? appOrUnit : undefined));
   }
 
   /** A copy of a bag, whoever it belongs to. */
