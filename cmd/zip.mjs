@@ -1,12 +1,12 @@
 // @ts-check
-// A small zip writer for .charm archives: deflated entries with Unix modes, as Juju unpacks them.
+// A small zip writer and reader for .charm archives: deflated entries with Unix modes, as Juju unpacks them.
 //
 // A .charm is a plain zip (reference juju-hook-tools.md §6). Juju applies each entry's Unix mode
 // from the "external attributes", so `dispatch` must be stored with 0755. No zip64: a charm is far
 // below 4 GiB and 65,535 entries.
 
 import { closeSync, openSync, renameSync, writeSync } from "node:fs";
-import { crc32, deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
 /** @typedef {{ name: string, data: Buffer, mode: number }} ZipEntry */
 
@@ -93,4 +93,37 @@ function dosDateTime(when) {
     time: (when.getHours() << 11) | (when.getMinutes() << 5) | Math.floor(when.getSeconds() / 2),
     date: ((year - 1980) << 9) | ((when.getMonth() + 1) << 5) | when.getDate(),
   };
+}
+
+/**
+ * Reads a zip written by `writeZip` or by charmcraft (stored or deflated entries, no zip64).
+ * @param {Buffer} zip
+ * @returns {ZipEntry[]}
+ */
+export function readZip(zip) {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error("not a zip archive (no end of central directory)");
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  /** @type {ZipEntry[]} */
+  const entries = [];
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("corrupt zip central directory");
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const external = zip.readUInt32LE(offset + 38);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString("utf8");
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(dataStart, dataStart + compressedSize);
+    if (method !== 0 && method !== 8) throw new Error(`zip entry ${name}: compression method ${String(method)} is not supported`);
+    const mode = (external >>> 16) & 0o7777;
+    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw), mode: mode === 0 ? 0o644 : mode });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }

@@ -103,6 +103,18 @@ export class HookContext implements HookTools {
   private committed = false;
   /** Set for the context a test uses between hooks: every write is committed at once. */
   autoCommitting = false;
+  /**
+   * The remote units the charm knows in a relation, when the caller tracks it (the simulator's
+   * unit agents): Juju's relation-list answers from what the unit was told (joined), not from
+   * everyone in scope. Undefined: everyone in scope.
+   */
+  knownMembers: ((relationId: number) => readonly string[] | undefined) | undefined;
+  /**
+   * Whether the unit knows a relation yet, when the caller tracks it: Juju's hook contexts hold
+   * only the relations the unit has entered (none during install). Undefined: every relation of
+   * the application.
+   */
+  knowsRelation: ((relationId: number) => boolean) | undefined;
 
   constructor(
     readonly model: JujuModel,
@@ -147,7 +159,7 @@ export class HookContext implements HookTools {
 
   relationIds(endpoint: string): number[] {
     return [...this.model.relations.values()]
-      .filter((relation) => this.model.endOf(relation, this.appName)?.endpoint === endpoint)
+      .filter((relation) => this.model.endOf(relation, this.appName)?.endpoint === endpoint && this.knowsRelation?.(relation.id) !== false)
       .map((relation) => relation.id)
       // Juju sorts the ids as strings: db:10 before db:2.
       .sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
@@ -156,7 +168,8 @@ export class HookContext implements HookTools {
   relationList(ref: RelationRef): string[] {
     const relation = this.relationFor("relation-list", ref);
     const remoteApp = this.model.remoteAppOf(relation, this.appName);
-    return [...relation.members].filter((unit) => unit !== this.unitName && unit.split("/")[0] === remoteApp).sort(byUnitNumber);
+    const members = this.knownMembers?.(relation.id) ?? [...relation.members];
+    return members.filter((unit) => unit !== this.unitName && unit.split("/")[0] === remoteApp).sort(byUnitNumber);
   }
 
   relationRemoteApp(ref: RelationRef): string | undefined {
@@ -632,7 +645,9 @@ export class HookContext implements HookTools {
 
   private relationFor(tool: string, ref: RelationRef): RelationRecord {
     const relation = this.model.relations.get(ref.id);
-    if (relation === undefined || this.model.endOf(relation, this.appName) === undefined) relationNotFound(tool, `${ref.endpoint}:${ref.id}`);
+    if (relation === undefined || this.model.endOf(relation, this.appName) === undefined || this.knowsRelation?.(relation.id) === false) {
+      relationNotFound(tool, `${ref.endpoint}:${ref.id}`);
+    }
     return relation;
   }
 

@@ -12,7 +12,7 @@ import type {
   StatusRecord,
   StorageRecord,
 } from "../runtime/hook-tools.js";
-import type { CharmMeta, ConfigValue, JsonObject, RelationRole } from "../runtime/meta.js";
+import type { CharmMeta, ConfigValue, JsonObject, JsonValue, RelationRole } from "../runtime/meta.js";
 
 export type Bag = Record<string, string>;
 
@@ -48,6 +48,8 @@ export interface UnitRecord {
   readonly app: string;
   /** Units on one machine share its ports. */
   readonly machine: string;
+  /** The machine's address (unit-get, juju status). */
+  readonly address: string;
   status: StatusRecord;
   readonly statusHistory: StatusRecord[];
   ports: OpenedPort[];
@@ -155,10 +157,12 @@ export class JujuModel {
     const number = options.number ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
     const name = `${appName}/${number}`;
     if (this.units.has(name)) throw new Error(`unit "${name}" already exists`);
+    const machine = options.machine ?? String(this.nextMachine++);
     const unit: UnitRecord = {
       name,
       app: appName,
-      machine: options.machine ?? String(this.nextMachine++),
+      machine,
+      address: machineAddress(machine),
       status: unknownStatus(),
       statusHistory: [],
       ports: [],
@@ -290,6 +294,33 @@ export class JujuModel {
     target.status = status;
     target.statusHistory.push(status);
   }
+
+  /** The whole model as JSON (Maps and Sets tagged), for the simulator's model directory. */
+  toJSON(): JsonValue {
+    return JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(this)), (_key, value: unknown) => {
+      if (value instanceof Map) return { $map: [...value.entries()] };
+      if (value instanceof Set) return { $set: [...value] };
+      return value;
+    })) as JsonValue;
+  }
+
+  /** The model `toJSON` saved. */
+  static fromJSON(json: JsonValue): JujuModel {
+    const data = JSON.parse(JSON.stringify(json), (_key, value: unknown) => {
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        if ("$map" in value) return new Map((value as { $map: [unknown, unknown][] }).$map);
+        if ("$set" in value) return new Set((value as { $set: unknown[] }).$set);
+      }
+      return value;
+    }) as { name: string; uuid: string; jujuVersion: string };
+    return Object.assign(new JujuModel(data.name, data.uuid, data.jujuVersion), data);
+  }
+}
+
+/** A machine's address in the simulator: 10.1.0.10 for machine 0, and so on. */
+export function machineAddress(machine: string): string {
+  const number = Number.parseInt(machine, 10);
+  return `10.1.${String(Math.floor(number / 240))}.${String(10 + (number % 240))}`;
 }
 
 /** A secret's first revision, with no consumer, label of a consumer or grant yet. */

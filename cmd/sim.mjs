@@ -1,0 +1,377 @@
+// @ts-check
+// `tscharm sim …`: the local Juju simulator from the shell, one juju-like command at a time. The
+// model lives in a directory (`-m`, default ./.tscharm-sim); each command loads it, makes its
+// change, runs the units until they are idle (printing each hook to stderr) and saves it.
+
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+
+import { Option } from "commander";
+import { parse as parseYaml, stringify } from "yaml";
+
+/**
+ * tscharm's compiled simulator, loaded on first use so that init, build and pack work in a
+ * checkout where `npm run build` has not compiled lib/ yet.
+ * @returns {Promise<typeof import("tscharm/integration")>}
+ */
+export async function integration() {
+  try {
+    return await import("tscharm/integration");
+  } catch (error) {
+    const code = /** @type {{ code?: unknown }} */ (error).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
+    throw new SimCommandError(`the simulator is not compiled: run \`npm run build\` in ${new URL("..", import.meta.url).pathname} (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+export const DEFAULT_MODEL_DIR = ".tscharm-sim";
+
+/** `key=value` arguments (repeatable options and positionals), split at the first `=`. @param {readonly string[]} pairs */
+export function keyValues(pairs) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new SimCommandError(`expected key=value, got "${pair}"`);
+    values[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return values;
+}
+
+/** A mistake on the command line, or something the model refuses: one line, exit 1. */
+export class SimCommandError extends Error {
+  /** @override */
+  name = "SimCommandError";
+}
+
+/** @param {string} value @param {string[]} previous */
+const collect = (value, previous) => [...previous, value];
+
+/**
+ * Opens the model (creating it when `create` is given and there is none), runs `change`, settles
+ * the units and saves.
+ * @template T
+ * @param {{ model: string }} options
+ * @param {(simulator: import("tscharm/integration").Simulator) => T | Promise<T>} change
+ * @param {{ create?: import("tscharm/integration").SimulatorOptions, settle?: boolean }} [how]
+ * @returns {Promise<T>}
+ */
+async function withModel(options, change, how = {}) {
+  const dir = resolve(options.model);
+  const exists = existsSync(resolve(dir, "model.json"));
+  if (!exists && how.create === undefined) throw new SimCommandError(`no simulated model in ${options.model}: start one with \`tscharm sim deploy\``);
+  const { Simulator } = await integration();
+  const simulator = exists ? await Simulator.open(dir) : await Simulator.create({ ...how.create, dir, persistent: true });
+  try {
+    const result = await change(simulator);
+    if (how.settle !== false) await settle(simulator);
+    return result;
+  } finally {
+    simulator.save();
+    await simulator.close();
+  }
+}
+
+/** Runs the model until idle, printing one line per operation on stderr. @param {import("tscharm/integration").Simulator} simulator */
+async function settle(simulator) {
+  let shown = simulator.history().at(-1)?.seq ?? 0;
+  const show = () => {
+    for (const entry of simulator.history()) {
+      if (entry.seq <= shown) continue;
+      shown = entry.seq;
+      process.stderr.write(`${describeEntry(entry)}\n`);
+    }
+  };
+  show();
+  while (await simulator.step()) show();
+}
+
+/** @param {import("tscharm/integration").LogEntry} entry */
+export function describeEntry(entry) {
+  if (entry.kind === "controller") return `controller: ${entry.name}`;
+  const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
+  const ran = entry.exitCode === undefined ? "" : ` [exit ${String(entry.exitCode)}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls]`;
+  return `${entry.unit}: ${entry.name}${detail}: ${entry.outcome}${ran}`;
+}
+
+/** @param {import("tscharm/integration").TaskRecord} record @param {string} format */
+async function printTask(record, format) {
+  const { taskOf } = await integration();
+  const entry = { [record.unit]: { id: record.id, ...(record.log.length > 0 ? { log: record.log } : {}), ...(record.message === "" ? {} : { message: record.message }), results: record.results, status: record.status, unit: record.unit } };
+  const task = taskOf(record);
+  if (format === "json") process.stdout.write(`${JSON.stringify(entry)}\n`);
+  else if (format === "yaml") process.stdout.write(stringify(entry));
+  else {
+    for (const line of task.log) process.stdout.write(`${line}\n`);
+    if (Object.keys(task.results).length > 0) process.stdout.write(stringify(task.results));
+    if (task.stdout !== "") process.stdout.write(task.stdout);
+    if (task.stderr !== "") process.stderr.write(task.stderr);
+  }
+  if (!task.success) {
+    // juju run / juju exec: exit 1 and say so when the task failed.
+    process.stderr.write(`ERROR the following task failed:\n id "${task.id}" with return code ${String(task.returnCode)}${task.message === "" ? "" : `: ${task.message}`}\n\nuse 'juju show-task' to inspect the failure\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** @param {import("commander").Command} program */
+export function addSimCommands(program) {
+  const sim = program
+    .command("sim")
+    .description("a local Juju model in a directory: deploy, add units, integrate, run actions, watch status")
+    .addHelpText("after", `\nThe model lives in -m <dir> (default ./${DEFAULT_MODEL_DIR}). Every command runs the units until they are idle.`);
+  const modelOption = () => new Option("-m, --model <dir>", "the directory holding the simulated model").default(DEFAULT_MODEL_DIR);
+
+  sim
+    .command("deploy")
+    .description("deploy a .charm, or a built charm project (creates the model if there is none)")
+    .argument("<charm>", "a .charm file, or a directory where `tscharm build` ran")
+    .argument("[app]", "the application name (default: the charm's name)")
+    .addOption(modelOption())
+    .option("-n, --num-units <n>", "how many units", "1")
+    .option("--config <key=value>", "a config value (repeatable)", collect, [])
+    .option("--trust", "let the charm read its cloud credential")
+    .option("--env <KEY=VALUE>", "when creating the model: extra environment for every hook ({machine}, {unit} are replaced; repeatable)", collect, [])
+    .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
+    .action(
+      async (
+        /** @type {string} */ charm,
+        /** @type {string | undefined} */ app,
+        /** @type {{ model: string, numUnits: string, config: string[], trust?: boolean, env: string[], seed?: string }} */ options,
+      ) => {
+        const seed = options.seed === undefined ? undefined : Number(options.seed);
+        if (seed !== undefined && !Number.isInteger(seed)) throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
+        if (existsSync(resolve(options.model, "model.json")) && (options.env.length > 0 || seed !== undefined)) {
+          throw new SimCommandError(`--env and --seed apply when a model is created, and ${options.model} already holds one`);
+        }
+        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }) };
+        await withModel(
+          options,
+          (simulator) => {
+            simulator.deploy(charm, { ...(app === undefined ? {} : { app }), numUnits: wholeNumber(options.numUnits, "--num-units"), config: keyValues(options.config), trust: options.trust === true });
+          },
+          { create },
+        );
+      },
+    );
+
+  sim
+    .command("add-unit")
+    .description("add units to an application")
+    .argument("<app>")
+    .addOption(modelOption())
+    .option("-n, --num-units <n>", "how many", "1")
+    .action(async (/** @type {string} */ app, /** @type {{ model: string, numUnits: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.addUnit(app, wholeNumber(options.numUnits, "--num-units")));
+    });
+
+  sim
+    .command("remove-unit")
+    .description("remove units: they run their teardown hooks, then leave (a new leader is elected if the leader goes)")
+    .argument("<units...>")
+    .addOption(modelOption())
+    .option("--no-prompt", "accepted for juju compatibility")
+    .action(async (/** @type {string[]} */ units, /** @type {{ model: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.removeUnit(...units));
+    });
+
+  sim
+    .command("integrate")
+    .description("relate two applications (app or app:endpoint)")
+    .argument("<app1>")
+    .argument("<app2>")
+    .addOption(modelOption())
+    .action(async (/** @type {string} */ a, /** @type {string} */ b, /** @type {{ model: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.integrate(a, b));
+    });
+
+  sim
+    .command("remove-relation")
+    .description("remove a relation: every unit departs and runs relation-broken")
+    .argument("<app1>")
+    .argument("<app2>")
+    .addOption(modelOption())
+    .action(async (/** @type {string} */ a, /** @type {string} */ b, /** @type {{ model: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.removeRelation(a, b));
+    });
+
+  sim
+    .command("config")
+    .description("show an application's config, or set (key=value) and reset options")
+    .argument("<app>")
+    .argument("[values...]", "key=value pairs to set")
+    .addOption(modelOption())
+    .option("--reset <keys>", "comma-separated options to reset to their defaults")
+    .addOption(new Option("--format <format>", "output format when showing").choices(["yaml", "json"]).default("yaml"))
+    .action(
+      async (/** @type {string} */ app, /** @type {string[]} */ values, /** @type {{ model: string, reset?: string, format: string }} */ options) => {
+        const reset = options.reset === undefined ? [] : options.reset.split(",").map((key) => key.trim()).filter((key) => key !== "");
+        if (values.length === 0 && reset.length === 0) {
+          await withModel(
+            options,
+            (simulator) => {
+              const settings = configSettings(simulator, app);
+              const shown = { application: app, charm: simulator.model.app(app).meta?.name ?? app, settings };
+              process.stdout.write(options.format === "json" ? `${JSON.stringify(shown)}\n` : stringify(shown));
+            },
+            { settle: false },
+          );
+          return;
+        }
+        await withModel(options, (simulator) => simulator.setConfig(app, keyValues(values), reset));
+      },
+    );
+
+  sim
+    .command("run")
+    .description("run an action on a unit (or <app>/leader) and wait for it")
+    .argument("<unit>")
+    .argument("<action>")
+    .argument("[params...]", "key=value params (values are parsed as YAML: 3 is a number)")
+    .addOption(modelOption())
+    .option("--params <file>", "a YAML file of params")
+    .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
+    .action(
+      async (
+        /** @type {string} */ unit,
+        /** @type {string} */ action,
+        /** @type {string[]} */ params,
+        /** @type {{ model: string, params?: string, format: string }} */ options,
+      ) => {
+        /** @type {import("tscharm/integration").TaskRecord | undefined} */
+        let record;
+        await withModel(options, async (simulator) => {
+          /** @type {unknown} */
+          const fromFile = options.params === undefined ? {} : parseYaml(readFileSync(options.params, "utf8"));
+          if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) throw new SimCommandError(`${options.params ?? ""} must hold a YAML mapping of params`);
+          /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
+          const given = { .../** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (fromFile) };
+          for (const [key, value] of Object.entries(keyValues(params))) {
+            /** @type {unknown} */
+            const parsed = parseYaml(value);
+            given[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (parsed);
+          }
+          const task = simulator.enqueueAction(unit, action, given);
+          record = await simulator.runTask(task.id);
+        });
+        if (record !== undefined) await printTask(record, options.format);
+      },
+    );
+
+  sim
+    .command("exec")
+    .description("run a shell command on a unit in a hook context (hook tools on PATH)")
+    .requiredOption("--unit <unit>", "the unit (or <app>/leader)")
+    .argument("<command...>", "the command line (after --)")
+    .addOption(modelOption())
+    .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
+    .action(async (/** @type {string[]} */ command, /** @type {{ model: string, unit: string, format: string }} */ options) => {
+      /** @type {import("tscharm/integration").TaskRecord | undefined} */
+      let record;
+      await withModel(options, async (simulator) => {
+        record = await simulator.runTask(simulator.enqueueExec(options.unit, command.join(" ")).id);
+      });
+      if (record !== undefined) await printTask(record, options.format);
+    });
+
+  sim
+    .command("status")
+    .description("the model's status, as juju status prints it")
+    .addOption(modelOption())
+    .addOption(new Option("--format <format>", "output format").choices(["tabular", "json", "yaml"]).default("tabular"))
+    .action(async (/** @type {{ model: string, format: string }} */ options) => {
+      await withModel(
+        options,
+        async (simulator) => {
+          const { formatStatusTable, parseStatus } = await integration();
+          const status = simulator.status();
+          if (options.format === "json") process.stdout.write(`${JSON.stringify(status)}\n`);
+          else if (options.format === "yaml") process.stdout.write(stringify(status));
+          else process.stdout.write(formatStatusTable(parseStatus(status)));
+        },
+        { settle: false },
+      );
+    });
+
+  sim
+    .command("debug-log")
+    .description("every hook, action and exec run: exit codes, tool calls, juju-log lines")
+    .addOption(modelOption())
+    .option("--limit <n>", "only the last n lines")
+    .option("--no-tail", "accepted for juju compatibility (the log never tails)")
+    .action(async (/** @type {{ model: string, limit?: string }} */ options) => {
+      await withModel(
+        options,
+        async (simulator) => {
+          const { debugLogLines } = await integration();
+          const lines = debugLogLines(simulator.history());
+          const limit = options.limit === undefined ? 0 : wholeNumber(options.limit, "--limit");
+          for (const line of limit > 0 ? lines.slice(-limit) : lines) process.stdout.write(`${line}\n`);
+        },
+        { settle: false },
+      );
+    });
+
+  sim
+    .command("resolve")
+    .description("retry a unit's failed hook (or, with --no-retry, mark it done)")
+    .argument("<unit>")
+    .addOption(modelOption())
+    .option("--no-retry", "do not run the hook again")
+    .action(async (/** @type {string} */ unit, /** @type {{ model: string, retry: boolean }} */ options) => {
+      await withModel(options, (simulator) => simulator.resolve(unit, { noRetry: !options.retry }));
+    });
+
+  sim
+    .command("update-status")
+    .description("run update-status now (Juju runs it every 5 minutes)")
+    .argument("[units...]", "which units (default: all)")
+    .addOption(modelOption())
+    .action(async (/** @type {string[]} */ units, /** @type {{ model: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.updateStatus(units.length > 0 ? units : undefined));
+    });
+
+  sim
+    .command("refresh")
+    .description("upgrade an application to a new charm: upgrade-charm, config-changed, start on every unit")
+    .argument("<app>")
+    .requiredOption("--path <charm>", "the new .charm, or a built charm project")
+    .addOption(modelOption())
+    .action(async (/** @type {string} */ app, /** @type {{ model: string, path: string }} */ options) => {
+      await withModel(options, (simulator) => simulator.refresh(app, options.path));
+    });
+
+  sim
+    .command("destroy")
+    .description("delete the model directory")
+    .addOption(modelOption())
+    .action((/** @type {{ model: string }} */ options) => {
+      if (!existsSync(resolve(options.model, "model.json"))) throw new SimCommandError(`no simulated model in ${options.model}`);
+      rmSync(resolve(options.model), { recursive: true, force: true });
+    });
+}
+
+/** The `settings` of `juju config --format json`. @param {import("tscharm/integration").Simulator} simulator @param {string} app */
+function configSettings(simulator, app) {
+  const effective = simulator.config(app);
+  const set = simulator.model.app(app).config;
+  /** @type {Record<string, Record<string, unknown>>} */
+  const settings = {};
+  for (const [key, option] of Object.entries(simulator.model.app(app).meta?.config ?? {})) {
+    settings[key] = {
+      ...(option.default === undefined ? {} : { default: option.default }),
+      ...(option.description === undefined ? {} : { description: option.description }),
+      source: key in set ? "user" : option.default === undefined ? "unset" : "default",
+      type: option.type,
+      ...(effective[key] === undefined ? {} : { value: effective[key] }),
+    };
+  }
+  return settings;
+}
+
+/** @param {string} text @param {string} flag */
+function wholeNumber(text, flag) {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new SimCommandError(`${flag} must be a whole number, not "${text}"`);
+  return value;
+}

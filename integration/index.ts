@@ -1,0 +1,47 @@
+// The public API of "tscharm/integration": drive a model, locally (the simulator) or on a real
+// controller (the juju command line), with the same calls.
+
+export {
+  CLIError,
+  CliJuju,
+  Juju,
+  LocalJuju,
+  TaskError,
+  WaitError,
+  debugLogLines,
+  getLeaderUnit,
+  taskFromJuju,
+  taskOf,
+  type CliOptions,
+  type DeployOptions,
+  type LocalOptions,
+  type SimulatorOptions,
+  type Task,
+  type WaitOptions,
+} from "./juju.js";
+export {
+  allActive,
+  allAgentsIdle,
+  allBlocked,
+  allError,
+  allMaintenance,
+  allWaiting,
+  anyActive,
+  anyBlocked,
+  anyError,
+  anyMaintenance,
+  anyWaiting,
+  formatStatusTable,
+  leaderOf,
+  parseStatus,
+  unitsOf,
+  type AppStatus,
+  type AppStatusRelation,
+  type MachineStatus,
+  type ModelStatus,
+  type Status,
+  type StatusInfo,
+  type StatusPredicate,
+  type UnitStatus,
+} from "./status.js";
+export { Simulator, SimulatorError, type DispatchRequest, type LogEntry, type TaskRecord } from "../sim/simulator.js";
