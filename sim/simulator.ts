@@ -916,7 +916,8 @@ export class Simulator {
     try {
       const [file = "", ...args] = command;
       const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done, fail) => {
-        const child = spawn(file, args, { cwd: this.charmDir(unitName), env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+        // A process group of its own, so a timeout kills whatever the hook started too.
+        const child = spawn(file, args, { cwd: this.charmDir(unitName), env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -924,7 +925,11 @@ export class Simulator {
         child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(0, OUTPUT_LIMIT)));
         const timer = setTimeout(() => {
           timedOut = true;
-          child.kill("SIGKILL");
+          try {
+            if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+          } catch {
+            child.kill("SIGKILL");
+          }
         }, this.hookTimeoutMs);
         child.on("error", (error) => {
           clearTimeout(timer);

@@ -60,6 +60,8 @@ export interface AgentState {
   configVersion: number;
   charmVersion: number;
   updateStatusVersion: number;
+  /** upgrade-charm ran: config-changed, then leader-settings-changed on a non-leader, then start follow. */
+  upgrading: boolean;
   /** A hook that must run next (start, after the first config-changed). */
   queued: HookInfo | undefined;
   /** Relations by id: whether relation-created ran, and the version of each bag the charm has seen. */
@@ -142,6 +144,7 @@ export function newAgentState(): AgentState {
     configVersion: -1,
     charmVersion: 0,
     updateStatusVersion: 0,
+    upgrading: false,
     queued: undefined,
     relations: {},
     secretRevisions: {},
@@ -311,14 +314,18 @@ export function hookDone(agent: AgentState, hook: HookInfo): void {
       break;
     case "config-changed":
       agent.configVersion = version;
+      if (agent.upgrading) {
+        agent.upgrading = false;
+        if (!agent.leader) agent.leaderSettingsVersion = -1;
+      }
       if (!agent.started) agent.queued = { name: "start", kind: "start" };
       break;
     case "upgrade-charm":
-      // Juju follows upgrade-charm with config-changed (and leader-settings-changed on the others),
-      // then start.
+      // On a machine, Juju follows upgrade-charm with config-changed, leader-settings-changed on a
+      // non-leader, then start (reference juju-hook-tools.md §1.5).
       agent.charmVersion = version;
       agent.configVersion = -1;
-      if (!agent.leader) agent.leaderSettingsVersion = -1;
+      agent.upgrading = true;
       agent.started = false;
       break;
     case "update-status":

@@ -1,0 +1,491 @@
+// The simulator's hook sequencing, error handling and bookkeeping, with a bash charm that records
+// the environment of every hook (test/support/recorder-charm.ts) so each case runs in a second.
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { afterEach, describe, expect, test } from "vitest";
+
+import { debugLogLines } from "../integration/juju.js";
+import { parseStatus } from "../integration/status.js";
+import { Simulator, SimulatorError } from "../sim/simulator.js";
+import { type RecorderCharm, recorderCharm } from "./support/recorder-charm.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function setup(options: { seed?: number; storage?: boolean; hookTimeoutMs?: number; dir?: string } = {}): Promise<{ sim: Simulator; charm: RecorderCharm }> {
+  const charm = recorderCharm({ ...(options.storage === undefined ? {} : { storage: options.storage }) });
+  const sim = await Simulator.create({
+    env: { CONTROL: charm.control },
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: options.hookTimeoutMs }),
+    ...(options.dir === undefined ? {} : { dir: options.dir, persistent: true }),
+  });
+  cleanups.push(() => sim.close({ remove: true }), () => {
+    rmSync(join(charm.control, ".."), { recursive: true, force: true });
+  });
+  return { sim, charm };
+}
+
+/** The hooks one unit ran, as "<hook>" or "<hook> <field>=<value>…" with only the fields asked for. */
+function hooksOf(charm: RecorderCharm, unit: string, fields: readonly string[] = []): string[] {
+  return charm
+    .hooks()
+    .filter((line) => line.startsWith(`${unit} `))
+    .map((line) => {
+      const [, hook = "", ...rest] = line.split(" ");
+      const shown = rest.filter((pair) => fields.some((field) => pair.startsWith(`${field}=`)));
+      return [hook, ...shown].join(" ");
+    });
+}
+
+const SETUP_LEADER = ["install", "peers-relation-created", "leader-elected", "config-changed", "start"];
+const SETUP_FOLLOWER = ["install", "peers-relation-created", "leader-settings-changed", "config-changed", "start"];
+
+describe("a new unit's hooks, in Juju's order", () => {
+  test("one unit: install, peer relation-created, leader-elected, config-changed, start", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 1 });
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0")).toEqual(SETUP_LEADER);
+  });
+
+  test("storage is attached before install", async () => {
+    const { sim, charm } = await setup({ storage: true });
+    sim.deploy(charm.dir);
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0")).toEqual(["data-storage-attached", ...SETUP_LEADER]);
+  });
+
+  test("a unit learns of its relations once installed: none in install, the peer relation from relation-created on", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("install", 'echo "install: $(relation-ids peers)" >> "$CONTROL/ids"');
+    charm.onHook("peers-relation-created", 'echo "created: $(relation-ids peers)" >> "$CONTROL/ids"');
+    sim.deploy(charm.dir);
+    await sim.settle();
+    expect(readFileSync(join(charm.control, "ids"), "utf8")).toBe("install: \ncreated: peers:0\n");
+  });
+
+  test("three units: the others run leader-settings-changed; each joins the others, relation-changed right after each relation-joined", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 3 });
+    await sim.settle();
+    for (const unit of ["recorder/0", "recorder/1", "recorder/2"]) {
+      const hooks = hooksOf(charm, unit, ["remote"]);
+      expect(hooks.slice(0, 5).map((hook) => hook.split(" ")[0])).toEqual(unit === "recorder/0" ? SETUP_LEADER : SETUP_FOLLOWER);
+      const others = ["recorder/0", "recorder/1", "recorder/2"].filter((other) => other !== unit);
+      expect(hooks.slice(5)).toEqual(others.flatMap((other) => [`peers-relation-joined remote=${other}`, `peers-relation-changed remote=${other}`]));
+    }
+    const line = charm.hooks().find((entry) => entry.startsWith("recorder/1 peers-relation-joined"));
+    expect(line).toBe("recorder/1 peers-relation-joined rel=peers:0 remote=recorder/0 departing= secret= revision=");
+  });
+});
+
+describe("relation data changes", () => {
+  test("a unit's write reaches the others as relation-changed, never the writer", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 3 });
+    await sim.settle();
+    const before = charm.hooks().length;
+    charm.onHook("update-status", "relation-set -r peers:0 colour=blue", "recorder/1");
+    sim.updateStatus(["recorder/1"]);
+    await sim.settle();
+    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 4).join(" ")).sort()).toEqual([
+      "recorder/0 peers-relation-changed rel=peers:0 remote=recorder/1",
+      "recorder/1 update-status rel= remote=",
+      "recorder/2 peers-relation-changed rel=peers:0 remote=recorder/1",
+    ]);
+  });
+
+  test("the leader's application data reaches the others as relation-changed with no remote unit", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const before = charm.hooks().length;
+    charm.onHook("update-status", "relation-set --app -r peers:0 leader=recorder/0", "recorder/0");
+    sim.updateStatus(["recorder/0"]);
+    await sim.settle();
+    expect(charm.hooks().slice(before)).toEqual([
+      "recorder/0 update-status rel= remote= departing= secret= revision=",
+      "recorder/1 peers-relation-changed rel=peers:0 remote= departing= secret= revision=",
+    ]);
+  });
+
+  test("rewriting the same values is no change: nobody hears of it", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    charm.onHook("update-status", "relation-set -r peers:0 colour=blue", "recorder/0");
+    sim.updateStatus(["recorder/0"]);
+    await sim.settle();
+    const before = charm.hooks().length;
+    sim.updateStatus(["recorder/0"]);
+    await sim.settle();
+    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(["recorder/0 update-status"]);
+  });
+
+  test("leader-set reaches the others as leader-settings-changed", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const before = charm.hooks().length;
+    charm.onHook("update-status", "leader-set mode=fast", "recorder/0");
+    sim.updateStatus(["recorder/0"]);
+    await sim.settle();
+    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual([
+      "recorder/0 update-status",
+      "recorder/1 leader-settings-changed",
+    ]);
+  });
+});
+
+describe("relations between applications", () => {
+  test("integrate: relation-created everywhere, then joined and changed per remote unit; remove-relation: departed, then broken", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { app: "pg", numUnits: 1 });
+    sim.deploy(charm.dir, { app: "web", numUnits: 2 });
+    await sim.settle();
+    const before = charm.hooks().length;
+    const id = sim.integrate("web:backend", "pg:db");
+    await sim.settle();
+    const after = charm.hooks().slice(before);
+    const of = (unit: string): string[] =>
+      after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ").slice(1, 4).join(" "));
+    expect(of("pg/0")).toEqual([
+      `db-relation-created rel=db:${String(id)} remote=`,
+      `db-relation-joined rel=db:${String(id)} remote=web/0`,
+      `db-relation-changed rel=db:${String(id)} remote=web/0`,
+      `db-relation-joined rel=db:${String(id)} remote=web/1`,
+      `db-relation-changed rel=db:${String(id)} remote=web/1`,
+    ]);
+    expect(of("web/1")).toEqual([
+      `backend-relation-created rel=backend:${String(id)} remote=`,
+      `backend-relation-joined rel=backend:${String(id)} remote=pg/0`,
+      `backend-relation-changed rel=backend:${String(id)} remote=pg/0`,
+    ]);
+    expect(parseStatus(sim.status()).apps["web"]?.relations["backend"]).toEqual([{ relatedApp: "pg", interface: "pgsql", scope: "global" }]);
+
+    const middle = charm.hooks().length;
+    sim.removeRelation("web", "pg");
+    await sim.settle();
+    const teardown = charm.hooks().slice(middle);
+    expect(teardown.filter((line) => line.startsWith("pg/0 ")).map((line) => line.split(" ").slice(1, 4).join(" "))).toEqual([
+      `db-relation-departed rel=db:${String(id)} remote=web/0`,
+      `db-relation-departed rel=db:${String(id)} remote=web/1`,
+      `db-relation-broken rel=db:${String(id)} remote=`,
+    ]);
+    expect(teardown.filter((line) => line.startsWith("web/0 ")).map((line) => line.split(" ")[1])).toEqual(["backend-relation-departed", "backend-relation-broken"]);
+    expect(sim.model.relations.has(id)).toBe(false);
+    expect(() => sim.removeRelation("web", "pg")).toThrow('relation "web pg" not found');
+  });
+
+  test("integrate refuses what Juju refuses", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { app: "a" });
+    sim.deploy(charm.dir, { app: "b" });
+    expect(() => sim.integrate("a", "b")).toThrow(/^ambiguous relation: "a b" could refer to "a:db b:backend"; "a:backend b:db"$/);
+    sim.integrate("a:db", "b");
+    expect(() => sim.integrate("a:db", "b:backend")).toThrow('cannot add relation "a:db b:backend": relation a:db b:backend already exists');
+    expect(() => sim.integrate("a:peers", "b")).toThrow('no relations found between "a:peers" and "b"');
+  });
+});
+
+describe("units going away, and leadership", () => {
+  test("removing the leader: it departs everyone, stops, is removed; the next unit is elected, the others hear of it", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 3 });
+    await sim.settle();
+    const before = charm.hooks().length;
+    sim.removeUnit("recorder/0");
+    await sim.settle();
+    const after = charm.hooks().slice(before);
+    const of = (unit: string): string[] =>
+      after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ").filter((part) => !/^(rel|secret|revision)=/.test(part)).slice(1).join(" "));
+    expect(of("recorder/0")).toEqual([
+      "peers-relation-departed remote=recorder/1 departing=recorder/0",
+      "peers-relation-departed remote=recorder/2 departing=recorder/0",
+      "stop remote= departing=",
+      "remove remote= departing=",
+    ]);
+    expect(of("recorder/1")).toEqual(["peers-relation-departed remote=recorder/0 departing=recorder/0", "leader-elected remote= departing="]);
+    expect(of("recorder/2")).toEqual(["peers-relation-departed remote=recorder/0 departing=recorder/0", "leader-settings-changed remote= departing="]);
+    const units = parseStatus(sim.status()).apps["recorder"]?.units ?? {};
+    expect(Object.keys(units)).toEqual(["recorder/1", "recorder/2"]);
+    expect(units["recorder/1"]?.leader).toBe(true);
+    expect(units["recorder/2"]?.leader).toBe(false);
+    // Juju never reuses a unit number.
+    expect(sim.addUnit("recorder")).toEqual(["recorder/3"]);
+  });
+
+  test("removing a unit that does not exist is refused with Juju's words", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir);
+    expect(() => sim.removeUnit("recorder/7")).toThrow('removing unit recorder/7 failed: unit "recorder/7" does not exist');
+  });
+});
+
+describe("a failed hook", () => {
+  test("puts the unit in error until resolved; a retry runs the hook again, then the unit carries on", async () => {
+    const { sim, charm } = await setup();
+    charm.failHook("install");
+    sim.deploy(charm.dir, { numUnits: 1 });
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0")).toEqual(["install"]);
+    const unit = parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"];
+    expect(unit?.workloadStatus).toMatchObject({ current: "error", message: 'hook failed: "install"' });
+    expect(unit?.jujuStatus.current).toBe("idle");
+    expect(sim.status()).toMatchObject({ applications: { recorder: { units: { "recorder/0": { "workload-status": { "status-data": { hook: "install" } } } } } } });
+    expect(sim.history().at(-1)).toMatchObject({ unit: "recorder/0", name: "install", exitCode: 1, outcome: "failed", stderr: "failing install as asked\n" });
+
+    charm.failHook("install", false);
+    sim.resolve("recorder/0");
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0")).toEqual(["install", ...SETUP_LEADER]);
+    expect(parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"]?.workloadStatus.current).toBe("maintenance");
+    expect(() => sim.resolve("recorder/0")).toThrow('unit "recorder/0" is not in an error state');
+  });
+
+  test("resolve --no-retry marks the hook done without running it", async () => {
+    const { sim, charm } = await setup();
+    charm.failHook("config-changed");
+    sim.deploy(charm.dir);
+    await sim.settle();
+    sim.resolve("recorder/0", { noRetry: true });
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0")).toEqual(SETUP_LEADER);
+    expect(sim.history().find((entry) => entry.outcome.startsWith("skipped"))).toMatchObject({ name: "config-changed" });
+  });
+
+  test("a failed relation hook names the relation and remote unit; the hook's writes are discarded", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("peers-relation-joined", "relation-set -r peers:0 half=done; exit 3", "recorder/1");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const status = sim.status() as { applications: { recorder: { units: Record<string, { "workload-status": unknown }> } } };
+    expect(status.applications.recorder.units["recorder/1"]?.["workload-status"]).toMatchObject({
+      current: "error",
+      message: 'hook failed: "peers-relation-joined"',
+      "status-data": { hook: "peers-relation-joined", "relation-id": 0, "remote-unit": "recorder/0" },
+    });
+    expect(sim.model.relation(0).unitData.get("recorder/1")?.["half"]).toBeUndefined();
+    expect(sim.history().find((entry) => entry.unit === "recorder/1" && entry.name === "peers-relation-joined")?.exitCode).toBe(3);
+  });
+
+  test("a hook that runs too long is killed and fails", async () => {
+    const { sim, charm } = await setup({ hookTimeoutMs: 300 });
+    charm.onHook("install", "sleep 5");
+    sim.deploy(charm.dir);
+    await sim.settle();
+    expect(sim.history().find((entry) => entry.name === "install")?.outcome).toBe("timed out");
+    expect(parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"]?.workloadStatus.message).toBe('hook failed: "install"');
+  });
+});
+
+describe("actions and exec", () => {
+  test("results, log, failure and exit codes as `juju run` reports them", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("do", 'action-log "working on $(action-get n)"; action-set result.n="$(action-get n)"');
+    charm.onHook("fail", 'if [[ -f "$CONTROL/crash" ]]; then exit 2; fi; action-fail "no can do"');
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+
+    const done = await sim.runTask(sim.enqueueAction("recorder/leader", "do", { n: 3 }).id);
+    expect(done).toMatchObject({ unit: "recorder/0", status: "completed", message: "", results: { result: { n: "3" }, "return-code": 0 } });
+    expect(done.log).toHaveLength(1);
+    expect(done.log[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC working on 3$/);
+    expect((await sim.runTask(sim.enqueueAction("recorder/1", "do").id)).results).toMatchObject({ result: { n: "1" } });
+
+    expect(await sim.runTask(sim.enqueueAction("recorder/1", "fail").id)).toMatchObject({ status: "failed", message: "no can do" });
+    rmSync(join(charm.control, "run-fail"));
+    charm.onHook("fail", "echo oops >&2; exit 2");
+    expect(await sim.runTask(sim.enqueueAction("recorder/1", "fail").id)).toMatchObject({
+      status: "failed",
+      message: "exit status 2",
+      results: { "return-code": 2, stderr: "oops\n" },
+    });
+    // A failed action is not a failed hook.
+    expect(parseStatus(sim.status()).apps["recorder"]?.units["recorder/1"]?.workloadStatus.current).not.toBe("error");
+  });
+
+  test("what `juju run` refuses before anything runs", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir);
+    expect(() => sim.enqueueAction("recorder/0", "nope")).toThrow('action "nope" not defined on unit "recorder/0"');
+    expect(() => sim.enqueueAction("recorder/0", "do", { n: "three" })).toThrow('invalid parameters for action "do": "n" must be "integer", not string');
+    expect(() => sim.enqueueAction("recorder/0", "do", { m: 1 })).toThrow('"m" is not a parameter of this action');
+    expect(() => sim.enqueueAction("recorder/9", "do")).toThrow('unit "recorder/9" not found');
+    expect(() => sim.enqueueAction("other/leader", "do")).toThrow('application "other" not found');
+  });
+
+  test("an action runs on a unit in error", async () => {
+    const { sim, charm } = await setup();
+    charm.failHook("start");
+    charm.onHook("do", "action-set ok=yes");
+    sim.deploy(charm.dir);
+    await sim.settle();
+    expect(await sim.runTask(sim.enqueueAction("recorder/0", "do").id)).toMatchObject({ status: "completed", results: { ok: "yes" } });
+  });
+
+  test("exec runs a shell command in a hook context, hook tools on PATH", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const task = await sim.runTask(sim.enqueueExec("recorder/1", 'is-leader; echo "$JUJU_UNIT_NAME ${JUJU_DISPATCH_PATH-none}"; exit 4').id);
+    expect(task).toMatchObject({ status: "completed", results: { "return-code": 4, stdout: "False\nrecorder/1 none\n" } });
+  });
+});
+
+describe("config, update-status, refresh", () => {
+  test("config: checked against the charm's options; config-changed on every unit only when something changed", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("config-changed", 'echo "$(config-get port)" >> "$CONTROL/port-${JUJU_UNIT_NAME/\\//-}"');
+    sim.deploy(charm.dir, { numUnits: 2, config: { port: 81 } });
+    await sim.settle();
+    expect(() => sim.setConfig("recorder", { colour: "red" })).toThrow('unknown option "colour"');
+    expect(() => sim.setConfig("recorder", { port: "eighty" })).toThrow('option "port" expected int, got "eighty"');
+    expect(() => sim.deploy(charm.dir, { app: "other", config: { port: true } })).toThrow('option "port" expected int, got true');
+    sim.setConfig("recorder", { port: 81 });
+    await sim.settle();
+    sim.setConfig("recorder", { port: "8080" });
+    await sim.settle();
+    sim.setConfig("recorder", {}, ["port"]);
+    await sim.settle();
+    expect(readFileSync(join(charm.control, "port-recorder-1"), "utf8")).toBe("81\n8080\n80\n");
+    expect(sim.config("recorder")).toEqual({ greeting: "hi", port: 80 });
+  });
+
+  test("update-status runs on demand; refresh runs upgrade-charm, config-changed, leader-settings-changed (not on the leader), start", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    let before = charm.hooks().length;
+    sim.updateStatus();
+    await sim.settle();
+    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(["recorder/0 update-status", "recorder/1 update-status"]);
+    before = charm.hooks().length;
+    sim.refresh("recorder", charm.dir);
+    await sim.settle();
+    const after = charm.hooks().slice(before);
+    const of = (unit: string): string[] => after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ")[1] ?? "");
+    expect(of("recorder/0")).toEqual(["upgrade-charm", "config-changed", "start"]);
+    expect(of("recorder/1")).toEqual(["upgrade-charm", "config-changed", "leader-settings-changed", "start"]);
+    expect(parseStatus(sim.status()).apps["recorder"]?.charmRev).toBe(1);
+  });
+});
+
+describe("secrets", () => {
+  test("a new revision: secret-changed to units tracking the secret, secret-remove to the owner once the old one is unused; rotate and expire on demand", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
+    charm.onHook("config-changed", 'if [[ -s "$CONTROL/secret-id" ]]; then secret-get "$(cat "$CONTROL/secret-id")" > /dev/null; fi', "recorder/1");
+    charm.onHook("secret-changed", 'secret-get --refresh "$JUJU_SECRET_ID" > /dev/null');
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const id = readFileSync(join(charm.control, "secret-id"), "utf8").trim();
+    expect(id).toMatch(/^secret:\/\/[0-9a-f-]+\/[0-9a-v]{20}$/);
+
+    const before = charm.hooks().length;
+    charm.onHook("update-status", `secret-set "${id}" password=s3cr3t-two`, "recorder/0");
+    sim.updateStatus(["recorder/0"]);
+    await sim.settle();
+    expect(charm.hooks().slice(before).map((line) => line.split(" ").filter((part) => !/^(rel|remote|departing)=/.test(part)).join(" "))).toEqual([
+      "recorder/0 update-status secret= revision=",
+      "recorder/1 secret-changed secret=set revision=",
+      "recorder/0 secret-remove secret=set revision=1",
+    ]);
+
+    const middle = charm.hooks().length;
+    sim.rotateSecret(id);
+    sim.expireSecret(id);
+    await sim.settle();
+    expect(charm.hooks().slice(middle).map((line) => line.split(" ").filter((part) => !/^(rel|remote|departing)=/.test(part)).join(" "))).toEqual([
+      "recorder/0 secret-rotate secret=set revision=",
+      "recorder/0 secret-expired secret=set revision=2",
+    ]);
+
+    // The new content was a secret-set argument: the debug log shows its key, never its value.
+    const log = debugLogLines(sim.history()).join("\n");
+    expect(log).toContain("secret-set");
+    expect(log).toContain("password=<redacted>");
+    expect(log).not.toContain("s3cr3t-two");
+  });
+});
+
+describe("juju status", () => {
+  test("leader only on the leader, no empty messages, the application's status from its most severe unit, open ports", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("start", "status-set active; open-port 8080/tcp");
+    charm.onHook("start", 'status-set blocked "needs a database"', "recorder/2");
+    sim.deploy(charm.dir, { numUnits: 3 });
+    await sim.settle();
+    const json = sim.status() as { applications: { recorder: { units: Record<string, Record<string, unknown>> } } };
+    const units = json.applications.recorder.units;
+    expect(units["recorder/0"]?.["leader"]).toBe(true);
+    expect("leader" in (units["recorder/1"] ?? {})).toBe(false);
+    expect(units["recorder/1"]?.["workload-status"]).toEqual({ current: "active", since: expect.stringMatching(/^\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\dZ$/) as unknown });
+    expect(units["recorder/1"]?.["open-ports"]).toEqual(["8080/tcp"]);
+    const status = parseStatus(json);
+    expect(status.apps["recorder"]?.appStatus).toMatchObject({ current: "blocked", message: "needs a database" });
+    expect(status.model).toMatchObject({ type: "iaas", version: "3.6.4" });
+    expect(status.machines["2"]?.dnsName).toBe("10.1.0.12");
+  });
+});
+
+describe("scheduling", () => {
+  async function run(seed: number | undefined): Promise<{ order: string[]; status: string }> {
+    const { sim, charm } = await setup(seed === undefined ? {} : { seed });
+    sim.deploy(charm.dir, { numUnits: 4 });
+    await sim.settle();
+    sim.removeUnit("recorder/0");
+    await sim.settle();
+    const units = parseStatus(sim.status()).apps["recorder"]?.units ?? {};
+    return {
+      order: charm.hooks().map((line) => line.split(" ").slice(0, 4).join(" ")),
+      status: JSON.stringify(Object.entries(units).map(([name, unit]) => [name, unit.leader, unit.workloadStatus.current])),
+    };
+  }
+
+  test("the same seed gives the same interleaving; another seed another one, to the same end", async () => {
+    const first = await run(42);
+    const again = await run(42);
+    const other = await run(7);
+    const roundRobin = await run(undefined);
+    expect(again.order).toEqual(first.order);
+    expect(other.order).not.toEqual(first.order);
+    expect(roundRobin.order).toEqual((await run(undefined)).order);
+    expect(new Set([first.status, other.status, roundRobin.status]).size).toBe(1);
+    expect([...first.order].sort()).toEqual([...other.order].sort());
+  });
+
+  test("a charm that never settles is stopped with the last hooks named", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("peers-relation-changed", 'relation-set -r peers:0 n="$RANDOM$RANDOM"');
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await expect(sim.settle({ maxOperations: 40 })).rejects.toThrow(/^the model did not settle after 40 operations \(latest: .*peers-relation-changed/);
+  });
+});
+
+describe("a model kept in a directory", () => {
+  test("saved after every change, opened again where it was left", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tscharm-sim-saved-"));
+    const { sim, charm } = await setup({ dir });
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    await sim.close();
+    await expect(Simulator.create({ dir })).rejects.toThrow(SimulatorError);
+
+    const again = await Simulator.open(dir);
+    cleanups.push(() => again.close({ remove: true }));
+    expect(Object.keys(parseStatus(again.status()).apps["recorder"]?.units ?? {})).toEqual(["recorder/0", "recorder/1"]);
+    expect(again.history().length).toBe(sim.history().length);
+    again.addUnit("recorder");
+    await again.settle();
+    expect(hooksOf(charm, "recorder/2").slice(0, 5)).toEqual(SETUP_FOLLOWER);
+    expect(hooksOf(charm, "recorder/0").slice(-2)).toEqual(["peers-relation-joined", "peers-relation-changed"]);
+    await expect(Simulator.open(join(dir, "nope"))).rejects.toThrow(/no simulated model in/);
+  });
+});
