@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { expect, test } from "vitest";
 import { parse } from "yaml";
 
-import { FakeHookTools } from "../scripts/fake-hook-tools.mjs";
+import { FakeHookTools } from "./support/recording-hook-tools.mjs";
 import { jujuEnv } from "./support/juju-env.js";
 
 const CLI = resolve(import.meta.dirname, "..", "cmd", "tscharm.mjs");

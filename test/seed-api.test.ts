@@ -10,7 +10,7 @@ import { beforeAll, expect, test } from "vitest";
 import { bundleDispatch } from "../build.mjs";
 import { ActiveStatus } from "../runtime/index.js";
 import { MyCharm } from "./fixtures/seed-charm/my-charm.js";
-import { FakeHookTools, type FakeRule } from "../scripts/fake-hook-tools.mjs";
+import { FakeHookTools, type FakeRule } from "./support/recording-hook-tools.mjs";
 import { jujuEnv } from "./support/juju-env.js";
 import { dispatch } from "./support/run.js";
 

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 
 import { renderConfig } from "../../hooks/workload.js";
-import { FakeHookTools, type FakeRule } from "../../scripts/fake-hook-tools.mjs";
+import { FakeHookTools, type FakeRule } from "./recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv, relationEnv } from "./juju-env.js";
 
 const SECRET_ID = `secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g`;

@@ -1,6 +1,6 @@
 // @ts-check
 // Recording fake hook tools for running a built dispatch outside Juju: one /bin/sh script, symlinked
-// once per tool name. Used by the black-box tests, the benchmarks and `npm start`.
+// once per tool name. Used by the black-box tests of the built dispatch.
 //
 // Each call appends a record to a log: the tool name and argv (NUL-separated), the stdin of
 // `--file -` calls, and for each `key#file=<path>` argument the file's mode, its directory's mode
