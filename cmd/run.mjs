@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { stringify } from "yaml";
 
-import { SimCommandError, describeEntry, integration, keyValues } from "./sim.mjs";
+import { SimCommandError, actionParams, describeEntry, integration, keyValues } from "./sim.mjs";
 
 /**
  * @typedef {object} RunOptions
@@ -97,9 +97,7 @@ function dispatchRequest(simulator, unit, options) {
   const event = options.event.replace(/^hooks\//, "");
   const actionName = event.startsWith("actions/") ? event.slice("actions/".length) : meta.actions[event] !== undefined ? event : undefined;
   if (actionName !== undefined) {
-    /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
-    const params = keyValues(options.params ?? []);
-    return { action: actionName, params };
+    return { action: actionName, params: actionParams(options.params ?? []) };
   }
   const relationHook = /^(.+)-relation-(created|joined|changed|departed|broken)$/.exec(event);
   if (relationHook !== null) {

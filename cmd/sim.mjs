@@ -38,6 +38,23 @@ export function keyValues(pairs) {
   return values;
 }
 
+/**
+ * Action params given as `key=value`: each value is read as YAML, as `juju run` reads them (`3` is a
+ * number, `true` a boolean, `"3"` a string).
+ * @param {readonly string[]} pairs
+ * @returns {Record<string, import("../runtime/meta.js").JsonValue>}
+ */
+export function actionParams(pairs) {
+  /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
+  const params = {};
+  for (const [key, value] of Object.entries(keyValues(pairs))) {
+    /** @type {unknown} */
+    const parsed = parseYaml(value);
+    params[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (parsed);
+  }
+  return params;
+}
+
 /** A mistake on the command line, or something the model refuses: one line, exit 1. */
 export class SimCommandError extends Error {
   /** @override */
@@ -245,12 +262,7 @@ export function addSimCommands(program) {
           const fromFile = options.params === undefined ? {} : parseYaml(readFileSync(options.params, "utf8"));
           if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) throw new SimCommandError(`${options.params ?? ""} must hold a YAML mapping of params`);
           /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
-          const given = { .../** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (fromFile) };
-          for (const [key, value] of Object.entries(keyValues(params))) {
-            /** @type {unknown} */
-            const parsed = parseYaml(value);
-            given[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (parsed);
-          }
+          const given = { .../** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (fromFile), ...actionParams(params) };
           const task = simulator.enqueueAction(unit, action, given);
           record = await simulator.runTask(task.id);
         });
