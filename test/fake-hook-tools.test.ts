@@ -175,6 +175,13 @@ function commitRefusal(context: HookContext): CommitError {
   throw new Error("expected the commit to be refused, but it succeeded");
 }
 
+/** The model as the controller holds it, but for its counter of fresh secret ids. */
+function committedState(model: JujuModel): string {
+  const json = model.toJSON() as Record<string, unknown>;
+  Reflect.deleteProperty(json, "nextSecret");
+  return JSON.stringify(json);
+}
+
 function scratchDir(): string {
   return mkdtempSync(join(root, "cwd-"));
 }
@@ -539,7 +546,7 @@ describe("§1.8 the client and the hook context", () => {
 
   test("the tools are found on PATH as the hook sees it, one name per tool", async () => {
     const h = hook(demoModel(), "demo/0");
-    const which = await runProcess("/bin/sh", ["-c", "command -v relation-get secret-info-get credential-get"], h.env, h.charmDir);
+    const which = await runProcess("/bin/sh", ["-c", "for tool in relation-get secret-info-get credential-get; do command -v \"$tool\"; done"], h.env, h.charmDir);
     expect(which.stdout.split("\n").filter((line) => line !== "")).toEqual(
       ["relation-get", "secret-info-get", "credential-get"].map((tool) => join(server.binDir, tool)),
     );
@@ -587,6 +594,12 @@ describe("§3.1 is-leader, leader-get, leader-set", () => {
     expect(await h.run("leader-set", ["k=", "new=value"])).toEqual(success());
     expect(model.app("demo").leaderSettings).toEqual({ n: "12345", new: "value" });
     expect(await hook(model, "demo/1").out("leader-get", ["--format=json"])).toBe('{"n":"12345","new":"value"}\n');
+  });
+
+  test("leader-set with no arguments: a no-op, exit 0", async () => {
+    const model = demoModel();
+    expect(await hook(model, "demo/0").run("leader-set")).toEqual(success());
+    expect(model.app("demo").leaderSettings).toEqual({ k: "v", n: "12345" });
   });
 
   test("leader-set by a non-leader: exit 1, Juju's text", async () => {
@@ -802,6 +815,14 @@ describe("§3.2 relation-set", () => {
 
   test("no relation outside a relation hook: `no relation id specified` (exit 2)", async () => {
     expect(await hook(demoModel(), "demo/0").run("relation-set", ["a=b"])).toEqual(failure(2, "no relation id specified"));
+  });
+
+  test("keys: any non-empty string; the value is split at the first `=`", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
+    expect(await h.run("relation-set", ["-r", "db:2", "Odd Key/with.chars!=x", "url=http://h/?a=b"])).toEqual(success());
+    h.context.commit();
+    expect(model.relation(2).unitData.get("demo/0")).toEqual({ "ingress-address": "10.0.0.10", "Odd Key/with.chars!": "x", url: "http://h/?a=b" });
   });
 
   test("--file -: a JSON object on stdin, exact values", async () => {
@@ -1121,7 +1142,7 @@ describe("§3.5 open-port, close-port, opened-ports", () => {
 
   test("port, range, protocol (lowercased) and icmp; unique; sorted by protocol then number", async () => {
     const model = demoModel();
-    const h = hook(model, "demo/0");
+    const h = hook(model, "demo/1");
     for (const spec of ["8000-8099/udp", "443/tcp", "icmp", "80", "80/TCP", "53/udp"]) {
       expect(await h.run("open-port", [spec]), spec).toEqual(success());
     }
@@ -1245,8 +1266,8 @@ describe("§3.5 network-get", () => {
 const SECRET_URI = new RegExp(`^secret://${UUID}/([0-9a-v]{20})\n$`);
 
 /** Runs secret-add and returns the URI it printed (checked against the 3.x form). */
-async function addSecret(h: Hook, args: readonly string[]): Promise<string> {
-  const stdout = await h.out("secret-add", args);
+async function addSecret(h: Hook, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  const stdout = await h.out("secret-add", args, options);
   expect(stdout).toMatch(SECRET_URI);
   return stdout.trim();
 }
@@ -1285,7 +1306,7 @@ describe("§3.6 secret-add", () => {
     const cwd = scratchDir();
     writeFileSync(join(cwd, "cert.pem"), "-----BEGIN-----\nMIIB\n-----END-----\n");
     writeFileSync(join(cwd, "content.yaml"), "username: admin\npassword#base64: aHVudGVyMg==\n");
-    const uri = await addSecret(h, ["greeting#base64=aGVsbG8=", "cert#file=cert.pem", "--file", "content.yaml"]);
+    const uri = await addSecret(h, ["greeting#base64=aGVsbG8=", "cert#file=cert.pem", "--file", "content.yaml"], { cwd });
     expect(JSON.parse(await h.out("secret-get", [uri, "--format=json"], { cwd }))).toEqual({
       greeting: "hello",
       cert: "-----BEGIN-----\nMIIB\n-----END-----\n",
@@ -1465,6 +1486,22 @@ describe("§3.6 secret-set", () => {
       rotate: "daily",
       latest: 1,
     });
+  });
+
+  test("--owner is accepted and changes nothing", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
+    expect(await h.run("secret-set", [APP_SECRET, "--owner", "unit", "password=x"])).toEqual(success());
+    h.context.commit();
+    expect(model.secrets.get(APP_SECRET)?.owner).toEqual({ kind: "application", app: "demo" });
+  });
+
+  test("another unit's secret: refused by the controller, when the hook commits", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/1");
+    expect((await h.run("secret-set", [UNIT_SECRET, "token=stolen"])).exitCode).toBe(0);
+    commitRefusal(h.context);
+    expect(model.secrets.get(UNIT_SECRET)?.latest).toBe(1);
   });
 
   test("an app-owned secret by a non-leader (exit 1)", async () => {
@@ -1764,11 +1801,10 @@ describe("§3.9 resource-get, goal-state, credential-get, juju-reboot", () => {
     const h = hook(model, "demo/0");
     const json = (await h.json("goal-state")) as { units: Record<string, { status: string }>; relations: Record<string, Record<string, { status: string }>> };
     expect(parseYaml(await h.out("goal-state")) as unknown).toEqual(json);
-    expect(Object.fromEntries(Object.entries(json.units).map(([unit, goal]) => [unit, goal.status]))).toEqual({
-      "demo/0": "active",
-      "demo/1": "active",
-      "demo/2": "allocating",
-    });
+    expect(json.units["demo/0"]?.status).toBe("active");
+    expect(json.units["demo/1"]?.status).toBe("active");
+    expect(Object.values(json.units).map((goal) => goal.status).sort()).toEqual(["active", "active", "allocating"]);
+    for (const goal of Object.values(json.units)) expect(["allocating", "active", "waiting", "blocked", "error", "dying"]).toContain(goal.status);
     expect(Object.keys(json.relations).sort()).toEqual(["cluster", "db", "website"]);
     expect(json.relations["db"]?.["pg"]?.status).toBe("joined");
     expect(json.relations["db"]?.["pg/0"]?.status).toBe("joined");
@@ -1786,6 +1822,12 @@ describe("§3.9 resource-get, goal-state, credential-get, juju-reboot", () => {
     expect(await hook(model, "demo/0").run("credential-get")).toEqual(failure(1, "cannot access cloud credentials: permission denied"));
   });
 
+  test("juju-reboot --now: requested at once", async () => {
+    const model = demoModel();
+    expect(await hook(model, "demo/0").run("juju-reboot", ["--now"])).toEqual(success());
+    expect(model.unit("demo/0").rebootRequested).toBe(true);
+  });
+
   test("juju-reboot is buffered until the hook succeeds", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -1801,7 +1843,7 @@ describe("§3.9 resource-get, goal-state, credential-get, juju-reboot", () => {
 describe("§1.2 buffered writes and immediate ones", () => {
   test("a hook that is not committed leaves relation data, state, secrets, ports and storage requests untouched", async () => {
     const model = demoModel();
-    const before = JSON.stringify(model.toJSON());
+    const before = committedState(model);
     const h = hook(model, "demo/0");
     for (const [tool, args] of [
       ["relation-set", ["-r", "db:2", "x=1"]],
@@ -1816,7 +1858,7 @@ describe("§1.2 buffered writes and immediate ones", () => {
       ["close-port", ["8443"]],
       ["open-port", ["9443/udp"]],
       ["storage-add", ["data"]],
-      ["juju-reboot"],
+      ["juju-reboot", []],
     ] as const) {
       expect((await h.run(tool, args)).exitCode, `${tool} ${args.join(" ")}`).toBe(0);
     }
@@ -1824,7 +1866,7 @@ describe("§1.2 buffered writes and immediate ones", () => {
     expect(await h.out("state-get", ["x"])).toBe("");
     expect(await h.out("opened-ports")).toBe("9443/udp\n");
     expect(await h.out("secret-get", [APP_SECRET, "password", "--peek"])).toBe("changed\n");
-    expect(JSON.stringify(model.toJSON())).toBe(before);
+    expect(committedState(model)).toBe(before);
   });
 
   test("status-set, juju-log, application-version-set and action-log take effect at once", async () => {
@@ -1869,6 +1911,34 @@ describe("disagreements with the reference", () => {
     expect(await h.out("relation-get", ["-r", "db:2", "--app", "-", "demo", "--format=yaml"])).toBe('requested: "yes"\n');
   });
 
+  test("§3.1 leader-get: values are cached for the hook context", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/1");
+    expect(await h.out("leader-get", ["k"])).toBe("v\n");
+    model.app("demo").leaderSettings = { k: "changed" };
+    expect(await h.out("leader-get", ["k"])).toBe("v\n");
+    expect(await hook(model, "demo/1").out("leader-get", ["k"])).toBe("changed\n");
+  });
+
+  test("§3.2 relation-list: the units as the context saw them at hook start: a unit entering scope meanwhile is not listed", async () => {
+    const model = demoModel();
+    model.addUnit("pg", { machine: "6" });
+    const h = hook(model, "demo/0");
+    expect(await h.out("relation-list", ["-r", "db:2"])).toBe("pg/0\n");
+    model.joinRelation(2, "pg/1");
+    expect(await h.out("relation-list", ["-r", "db:2"])).toBe("pg/0\n");
+    expect(await hook(model, "demo/0").out("relation-list", ["-r", "db:2"])).toBe("pg/0\npg/1\n");
+  });
+
+  test("§3.3 config-get: cached per hook context, a change made meanwhile is not seen", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
+    expect(await h.out("config-get", ["greeting"])).toBe("hi there\n");
+    model.app("demo").config = { greeting: "changed" };
+    expect(await h.out("config-get", ["greeting"])).toBe("hi there\n");
+    expect(await hook(model, "demo/0").out("config-get", ["greeting"])).toBe("changed\n");
+  });
+
   test("§3.2 relation-get: a non-relation hook with -r and no name falls back to the remote application", async () => {
     expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "database"])).toEqual(success("demo\n"));
   });
@@ -1881,6 +1951,21 @@ describe("disagreements with the reference", () => {
     const model = demoModel();
     expect(await relationHook(model, "demo/0", "db-relation-changed", 2, "pg/0").run("juju-log", ["hello"])).toEqual(success());
     expect(model.logs.at(-1)).toEqual({ unit: "demo/0", level: "INFO", message: "db:2: hello" });
+  });
+
+  test("§3.3 juju-log: an invalid level also logs a warning", async () => {
+    const model = demoModel();
+    expect(await hook(model, "demo/0").run("juju-log", ["-l", "LOUD", "message"])).toEqual(success());
+    expect(model.logs.map((log) => log.level)).toEqual(["WARNING", "INFO"]);
+    expect(model.logs.at(-1)?.message).toBe("message");
+  });
+
+  test("§3.5 open-port: an unknown endpoint name is refused when the hook commits", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
+    expect(await h.run("open-port", ["--endpoints", "nosuch", "8080"])).toEqual(success());
+    commitRefusal(h.context);
+    expect(model.unit("demo/0").ports).toEqual([]);
   });
 
   test("§3.5 network-get json: Juju's field order, byte for byte as the reference's example", async () => {
@@ -1965,6 +2050,13 @@ describe("disagreements with the reference", () => {
       "skip-tls-verify": false,
       "is-controller-cloud": true,
     });
+  });
+
+  test("§3.9 goal-state (not in the reference: Juju's next unit number): a planned unit is named demo/2", async () => {
+    const model = demoModel();
+    model.app("demo").plannedUnits = 3;
+    const goal = (await hook(model, "demo/0").json("goal-state")) as { units: Record<string, { status: string }> };
+    expect(Object.keys(goal.units).sort()).toEqual(["demo/0", "demo/1", "demo/2"]);
   });
 
   test("§3.9 goal-state json: `units` before `relations`, as the reference's example", async () => {

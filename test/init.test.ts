@@ -44,6 +44,7 @@ test("a project from tscharm init installs, tests, builds and packs as it is", (
   run(dir, "npm", ["run", "build"]);
   expect(existsSync(join(dir, "dist", "amd64", "dispatch")) && existsSync(join(dir, "dist", "arm64", "dispatch"))).toBe(true);
   run(dir, "npm", ["run", "pack", "--", "--no-build"]);
+  expect(run(dir, "npx", ["vitest", "run", "tests/integration.test.ts"])).toMatch(/Tests\s+1 passed/);
   expect(readdirSync(dir).filter((name) => name.endsWith(".charm")).sort()).toEqual(["hello-charm_amd64.charm", "hello-charm_arm64.charm"]);
 
   // charmcraft's part: its override-build script, run as craft-parts would (in the project, with

@@ -1,4 +1,5 @@
-// DESIGN.md "The public API": the seed charm works as written, bundled and run through main().
+// DESIGN.md "The public API": the seed charm works as written, bundled and run through main(); the
+// integration example runs on the local simulator.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -7,7 +8,10 @@ import { join, resolve } from "node:path";
 
 import { beforeAll, expect, test } from "vitest";
 
-import { bundleDispatch } from "../build.mjs";
+import { HOST_ARCH, bundleDispatch } from "../build.mjs";
+import { pack } from "../cmd/pack.mjs";
+import { Juju, allActive, getLeaderUnit } from "tscharm/integration";
+
 import { ActiveStatus } from "../runtime/index.js";
 import { MyCharm } from "./fixtures/seed-charm/my-charm.js";
 import { FakeHookTools, type FakeRule } from "./support/recording-hook-tools.mjs";
@@ -70,4 +74,31 @@ test("rotate() sets the secret's content on the leader only, after one leadershi
     "secret-set --owner application secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/cs9ab3go9ns0ql5jgv6g username#file=… password#file=…",
   ]);
   expect(result.charm?.unit.status).toEqual(new ActiveStatus("I rule"));
+});
+
+test("the integration example: deploy 3, the leader goes, another takes over", { timeout: 60_000 }, async () => {
+  // DESIGN's example deploys "./demo_amd64.charm" on `Juju.local()`. Here the charm is packed for
+  // this machine into a scratch directory, and `env` points the demo's workload file into each
+  // simulated machine instead of /etc; the rest is as written.
+  const [packed] = await pack({ projectDir: resolve(import.meta.dirname, ".."), build: false, outputDir: work, platforms: [HOST_ARCH], log: () => undefined });
+  const charm = packed?.path ?? "";
+
+  const juju = Juju.local({ env: { TSCHARM_DEMO_CONFIG_FILE: "{machine}/etc/tscharm-demo/demo.conf" } });
+  try {
+    await juju.deploy(charm, { app: "demo", numUnits: 3 });
+    await juju.wait(allActive);
+    const leader = await getLeaderUnit(juju, "demo"); // e.g. "demo/0"
+    await juju.removeUnit(leader ?? "");
+    await juju.wait(async () => {
+      const next = await getLeaderUnit(juju, "demo");
+      return next !== undefined && next !== leader;
+    });
+
+    expect(leader).toMatch(/^demo\/\d$/);
+    const next = await getLeaderUnit(juju, "demo");
+    expect(next).not.toBe(leader);
+    expect(Object.keys((await juju.status()).apps["demo"]?.units ?? {})).not.toContain(leader);
+  } finally {
+    await juju.close();
+  }
 });
