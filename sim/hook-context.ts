@@ -35,6 +35,7 @@ import {
   checkSecretMetadata,
   checkStateEntry,
   checkStatus,
+  expiryTime,
   fail,
   relationNotFound,
 } from "./juju-rules.js";
@@ -88,6 +89,10 @@ export class CommitError extends Error {
 export class HookContext implements HookTools {
   /** Once is-leader said false, it says false for the rest of the hook. */
   private noLongerLeader = false;
+  /** Juju reads config, leader settings and relation membership once per hook context. */
+  private configCache: Record<string, ConfigValue> | undefined;
+  private leaderSettingsCache: Record<string, string> | undefined;
+  private membersAtStart: Map<number, readonly string[]> | undefined;
   private readonly relationWrites = new Map<number, { unit: Bag; app: Bag }>();
   private readonly remoteSnapshots = new Map<string, Bag>();
   private readonly portOps: { open: boolean; port: OpenedPort }[] = [];
@@ -139,7 +144,9 @@ export class HookContext implements HookTools {
 
   /** `leader-get`: the leader settings, readable by every unit. Not in HookTools: tscharm uses peer data. */
   leaderGet(): Record<string, string> {
-    return { ...this.model.app(this.appName).leaderSettings };
+    if (this.autoCommitting) return { ...this.model.app(this.appName).leaderSettings };
+    this.leaderSettingsCache ??= { ...this.model.app(this.appName).leaderSettings };
+    return { ...this.leaderSettingsCache };
   }
 
   /** `leader-set`: immediate, as in Juju (not buffered); `""` deletes a key. Leader only. */
@@ -147,12 +154,15 @@ export class HookContext implements HookTools {
     if (!this.isLeader()) fail("leader-set", 1, LEADER_SET_REFUSED);
     const app = this.model.app(this.appName);
     app.leaderSettings = applyChanges(app.leaderSettings, data);
+    if (this.leaderSettingsCache !== undefined) this.leaderSettingsCache = applyChanges(this.leaderSettingsCache, data);
   }
 
   // --- config -----------------------------------------------------------------------------
 
   configGet(): Record<string, ConfigValue> {
-    return this.model.effectiveConfig(this.appName);
+    if (this.autoCommitting) return this.model.effectiveConfig(this.appName);
+    this.configCache ??= this.model.effectiveConfig(this.appName);
+    return { ...this.configCache };
   }
 
   // --- relations --------------------------------------------------------------------------
@@ -168,7 +178,7 @@ export class HookContext implements HookTools {
   relationList(ref: RelationRef): string[] {
     const relation = this.relationFor("relation-list", ref);
     const remoteApp = this.model.remoteAppOf(relation, this.appName);
-    const members = this.knownMembers?.(relation.id) ?? [...relation.members];
+    const members = this.knownMembers?.(relation.id) ?? this.membersOf(relation);
     return members.filter((unit) => unit !== this.unitName && unit.split("/")[0] === remoteApp).sort(byUnitNumber);
   }
 
@@ -309,6 +319,7 @@ export class HookContext implements HookTools {
     if (owner !== "application" && owner !== "unit") fail(tool, 2, `secret owner "${owner}" not valid`);
     if (options.owner === "application" && !this.isLeader()) fail(tool, 1, NOT_LEADER);
     const xid = this.model.newSecretXid();
+    options = { ...options, ...(options.expire === undefined ? {} : { expire: expiryTime(options.expire) }) };
     const secretOwner = options.owner === "application" ? ({ kind: "application", app: this.appName } as const) : ({ kind: "unit", unit: this.unitName } as const);
     this.secretAdds.push(newSecretRecord(xid, secretOwner, content, options));
     this.autoCommit();
@@ -361,7 +372,7 @@ export class HookContext implements HookTools {
       content: options.content === undefined ? undefined : { ...options.content },
       label: options.label,
       description: options.description,
-      expire: options.expire,
+      expire: options.expire === undefined ? undefined : expiryTime(options.expire),
       rotate: options.rotate,
     });
     this.autoCommit();
@@ -474,7 +485,9 @@ export class HookContext implements HookTools {
     const planned = app.plannedUnits;
     if (planned !== undefined) {
       const alive = app.units.filter((name) => !this.model.unit(name).dying);
-      for (let n = alive.length; n < planned; n++) units[`${app.name}/${app.units.length + n}`] = { status: "allocating" };
+      // Planned units get the next numbers Juju would give them.
+      let next = Math.max(-1, ...app.units.map((name) => Number(name.split("/")[1]))) + 1;
+      for (let n = alive.length; n < planned; n++) units[`${app.name}/${String(next++)}`] = { status: "allocating" };
       for (const extra of alive.slice(planned)) units[extra] = { status: "dying" };
     }
     const relations: Record<string, Record<string, { status: string }>> = {};
@@ -597,6 +610,16 @@ export class HookContext implements HookTools {
 
   /** The checks Juju's controller makes when it applies a hook's changes. */
   private checkCommit(): void {
+    // Ports opened or closed for an endpoint the charm does not have are refused here, not by the tool.
+    const meta = this.model.app(this.appName).meta;
+    if (meta !== undefined) {
+      const known = new Set([...Object.keys(meta.relations), ...(meta.extraBindings ?? [])]);
+      for (const op of this.portOps) {
+        if (op.port.endpoint !== undefined && !known.has(op.port.endpoint)) {
+          throw new CommitError(`cannot ${op.open ? "open" : "close"} ${formatPort(op.port.range)}: "${op.port.endpoint}" is not an endpoint of the charm`);
+        }
+      }
+    }
     for (const change of [...this.secretSets, ...this.secretRemoves, ...this.secretGrants]) {
       const secret = this.findSecret(change.xid);
       if (secret === undefined) throw new CommitError(`secret "${change.xid}" not found`);
@@ -649,6 +672,13 @@ export class HookContext implements HookTools {
       relationNotFound(tool, `${ref.endpoint}:${ref.id}`);
     }
     return relation;
+  }
+
+  /** The units in scope of a relation as this hook found them (Juju fixes them when the context is made). */
+  private membersOf(relation: RelationRecord): readonly string[] {
+    if (this.autoCommitting) return [...relation.members];
+    this.membersAtStart ??= new Map([...this.model.relations.values()].map((each) => [each.id, [...each.members]]));
+    return this.membersAtStart.get(relation.id) ?? [...relation.members];
   }
 
   private pendingWrites(relationId: number): { unit: Bag; app: Bag } {

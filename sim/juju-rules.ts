@@ -51,6 +51,25 @@ export function checkSecretMetadata(tool: string, options: { rotate?: string | u
   }
 }
 
+/**
+ * The expiry time Juju stores for `--expire`: an RFC 3339 time as given (a time without a zone is
+ * UTC), or now plus a Go duration (`24h`, `1h30m`). Call after checkSecretMetadata.
+ */
+export function expiryTime(expire: string, now = Date.now()): string {
+  if (GO_DURATION.test(expire)) {
+    const units: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    for (const [, amount = "0", unit = "s"] of expire.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * (units[unit] ?? 0);
+    return rfc3339(new Date(now + total));
+  }
+  return /(?:Z|[+-]\d{2}:\d{2})$/.test(expire) ? expire : `${expire}Z`;
+}
+
+/** Go's time.RFC3339 in UTC: no fraction of a second. */
+function rfc3339(when: Date): string {
+  return `${when.toISOString().slice(0, 19)}Z`;
+}
+
 const SETTABLE = ["maintenance", "blocked", "waiting", "active"];
 
 export function checkStatus(status: string): asserts status is SettableStatusName {

@@ -34,6 +34,7 @@ const MAGIC = "TSCHARM1";
 export const CLIENT = `#!/bin/bash
 # A hook tool of the tscharm simulator: sends this call to the simulator and relays its answer.
 tool=\${0##*/}
+if [[ -z \${JUJU_CONTEXT_ID:-} ]]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
 addr=\${JUJU_AGENT_SOCKET_ADDRESS:-}
 if [[ -z $addr ]] || ! exec 3<>"/dev/tcp/\${addr%:*}/\${addr##*:}"; then
   echo "ERROR cannot reach the tscharm simulator (JUJU_AGENT_SOCKET_ADDRESS=$addr)" >&2

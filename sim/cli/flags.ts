@@ -36,6 +36,11 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
       continue;
     }
     const [, dashes = "-", name = "", inline] = match;
+    if (dashes === "-" && name.length > 1) {
+      // GNU style: `-ab` is `-a -b`, and a one-letter flag that takes a value takes the rest: `-rdb:2`.
+      i = shortFlags(`${name}${inline === undefined ? "" : `=${inline}`}`, specs, flags, args, i);
+      continue;
+    }
     const spec = specs.find((candidate) => candidate.names.includes(name) && (dashes === "--" ? name.length > 1 : name.length === 1));
     const written = `${dashes}${name}`;
     if (spec === undefined) throw new UsageError(`option provided but not defined: ${written}`);
@@ -57,6 +62,30 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
     i++;
   }
   return { flags, positionals };
+}
+
+/** Parses a cluster of one-letter flags; returns the index of the last argument it used. */
+function shortFlags(cluster: string, specs: readonly FlagSpec[], flags: Map<string, string | boolean>, args: readonly string[], index: number): number {
+  for (let at = 0; at < cluster.length; at++) {
+    const letter = cluster[at] ?? "";
+    const spec = specs.find((candidate) => candidate.names.includes(letter));
+    if (spec === undefined) throw new UsageError(`option provided but not defined: -${letter}`);
+    const key = spec.names[0] ?? letter;
+    if (spec.kind === "bool") {
+      flags.set(key, true);
+      continue;
+    }
+    const rest = cluster.slice(at + 1);
+    if (rest !== "") {
+      flags.set(key, rest);
+      return index;
+    }
+    const value = args[index + 1];
+    if (value === undefined) throw new UsageError(`option needs an argument: -${letter}`);
+    flags.set(key, value);
+    return index + 1;
+  }
+  return index;
 }
 
 export function stringFlag(parsed: ParsedArgs, name: string): string | undefined {

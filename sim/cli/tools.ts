@@ -13,7 +13,7 @@ import { formatPort, parsePort } from "../../runtime/hook-tools.js";
 import type { JsonObject, JsonValue } from "../../runtime/meta.js";
 import type { HookContext } from "../hook-context.js";
 import { type FlagSpec, type ParsedArgs, UsageError, boolFlag, noMoreArgs, parseFlags, parseKeyValues, stringFlag } from "./flags.js";
-import { type Format, formatOutput } from "./formats.js";
+import { type Format, formatOutput, struct } from "./formats.js";
 
 /** What the hook's environment says, for tools whose flags default to it. */
 export interface HookEnvironment {
@@ -82,6 +82,9 @@ const FORMAT: FlagSpec = { names: ["format"], kind: "string" };
 const OUTPUT: FlagSpec = { names: ["o", "output"], kind: "string" };
 const RELATION: FlagSpec = { names: ["r", "relation"], kind: "string" };
 const DEPRECATED_FORMAT = new Set(["juju-log", "relation-set", "open-port", "close-port"]);
+/** Juju's application and unit name syntax (juju/names). */
+const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+const UNIT_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/[0-9]+$/;
 const ROTATE: readonly string[] = ["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"];
 
 interface Invocation {
@@ -110,6 +113,10 @@ export function runTool(
   try {
     const handler = HANDLERS[tool];
     if (handler === undefined) return failure(1, `unknown command "${tool}"`);
+    const ended = args.indexOf("--");
+    if ((ended < 0 ? args : args.slice(0, ended)).some((arg) => arg === "--help" || arg === "-h")) {
+      return { exitCode: 0, stdout: Buffer.from(help(tool, handler)), stderr: "" };
+    }
     const { specs, formats, defaultFormat, run } = handler;
     const allSpecs = formats === undefined ? specs : [...specs, FORMAT, OUTPUT];
     const parsed = parseFlags(args, DEPRECATED_FORMAT.has(tool) ? [...allSpecs, FORMAT] : allSpecs);
@@ -138,6 +145,49 @@ export function runTool(
     return failure(1, `tscharm simulator: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** `--help`: the usage line and the options, on stdout. */
+function help(tool: string, handler: Handler): string {
+  const specs = handler.formats === undefined ? handler.specs : [...handler.specs, FORMAT, OUTPUT];
+  const options = specs.map((spec) => `  ${spec.names.map((name) => (name.length === 1 ? `-${name}` : `--${name}`)).join(", ")}${spec.kind === "string" ? " (= ...)" : ""}`);
+  const formats = handler.formats === undefined ? "" : `\nFormats: ${handler.formats.join(", ")} (default ${handler.defaultFormat ?? "smart"})\n`;
+  return `Usage: ${tool} [options]${USAGE[tool] === undefined ? "" : ` ${USAGE[tool]}`}\n${options.length === 0 ? "" : `\nOptions:\n${options.join("\n")}\n`}${formats}`;
+}
+
+/** The arguments part of each tool's usage line. */
+const USAGE: Readonly<Record<string, string>> = {
+  "leader-get": "[<key>]",
+  "leader-set": "<key>=<value> [...]",
+  "relation-ids": "[<endpoint>]",
+  "relation-get": "<key> <unit id>",
+  "relation-set": "key=value [key=value ...]",
+  "config-get": "[<key>]",
+  "status-set": "<maintenance | blocked | waiting | active> [message]",
+  "juju-log": "<message>",
+  "application-version-set": "<new-version>",
+  "unit-get": "<setting>",
+  "action-get": "[<key>[.<key>.<key>...]]",
+  "action-set": "<key>=<value> [<key>=<value> ...]",
+  "action-fail": "[\"<failure message>\"]",
+  "action-log": "<message>",
+  "open-port": "<port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
+  "close-port": "<port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
+  "network-get": "<binding-name> [--ingress-address] [--bind-address] [--egress-subnets]",
+  "secret-add": "[key[#base64|#file]=value...]",
+  "secret-get": "<ID> [key[#base64]]",
+  "secret-set": "<ID> [key[#base64]=value...]",
+  "secret-remove": "<ID>",
+  "secret-grant": "<ID>",
+  "secret-revoke": "<ID>",
+  "secret-info-get": "<ID>",
+  "state-get": "[<key>]",
+  "state-set": "key=value [key=value ...]",
+  "state-delete": "<key>",
+  "storage-list": "[<storage-name>]",
+  "storage-get": "[<key>]",
+  "storage-add": "<charm storage name>[=count] ...",
+  "resource-get": "<resource name>",
+};
 
 function failure(exitCode: number, message: string): ToolOutput {
   return { exitCode, stdout: Buffer.alloc(0), stderr: `ERROR ${message}\n` };
@@ -226,8 +276,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
           app = true;
         }
         if (target === undefined) throw new UsageError("no unit or application specified");
-      } else if (!app && !target.includes("/")) {
-        if (context.model.apps.has(target)) throw new UsageError(`expected unit name, got application name "${target}"`);
+      } else if (!app && !UNIT_NAME.test(target)) {
+        if (APP_NAME.test(target)) throw new UsageError(`expected unit name, got application name "${target}"`);
         throw new UsageError(`invalid unit name "${target}"`);
       }
       const bag = context.relationGet(ref, target, app);
@@ -310,12 +360,17 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   "juju-log": {
     specs: [{ names: ["l", "log-level"], kind: "string" }, { names: ["debug"], kind: "bool" }],
-    run: ({ context }, parsed) => {
+    run: ({ context, env }, parsed) => {
       if (parsed.positionals.length === 0) throw new UsageError("no message specified");
-      const requested = (stringFlag(parsed, "l") ?? "INFO").toUpperCase();
-      // loggo takes TRACE..CRITICAL; an unknown level is logged at INFO, not refused.
-      const level = boolFlag(parsed, "debug") ? "DEBUG" : ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"].includes(requested) ? requested : requested === "WARN" ? "WARNING" : "INFO";
-      context.jujuLog(level as "INFO", parsed.positionals.join(" "));
+      const given = stringFlag(parsed, "l") ?? "INFO";
+      const requested = given.toUpperCase() === "WARN" ? "WARNING" : given.toUpperCase();
+      const known = ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"].includes(requested);
+      // loggo takes TRACE..CRITICAL; an unknown level is not refused: a warning says so, and INFO is used.
+      if (!known) context.jujuLog("WARNING", `Specified log level of "${given}" is not valid`);
+      const level = boolFlag(parsed, "debug") ? "DEBUG" : known ? requested : "INFO";
+      // In a relation hook Juju prefixes the message with the relation: "db:2: …".
+      const prefix = env.relationId === undefined || env.relationId === "" ? "" : `${env.relationId}: `;
+      context.jujuLog(level as "INFO", `${prefix}${parsed.positionals.join(" ")}`);
       return undefined;
     },
   },
@@ -440,13 +495,20 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       if (boolFlag(parsed, "primary-address")) selected.push(["primary-address", bind]);
       if (selected.length === 1) return value(selected[0]?.[1]);
       if (selected.length > 1) return value(Object.fromEntries(selected));
-      const full: JsonObject = {};
+      // YAML also carries the keys older agents printed (macaddress, interfacename, address).
+      const yaml = (stringFlag(parsed, "format") ?? "smart") !== "json";
+      const full: JsonObject = struct({});
       if (network.bindAddresses.length > 0) {
-        full["bind-addresses"] = network.bindAddresses.map((entry) => ({
-          "mac-address": entry.macAddress,
-          "interface-name": entry.interfaceName,
-          addresses: entry.addresses.map((address) => ({ hostname: address.hostname, value: address.value, cidr: address.cidr })),
-        }));
+        full["bind-addresses"] = network.bindAddresses.map((entry) =>
+          struct({
+            "mac-address": entry.macAddress,
+            "interface-name": entry.interfaceName,
+            addresses: entry.addresses.map((address) =>
+              struct({ hostname: address.hostname, value: address.value, cidr: address.cidr, ...(yaml ? { address: address.value } : {}) }),
+            ),
+            ...(yaml ? { macaddress: entry.macAddress, interfacename: entry.interfaceName } : {}),
+          }),
+        );
       }
       if (network.egressSubnets.length > 0) full["egress-subnets"] = [...network.egressSubnets];
       if (network.ingressAddresses.length > 0) full["ingress-addresses"] = [...network.ingressAddresses];
@@ -458,7 +520,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     specs: [...secretMetadataSpecs(), { names: ["owner"], kind: "string" }, { names: ["file"], kind: "string" }],
     run: (invocation, parsed) => {
       const content = secretContent(invocation, parsed, "secret-add");
-      if (Object.keys(content).length === 0) throw new UsageError("missing secret value or filename");
+      if (Object.keys(content).length === 0) {
+        if (stringFlag(parsed, "file") === undefined) throw new UsageError("missing secret value or filename");
+        throw new HookToolError("secret-add", 1, "ERROR empty secret value not valid\n");
+      }
       const owner = stringFlag(parsed, "owner") ?? "application";
       if (owner !== "application" && owner !== "unit") throw new UsageError(`secret owner "${owner}" not valid`);
       return { text: `${invocation.context.secretAdd(content, { ...secretMetadata(parsed), owner })}\n` };
@@ -523,7 +588,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       const [id] = parsed.positionals;
       if (id === undefined) throw new UsageError("missing secret URI");
       noMoreArgs(parsed.positionals, 1);
-      const relationText = stringFlag(parsed, "r");
+      // In a relation hook -r defaults to the hook's relation.
+      const relationText = stringFlag(parsed, "r") ?? (invocation.env.relationId === "" ? undefined : invocation.env.relationId);
       if (relationText === undefined) throw new UsageError("no relation id specified");
       const relation = resolveRelation(invocation, relationText, "secret-grant");
       invocation.context.secretGrant(id, relation.id, stringFlag(parsed, "unit"));
@@ -580,8 +646,25 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       if (id !== undefined && label !== undefined) throw new UsageError("specify either a secret URI or label but not both");
       if (id === undefined && label === undefined) throw new UsageError("require either a secret URI or label");
       const info = context.secretInfoGet(id !== undefined ? { id } : { label: label ?? "" });
-      const { id: xid, ...rest } = info;
-      return value({ [xid]: { ...rest } });
+      // Who may read it, as Juju lists grants: application-<app> or unit-<app>-<n>, scoped to a relation.
+      const access = [...(context.model.secrets.get(info.id)?.grants ?? new Map<string, { relationId: number | undefined }>())].map(([grantee, grant]) =>
+        struct({
+          target: grantee.includes("/") ? `unit-${grantee.replace("/", "-")}` : `application-${grantee}`,
+          scope: grant.relationId === undefined ? "model" : `relation-${String(grant.relationId)}`,
+          role: "view",
+        }),
+      );
+      return value({
+        [info.id]: struct({
+          revision: info.revision,
+          label: info.label ?? "",
+          owner: info.owner,
+          ...(info.description === undefined ? {} : { description: info.description }),
+          ...(info.rotation === undefined ? {} : { rotation: info.rotation }),
+          ...(info.expiry === undefined ? {} : { expiry: info.expiry }),
+          ...(access.length === 0 ? {} : { access }),
+        }),
+      });
     },
   },
 
@@ -676,7 +759,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     run: ({ context }, parsed) => {
       noMoreArgs(parsed.positionals, 0);
       const goal = context.goalState();
-      return value(JSON.parse(JSON.stringify(goal)) as JsonValue);
+      return value(struct({ units: JSON.parse(JSON.stringify(goal.units)) as JsonValue, relations: JSON.parse(JSON.stringify(goal.relations)) as JsonValue }));
     },
   },
 
@@ -686,18 +769,22 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     run: ({ context }, parsed) => {
       noMoreArgs(parsed.positionals, 0);
       const spec = context.credentialGet();
-      return value({
-        type: spec.type,
-        name: spec.name,
-        ...(spec.region === undefined ? {} : { region: spec.region }),
-        ...(spec.endpoint === undefined ? {} : { endpoint: spec.endpoint }),
-        ...(spec.credential === undefined
-          ? {}
-          : { credential: { "auth-type": spec.credential.authType, attrs: { ...spec.credential.attributes }, redacted: [...spec.credential.redacted] } }),
-        cacertificates: [...spec.caCertificates],
-        "skip-tls-verify": spec.skipTlsVerify,
-        "is-controller-cloud": spec.isControllerCloud,
-      });
+      return value(
+        struct({
+          type: spec.type,
+          name: spec.name,
+          ...(spec.region === undefined ? {} : { region: spec.region }),
+          ...(spec.endpoint === undefined ? {} : { endpoint: spec.endpoint }),
+          ...(spec.identityEndpoint === undefined ? {} : { "identity-endpoint": spec.identityEndpoint }),
+          ...(spec.storageEndpoint === undefined ? {} : { "storage-endpoint": spec.storageEndpoint }),
+          ...(spec.credential === undefined
+            ? {}
+            : { credential: struct({ "auth-type": spec.credential.authType, attrs: { ...spec.credential.attributes }, redacted: [...spec.credential.redacted] }) }),
+          cacertificates: [...spec.caCertificates],
+          "skip-tls-verify": spec.skipTlsVerify,
+          "is-controller-cloud": spec.isControllerCloud,
+        }),
+      );
     },
   },
 
@@ -812,7 +899,7 @@ function secretContent(invocation: Invocation, parsed: ParsedArgs, tool: string)
   }
   for (const arg of parsed.positionals) {
     const at = arg.indexOf("=");
-    if (at < 0) throw new UsageError(`expected "key=value", got "${arg}"`);
+    if (at < 0) throw new UsageError(`key value "${arg}" not valid`);
     const key = arg.slice(0, at);
     const raw = arg.slice(at + 1);
     if (key.endsWith("#file")) {
