@@ -113,9 +113,20 @@ export abstract class Juju {
   abstract integrate(app1: string, app2: string): Promise<void>;
   abstract removeRelation(app1: string, app2: string): Promise<void>;
   /** `juju config <app>`: the application's config. */
-  abstract config(app: string): Promise<Record<string, ConfigValue>>;
+  config(app: string): Promise<Record<string, ConfigValue>>;
   /** `juju config <app> k=v… --reset k,…`. */
-  abstract config(app: string, values: Readonly<Record<string, ConfigValue>>, options?: { readonly reset?: readonly string[] }): Promise<void>;
+  config(app: string, values: Readonly<Record<string, ConfigValue>>, options?: { readonly reset?: readonly string[] }): Promise<void>;
+  async config(
+    app: string,
+    values?: Readonly<Record<string, ConfigValue>>,
+    options: { readonly reset?: readonly string[] } = {},
+  ): Promise<Record<string, ConfigValue> | void> {
+    if (values === undefined && options.reset === undefined) return this.readConfig(app);
+    await this.writeConfig(app, values ?? {}, options.reset ?? []);
+  }
+
+  protected abstract readConfig(app: string): Promise<Record<string, ConfigValue>>;
+  protected abstract writeConfig(app: string, values: Readonly<Record<string, ConfigValue>>, reset: readonly string[]): Promise<void>;
   /**
    * `juju run <unit> <action>`: waits for the action and returns its task; a failed action raises a
    * `TaskError` carrying the task. `unit` may be `<app>/leader`.
@@ -215,17 +226,12 @@ export class LocalJuju extends Juju {
     (await this.simulator()).removeRelation(app1, app2);
   }
 
-  config(app: string): Promise<Record<string, ConfigValue>>;
-  config(app: string, values: Readonly<Record<string, ConfigValue>>, options?: { readonly reset?: readonly string[] }): Promise<void>;
-  async config(
-    app: string,
-    values?: Readonly<Record<string, ConfigValue>>,
-    options: { readonly reset?: readonly string[] } = {},
-  ): Promise<Record<string, ConfigValue> | void> {
-    const simulator = await this.simulator();
-    if (values === undefined && options.reset === undefined) return simulator.config(app);
-    simulator.setConfig(app, values ?? {}, options.reset ?? []);
-    return undefined;
+  protected async readConfig(app: string): Promise<Record<string, ConfigValue>> {
+    return (await this.simulator()).config(app);
+  }
+
+  protected async writeConfig(app: string, values: Readonly<Record<string, ConfigValue>>, reset: readonly string[]): Promise<void> {
+    (await this.simulator()).setConfig(app, values, reset);
   }
 
   async run(unit: string, action: string, params: JsonObject = {}): Promise<Task> {
@@ -384,23 +390,17 @@ export class CliJuju extends Juju {
     await this.cli("remove-relation", app1, app2);
   }
 
-  config(app: string): Promise<Record<string, ConfigValue>>;
-  config(app: string, values: Readonly<Record<string, ConfigValue>>, options?: { readonly reset?: readonly string[] }): Promise<void>;
-  async config(
-    app: string,
-    values?: Readonly<Record<string, ConfigValue>>,
-    options: { readonly reset?: readonly string[] } = {},
-  ): Promise<Record<string, ConfigValue> | void> {
-    if (values === undefined && options.reset === undefined) {
-      const settings = (JSON.parse(await this.cli("config", "--format", "json", app)) as { settings?: Record<string, { value?: ConfigValue }> }).settings ?? {};
-      const config: Record<string, ConfigValue> = {};
-      for (const [key, setting] of Object.entries(settings)) if (setting.value !== undefined) config[key] = setting.value;
-      return config;
-    }
-    const args = ["config", app, ...Object.entries(values ?? {}).map(([key, value]) => `${key}=${String(value)}`)];
-    if (options.reset !== undefined && options.reset.length > 0) args.push("--reset", options.reset.join(","));
+  protected async readConfig(app: string): Promise<Record<string, ConfigValue>> {
+    const settings = (JSON.parse(await this.cli("config", "--format", "json", app)) as { settings?: Record<string, { value?: ConfigValue }> }).settings ?? {};
+    const config: Record<string, ConfigValue> = {};
+    for (const [key, setting] of Object.entries(settings)) if (setting.value !== undefined) config[key] = setting.value;
+    return config;
+  }
+
+  protected async writeConfig(app: string, values: Readonly<Record<string, ConfigValue>>, reset: readonly string[]): Promise<void> {
+    const args = ["config", app, ...Object.entries(values).map(([key, value]) => `${key}=${String(value)}`)];
+    if (reset.length > 0) args.push("--reset", reset.join(","));
     await this.cli(...args);
-    return undefined;
   }
 
   async run(unit: string, action: string, params?: JsonObject): Promise<Task> {

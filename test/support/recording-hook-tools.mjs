@@ -11,49 +11,7 @@
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Every hook tool of Juju 3.6 a machine charm can call (reference juju-hook-tools.md §3). */
-export const HOOK_TOOL_NAMES = /** @type {const} */ ([
-  "is-leader",
-  "leader-get",
-  "leader-set",
-  "relation-ids",
-  "relation-list",
-  "relation-get",
-  "relation-set",
-  "relation-model-get",
-  "config-get",
-  "status-get",
-  "status-set",
-  "juju-log",
-  "application-version-set",
-  "unit-get",
-  "action-get",
-  "action-set",
-  "action-fail",
-  "action-log",
-  "open-port",
-  "close-port",
-  "opened-ports",
-  "network-get",
-  "secret-add",
-  "secret-get",
-  "secret-set",
-  "secret-remove",
-  "secret-grant",
-  "secret-revoke",
-  "secret-ids",
-  "secret-info-get",
-  "state-get",
-  "state-set",
-  "state-delete",
-  "storage-list",
-  "storage-get",
-  "storage-add",
-  "resource-get",
-  "goal-state",
-  "credential-get",
-  "juju-reboot",
-]);
+import { TOOL_NAMES } from "../../sim/cli/tools.js";
 
 /**
  * @typedef {{ stdout?: string, stderr?: string, exit?: number }} FakeReply
@@ -75,7 +33,7 @@ export class FakeHookTools {
     mkdirSync(this.bin, { recursive: true });
     writeFileSync(this.log, "");
     this.answer(rules);
-    for (const name of HOOK_TOOL_NAMES) symlinkSync("fake-hook-tool", join(this.bin, name));
+    for (const name of TOOL_NAMES) symlinkSync("fake-hook-tool", join(this.bin, name));
   }
 
   /** Replaces the rules (the log is kept). @param {readonly FakeRule[]} rules */
