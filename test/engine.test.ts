@@ -16,8 +16,9 @@ import type {
   SettableStatusName,
 } from "../runtime/hook-tools.js";
 import type { CharmMeta } from "../runtime/meta.js";
-import { type ActionRun, CommitError, HookContext, xidOf } from "../sim/hook-context.js";
+import { type ActionRun, HookContext, xidOf } from "../sim/hook-context.js";
 import { JujuModel, type SecretRecord } from "../sim/model.js";
+import { commitRefusal, defined } from "./support/engine.js";
 
 // --- fixtures -------------------------------------------------------------------------------
 
@@ -96,10 +97,6 @@ function committedHook<T>(model: JujuModel, unit: string, body: (context: HookCo
   return result;
 }
 
-function defined<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`expected ${what}`);
-  return value;
-}
 
 function secretAt(model: JujuModel, uri: string): SecretRecord {
   return defined(model.secrets.get(defined(xidOf(uri), `a secret URI, got ${uri}`)), `secret ${uri} in the model`);
@@ -116,16 +113,6 @@ function toolFailure(call: () => unknown): HookToolError {
   throw new Error("expected the hook tool to fail, but it succeeded");
 }
 
-/** The CommitError a commit threw; fails the test if the commit succeeded. */
-function commitRefusal(context: HookContext): CommitError {
-  try {
-    context.commit();
-  } catch (error) {
-    if (error instanceof CommitError) return error;
-    throw error;
-  }
-  throw new Error("expected the commit to be refused, but it succeeded");
-}
 
 /** secret-get's `secret "…" not found` (exit 1): the spec leaves open whether the quoted id is the URI or the bare xid. */
 function expectSecretNotFound(call: () => unknown, xid: string): void {

@@ -18,10 +18,11 @@ import { parse as parseYaml } from "yaml";
 
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import type { HookEnvironment } from "../sim/cli/tools.js";
-import { type ActionRun, CommitError, HookContext } from "../sim/hook-context.js";
+import { type ActionRun, HookContext } from "../sim/hook-context.js";
 import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
 import { JujuModel, machineAddress } from "../sim/model.js";
 import { type ToolCall, ToolServer } from "../sim/tool-server.js";
+import { commitRefusal, defined } from "./support/engine.js";
 
 // --- the server and the helper that runs a tool ------------------------------------------------
 
@@ -150,10 +151,6 @@ function actionHook(model: JujuModel, unit: string, name: string, given: JsonObj
   return { hook: openHook(model, unit, { kind: "action", name, id: "7" }, run), run };
 }
 
-function defined<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`expected ${what}`);
-  return value;
-}
 
 /** A usage error (exit 2) or an operational error (exit 1), exactly as Juju prints it. */
 function failure(exitCode: 1 | 2, message: string): ToolResult {
@@ -165,15 +162,6 @@ function success(stdout = ""): ToolResult {
   return { exitCode: 0, stdout, stderr: "" };
 }
 
-function commitRefusal(context: HookContext): CommitError {
-  try {
-    context.commit();
-  } catch (error) {
-    if (error instanceof CommitError) return error;
-    throw error;
-  }
-  throw new Error("expected the commit to be refused, but it succeeded");
-}
 
 /** The model as the controller holds it, but for its counter of fresh secret ids. */
 function committedState(model: JujuModel): string {
