@@ -187,17 +187,33 @@ export class Simulator {
   static async create(options: SimulatorOptions = {}): Promise<Simulator> {
     const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), "tscharm-sim-")));
     mkdirSync(dir, { recursive: true });
-    if (existsSync(join(dir, MODEL_FILE))) throw new SimulatorError(`${dir} already holds a model; open it, or choose another directory`);
-    const model = new JujuModel(options.modelName ?? "sim", randomUuid(), options.jujuVersion ?? "3.6.4");
-    const simulator = new Simulator(model, dir, await ToolServer.start(join(dir, "tools")), options);
-    simulator.save();
-    return simulator;
+    if (options.persistent === true) await lockModel(dir);
+    try {
+      if (existsSync(join(dir, MODEL_FILE))) throw new SimulatorError(`${dir} already holds a model; open it, or choose another directory`);
+      const model = new JujuModel(options.modelName ?? "sim", randomUuid(), options.jujuVersion ?? "3.6.4");
+      const simulator = new Simulator(model, dir, await ToolServer.start(join(dir, "tools")), options);
+      simulator.save();
+      return simulator;
+    } catch (error) {
+      if (options.persistent === true) unlockModel(dir);
+      throw error;
+    }
   }
 
   /** The model a persistent simulator kept in `dir`. */
   static async open(dir: string): Promise<Simulator> {
     const file = join(resolve(dir), MODEL_FILE);
     if (!existsSync(file)) throw new SimulatorError(`no simulated model in ${dir}: deploy a charm there first`);
+    await lockModel(resolve(dir));
+    try {
+      return await Simulator.load(dir, file);
+    } catch (error) {
+      unlockModel(resolve(dir));
+      throw error;
+    }
+  }
+
+  private static async load(dir: string, file: string): Promise<Simulator> {
     const saved = JSON.parse(readFileSync(file, "utf8")) as SavedState;
     if ((saved as { format: unknown }).format !== 1) throw new SimulatorError(`${file} was written by another version of tscharm`);
     const model = JujuModel.fromJSON(saved.model);
@@ -244,12 +260,14 @@ export class Simulator {
       since: this.since,
     };
     const file = join(this.dir, MODEL_FILE);
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    const temporary = `${file}.${String(process.pid)}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
+    renameSync(temporary, file);
   }
 
   async close(options: { remove?: boolean } = {}): Promise<void> {
     await this.server.close();
+    if (this.options.persistent === true) unlockModel(this.dir);
     if (options.remove === true) rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -1214,6 +1232,57 @@ interface ProcessOutcome {
 function ran(outcome: ProcessOutcome): Pick<LogEntry, "exitCode" | "stdout" | "stderr" | "calls" | "logs" | "durationMs"> {
   const { exitCode, stdout, stderr, calls, logs, durationMs } = outcome;
   return { exitCode, stdout, stderr, calls, logs, durationMs };
+}
+
+const LOCK_FILE = ".lock";
+
+/**
+ * Takes a persistent model's directory for this process, waiting while another holds it: two
+ * `tscharm sim` commands on one model (a test's concurrent `juju exec`s through a stand-in, say)
+ * run one after the other instead of overwriting each other's changes. A lock whose process is
+ * gone is taken over.
+ */
+async function lockModel(dir: string, timeoutMs = 300_000): Promise<void> {
+  const lock = join(dir, LOCK_FILE);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder: number;
+    try {
+      holder = Number(readFileSync(lock, "utf8"));
+    } catch {
+      continue; // released meanwhile
+    }
+    if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new SimulatorError(`the model in ${dir} is in use by process ${String(holder)}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}
+
+function unlockModel(dir: string): void {
+  const lock = join(dir, LOCK_FILE);
+  try {
+    if (readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
+  } catch {
+    // Not held.
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** The engine's event for a hook, as hook-env.ts builds the environment from it. */

@@ -58,6 +58,11 @@ describe("tscharm sim", () => {
     expect((await tscharm("sim", "config", "rec", "port=nope")).stderr).toBe('tscharm: option "port" expected int, got "nope"\n');
     expect((await tscharm("sim", "debug-log", "--limit", "1")).stdout).toMatch(/^unit-rec-1: \d\d:\d\d:\d\d (INFO|ERROR) juju\.worker\.uniter\.operation ran exec/);
 
+    // Commands on one model wait for each other: three at once lose nothing.
+    const parallel = await Promise.all(["a", "b", "c"].map((word) => tscharm("sim", "exec", "--unit", "rec/1", "--format", "json", "--", "echo", word)));
+    const ids = parallel.map((result) => (Object.values(JSON.parse(result.stdout) as Record<string, { id: string }>)[0]?.id ?? "")).sort();
+    expect(ids).toEqual(["4", "5", "6"]);
+
     const removed = await tscharm("sim", "remove-unit", "rec/0");
     expect(removed.stderr).toContain("controller: rec/1 is the leader of rec");
     expect((await tscharm("sim", "status")).stdout).toMatch(/^rec\/1\*/m);
