@@ -5,6 +5,7 @@
 
 import { toolError } from "../runtime/hook-tools.js";
 import type { PortRange, SettableStatusName } from "../runtime/hook-tools.js";
+import type { ConfigType } from "../runtime/meta.js";
 
 /** A failed tool: the same error the runtime builds from a real tool's exit code and stderr. */
 export function fail(tool: string, exitCode: 1 | 2, message: string): never {
@@ -68,6 +69,21 @@ export function expiryTime(expire: string, now = Date.now()): string {
 /** Go's time.RFC3339 in UTC: no fraction of a second. */
 function rfc3339(when: Date): string {
   return `${when.toISOString().slice(0, 19)}Z`;
+}
+
+/** Whether a config value has the option's type (config.yaml's string, int, float, boolean, secret). */
+export function configValueFits(type: ConfigType, value: unknown): boolean {
+  switch (type) {
+    case "string":
+    case "secret":
+      return typeof value === "string";
+    case "int":
+      return Number.isInteger(value);
+    case "float":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+  }
 }
 
 const SETTABLE = ["maintenance", "blocked", "waiting", "active"];

@@ -12,11 +12,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
+import type { CharmMeta, ConfigType, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
 import type { HookEnvironment } from "./cli/tools.js";
 import { type ActionRun, CommitError, HookContext, xidOf } from "./hook-context.js";
 import { type EngineEvent, hookEnvironment } from "./hook-env.js";
+import { configValueFits } from "./juju-rules.js";
 import { JujuModel, type RelationEnd, type SecretRecord } from "./model.js";
 import { type StatusSnapshot, renderStatus } from "./status.js";
 import { type ToolCall, ToolServer } from "./tool-server.js";
@@ -681,10 +682,6 @@ export class Simulator {
     return join(this.dir, "machines", machine);
   }
 
-  agentState(unit: string): Readonly<AgentState> {
-    return this.agent(unit);
-  }
-
   // --- internals: scheduling ----------------------------------------------------------------
 
   private unitOrder(): string[] {
@@ -739,13 +736,11 @@ export class Simulator {
         appVersion: this.bagVersion(relation.id, `app:${remoteApp}`),
       });
     }
-    const manages = (secret: SecretRecord): boolean =>
-      (secret.owner.kind === "unit" && secret.owner.unit === unitName) || (secret.owner.kind === "application" && secret.owner.app === unit.app && app.leader === unitName);
     const changedSecrets: { secret: string; latest: number }[] = [];
     const obsoleteRevisions: { secret: string; revision: number }[] = [];
     if (!unit.dying) {
       for (const secret of this.model.secrets.values()) {
-        if (manages(secret)) {
+        if (this.managerOf(secret) === unitName) {
           const tracked = new Set(secret.tracking.values());
           for (const revision of [...secret.revisions.keys()].sort((a, b) => a - b)) {
             if (revision < secret.latest && !tracked.has(revision)) obsoleteRevisions.push({ secret: secret.xid, revision });
@@ -1187,6 +1182,7 @@ export class Simulator {
     return secret;
   }
 
+  /** The unit that manages a secret: its owner unit, or the leader of its owner application. */
   private managerOf(secret: SecretRecord): string | undefined {
     if (secret.owner.kind === "unit") return secret.owner.unit;
     if (secret.owner.kind === "application") return this.model.apps.get(secret.owner.app)?.leader;
@@ -1347,27 +1343,15 @@ export function validateConfig(meta: CharmMeta, values: Readonly<Record<string, 
 }
 
 /** A value of the option's type; strings (from a command line) are parsed as Juju parses them. */
-function coerceConfig(type: string, value: ConfigValue): ConfigValue | undefined {
-  switch (type) {
-    case "string":
-    case "secret":
-      return typeof value === "string" ? value : undefined;
-    case "int": {
-      const number = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-      return typeof number === "number" && Number.isInteger(number) ? number : undefined;
-    }
-    case "float": {
-      const number = typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)) ? Number(value) : value;
-      return typeof number === "number" ? number : undefined;
-    }
-    case "boolean":
-      if (typeof value === "boolean") return value;
-      if (value === "true") return true;
-      if (value === "false") return false;
-      return undefined;
-    default:
-      return undefined;
+function coerceConfig(type: ConfigType, value: ConfigValue): ConfigValue | undefined {
+  let parsed: ConfigValue = value;
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (type === "int" && /^-?\d+$/.test(text)) parsed = Number(text);
+    if (type === "float" && text !== "" && !Number.isNaN(Number(text))) parsed = Number(text);
+    if (type === "boolean" && (value === "true" || value === "false")) parsed = value === "true";
   }
+  return configValueFits(type, parsed) ? parsed : undefined;
 }
 
 /** The few JSON-schema checks Juju's action params need most: required, unknown and typed params. */

@@ -1,6 +1,7 @@
 // Refuses test inputs Juju could never produce, so a test cannot pass on a situation that cannot happen.
 
 import type { CharmMeta } from "../runtime/meta.js";
+import { configValueFits } from "../sim/juju-rules.js";
 import type { ContextEvent } from "./events.js";
 import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
 
@@ -25,12 +26,7 @@ function checkState(meta: CharmMeta, state: State): string[] {
       problems.push(`config option "${key}" is not declared in ${meta.name}'s config (declared: ${list(Object.keys(meta.config))})`);
       continue;
     }
-    const ok =
-      ((option.type === "string" || option.type === "secret") && typeof value === "string") ||
-      (option.type === "int" && Number.isInteger(value)) ||
-      (option.type === "float" && typeof value === "number") ||
-      (option.type === "boolean" && typeof value === "boolean");
-    if (!ok) problems.push(`config option "${key}" is a ${option.type}, but the state gives ${JSON.stringify(value)}`);
+    if (!configValueFits(option.type, value)) problems.push(`config option "${key}" is a ${option.type}, but the state gives ${JSON.stringify(value)}`);
   }
 
   const ids = new Set<number>();

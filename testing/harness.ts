@@ -13,6 +13,7 @@ import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { Model } from "../runtime/model.js";
 import { MemoryStateStore } from "../runtime/storage.js";
 import { HookContext, xidOf } from "../sim/hook-context.js";
+import { configValueFits } from "../sim/juju-rules.js";
 import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
 import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../sim/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
@@ -220,12 +221,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     for (const [key, value] of Object.entries(values)) {
       const option = this.meta.config[key];
       if (option === undefined) throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
-      const ok =
-        ((option.type === "string" || option.type === "secret") && typeof value === "string") ||
-        (option.type === "int" && Number.isInteger(value)) ||
-        (option.type === "float" && typeof value === "number") ||
-        (option.type === "boolean" && typeof value === "boolean");
-      if (!ok) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
+      if (!configValueFits(option.type, value)) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
       app.config[key] = value;
     }
     for (const key of unset) Reflect.deleteProperty(app.config, key);
