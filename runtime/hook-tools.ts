@@ -6,7 +6,6 @@
 // content goes through `key#file=<path>` files in a private temp dir, so neither ever reaches argv.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import {
@@ -184,28 +183,110 @@ export interface ToolResult {
 export type ToolRunner = (tool: string, args: readonly string[], stdin?: string) => ToolResult;
 
 /**
- * Runs `tool` found on PATH, without a shell, waiting for it to exit. `node:child_process` is
- * loaded on the first call rather than at start-up: loading it costs about 5 ms, which a hook that
- * calls no tool (an unobserved update-status, say) need not pay.
+ * Runs `tool` found on PATH, without a shell, waiting for it to exit: the production runner.
+ *
+ * Loading `node:child_process` would cost every hook about 4.5 ms (it pulls in node:net and
+ * node:stream), as much as a tool call. Its spawnSync is a thin layer over Node's `spawn_sync`
+ * binding, which `process.binding` still exposes, so this calls the binding directly
+ * (docs/performance.md). The binding is internal: it is used only where it exists and can be
+ * reached, otherwise `spawnChild` does the same through `node:child_process`. `tscharm build` pins
+ * the Node every charm runs on, and the black-box tests run the built executable.
  */
 export const spawnTool: ToolRunner = (tool, args, stdin) => {
+  const binding = spawnSyncBinding();
+  if (binding === undefined) return spawnChild(tool, args, stdin);
+  const envPairs: string[] = [];
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) envPairs.push(`${key}=${value}`);
+  const result = binding.spawn({
+    file: tool,
+    args: [tool, ...args],
+    envPairs,
+    stdio: [
+      { type: "pipe", readable: true, writable: false, input: Buffer.from(stdin ?? "") },
+      { type: "pipe", readable: false, writable: true },
+      { type: "pipe", readable: false, writable: true },
+    ],
+    maxBuffer: MAX_OUTPUT,
+    killSignal: undefined,
+    detached: false,
+    windowsHide: false,
+    windowsVerbatimArguments: false,
+  });
+  if (typeof result.error === "number") {
+    const code = result.error === ENOENT ? "ENOENT" : errnoName(result.error);
+    return failedToRun(tool, code, `spawnSync ${tool} ${code}`);
+  }
+  const stdout = result.output?.[1]?.toString("utf8") ?? "";
+  const stderr = result.output?.[2]?.toString("utf8") ?? "";
+  if (typeof result.signal === "string") return { exitCode: 128, stdout, stderr: `${stderr}killed by ${result.signal}` };
+  return { exitCode: result.status ?? 1, stdout, stderr };
+};
+
+/** The same through `node:child_process`, loaded on the first call. */
+export const spawnChild: ToolRunner = (tool, args, stdin) => {
   const result = process.getBuiltinModule("node:child_process").spawnSync(tool, args, {
     input: stdin ?? "",
     encoding: "utf8",
-    maxBuffer: 1024 * 1024 * 1024,
+    maxBuffer: MAX_OUTPUT,
   });
   if (result.error) {
-    const code = (result.error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new ModelError(`hook tool "${tool}" is not on PATH: Juju provides it only while it runs a hook`);
-    }
-    throw new ModelError(`could not run hook tool "${tool}": ${result.error.message}`);
+    return failedToRun(tool, (result.error as NodeJS.ErrnoException).code, result.error.message);
   }
   if (result.signal) {
     return { exitCode: 128, stdout: result.stdout, stderr: `${result.stderr}killed by ${result.signal}` };
   }
   return { exitCode: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 };
+
+/** The most a tool may print; Juju's own limits are far below it. */
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+const ENOENT = -2;
+
+function failedToRun(tool: string, code: string | undefined, message: string): never {
+  if (code === "ENOENT") {
+    throw new ModelError(`hook tool "${tool}" is not on PATH: Juju provides it only while it runs a hook`);
+  }
+  throw new ModelError(`could not run hook tool "${tool}": ${message}`);
+}
+
+function errnoName(errno: number): string {
+  try {
+    return process.getBuiltinModule("node:util").getSystemErrorName(errno);
+  } catch {
+    return `errno ${String(errno)}`;
+  }
+}
+
+interface SpawnSyncBinding {
+  spawn(options: {
+    file: string;
+    args: string[];
+    envPairs: string[];
+    stdio: readonly ({ type: "pipe"; readable: boolean; writable: boolean; input?: Buffer })[];
+    maxBuffer: number;
+    killSignal: undefined;
+    detached: boolean;
+    windowsHide: boolean;
+    windowsVerbatimArguments: boolean;
+  }): { status?: number | null; signal?: string | null; output?: readonly (Buffer | null)[] | null; error?: number };
+}
+
+let binding: SpawnSyncBinding | null | undefined;
+
+/** Node's spawn_sync binding, or undefined where it is missing or not what spawnDirect expects. */
+export function spawnSyncBinding(): SpawnSyncBinding | undefined {
+  if (binding === undefined) {
+    binding = null;
+    try {
+      const legacy = (process as unknown as { binding?: (name: string) => unknown }).binding;
+      const candidate = legacy?.call(process, "spawn_sync") as { spawn?: unknown } | undefined;
+      if (typeof candidate?.spawn === "function") binding = candidate as SpawnSyncBinding;
+    } catch {
+      // A Node without it, or one that refuses (the permission model): child_process it is.
+    }
+  }
+  return binding ?? undefined;
+}
 
 /** The production `HookTools`: every call is one process. */
 export class ProcessHookTools implements HookTools {
@@ -464,7 +545,8 @@ export function toolError(tool: string, exitCode: number, stderr: string): HookT
 
 /** Writes each value to a 0600 file in a fresh 0700 directory, passes `key#file=<path>` args, then removes it all. */
 function withSecretFiles<T>(content: Readonly<Record<string, string>>, use: (files: string[]) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), "tscharm-secret-"));
+  // node:os is loaded here, not at start-up: only hooks that write secret content need it.
+  const dir = mkdtempSync(join(process.getBuiltinModule("node:os").tmpdir(), "tscharm-secret-"));
   try {
     const files = Object.entries(content).map(([key, value]) => {
       const path = join(dir, key);

@@ -143,6 +143,23 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
       ]);
     });
 
+    test("config-changed and cluster-relation-changed in steady state make only the calls they need, and print nothing", () => {
+      writeWorkloadConfig();
+      const needed = [
+        "is-leader --format=json",
+        "config-get --format=json",
+        "relation-get --format=json -r cluster:1 --app - demo",
+        "status-set --application=False active -- I rule",
+      ];
+      const configChanged = run(jujuEnv("hooks/config-changed"), steadyLeader);
+      expect([configChanged.exitCode, configChanged.stdout, configChanged.stderr]).toEqual([0, "", ""]);
+      expect(configChanged.fake.lines()).toEqual(["relation-ids cluster --format=json", ...needed]);
+      // The peer relation of a relation event is named by the environment: no relation-ids.
+      const relationChanged = run(relationEnv("cluster", "changed", 1, "demo/1"), steadyLeader);
+      expect([relationChanged.exitCode, relationChanged.stdout, relationChanged.stderr]).toEqual([0, "", ""]);
+      expect(relationChanged.fake.lines()).toEqual(needed);
+    });
+
     test("a new leader takes over: it publishes itself and reads the existing secret once", () => {
       writeWorkloadConfig("demo/0");
       const { exitCode, fake } = run(jujuEnv("hooks/leader-elected", { unit: "demo/1" }), [
