@@ -16,9 +16,7 @@ import { arch, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import * as esbuild from "esbuild";
 import { execa } from "execa";
-import ts from "typescript";
 
 import { MetadataError } from "./cmd/charm-meta.mjs";
 import { ARCHITECTURES, loadProject } from "./cmd/project.mjs";
@@ -26,6 +24,10 @@ import { writeCharmTypes } from "./cmd/types.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
+
+// TypeScript and esbuild are imported when a build needs them: together they take ~110 MB of
+// memory, which every importer of this module (pack --no-build, the benches) would carry, and a
+// process that large makes each child process it starts slower to fork.
 
 /** The Node release every charm executable embeds: one LTS, the same patch for every architecture. */
 export const NODE_VERSION = "24.21.0";
@@ -93,7 +95,7 @@ export async function build(options = {}) {
   log(`wrote ${relative(process.cwd(), types) || types}`);
   if (options.typeCheck !== false) {
     log(`type-checking ${relative(projectDir, entry)}`);
-    typeCheck(entry, projectDir);
+    await typeCheck(entry, projectDir);
   }
 
   log(`bundling ${relative(projectDir, entry)} for charm "${project.name}"`);
@@ -159,9 +161,10 @@ export function selectArches(project, requested) {
  * @param {string} entry
  * @param {string} projectDir
  */
-export function typeCheck(entry, projectDir) {
+export async function typeCheck(entry, projectDir) {
+  const { default: ts } = await import("typescript");
   const configPath = ts.findConfigFile(projectDir, (path) => ts.sys.fileExists(path), "tsconfig.json");
-  /** @type {ts.CompilerOptions} */
+  /** @type {import("typescript").CompilerOptions} */
   let options = { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, skipLibCheck: true };
   if (configPath !== undefined && dirname(configPath) === projectDir) {
     const read = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
@@ -188,6 +191,7 @@ export function typeCheck(entry, projectDir) {
  * @param {import("./runtime/meta.js").CharmMeta} meta
  */
 export async function bundleDispatch(entry, outfile, meta) {
+  const esbuild = await import("esbuild");
   const result = await esbuild
     .build({
       entryPoints: [entry],
@@ -204,14 +208,14 @@ export async function bundleDispatch(entry, outfile, meta) {
       logLevel: "silent",
     })
     .catch((/** @type {unknown} */ error) => {
-      const failure = /** @type {{ errors?: esbuild.Message[] }} */ (error);
+      const failure = /** @type {{ errors?: import("esbuild").Message[] }} */ (error);
       if (failure.errors === undefined) throw error;
       throw new BuildError(failure.errors.map(formatMessage).join("\n"));
     });
   if (result.errors.length > 0) throw new BuildError(result.errors.map(formatMessage).join("\n"));
 }
 
-/** @param {esbuild.Message} message */
+/** @param {import("esbuild").Message} message */
 function formatMessage(message) {
   const where = message.location ? `${message.location.file}:${String(message.location.line)}:${String(message.location.column + 1)}: ` : "";
   return `${where}error: ${message.text}`;

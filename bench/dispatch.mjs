@@ -55,6 +55,7 @@ export const HOOKS = [
  * @typedef {{ hook: string, tscharm: Summary, floor: Summary, calls: { tscharm: string[], floor: string[] } }} HookResult
  * @typedef {{
  *   runs: number,
+ *   targets: typeof TARGETS,
  *   hooks: HookResult[],
  *   idle: { tscharm: Summary, floor: Summary },
  *   sizes: { dispatch: number, floor: number, bundle: number },
@@ -106,7 +107,7 @@ export async function benchDispatch({ runs, warmup, log = () => undefined }) {
     const idle = { tscharm: summarize(get(idleSamples, "tscharm")), floor: summarize(get(idleSamples, "floor")) };
 
     const sizes = { dispatch: statSync(DISPATCH).size, floor: statSync(floor).size, bundle: statSync(join(ROOT, "dist", "dispatch.cjs")).size };
-    return { runs, hooks, idle, sizes };
+    return { runs, targets: TARGETS, hooks, idle, sizes };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -205,5 +206,5 @@ export function formatDispatch(/** @type {DispatchBench} */ result) {
 
 if (isMain(import.meta.url)) {
   const result = await benchDispatch({ runs: option("runs", 30), warmup: option("warmup", 3), log: (line) => process.stderr.write(`${line}\n`) });
-  process.stdout.write(formatDispatch(result));
+  process.stdout.write(process.argv.includes("--json") ? JSON.stringify(result) : formatDispatch(result));
 }

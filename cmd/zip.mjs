@@ -5,7 +5,8 @@
 // from the "external attributes", so `dispatch` must be stored with 0755. No zip64: a charm is far
 // below 4 GiB and 65,535 entries.
 
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
 /** @typedef {{ name: string, data: Buffer, mode: number }} ZipEntry */
@@ -96,22 +97,29 @@ function dosDateTime(when) {
 }
 
 /**
- * Reads a zip written by `writeZip` or by charmcraft (stored or deflated entries, no zip64).
- * @param {Buffer} zip
- * @returns {ZipEntry[]}
+ * @typedef {{ name: string, mode: number, method: number, size: number, compressedSize: number, raw: Buffer }} ZipListing
+ * One entry as stored: `raw` is its data as it is in the archive (deflated when `method` is 8).
  */
-export function readZip(zip) {
+
+/**
+ * The entries of a zip written by `writeZip` or by charmcraft (stored or deflated, no zip64),
+ * without inflating anything.
+ * @param {Buffer} zip
+ * @returns {ZipListing[]}
+ */
+export function listZip(zip) {
   let end = zip.length - 22;
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
   if (end < 0) throw new Error("not a zip archive (no end of central directory)");
   const count = zip.readUInt16LE(end + 10);
   let offset = zip.readUInt32LE(end + 16);
-  /** @type {ZipEntry[]} */
+  /** @type {ZipListing[]} */
   const entries = [];
   for (let n = 0; n < count; n++) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("corrupt zip central directory");
     const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
+    const size = zip.readUInt32LE(offset + 24);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
@@ -119,11 +127,38 @@ export function readZip(zip) {
     const local = zip.readUInt32LE(offset + 42);
     const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString("utf8");
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(dataStart, dataStart + compressedSize);
     if (method !== 0 && method !== 8) throw new Error(`zip entry ${name}: compression method ${String(method)} is not supported`);
     const mode = (external >>> 16) & 0o7777;
-    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw), mode: mode === 0 ? 0o644 : mode });
+    entries.push({ name, mode: mode === 0 ? 0o644 : mode, method, size, compressedSize, raw: zip.subarray(dataStart, dataStart + compressedSize) });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/**
+ * Reads a zip written by `writeZip` or by charmcraft: every entry, inflated.
+ * @param {Buffer} zip
+ * @returns {ZipEntry[]}
+ */
+export function readZip(zip) {
+  return listZip(zip).map(({ name, mode, method, raw }) => ({ name, mode, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) }));
+}
+
+/**
+ * Writes the files of a zip archive into `dir`, with their modes. An entry whose name would land
+ * outside `dir` (an absolute path, or `..`) is refused before anything is written.
+ * @param {string} zipPath
+ * @param {string} dir
+ */
+export function extractZip(zipPath, dir) {
+  const root = resolve(dir);
+  const files = readZip(readFileSync(zipPath)).filter((entry) => !entry.name.endsWith("/"));
+  for (const entry of files) {
+    if (!resolve(root, entry.name).startsWith(root + sep)) throw new Error(`zip entry "${entry.name}" would be written outside the directory`);
+  }
+  for (const entry of files) {
+    const target = resolve(root, entry.name);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, entry.data, { mode: entry.mode });
+  }
 }

@@ -543,25 +543,16 @@ export class Simulator {
 
   /** Whether any unit has something to run. */
   busy(): boolean {
-    return this.candidates().length > 0;
+    return this.nextInTurn() !== undefined;
   }
 
   /** Runs one operation of one unit; false when every unit is idle. */
   async step(): Promise<boolean> {
-    const candidates = this.candidates();
-    if (candidates.length === 0) return false;
-    let chosen: [string, Operation];
+    const chosen = this.options.seed === undefined ? this.nextInTurn() : this.randomPick();
+    if (chosen === undefined) return false;
     if (this.options.seed === undefined) {
-      // Round robin: the first unit at or after the cursor, in the model's unit order.
       const units = this.unitOrder();
-      const ordered = candidates
-        .map((candidate) => ({ candidate, index: units.indexOf(candidate[0]) }))
-        .sort((x, y) => ((x.index - this.cursor + units.length) % units.length) - ((y.index - this.cursor + units.length) % units.length));
-      const first = ordered[0] as { candidate: [string, Operation]; index: number };
-      chosen = first.candidate;
-      this.cursor = (first.index + 1) % Math.max(units.length, 1);
-    } else {
-      chosen = candidates[Math.floor(this.nextRandom() * candidates.length)] as [string, Operation];
+      this.cursor = (units.indexOf(chosen[0]) + 1) % Math.max(units.length, 1);
     }
     await this.execute(chosen[0], chosen[1]);
     this.save();
@@ -686,6 +677,30 @@ export class Simulator {
 
   private unitOrder(): string[] {
     return [...this.model.units.keys()].sort(byUnit);
+  }
+
+  /**
+   * Round robin: the first unit at or after the cursor, in the model's unit order, that has an
+   * operation to run. Units are asked in turn and only until one has something to do: asking a
+   * unit builds its view of the model, which grows with the model, so asking all of them at every
+   * step made a 100-unit deploy cost O(units⁴) (bench/sim.mjs; docs/performance.md).
+   */
+  private nextInTurn(): [string, Operation] | undefined {
+    const units = this.unitOrder();
+    for (let k = 0; k < units.length; k++) {
+      const unit = units[(this.cursor + k) % units.length] as string;
+      const agent = this.agents[unit];
+      if (agent === undefined) continue;
+      const op = nextOperation(agent, this.remoteView(unit));
+      if (op !== undefined) return [unit, op];
+    }
+    return undefined;
+  }
+
+  /** A random pick among every unit that has something to do: with a seed, each unit is asked at every step. */
+  private randomPick(): [string, Operation] | undefined {
+    const candidates = this.candidates();
+    return candidates.length === 0 ? undefined : candidates[Math.floor(this.nextRandom() * candidates.length)];
   }
 
   private candidates(): [string, Operation][] {

@@ -4,7 +4,7 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, test } from "vitest";
 
 import { type PackedCharm, pack } from "../cmd/pack.mjs";
+import { extractZip, writeZip } from "../cmd/zip.mjs";
 import { demoBlackBoxSuite } from "./support/demo-black-box.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -110,4 +111,32 @@ describe("the dispatch unpacked from demo_amd64.charm", () => {
     unpacked = unpack(charmFor("amd64"), mkdtempSync(join(tmpdir(), "tscharm-unpacked-")));
   });
   demoBlackBoxSuite(() => join(unpacked, "dispatch"));
+});
+
+describe("extractZip (how the simulator unpacks a .charm)", () => {
+  test("writes every file with its mode, and refuses an archive with a name that leaves the directory", () => {
+    const work = mkdtempSync(join(tmpdir(), "tscharm-zip-"));
+    const good = join(work, "good.zip");
+    writeZip(good, [
+      { name: "dispatch", data: Buffer.from("#!/bin/sh\n"), mode: 0o755 },
+      { name: "sub/metadata.yaml", data: Buffer.from("name: x\n"), mode: 0o644 },
+    ]);
+    extractZip(good, join(work, "out"));
+    expect(readFileSync(join(work, "out", "sub", "metadata.yaml"), "utf8")).toBe("name: x\n");
+    expect(execFileSync("stat", ["-c", "%a", join(work, "out", "dispatch")], { encoding: "utf8" }).trim()).toBe("755");
+
+    for (const name of ["../escaped", "/tmp/absolute", "sub/../../escaped"]) {
+      const bad = join(work, "bad.zip");
+      writeZip(bad, [
+        { name: "fine", data: Buffer.from("x"), mode: 0o644 },
+        { name, data: Buffer.from("x"), mode: 0o644 },
+      ]);
+      const target = join(work, `bad-${String(readdirSync(work).length)}`);
+      expect(() => {
+        extractZip(bad, target);
+      }).toThrow(`zip entry "${name}" would be written outside the directory`);
+      expect(existsSync(target)).toBe(false);
+      expect(existsSync(join(work, "escaped"))).toBe(false);
+    }
+  });
 });

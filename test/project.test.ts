@@ -114,19 +114,15 @@ describe("build refuses early, saying why", () => {
     await expect(build({ projectDir: dir, log: () => undefined })).rejects.toThrow(/entry point .*dispatch\.ts does not exist/);
   });
 
-  test("a TypeScript error, as file:line:column", () => {
+  test("a TypeScript error, as file:line:column", async () => {
     // Inside the package, so that "tscharm" resolves to this checkout.
     mkdirSync(scratch, { recursive: true });
     const entry = join(scratch, "dispatch.ts");
     writeFileSync(entry, 'import { CharmBase } from "tscharm";\n\nconst broken: number = "one";\nexport { CharmBase, broken };\n');
-    const failure = (() => {
-      try {
-        typeCheck(entry, resolve(import.meta.dirname, ".."));
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    })();
+    const failure = await typeCheck(entry, resolve(import.meta.dirname, "..")).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(BuildError);
     expect((failure as Error).message).toMatch(/^1 TypeScript error:\n.*test\/\.scratch\/project\/dispatch\.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'\.$/);
   });
