@@ -12,7 +12,7 @@
 //   npm run build && node bench/sim.mjs [--runs 5] [--units 10,30,100]
 
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,16 @@ const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
 const HOST_ARCH = arch() === "arm64" ? "arm64" : "amd64";
 const DISPATCH = join(ROOT, "dist", HOST_ARCH, "dispatch");
 const FAN_CHARM = join(ROOT, "bench", "fan-charm");
+
+/** The fan charm as the simulator takes a built project: its metadata, and its dispatch in dist/. @param {string} work */
+function fanCharm(work) {
+  const dir = join(work, "fan-charm");
+  mkdirSync(join(dir, "dist"), { recursive: true });
+  for (const file of ["metadata.yaml", "config.yaml"]) copyFileSync(join(FAN_CHARM, file), join(dir, file));
+  copyFileSync(join(FAN_CHARM, "dispatch"), join(dir, "dist", "dispatch"));
+  chmodSync(join(dir, "dist", "dispatch"), 0o755);
+  return dir;
+}
 
 /**
  * @typedef {{ ms: number, hooks: number, calls: number }} Phase
@@ -80,7 +90,7 @@ export async function benchSim({ runs, units, log = () => undefined }) {
     const fanOut = [];
     for (const count of units) {
       log(`peer fan-out with ${String(count)} units`);
-      fanOut.push({ units: count, ...(await peerFanOut(count, work)) });
+      fanOut.push({ units: count, ...(await peerFanOut(count, fanCharm(work), work)) });
     }
     return {
       runs,
@@ -135,9 +145,10 @@ async function demoStory(charm) {
  * writes the peer application data once and every other unit reads it. Hooks and tool calls are
  * counted from the charm's own log: the simulator's history keeps only its latest entries.
  * @param {number} count
+ * @param {string} charm the fan charm, from fanCharm()
  * @param {string} work
  */
-async function peerFanOut(count, work) {
+async function peerFanOut(count, charm, work) {
   const fanLog = join(work, `fan-${String(count)}.log`);
   const simulator = await Simulator.create({ env: { FAN_LOG: fanLog } });
   const logged = () => (existsSync(fanLog) ? readFileSync(fanLog, "utf8").trim().split("\n") : []);
@@ -152,7 +163,7 @@ async function peerFanOut(count, work) {
       const hooks = logged().slice(seen);
       return { ms, hooks: hooks.length, calls: hooks.reduce((total, line) => total + Number(line.split(" ")[1]), 0) };
     };
-    const deploy = await measure(() => simulator.deploy(FAN_CHARM, { numUnits: count }));
+    const deploy = await measure(() => simulator.deploy(charm, { numUnits: count }));
     const fanOut = await measure(() => {
       simulator.setConfig("fan", { greeting: "bonjour" });
     });
