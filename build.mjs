@@ -291,7 +291,7 @@ export async function makeExecutable(blobNode, baseNode, bundle, output, { codeC
  * @param {string} file
  * @param {boolean} native
  */
-async function strip(file, native) {
+export async function strip(file, native) {
   for (const tool of native ? ["strip", "llvm-strip"] : ["llvm-strip", "aarch64-linux-gnu-strip"]) {
     try {
       await quietly(tool, [file]);

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { deflateRawSync } from "node:zlib";
 
-import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION } from "../build.mjs";
+import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION, strip } from "../build.mjs";
 import { listZip } from "../cmd/zip.mjs";
 import { fixed, isMain, table } from "./lib.mjs";
 
@@ -50,7 +50,7 @@ export async function benchSize({ log = () => undefined } = {}) {
       const parts = [];
       if (node !== undefined) {
         parts.push({ name: `Node ${NODE_VERSION} (${platform}), stripped`, bytes: node.length, deflated: deflateRawSync(node, { level: 6 }).length });
-        parts.push({ name: "SEA blob and its ELF note (all that tscharm adds)", bytes: dispatchBytes - node.length, deflated: NaN });
+        parts.push({ name: "what postject adds: the SEA blob, its ELF note, alignment", bytes: dispatchBytes - node.length, deflated: NaN });
       }
       parts.push({ name: "  of which: the bundle, dist/dispatch.cjs", bytes: bundle.length, deflated: deflateRawSync(bundle, { level: 6 }).length });
       if (platform === HOST_ARCH) {
@@ -70,7 +70,7 @@ export async function benchSize({ log = () => undefined } = {}) {
 }
 
 /**
- * The Node binary of `platform` stripped as the build strips it, or undefined without the tool.
+ * The Node binary of `platform` stripped as the build strips it (with the same function).
  * @param {string} platform
  * @param {string} work
  */
@@ -80,15 +80,8 @@ async function strippedNode(platform, work) {
   if (!existsSync(binary)) return undefined;
   const copy = join(work, `node-${platform}`);
   copyFileSync(binary, copy);
-  for (const tool of ["llvm-strip", "strip"]) {
-    try {
-      await run(tool, [copy]);
-      return readFileSync(copy);
-    } catch {
-      // Not installed, or not for this architecture: try the next.
-    }
-  }
-  return undefined;
+  await strip(copy, platform === HOST_ARCH);
+  return readFileSync(copy);
 }
 
 /** @param {PlatformSize[]} results */
