@@ -273,7 +273,7 @@ interface SpawnSyncBinding {
 
 let binding: SpawnSyncBinding | null | undefined;
 
-/** Node's spawn_sync binding, or undefined where it is missing or not what spawnDirect expects. */
+/** Node's spawn_sync binding, or undefined where it is missing or not what spawnTool expects. */
 export function spawnSyncBinding(): SpawnSyncBinding | undefined {
   if (binding === undefined) {
     binding = null;
