@@ -411,7 +411,8 @@ export class ProcessHookTools implements HookTools {
     return withSecretFiles(content, (files) => {
       const args = [...secretMetadataFlags(options), "--owner", options.owner, ...files];
       const uri = this.run("secret-add", args).trim();
-      if (uri === "") throw malformed("secret-add", "expected the new secret's URI");
+      // `secret:<xid>` or `secret://<model-uuid>/<xid>`, the xid 20 characters of [0-9a-v].
+      if (!/^secret:(\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$/.test(uri)) throw malformed("secret-add", "expected the new secret's URI");
       return uri;
     });
   }
@@ -489,7 +490,9 @@ export class ProcessHookTools implements HookTools {
   }
 
   resourceGet(name: string): string {
-    return this.run("resource-get", [name]).trim();
+    const path = this.run("resource-get", [name]).trim();
+    if (path === "") throw malformed("resource-get", "expected the path of the resource's file");
+    return path;
   }
 
   goalState(): GoalStateRecord {

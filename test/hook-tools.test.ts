@@ -216,6 +216,16 @@ describe("ProcessHookTools errors", () => {
       "relation-get printed malformed output: expected a JSON object of strings",
     );
     expect(catchError(() => scripted.tools.relationIds("db")).message).toContain('"db" is not a relation id');
+    // A secret-add that prints no URI, or something else, did not create what the charm will use.
+    for (const printed of ["", "{not a uri", "secret:short", "secret://uuid/CS9AB3GO9NS0QL5JGV6G"]) {
+      const adding = new ScriptedTools({ "secret-add": printed });
+      expect(catchError(() => adding.tools.secretAdd({ k: "v" }, { owner: "application" })).message).toBe(
+        "secret-add printed malformed output: expected the new secret's URI",
+      );
+    }
+    for (const printed of ["secret:cs9ab3go9ns0ql5jgv6g\n", "secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/cs9ab3go9ns0ql5jgv6g"]) {
+      expect(new ScriptedTools({ "secret-add": printed }).tools.secretAdd({ k: "v" }, { owner: "application" })).toBe(printed.trim());
+    }
   });
 
   test("production spawns through Node's spawn_sync binding (no node:child_process to load)", () => {

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { TOOL_NAMES } from "../../sim/cli/tools.js";
 
 /**
- * @typedef {{ stdout?: string, stderr?: string, exit?: number }} FakeReply
+ * @typedef {{ stdout?: string, stderr?: string, exit?: number, signal?: "KILL" | "TERM" }} FakeReply
+ *   `signal`: the tool kills itself with it after printing.
  * @typedef {readonly [pattern: string, reply: FakeReply | string]} FakeRule
  *   The pattern is matched against `tool arg1 arg2 ...`; `*` matches anything.
  * @typedef {{ key: string, mode: string, dirMode: string, content: string }} RecordedFile
@@ -85,6 +86,7 @@ function renderScript(log, rules) {
         `  ${globPattern(pattern)})`,
         r.stdout === undefined ? "" : `    printf '%s' ${quote(r.stdout)}`,
         r.stderr === undefined ? "" : `    printf '%s' ${quote(r.stderr)} >&2`,
+        r.signal === undefined ? "" : `    kill -${r.signal} $$`,
         `    exit ${String(r.exit ?? 0)} ;;`,
       ]
         .filter((line) => line !== "")
