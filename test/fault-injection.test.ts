@@ -3,13 +3,16 @@
 // names the tool (logged at ERROR), leave .unit-state.json byte for byte as it was, and keep the
 // deferred event queued. The fixture charm (test/fixtures/fault-charm) changes its stored state
 // before it calls the tool, so a commit that should not happen would show.
+//
+// Crash safety: the same executable killed with SIGKILL at each system call of its commit (strace
+// injects the signal), after which the state file must be the old one or the new one, whole.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { build } from "../build.mjs";
 import { FakeHookTools, type FakeReply, type FakeRule } from "./support/recording-hook-tools.mjs";
@@ -120,22 +123,32 @@ beforeAll(async () => {
   expect(JSON.parse(parked.toString("utf8"))).toMatchObject({ stored: { counter: { calls: 0 } }, deferred: [{ kind: "park" }] });
 }, 120_000);
 
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
 let runs = 0;
 
-/** Runs one hook of the fixture with the given fake tools (and state file), as Juju runs dispatch. */
-function run(hook: string, rules: readonly FakeRule[], options: { call?: string; state?: Buffer; missing?: string }) {
+/**
+ * Runs one hook of the fixture with the given fake tools (and state file), as Juju runs dispatch;
+ * `wrap` puts a command in front of it (strace).
+ */
+function run(hook: string, rules: readonly FakeRule[], options: { call?: string; state?: Buffer; missing?: string; wrap?: (charmDir: string) => string[] }) {
   const dir = join(work, `run-${String(++runs)}`);
   const charmDir = join(dir, "charm");
   mkdirSync(charmDir, { recursive: true });
   if (options.state !== undefined) writeFileSync(join(charmDir, ".unit-state.json"), options.state, { mode: 0o600 });
   const fake = new FakeHookTools(join(dir, "tools"), rules);
   if (options.missing !== undefined) rmSync(join(fake.bin, options.missing));
-  const result = spawnSync(dispatch, [], {
+  const prefix = options.wrap?.(charmDir) ?? [];
+  const command = prefix[0] ?? dispatch;
+  const args = prefix.length > 0 ? [...prefix.slice(1), dispatch] : [];
+  const result = spawnSync(command, args, {
     cwd: charmDir,
     encoding: "utf8",
     env: { ...jujuEnv(`hooks/${hook}`, { unit: "fault/0" }), JUJU_CHARM_DIR: charmDir, PATH: `${fake.bin}:/usr/bin:/bin`, FAULT_CALL: options.call ?? "" },
   });
-  return { exitCode: result.status, stderr: result.stderr, fake, charmDir };
+  return { exitCode: result.status, signal: result.signal, stderr: result.stderr, fake, charmDir };
 }
 
 describe("every hook tool the runtime calls, failing every way", () => {
@@ -182,4 +195,52 @@ describe("every hook tool the runtime calls, failing every way", () => {
     console.log(`\n${rows.map((r) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`).join("\n")}\n`);
     expect(mismatches).toEqual([]);
   }, 120_000);
+});
+
+describe("crash safety: SIGKILL at every system call of the commit", () => {
+  const STRACE = "/usr/bin/strace";
+  /** What the commit does to the file system, in order (test/state-file.test.ts has the sequence). */
+  const SYSCALLS = ["statx", "lstat", "unlink", "openat", "write", "fsync", "close", "rename", "read"];
+
+  test("the state file is always the old one or the new one, and the next hook runs", () => {
+    if (!existsSync(STRACE)) throw new Error("this test needs strace, which injects the SIGKILL (apt install strace)");
+    const before = parked.toString("utf8");
+    const rows: string[] = [];
+    let kills = 0;
+    for (const syscall of SYSCALLS) {
+      for (let n = 1; n <= 20; n++) {
+        // -P: only the system calls on the state file, its temp file and the charm directory count.
+        const wrap = (charmDir: string) => [
+          STRACE, "-f", "-o", "/dev/null",
+          "-P", join(charmDir, ".unit-state.json"), "-P", join(charmDir, ".unit-state.json.tmp"), "-P", charmDir,
+          "-e", `inject=${syscall}:signal=KILL:when=${String(n)}`,
+        ];
+        const outcome = run("install", HEALTHY, { call: "is-leader", state: parked, wrap });
+        const text = readFileSync(join(outcome.charmDir, ".unit-state.json"), "utf8");
+        const state = JSON.parse(text) as { version: number; stored: { counter: { calls: number } }; deferred: { kind: string }[] };
+        expect(state.version).toBe(1);
+        expect(state.deferred).toEqual([expect.objectContaining({ kind: "park" })]);
+        const killed = outcome.exitCode !== 0;
+        if (killed) {
+          kills++;
+          expect(outcome.exitCode === 137 || outcome.signal === "SIGKILL", outcome.stderr).toBe(true);
+          expect(text === before || state.stored.counter.calls === 1, `${syscall} #${String(n)}`).toBe(true);
+          rows.push(`${syscall} #${String(n)}: ${text === before ? "old state" : "new state"}`);
+          // The next hook runs as if nothing happened (a leftover temp file is replaced).
+          const next = run("install", HEALTHY, { call: "is-leader", state: Buffer.from(text) });
+          expect(next.exitCode, next.stderr).toBe(0);
+          const after = JSON.parse(readFileSync(join(next.charmDir, ".unit-state.json"), "utf8")) as typeof state;
+          expect(after.stored.counter.calls).toBe(state.stored.counter.calls + 1);
+        } else {
+          // The n-th such call never came: the hook ran to its end and committed the new state.
+          expect(state.stored.counter.calls).toBe(1);
+          break;
+        }
+      }
+    }
+    console.log(`\nkilled at ${String(kills)} system calls of the commit:\n${rows.join("\n")}\n`);
+    expect(kills).toBeGreaterThanOrEqual(10);
+    expect(rows.some((row) => row.startsWith("rename") && row.endsWith("old state"))).toBe(true);
+    expect(rows.some((row) => row.endsWith("new state"))).toBe(true);
+  }, 180_000);
 });
