@@ -363,13 +363,47 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
       );
     });
 
-    test("NODE_OPTIONS cannot inject code into the charm", () => {
+    test("Node's environment variables cannot inject code into the charm", () => {
       const marker = join(work, "injected");
       const payload = join(work, "payload.cjs");
       writeFileSync(payload, `require("fs").writeFileSync(${JSON.stringify(marker)}, "x");`);
-      const { exitCode } = run({ ...jujuEnv("hooks/start"), NODE_OPTIONS: `--require ${payload}` }, []);
+      const esm = join(work, "payload.mjs");
+      writeFileSync(esm, `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(marker)}, "x");`);
+      // A module named like one the runtime loads, on NODE_PATH.
+      const modules = join(work, "node_modules");
+      mkdirSync(join(modules, "fs"), { recursive: true });
+      writeFileSync(join(modules, "fs", "index.js"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x");`);
+      for (const env of [
+        { NODE_OPTIONS: `--require ${payload}` },
+        { NODE_OPTIONS: `--import ${esm}` },
+        { NODE_OPTIONS: "--inspect=127.0.0.1:0" },
+        { NODE_OPTIONS: "--inspect-brk=127.0.0.1:0" },
+        { NODE_PATH: modules },
+      ]) {
+        const { exitCode, stderr } = run({ ...jujuEnv("hooks/start"), ...env }, []);
+        expect(exitCode, JSON.stringify(env)).toBe(0);
+        expect(stderr, JSON.stringify(env)).toBe("");
+        expect(existsSync(marker), JSON.stringify(env)).toBe(false);
+      }
+      // Node itself refuses to start with this one when NODE_OPTIONS is off (Juju replaces a hook's
+      // environment, so it never gets there): nothing runs, the payload least of all.
+      const repl = run({ ...jujuEnv("hooks/start"), NODE_REPL_EXTERNAL_MODULE: payload }, []);
+      expect(repl.exitCode).toBe(9);
+      expect(repl.stderr).toContain("NODE_REPL_EXTERNAL_MODULE can't be used with kDisableNodeOptionsEnv");
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    test("no tool runs through a shell: shell syntax in config reaches relation-set as data", () => {
+      writeWorkloadConfig();
+      const marker = join(work, "shell-ran");
+      const greeting = `$(touch ${marker}); \`touch ${marker}\` | touch ${marker}`;
+      const { exitCode, fake } = run(jujuEnv("hooks/config-changed"), [
+        ...steadyLeader.filter(([pattern]) => !pattern.startsWith("config-get")),
+        ["config-get --format=json", `${JSON.stringify({ greeting })}\n`],
+      ]);
       expect(exitCode).toBe(0);
       expect(existsSync(marker)).toBe(false);
+      expect(fake.calls().find((c) => c.tool === "relation-set")?.stdin).toBe(JSON.stringify({ greeting }));
     });
   });
 }
