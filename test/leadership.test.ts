@@ -1,6 +1,9 @@
 // runtime/leadership: is-leader at most once per 30 s, timed from before the call.
 
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+
+import { CharmBase, type EventBase, type Framework } from "tscharm";
+import { Context, PeerRelation, State, UncaughtCharmError } from "tscharm/testing";
 
 import { ActiveStatus } from "../runtime/status.js";
 import { LEADERSHIP_GUARANTEE_MS, LeadershipCache } from "../runtime/leadership.js";
@@ -62,4 +65,72 @@ test("a failed is-leader is not cached", () => {
   scripted.answer("is-leader", "false");
   expect(cache.isLeader()).toBe(false);
   expect(scripted.calls).toHaveLength(2);
+});
+
+// A leader-only event deferred by the leader, then re-run after leadership moved to another unit.
+describe("a deferred leader-only event after leadership moved", () => {
+  const meta = { name: "lead", peers: { cluster: { interface: "lead-cluster" } } };
+
+  /** Defers config-changed until `ready`; then, as leader, publishes in the peer application data. */
+  class Careful extends CharmBase {
+    static ready = false;
+    constructor(framework: Framework) {
+      super(framework);
+      framework.observe(this.on.configChanged, this.publish);
+    }
+    publish = (event: EventBase): void => {
+      if (!Careful.ready) {
+        event.defer();
+        return;
+      }
+      if (!this.unit.isLeader()) return;
+      this.model.getRelation("cluster")?.data.get(this.app).set("published", "yes");
+    };
+  }
+
+  /** The same without the leadership check: it relies on having been the leader when it deferred. */
+  class Careless extends CharmBase {
+    constructor(framework: Framework) {
+      super(framework);
+      framework.observe(this.on.configChanged, this.publish);
+    }
+    publish = (event: EventBase): void => {
+      if (!Careful.ready) {
+        event.defer();
+        return;
+      }
+      this.model.getRelation("cluster")?.data.get(this.app).set("published", "yes");
+    };
+  }
+
+  for (const [name, charm] of [
+    ["a charm that checks", Careful],
+    ["a charm that does not check", Careless],
+  ] as const) {
+    test(`${name}: no application data is written by the former leader`, async () => {
+      Careful.ready = false;
+      const ctx = new Context(charm, { meta });
+      const cluster = new PeerRelation({ endpoint: "cluster", peersData: { 1: {} } });
+      const deferred = await ctx.run(ctx.on.configChanged(), new State({ leader: true, relations: [cluster] }));
+      expect(deferred.deferred).toHaveLength(1);
+
+      Careful.ready = true;
+      const moved = deferred.with({ leader: false });
+      if (charm === Careful) {
+        const out = await ctx.run(ctx.on.updateStatus(), moved);
+        expect(out.deferred).toEqual([]);
+        expect(out.getRelation(cluster.id)?.localAppData).toEqual({});
+      } else {
+        // The runtime refuses the write before any tool runs; the hook fails, so nothing is
+        // committed and the event stays deferred for when this unit leads again.
+        const failure = await ctx.run(ctx.on.updateStatus(), moved).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure).toBeInstanceOf(UncaughtCharmError);
+        expect((failure as UncaughtCharmError).message).toContain("RelationDataAccessError");
+        expect((failure as UncaughtCharmError).message).toContain("only the leader can write application data");
+      }
+    });
+  }
 });
