@@ -1,20 +1,56 @@
 // The demo charm's unit tests, state-transition style: one event at a time, State in, State out.
 
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 
 import { ActiveStatus, WaitingStatus } from "tscharm";
-import { ActionFailed, Context, PeerRelation, Secret, State } from "tscharm/testing";
+import { ActionFailed, Context, type ContextEvent, PeerRelation, Secret, State } from "tscharm/testing";
 
 import { DemoCharm } from "../hooks/demo-charm.js";
 import { CONFIG_FILE_ENV, hashPassword, readConfig, renderConfig } from "../hooks/workload.js";
+import { SecretScan } from "./support/secret-scan.js";
 
 const SECRET_ID = "secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/d0000000000000000001";
 const OLD = { username: "admin", password: "old-password" };
 const NEW = { username: "admin", password: "new-password" };
+
+// Every run's output is scanned for the content of every secret in its model (the passwords the
+// tests give, and the ones the charm makes): statuses, logs, action output, relation data, stored
+// state, deferred events, error messages and the workload file.
+const scan = new SecretScan();
+afterAll(() => {
+  scan.expectClean({ secrets: 3, places: 50 });
+});
+
+class ScannedContext extends Context<DemoCharm> {
+  override async run(event: ContextEvent, state: State): Promise<State> {
+    try {
+      const out = await super.run(event, state);
+      this.scanRun(out);
+      return out;
+    } catch (error) {
+      scan.observe("error message", error instanceof Error ? error.message : String(error));
+      if (error instanceof ActionFailed) this.scanRun(error.state as State);
+      throw error;
+    }
+  }
+
+  private scanRun(out: State): void {
+    for (const secret of out.secrets) scan.secretContent(secret.trackedContent, secret.latestContent);
+    scan.observe("unit status", `${out.unitStatus.name} ${out.unitStatus.message}`);
+    scan.observe("unit status history", this.unitStatusHistory.map((status) => status.message).join("\n"));
+    scan.observe("juju-log", this.jujuLog.map((line) => `${line.level} ${line.message}`).join("\n"));
+    scan.observe("action results", JSON.stringify(this.actionResults));
+    scan.observe("action logs", this.actionLogs.join("\n"));
+    scan.observe("relation data", JSON.stringify(out.relations));
+    scan.observe("stored state", JSON.stringify(out.storedStates));
+    scan.observe("deferred events", JSON.stringify(out.deferred));
+    if (existsSync(configFile)) scan.observe("workload file", readFileSync(configFile, "utf8"));
+  }
+}
 
 let configFile: string;
 beforeEach(() => {
@@ -45,7 +81,7 @@ const credentials = (content = OLD, latest = content) =>
 
 describe("the leader", () => {
   test("creates the credentials, publishes them in the peer data, and rules", async () => {
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const cluster = new PeerRelation({ endpoint: "cluster" });
     const before = new State({ leader: true, relations: [cluster] });
     const out = await ctx.run(ctx.on.leaderElected(), before);
@@ -65,7 +101,7 @@ describe("the leader", () => {
 
   test("publishes a new greeting on config-changed", async () => {
     configured("demo/0", OLD.password);
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const out = await ctx.run(
       ctx.on.configChanged(),
       new State({ leader: true, config: { greeting: "bonjour" }, relations: [publishedBy("demo/0")], secrets: [credentials()] }),
@@ -77,7 +113,7 @@ describe("the leader", () => {
 
   test("rotate-password replaces the password and reconfigures its own workload", async () => {
     configured("demo/0", OLD.password);
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const out = await ctx.run(
       ctx.on.action("rotate-password"),
       new State({ leader: true, relations: [publishedBy("demo/0")], secrets: [credentials()] }),
@@ -95,7 +131,7 @@ describe("the leader", () => {
 
 describe("a follower", () => {
   test("never creates the credentials, and waits for the peer relation and then for the leader", async () => {
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const install = await ctx.run(ctx.on.install(), new State({ leader: false }));
     expect(install.unitStatus).toEqual(new WaitingStatus("waiting for the cluster peer relation"));
 
@@ -107,7 +143,7 @@ describe("a follower", () => {
   });
 
   test("configures itself from the leader's data and the secret: 'I am ruled'", async () => {
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const cluster = publishedBy("demo/1");
     const out = await ctx.run(ctx.on.relationChanged(cluster, { remoteUnit: 1 }), new State({ relations: [cluster], secrets: [credentials()] }));
     expect(out.unitStatus).toEqual(new ActiveStatus("I am ruled"));
@@ -119,7 +155,7 @@ describe("a follower", () => {
 
   test("re-reads the new revision on secret-changed", async () => {
     configured("demo/1", OLD.password);
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const out = await ctx.run(
       ctx.on.secretChanged(credentials(OLD, NEW)),
       new State({ relations: [publishedBy("demo/1")], secrets: [credentials(OLD, NEW)] }),
@@ -130,7 +166,7 @@ describe("a follower", () => {
   });
 
   test("refuses rotate-password: the action fails with a message that says where to run it", async () => {
-    const ctx = new Context(DemoCharm);
+    const ctx = new ScannedContext(DemoCharm);
     const state = new State({ relations: [publishedBy("demo/1")], secrets: [credentials()] });
     const failure = await ctx.run(ctx.on.action("rotate-password"), state).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ActionFailed);
@@ -142,7 +178,7 @@ describe("a follower", () => {
 
 test("leadership moves: the new leader publishes itself, and the old one follows it", async () => {
   configured("demo/0", OLD.password);
-  const newLeader = new Context(DemoCharm, { unitId: 1 });
+  const newLeader = new ScannedContext(DemoCharm, { unitId: 1 });
   const elected = await newLeader.run(
     newLeader.on.leaderElected(),
     new State({ leader: true, relations: [publishedBy("demo/0", { 0: {} })], secrets: [credentials()] }),
@@ -152,7 +188,7 @@ test("leadership moves: the new leader publishes itself, and the old one follows
   expect(published["leader"]).toBe("demo/1");
 
   // The old leader, demo/0, sees the new data as relation-changed from demo/1.
-  const oldLeader = new Context(DemoCharm, { unitId: 0 });
+  const oldLeader = new ScannedContext(DemoCharm, { unitId: 0 });
   const cluster = new PeerRelation({ endpoint: "cluster", localAppData: published, peersData: { 1: {} } });
   const followed = await oldLeader.run(oldLeader.on.relationChanged(cluster, { remoteUnit: 1 }), new State({ relations: [cluster], secrets: [credentials()] }));
   expect(followed.unitStatus).toEqual(new ActiveStatus("I am ruled"));
@@ -160,7 +196,7 @@ test("leadership moves: the new leader publishes itself, and the old one follows
 });
 
 test("a secret-changed that comes before the leader's data is deferred, and runs first on the next hook", async () => {
-  const ctx = new Context(DemoCharm);
+  const ctx = new ScannedContext(DemoCharm);
   const early = new PeerRelation({ endpoint: "cluster", peersData: { 1: {} } });
   const waiting = await ctx.run(ctx.on.secretChanged(credentials(OLD, NEW)), new State({ relations: [early], secrets: [credentials(OLD, NEW)] }));
   expect(waiting.unitStatus).toEqual(new WaitingStatus("waiting for the leader to publish the cluster configuration"));

@@ -3,7 +3,7 @@
 // local simulator, on Juju.cli against a stand-in juju (the simulator behind juju's command line),
 // and on a real controller when TSCHARM_JUJU_MODEL names a model to use (skipped otherwise).
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { pack } from "../cmd/pack.mjs";
 import { HOST_ARCH } from "../build.mjs";
-import { Juju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit } from "tscharm/integration";
+import { Juju, LocalJuju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit } from "tscharm/integration";
 import { writeJujuStandIn } from "./support/juju-stand-in.js";
+import { SecretScan } from "./support/secret-scan.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** Where the demo writes its workload config: /etc on a machine; here, inside each simulated machine. */
@@ -67,8 +68,38 @@ async function unitNames(juju: Juju): Promise<string[]> {
 
 const settled = (status: Parameters<typeof allActive>[0]): boolean => allActive(status, "demo") && allAgentsIdle(status, "demo");
 
+/**
+ * After the story on the local simulator: the content of every revision of every secret appears
+ * in no tool call's argv or stderr, no juju-log line, no hook output, no status, no debug-log line,
+ * no unit's state file and no workload file.
+ */
+async function scanForSecrets(juju: Juju): Promise<void> {
+  if (!(juju instanceof LocalJuju)) throw new Error("the secret scan reads the local simulator's model");
+  const simulator = await juju.simulator();
+  const scan = new SecretScan();
+  for (const secret of simulator.model.secrets.values()) scan.secretContent(...secret.revisions.values());
+  for (const entry of simulator.history()) {
+    const where = `${entry.unit} ${entry.kind} ${entry.name}`;
+    scan.observe(`${where}: tool argv`, entry.calls.map((call) => [call.tool, ...call.args].join(" ")).join("\n"));
+    scan.observe(`${where}: tool stderr`, entry.calls.map((call) => call.stderr).join("\n"));
+    scan.observe(`${where}: juju-log`, entry.logs.map((line) => line.message).join("\n"));
+    scan.observe(`${where}: stdout`, entry.stdout);
+    scan.observe(`${where}: stderr`, entry.stderr);
+  }
+  for (const [name, unit] of simulator.model.units) {
+    const state = join(simulator.charmDir(name), ".unit-state.json");
+    if (existsSync(state)) scan.observe(`${name} state file`, readFileSync(state, "utf8"));
+    const workload = join(simulator.machineDir(unit.machine), "etc", "tscharm-demo", "demo.conf");
+    if (existsSync(workload)) scan.observe(`${name} workload file`, readFileSync(workload, "utf8"));
+  }
+  scan.observe("status", JSON.stringify(await juju.status()));
+  scan.observe("debug-log", await juju.debugLog());
+  // Two revisions of the admin password (created, rotated), over the ~50 hooks and tasks of the story.
+  scan.expectClean({ secrets: 2, places: 50 });
+}
+
 /** The whole story, against whichever backend. */
-function clusterStory(name: string, makeJuju: () => Juju, timeout: number, skip = false): void {
+function clusterStory(name: string, makeJuju: () => Juju, timeout: number, skip = false, afterStory?: (juju: Juju) => Promise<void>): void {
   (skip ? describe.skip : describe)(name, () => {
     let juju: Juju;
 
@@ -153,10 +184,16 @@ function clusterStory(name: string, makeJuju: () => Juju, timeout: number, skip 
       // A failed action is not a failed hook: the unit stays active.
       expect((await juju.status()).apps["demo"]?.units[follower]?.workloadStatus.current).toBe("active");
     });
+
+    if (afterStory !== undefined) {
+      test("no secret value anywhere it must not be", { timeout }, async () => {
+        await afterStory(juju);
+      });
+    }
   });
 }
 
-clusterStory("on the local simulator (Juju.local)", () => Juju.local({ env: SIMULATED_ENV }), 60_000);
+clusterStory("on the local simulator (Juju.local)", () => Juju.local({ env: SIMULATED_ENV }), 60_000, false, scanForSecrets);
 
 clusterStory(
   "through juju's command line (Juju.cli) on a stand-in juju",

@@ -9,11 +9,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkS
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 
 import { renderConfig } from "../../hooks/workload.js";
 import { FakeHookTools, type FakeRule } from "./recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv, relationEnv } from "./juju-env.js";
+import { SecretScan } from "./secret-scan.js";
 
 const SECRET_ID = `secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g`;
 const PASSWORD = "correct-horse-battery-staple";
@@ -66,8 +67,30 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
         TSCHARM_DEMO_CONFIG_FILE: configFile,
       },
     });
+    observe(fake, result.stdout, result.stderr);
     return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr, fake };
   }
+
+  // Every run's tool calls, output and files are scanned for the passwords (the fixed one the
+  // fake secret-get answers with, and every one the charm put in a secret file).
+  const scan = new SecretScan();
+  scan.secret(PASSWORD);
+  function observe(fake: FakeHookTools, stdout: string, stderr: string): void {
+    for (const [index, call] of fake.calls().entries()) {
+      for (const file of call.files) scan.secret(file.content);
+      scan.observe(`call ${String(index)} argv: ${call.tool}`, [call.tool, ...call.args].join(" "));
+      scan.observe(`call ${String(index)} stdin: ${call.tool}`, call.stdin);
+    }
+    scan.observe("stdout", stdout);
+    scan.observe("stderr", stderr);
+    for (const file of [join(charmDir, ".unit-state.json"), configFile]) {
+      if (existsSync(file)) scan.observe(file, readFileSync(file, "utf8"));
+    }
+  }
+  afterAll(() => {
+    // Two passwords at least (the fixed one, one the leader made), and a few hundred places.
+    scan.expectClean({ secrets: 2, places: 100 });
+  });
 
   const published = `{"greeting":"hello","leader":"demo/0","secret-id":"${SECRET_ID}"}`;
 
