@@ -284,6 +284,10 @@ function required(env: Environment, name: string): string {
   return value;
 }
 
+/** The longest part of a bad value an error quotes: the message stays one readable line. */
+const QUOTE_LIMIT = 80;
+
 function bad(name: string, value: string, why: string): EnvironmentError {
-  return new EnvironmentError(`${name}=${JSON.stringify(value)} ${why}`);
+  const quoted = value.length > QUOTE_LIMIT ? `${JSON.stringify(value.slice(0, QUOTE_LIMIT))}… (${String(value.length)} characters)` : JSON.stringify(value);
+  return new EnvironmentError(`${name}=${quoted} ${why}`);
 }

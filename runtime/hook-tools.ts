@@ -238,6 +238,15 @@ export const spawnChild: ToolRunner = (tool, args, stdin) => {
   return { exitCode: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 };
 
+/**
+ * A charm-supplied value that goes on a tool's command line as an operand (not after `--`, not as
+ * a flag's value): refused if the tool could read it as a flag.
+ */
+function operand(tool: string, what: string, value: string): string {
+  if (value.startsWith("-")) throw new ModelError(`${tool}: ${what} "${value}" would be read as a flag`);
+  return value;
+}
+
 /** The most a tool may print; Juju's own limits are far below it. */
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 const ENOENT = -2;
@@ -403,7 +412,7 @@ export class ProcessHookTools implements HookTools {
   }
 
   networkGet(binding: string, relationId?: number): NetworkRecord {
-    const args = ["--format=json", ...(relationId === undefined ? [] : ["-r", String(relationId)]), binding];
+    const args = ["--format=json", ...(relationId === undefined ? [] : ["-r", String(relationId)]), operand("network-get", "binding", binding)];
     return toNetworkRecord(expectObject("network-get", this.json("network-get", args)));
   }
 
@@ -490,7 +499,7 @@ export class ProcessHookTools implements HookTools {
   }
 
   resourceGet(name: string): string {
-    const path = this.run("resource-get", [name]).trim();
+    const path = this.run("resource-get", [operand("resource-get", "resource name", name)]).trim();
     if (path === "") throw malformed("resource-get", "expected the path of the resource's file");
     return path;
   }

@@ -304,11 +304,17 @@ export class Model {
     return new Secret(this.backend, { id, label: query.label, content });
   }
 
-  /** The network binding of an endpoint or extra-binding, or of a relation. */
+  /**
+   * The network binding of an endpoint or extra-binding, or of a relation. A name the metadata does
+   * not declare is refused here, with the error network-get would give.
+   */
   getBinding(bindingOrRelation: string | Relation): Binding {
-    return typeof bindingOrRelation === "string"
-      ? new Binding(this.backend, bindingOrRelation, undefined)
-      : new Binding(this.backend, bindingOrRelation.name, bindingOrRelation.id);
+    if (typeof bindingOrRelation !== "string") return new Binding(this.backend, bindingOrRelation.name, bindingOrRelation.id);
+    const meta = this.backend.meta;
+    if (meta.relations[bindingOrRelation] === undefined && !(meta.extraBindings ?? []).includes(bindingOrRelation)) {
+      throw new ModelError(`no network config found for binding "${bindingOrRelation}"`);
+    }
+    return new Binding(this.backend, bindingOrRelation, undefined);
   }
 
   /** Fetches a resource and returns the path of the local file (`resource-get`). */
