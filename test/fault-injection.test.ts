@@ -192,7 +192,9 @@ describe("every hook tool the runtime calls, failing every way", () => {
       rows.push(row);
     }
     const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? "").length))) ?? [];
-    console.log(`\n${rows.map((r) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`).join("\n")}\n`);
+    const line = (r: readonly string[]) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+    const [head = [], ...body] = rows;
+    console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
     expect(mismatches).toEqual([]);
   }, 120_000);
 });
