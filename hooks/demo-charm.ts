@@ -87,7 +87,7 @@ export class DemoCharm extends CharmBase<DemoTypes> {
       secretId = created.secretId;
       passwordSha256 = created.passwordSha256;
     } else {
-      passwordSha256 = this.passwordHash(secretId, event);
+      passwordSha256 = this.passwordHash(secretId, event, { owner: true });
     }
     this.configureWorkload({ leader: this.unit.name, greeting, secretId, passwordSha256 });
 
@@ -111,7 +111,7 @@ export class DemoCharm extends CharmBase<DemoTypes> {
       this.unit.status = new WaitingStatus("waiting for the leader to publish the cluster configuration");
       return;
     }
-    const passwordSha256 = this.passwordHash(published.secretId, event);
+    const passwordSha256 = this.passwordHash(published.secretId, event, { owner: false });
     this.configureWorkload({ ...published, passwordSha256 });
     this.unit.status = new ActiveStatus("I am ruled");
   }
@@ -145,15 +145,16 @@ export class DemoCharm extends CharmBase<DemoTypes> {
   /**
    * The hash of the current admin password. The workload file already holds it unless the secret
    * changed (secret-changed) or this unit has not configured the workload for this secret yet, so
-   * the secret is read only then.
+   * the secret is read only then. The leader's application owns the secret, and owners track
+   * revisions too (Juju 3.1.7+): it reads the latest, not the revision it last saw as a follower.
    */
-  private passwordHash(secretId: string, event: EventBase): string {
+  private passwordHash(secretId: string, event: EventBase, { owner }: { owner: boolean }): string {
     if (event instanceof SecretChangedEvent) {
       return hashPassword(event.secret.getContent({ refresh: true })["password"] ?? "");
     }
     const current = readConfig();
     if (current !== undefined && current.secretId === secretId) return current.passwordSha256;
-    return hashPassword(this.model.getSecret({ id: secretId }).getContent()["password"] ?? "");
+    return hashPassword(this.model.getSecret({ id: secretId }).getContent({ refresh: owner })["password"] ?? "");
   }
 
   private configureWorkload(config: WorkloadConfig): void {

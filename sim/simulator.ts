@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { type CharmClass, runDispatch } from "../runtime/dispatch.js";
+import type { HookTools } from "../runtime/hook-tools.js";
 import type { CharmMeta, ConfigType, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
 import type { HookEnvironment } from "./cli/tools.js";
@@ -61,6 +63,16 @@ export interface DeployOptions {
   readonly config?: Readonly<Record<string, ConfigValue>>;
   /** `juju deploy --trust`: credential-get may answer. */
   readonly trust?: boolean;
+  /**
+   * Runs this application's hooks and actions in this process, with this charm class (the one its
+   * dispatch.ts gives `main()`), instead of starting its `dispatch` executable. The runtime, the
+   * model and the commit are the same; what is skipped is the process: a hook costs about a
+   * millisecond instead of tens, which is what a model of a hundred units needs (deploying N peers
+   * runs ~2·N² hooks). During each hook `process.env` also holds the simulator's `env`. Hook
+   * timeouts do not apply, and the debug log records the tools called, not their arguments.
+   * Not kept in a persistent model.
+   */
+  readonly inProcess?: CharmClass;
 }
 
 /** An action or exec command run on a unit: what `juju run` / `juju exec` report. */
@@ -166,6 +178,8 @@ export class Simulator {
   private nextStorage = 0;
   private log: LogEntry[] = [];
   private cursor = 0;
+  /** Applications whose hooks run in this process (DeployOptions.inProcess). */
+  private readonly inProcess = new Map<string, CharmClass>();
   private random: number;
   private since: Record<string, { key: string; since: string }> = {};
   private running: { unit: string; what: string } | undefined;
@@ -300,6 +314,7 @@ export class Simulator {
       app.config = config;
       app.trusted = options.trust === true;
       this.apps[name] = { charm: { origin: resolve(charm), dir, revision }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 0 };
+      if (options.inProcess !== undefined) this.inProcess.set(name, options.inProcess);
       for (const [endpoint, spec] of Object.entries(source.meta.relations)) {
         if (spec.role === "peers") this.model.addRelation([{ app: name, endpoint, role: "peers" }], { interface: spec.interface });
       }
@@ -697,22 +712,17 @@ export class Simulator {
     return undefined;
   }
 
-  /** A random pick among every unit that has something to do: with a seed, each unit is asked at every step. */
+  /**
+   * With a seed: a unit drawn from the seeded sequence, or the first after it in turn that has
+   * something to do. The same seed gives the same interleaving; each step asks only as many units
+   * as it takes to find work, as round robin does.
+   */
   private randomPick(): [string, Operation] | undefined {
-    const candidates = this.candidates();
-    return candidates.length === 0 ? undefined : candidates[Math.floor(this.nextRandom() * candidates.length)];
+    const units = this.unitOrder();
+    this.cursor = Math.floor(this.nextRandom() * units.length);
+    return this.nextInTurn();
   }
 
-  private candidates(): [string, Operation][] {
-    const ready: [string, Operation][] = [];
-    for (const unit of this.unitOrder()) {
-      const agent = this.agents[unit];
-      if (agent === undefined) continue;
-      const op = nextOperation(agent, this.remoteView(unit));
-      if (op !== undefined) ready.push([unit, op]);
-    }
-    return ready;
-  }
 
   /** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
   private nextRandom(): number {
@@ -846,7 +856,11 @@ export class Simulator {
     };
     const env = hookEnvironment(this.model, unitName, engineEvent(hook), this.charmDir(unitName));
     const leaderSettingsBefore = JSON.stringify(this.model.app(unit.app).leaderSettings);
-    const outcome = await this.runProcess(unitName, hook.name, context, env, toolEnv, [join(this.charmDir(unitName), "dispatch")]);
+    const charmClass = this.inProcess.get(unit.app);
+    const outcome =
+      charmClass === undefined
+        ? await this.runProcess(unitName, hook.name, context, env, toolEnv, [join(this.charmDir(unitName), "dispatch")])
+        : await this.runInProcess(unitName, hook.name, charmClass, context, env);
     let result = outcome.exitCode === 0 ? "ok" : outcome.timedOut ? "timed out" : "failed";
     if (outcome.exitCode === 0) {
       try {
@@ -880,7 +894,11 @@ export class Simulator {
       Reflect.deleteProperty(env, "JUJU_DISPATCH_PATH");
     }
     const command = task.kind === "action" ? [join(this.charmDir(unitName), "dispatch")] : ["/bin/bash", "-c", task.name];
-    const outcome = await this.runProcess(unitName, task.kind === "action" ? task.name : "exec", context, env, {}, command);
+    const charmClass = task.kind === "action" ? this.inProcess.get(this.model.unit(unitName).app) : undefined;
+    const outcome =
+      charmClass === undefined
+        ? await this.runProcess(unitName, task.kind === "action" ? task.name : "exec", context, env, {}, command)
+        : await this.runInProcess(unitName, task.name, charmClass, context, env);
     let status: TaskRecord["status"] = "completed";
     let message = "";
     let stderr = outcome.stderr;
@@ -918,6 +936,53 @@ export class Simulator {
       outcome: status === "completed" ? "ok" : `failed${message === "" ? "" : `: ${message}`}`,
       ...ran(outcome),
     });
+  }
+
+  /** One dispatch of an in-process application's charm class, over the hook context. */
+  private async runInProcess(
+    unitName: string,
+    what: string,
+    charmClass: CharmClass,
+    context: HookContext,
+    env: Record<string, string>,
+  ): Promise<ProcessOutcome> {
+    const logStart = this.model.logs.length;
+    const unit = this.model.unit(unitName);
+    const extra = Object.fromEntries(
+      Object.entries(this.env).map(([key, value]) => [key, value.replaceAll("{machine}", this.machineDir(unit.machine)).replaceAll("{unit}", unitName)]),
+    );
+    const saved = Object.fromEntries(Object.keys(extra).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, extra);
+    const calls: ToolCall[] = [];
+    let stderr = "";
+    this.running = { unit: unitName, what };
+    const started = performance.now();
+    try {
+      const result = await runDispatch(charmClass, {
+        env: { ...env, ...extra },
+        meta: this.meta(unit.app),
+        tools: recordingTools(context, calls),
+        cwd: this.charmDir(unitName),
+        stderr: (text) => {
+          stderr = (stderr + text).slice(0, OUTPUT_LIMIT);
+        },
+      });
+      return {
+        exitCode: result.exitCode,
+        timedOut: false,
+        stdout: "",
+        stderr,
+        calls,
+        logs: this.model.logs.slice(logStart).filter((line) => line.unit === unitName).map(({ level, message }) => ({ level, message })),
+        durationMs: performance.now() - started,
+      };
+    } finally {
+      this.running = undefined;
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, key);
+        else process.env[key] = value;
+      }
+    }
   }
 
   private async runProcess(
@@ -1411,3 +1476,30 @@ function randomUuid(): string {
 }
 
 const signalNumbers: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+
+/** The tool a HookTools method stands for, where its name does not say it. */
+const TOOL_OF_METHOD: Readonly<Record<string, string>> = { relationRemoteApp: "relation-list", statusGetApplication: "status-get" };
+
+/**
+ * The hook context as an in-process charm's tools, recording each call's tool (not its arguments,
+ * which may be secret content) and whether it failed.
+ */
+function recordingTools(context: HookContext, calls: ToolCall[]): HookTools {
+  return new Proxy(context, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property !== "string" || property === "constructor") return value;
+      const tool = TOOL_OF_METHOD[property] ?? property.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      return (...args: unknown[]): unknown => {
+        try {
+          const result: unknown = Reflect.apply(value, target, args);
+          calls.push({ tool, args: [], exitCode: 0, stderr: "" });
+          return result;
+        } catch (error) {
+          calls.push({ tool, args: [], exitCode: 1, stderr: error instanceof Error ? error.message : String(error) });
+          throw error;
+        }
+      };
+    },
+  });
+}
