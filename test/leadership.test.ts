@@ -71,50 +71,43 @@ test("a failed is-leader is not cached", () => {
 describe("a deferred leader-only event after leadership moved", () => {
   const meta = { name: "lead", peers: { cluster: { interface: "lead-cluster" } } };
 
-  /** Defers config-changed until `ready`; then, as leader, publishes in the peer application data. */
-  class Careful extends CharmBase {
-    static ready = false;
-    constructor(framework: Framework) {
-      super(framework);
-      framework.observe(this.on.configChanged, this.publish);
-    }
-    publish = (event: EventBase): void => {
-      if (!Careful.ready) {
-        event.defer();
-        return;
-      }
-      if (!this.unit.isLeader()) return;
-      this.model.getRelation("cluster")?.data.get(this.app).set("published", "yes");
-    };
-  }
+  let ready = false;
 
-  /** The same without the leadership check: it relies on having been the leader when it deferred. */
-  class Careless extends CharmBase {
-    constructor(framework: Framework) {
-      super(framework);
-      framework.observe(this.on.configChanged, this.publish);
-    }
-    publish = (event: EventBase): void => {
-      if (!Careful.ready) {
-        event.defer();
-        return;
+  /**
+   * A charm that defers config-changed until `ready`, then publishes in the peer application data;
+   * with `checksLeadership`, only while it leads. Without, it relies on having been the leader when
+   * it deferred.
+   */
+  const publisher = (checksLeadership: boolean) =>
+    class extends CharmBase {
+      constructor(framework: Framework) {
+        super(framework);
+        framework.observe(this.on.configChanged, this.publish);
       }
-      this.model.getRelation("cluster")?.data.get(this.app).set("published", "yes");
+      publish = (event: EventBase): void => {
+        if (!ready) {
+          event.defer();
+          return;
+        }
+        if (checksLeadership && !this.unit.isLeader()) return;
+        this.model.getRelation("cluster")?.data.get(this.app).set("published", "yes");
+      };
     };
-  }
+  const Careful = publisher(true);
+  const Careless = publisher(false);
 
   for (const [name, charm] of [
     ["a charm that checks", Careful],
     ["a charm that does not check", Careless],
   ] as const) {
     test(`${name}: no application data is written by the former leader`, async () => {
-      Careful.ready = false;
+      ready = false;
       const ctx = new Context(charm, { meta });
       const cluster = new PeerRelation({ endpoint: "cluster", peersData: { 1: {} } });
       const deferred = await ctx.run(ctx.on.configChanged(), new State({ leader: true, relations: [cluster] }));
       expect(deferred.deferred).toHaveLength(1);
 
-      Careful.ready = true;
+      ready = true;
       const moved = deferred.with({ leader: false });
       if (charm === Careful) {
         const out = await ctx.run(ctx.on.updateStatus(), moved);
