@@ -213,7 +213,7 @@ export const spawnTool: ToolRunner = (tool, args, stdin) => {
     windowsVerbatimArguments: false,
   });
   if (typeof result.error === "number") {
-    const code = result.error === ENOENT ? "ENOENT" : errnoName(result.error);
+    const code = errnoName(result.error);
     return failedToRun(tool, code, `spawnSync ${tool} ${code}`);
   }
   const stdout = result.output?.[1]?.toString("utf8") ?? "";
@@ -249,7 +249,6 @@ function operand(tool: string, what: string, value: string): string {
 
 /** The most a tool may print; Juju's own limits are far below it. */
 const MAX_OUTPUT = 1024 * 1024 * 1024;
-const ENOENT = -2;
 
 function failedToRun(tool: string, code: string | undefined, message: string): never {
   if (code === "ENOENT") {
@@ -258,6 +257,7 @@ function failedToRun(tool: string, code: string | undefined, message: string): n
   throw new ModelError(`could not run hook tool "${tool}": ${message}`);
 }
 
+/** The name of a (negative) errno the binding returns, such as "ENOENT"; node:util only on failure. */
 function errnoName(errno: number): string {
   try {
     return process.getBuiltinModule("node:util").getSystemErrorName(errno);
@@ -280,21 +280,22 @@ interface SpawnSyncBinding {
   }): { status?: number | null; signal?: string | null; output?: readonly (Buffer | null)[] | null; error?: number };
 }
 
-let binding: SpawnSyncBinding | null | undefined;
+/** Looked up once per process: the binding, null where there is none, undefined until looked up. */
+let cachedBinding: SpawnSyncBinding | null | undefined;
 
 /** Node's spawn_sync binding, or undefined where it is missing or not what spawnTool expects. */
 export function spawnSyncBinding(): SpawnSyncBinding | undefined {
-  if (binding === undefined) {
-    binding = null;
+  if (cachedBinding === undefined) {
+    cachedBinding = null;
     try {
       const legacy = (process as unknown as { binding?: (name: string) => unknown }).binding;
       const candidate = legacy?.call(process, "spawn_sync") as { spawn?: unknown } | undefined;
-      if (typeof candidate?.spawn === "function") binding = candidate as SpawnSyncBinding;
+      if (typeof candidate?.spawn === "function") cachedBinding = candidate as SpawnSyncBinding;
     } catch {
       // A Node without it, or one that refuses (the permission model): child_process it is.
     }
   }
-  return binding ?? undefined;
+  return cachedBinding ?? undefined;
 }
 
 /** The production `HookTools`: every call is one process. */

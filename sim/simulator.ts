@@ -723,14 +723,10 @@ export class Simulator {
     return this.nextInTurn();
   }
 
-
-  /** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
   private nextRandom(): number {
-    this.random = (this.random + 0x6d2b79f5) | 0;
-    let t = this.random;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const { state, value } = mulberry32(this.random);
+    this.random = state;
+    return value;
   }
 
   private remoteView(unitName: string): RemoteView {
@@ -1473,6 +1469,17 @@ function jujuLogTime(when: Date): string {
 
 function randomUuid(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/**
+ * One step of mulberry32: small, fast, and the same sequence for the same seed on every platform.
+ * The state is a plain number so that a persistent model can save where its sequence is.
+ */
+export function mulberry32(state: number): { state: number; value: number } {
+  const next = (state + 0x6d2b79f5) | 0;
+  let t = Math.imul(next ^ (next >>> 15), next | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return { state: next, value: ((t ^ (t >>> 14)) >>> 0) / 4294967296 };
 }
 
 const signalNumbers: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { build } from "../build.mjs";
+import { HOST_ARCH, build } from "../build.mjs";
 import { FakeHookTools, type FakeReply, type FakeRule } from "./support/recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv } from "./support/juju-env.js";
 
@@ -114,9 +114,10 @@ let parked: Buffer;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tscharm-faults-"));
-  const { executables } = await build({ projectDir: FIXTURE, outDir: join(work, "dist"), platforms: ["amd64"], log: () => undefined });
-  if (executables.amd64 === undefined) throw new Error("the fixture did not build");
-  dispatch = executables.amd64;
+  const { executables } = await build({ projectDir: FIXTURE, outDir: join(work, "dist"), platforms: [HOST_ARCH], log: () => undefined });
+  const built = executables[HOST_ARCH];
+  if (built === undefined) throw new Error("the fixture did not build");
+  dispatch = built;
   const first = run("park", HEALTHY, {});
   expect(first.exitCode, first.stderr).toBe(0);
   parked = readFileSync(join(first.charmDir, ".unit-state.json"));

@@ -18,6 +18,7 @@ import type { JsonValue } from "../runtime/meta.js";
 import { ActiveStatus, BlockedStatus } from "../runtime/status.js";
 import { MAX_SECRET_CONTENT_BYTES } from "../runtime/secrets.js";
 import { InvalidSecretError } from "../runtime/errors.js";
+import { mulberry32 } from "../sim/simulator.js";
 import { MODEL_UUID, jujuEnv, relationEnv } from "./support/juju-env.js";
 import { modelFor } from "./support/model.js";
 import { dispatch } from "./support/run.js";
@@ -25,14 +26,13 @@ import type { Call } from "./support/scripted-tools.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** mulberry32: the same cases for the same seed, so a failure can be replayed. */
+/** The simulator's seeded sequence: the same cases for the same seed, so a failure can be replayed. */
 function random(seed: number): () => number {
   let state = seed;
   return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const step = mulberry32(state);
+    state = step.state;
+    return step.value;
   };
 }
 

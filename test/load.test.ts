@@ -6,7 +6,6 @@
 // The demo runs in-process (DeployOptions.inProcess): the same runtime, model and commits as its
 // dispatch executable, without 20,000 process starts per deploy.
 
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -15,12 +14,14 @@ import { describe, expect, test } from "vitest";
 import { Simulator } from "tscharm/integration";
 
 import { DemoCharm, LEADER_KEY, PEER, SECRET_ID_KEY, SECRET_LABEL } from "../hooks/demo-charm.js";
+import { hashPassword } from "../hooks/workload.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const UNITS = 100;
 const CYCLES = 2;
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+/** The demo's admin credentials, as the simulated model holds them. */
+const adminSecret = (simulator: Simulator) => [...simulator.model.secrets.values()].find((secret) => secret.label === SECRET_LABEL);
 
 /** Every way the cluster could be inconsistent, as sentences; empty when it is not. */
 function inconsistencies(simulator: Simulator): string[] {
@@ -31,7 +32,7 @@ function inconsistencies(simulator: Simulator): string[] {
   const units = [...model.units.values()].filter((unit) => unit.app === "demo");
   if (leader === undefined || !model.units.has(leader)) return [`no leader among ${String(units.length)} units`];
 
-  const secret = [...model.secrets.values()].find((candidate) => candidate.label === SECRET_LABEL);
+  const secret = adminSecret(simulator);
   if (secret === undefined) return ["the admin credentials do not exist"];
   const password = secret.revisions.get(secret.latest)?.["password"] ?? "";
   const peer = [...model.relations.values()].find((relation) => relation.ends.some((end) => end.app === "demo" && end.endpoint === PEER));
@@ -48,7 +49,7 @@ function inconsistencies(simulator: Simulator): string[] {
     const file = join(simulator.machineDir(unit.machine), "etc", "demo.conf");
     const config = existsSync(file) ? readFileSync(file, "utf8") : "";
     if (!config.includes(`leader = ${leader}\n`)) problems.push(`${unit.name}'s workload follows another leader`);
-    if (!config.includes(`password-sha256 = ${sha256(password)}\n`)) problems.push(`${unit.name}'s workload has an old password`);
+    if (!config.includes(`password-sha256 = ${hashPassword(password)}\n`)) problems.push(`${unit.name}'s workload has an old password`);
     // Followers read the secret and track the revision they read. The leader writes it: its
     // workload file (above) shows it has the latest; what it tracks is only what it last read.
     const tracked = secret.tracking.get(unit.name);
@@ -81,7 +82,7 @@ async function story(seed: number): Promise<{ operations: number; revisions: num
       operations += await simulator.settle({ maxOperations: 100 * UNITS });
       expect(inconsistencies(simulator), where(`after rotation ${String(cycle)}`)).toEqual([]);
     }
-    const revisions = [...simulator.model.secrets.values()].find((secret) => secret.label === SECRET_LABEL)?.latest ?? 0;
+    const revisions = adminSecret(simulator)?.latest ?? 0;
     return { operations, revisions };
   } finally {
     await simulator.close();
@@ -134,8 +135,7 @@ describe(`${String(UNITS)} units of the demo charm`, () => {
       await simulator.settle();
       expect(inconsistencies(simulator)).toEqual([]);
       const follower = [...simulator.model.units.keys()].find((unit) => unit !== simulator.model.app("demo").leader) ?? "";
-      const secret = [...simulator.model.secrets.values()].find((candidate) => candidate.label === SECRET_LABEL);
-      secret?.tracking.set(follower, 0);
+      adminSecret(simulator)?.tracking.set(follower, 0);
       expect(inconsistencies(simulator)).toEqual([`${follower} tracks revision 0 of 1`]);
     } finally {
       await simulator.close();
