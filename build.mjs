@@ -88,6 +88,7 @@ export async function build(options = {}) {
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
 
   const project = loadProject(projectDir);
+  if (project.charmcraftDir !== project.dir) log(`reading charmcraft.yaml from ${project.charmcraftDir} ($CRAFT_PROJECT_DIR: charmcraft leaves it out of the part's build directory)`);
   const arches = selectArches(project, options.platforms);
   if (!existsSync(entry)) throw new BuildError(`entry point ${relative(process.cwd(), entry) || entry} does not exist; a charm starts at dispatch.ts`);
 

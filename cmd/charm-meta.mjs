@@ -41,18 +41,19 @@ export function loadCharmMeta(projectDir) {
 
 /**
  * @param {string} projectDir
+ * @param {string} [charmcraftDir] where charmcraft.yaml is, when not in the project (charmcraft's part)
  * @returns {CharmSources}
  */
-export function readCharmSources(projectDir) {
-  if (!existsSync(join(projectDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
+export function readCharmSources(projectDir, charmcraftDir = projectDir) {
+  if (!existsSync(join(charmcraftDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
     throw new MetadataError(`${projectDir} has no charmcraft.yaml or metadata.yaml: is it a charm project?`);
   }
-  const charmcraft = readYaml(projectDir, "charmcraft.yaml") ?? {};
+  const charmcraft = readYaml(charmcraftDir, "charmcraft.yaml") ?? {};
   const metadata = readYaml(projectDir, "metadata.yaml");
   const config = readYaml(projectDir, "config.yaml");
   const actions = readYaml(projectDir, "actions.yaml");
   return {
-    ...(existsSync(join(projectDir, "charmcraft.yaml")) ? { charmcraft } : {}),
+    ...(existsSync(join(charmcraftDir, "charmcraft.yaml")) ? { charmcraft } : {}),
     metadata: metadata ?? charmcraft,
     metadataFile: metadata === undefined ? "charmcraft.yaml" : "metadata.yaml",
     config: config ?? charmcraft["config"],

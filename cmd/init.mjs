@@ -1,11 +1,14 @@
 // @ts-check
 // `tscharm init`: a new charm project that installs, builds, tests and packs as it is.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { MetadataError } from "./charm-meta.mjs";
+import { LockError, projectLock, testedLock } from "./lockfile.mjs";
 import { loadProject } from "./project.mjs";
 import { typesName, writeCharmTypes } from "./types.mjs";
 
@@ -47,32 +50,97 @@ export function init(options) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, fill(readFileSync(template, "utf8"), values));
   }
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify(packageJson(name, options.tscharm), null, 2)}\n`);
+  const source = tscharmSource(dir, options.tscharm);
+  const pkg = packageJson(name, source);
+  let lock;
+  try {
+    lock = projectLock(source.lock, { name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies }, source.dependency);
+  } catch (error) {
+    if (error instanceof LockError) throw new MetadataError(error.message);
+    throw error;
+  }
+  if (source.tarball !== undefined) copyFileSync(source.tarball, join(dir, source.dependency.path));
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  writeFileSync(join(dir, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
   writeCharmTypes(dir, loadProject(dir).meta);
   log(`created ${name} in ${relative(process.cwd(), dir) || dir}`);
-  log(`next: cd ${relative(process.cwd(), dir) || dir} && npm install && npm test && npm run pack`);
+  log(`next: cd ${relative(process.cwd(), dir) || dir} && npm ci && npm test && npm run pack`);
   return dir;
 }
 
 /**
- * The project's package.json: tscharm as a `file:` dependency (a checkout or an `npm pack`
- * tarball), and the same TypeScript, vitest and Node types tscharm itself is tested with.
- * @param {string} name
- * @param {string | undefined} tscharm
+ * The tscharm a new project depends on, and the lock that says which versions it was tested with.
+ * - A checkout (a directory): linked (`file:<dir>`); its own package-lock.json.
+ * - An `npm pack` tarball: copied into the project (`file:tscharm-<version>.tgz`), so that the
+ *   project installs anywhere, charmcraft's build container included; the lock it ships in
+ *   `lib/`, or the lock of the tscharm running init.
+ * @param {string} projectDir
+ * @param {string | undefined} requested
+ * @returns {{ dependency: import("./lockfile.mjs").TscharmSource, spec: string, lock: import("./lockfile.mjs").Lock, tarball?: string }}
  */
-function packageJson(name, tscharm) {
+function tscharmSource(projectDir, requested) {
+  const path = resolve(requested ?? TSCHARM_ROOT);
+  if (!existsSync(path)) throw new MetadataError(`--tscharm ${path}: no such checkout or tarball`);
+  if (statSync(path).isDirectory()) {
+    const manifest = readManifest(readFileSync(join(path, "package.json"), "utf8"), path);
+    return { dependency: { kind: "link", path: relative(projectDir, path), manifest }, spec: `file:${path}`, lock: testedLockOf(path) };
+  }
+  const manifest = readManifest(tarEntry(path, "package/package.json") ?? "", path);
+  const shipped = tarEntry(path, "package/lib/package-lock.json", { optional: true });
+  const lock = shipped === undefined ? testedLockOf(TSCHARM_ROOT) : /** @type {import("./lockfile.mjs").Lock} */ (JSON.parse(shipped));
+  const file = `tscharm-${String(manifest["version"])}.tgz`;
+  const integrity = `sha512-${createHash("sha512").update(readFileSync(path)).digest("base64")}`;
+  return { dependency: { kind: "tarball", path: file, integrity, manifest }, spec: `file:${file}`, lock, tarball: path };
+}
+
+/** @param {string} root */
+function testedLockOf(root) {
+  try {
+    return testedLock(root);
+  } catch (error) {
+    if (error instanceof LockError) throw new MetadataError(error.message);
+    throw error;
+  }
+}
+
+/** @param {string} text @param {string} where @returns {Record<string, unknown>} */
+function readManifest(text, where) {
   /** @type {unknown} */
-  const own = JSON.parse(readFileSync(join(TSCHARM_ROOT, "package.json"), "utf8"));
-  const source = resolve(tscharm ?? TSCHARM_ROOT);
-  if (!existsSync(source)) throw new MetadataError(`--tscharm ${source}: no such checkout or tarball`);
+  const manifest = JSON.parse(text);
+  if (!isRecord(manifest) || manifest["name"] !== "tscharm") throw new MetadataError(`--tscharm ${where}: not a tscharm checkout or tarball (its package.json names another package)`);
+  return manifest;
+}
+
+/**
+ * One file of a gzipped tarball, by tar (which every machine that builds charms has).
+ * @param {string} tarball @param {string} entry @param {{ optional?: boolean }} [options]
+ * @returns {string | undefined}
+ */
+function tarEntry(tarball, entry, options = {}) {
+  try {
+    return execFileSync("tar", ["-xzOf", tarball, entry], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    if (options.optional === true) return undefined;
+    throw new MetadataError(`--tscharm ${tarball}: cannot read ${entry} from it (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+}
+
+/**
+ * The project's package.json: tscharm as a `file:` dependency, and the same TypeScript, vitest and
+ * Node types that tscharm itself is tested with.
+ * @param {string} name
+ * @param {ReturnType<typeof tscharmSource>} source
+ */
+function packageJson(name, source) {
+  const own = source.dependency.manifest;
   /** The version tscharm itself pins for `pkg`. @param {string} pkg */
   const pick = (pkg) => {
     for (const field of ["devDependencies", "dependencies"]) {
-      const versions = isRecord(own) ? own[field] : undefined;
+      const versions = own[field];
       const version = isRecord(versions) ? versions[pkg] : undefined;
       if (typeof version === "string") return version;
     }
-    return "*";
+    throw new MetadataError(`the tscharm at ${source.spec.slice("file:".length)} does not pin ${pkg}`);
   };
   return {
     name,
@@ -84,9 +152,9 @@ function packageJson(name, tscharm) {
       pack: "tscharm pack",
       types: "tscharm types",
       test: "tsc --noEmit && vitest run --exclude tests/integration.test.ts",
-      integration: "tscharm build && vitest run tests/integration.test.ts",
+      integration: "tscharm pack && vitest run tests/integration.test.ts",
     },
-    dependencies: { tscharm: `file:${source}` },
+    dependencies: { tscharm: source.spec },
     devDependencies: { "@types/node": pick("@types/node"), typescript: pick("typescript"), vitest: pick("vitest") },
     // esbuild's install script only fetches what its platform package already holds.
     allowScripts: { esbuild: false },

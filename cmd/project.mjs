@@ -22,20 +22,38 @@ export const ARCHITECTURES = /** @type {const} */ (["amd64", "arm64"]);
  *   sources: import("./charm-meta.mjs").CharmSources,
  *   platforms: Platform[],
  *   version: string,
+ *   charmcraftDir: string,
  * }} CharmProject
+ *   `charmcraftDir` is where charmcraft.yaml was read: the project, or `$CRAFT_PROJECT_DIR`.
  */
 
 /**
  * Reads and checks a charm project. Everything `tscharm build` and `pack` need comes from here.
  * @param {string} projectDir
+ * @param {Readonly<Record<string, string | undefined>>} [env] where `CRAFT_PROJECT_DIR` is read
  * @returns {CharmProject}
  */
-export function loadProject(projectDir) {
+export function loadProject(projectDir, env = process.env) {
   const dir = resolve(projectDir);
-  const sources = readCharmSources(dir);
+  const charmcraftDir = charmcraftDirOf(dir, env);
+  const sources = readCharmSources(dir, charmcraftDir);
   checkLayout(dir, sources);
   const meta = compileCharmMeta(sources);
-  return { dir, name: meta.name, meta, sources, platforms: readPlatforms(sources.charmcraft), version: projectVersion(dir) };
+  return { dir, name: meta.name, meta, sources, platforms: readPlatforms(sources.charmcraft), version: projectVersion(dir), charmcraftDir };
+}
+
+/**
+ * Where charmcraft.yaml is: in the project, or else in `$CRAFT_PROJECT_DIR`. charmcraft (since
+ * 3.1.2) leaves charmcraft.yaml and *.charm out of the copy of the project its part builds in, and
+ * craft-parts sets CRAFT_PROJECT_DIR to the project itself in every part's environment.
+ * @param {string} dir
+ * @param {Readonly<Record<string, string | undefined>>} env
+ */
+function charmcraftDirOf(dir, env) {
+  if (existsSync(join(dir, "charmcraft.yaml"))) return dir;
+  const craftProject = env["CRAFT_PROJECT_DIR"];
+  if (craftProject !== undefined && craftProject !== "" && existsSync(join(craftProject, "charmcraft.yaml"))) return resolve(craftProject);
+  return dir;
 }
 
 /**
@@ -47,7 +65,7 @@ export function loadProject(projectDir) {
 function checkLayout(dir, sources) {
   const charmcraft = sources.charmcraft;
   if (charmcraft === undefined) {
-    throw new MetadataError(`${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how`);
+    throw new MetadataError(`${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)`);
   }
   if (charmcraft["type"] !== "charm") throw new MetadataError(`charmcraft.yaml: type: must be "charm", got ${JSON.stringify(charmcraft["type"])}`);
   const separate = sources.metadataFile === "metadata.yaml";

@@ -105,7 +105,10 @@ export abstract class Juju {
     return new CliJuju(options);
   }
 
-  /** `juju deploy <charm> [app] --num-units N --config k=v…`: a `.charm` file (or, locally, a built charm project). */
+  /**
+   * `juju deploy <charm> [app] --num-units N --config k=v…`: a `.charm` file. `Juju.local()` also
+   * deploys a charm project built with `tscharm build`; `Juju.cli()` refuses one (pack it first).
+   */
   abstract deploy(charm: string, options?: DeployOptions): Promise<void>;
   abstract addUnit(app: string, options?: { readonly numUnits?: number }): Promise<void>;
   /** `juju remove-unit`: the units tear down and leave. */
@@ -364,6 +367,11 @@ export class CliJuju extends Juju {
   }
 
   async deploy(charm: string, options: DeployOptions = {}): Promise<void> {
+    // The simulator deploys a built project directory; juju does not: a project has no
+    // metadata.yaml or dispatch until it is packed, and Juju 4 refuses directories outright.
+    if (existsSync(join(resolve(charm), "charmcraft.yaml"))) {
+      throw new Error(`${charm} is a charm project, not a charm: juju deploys the packed .charm (\`npm run pack\`, then deploy ./<name>_<arch>.charm)`);
+    }
     await this.withReadableCopy(charm, async (path) => {
       const args = ["deploy", path];
       if (options.app !== undefined) args.push(options.app);

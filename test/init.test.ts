@@ -1,10 +1,12 @@
-// `tscharm init`, end to end: a new project in a temporary directory installs, passes its own tests,
-// builds for both platforms and packs, and its packed dispatch runs.
+// `tscharm init`, end to end: a new project in a temporary directory installs with `npm ci` alone
+// (exactly the versions tscharm was tested with), passes its own tests, packs for both platforms,
+// runs on the simulator, and its packed dispatch runs; and charmcraft's part builds it as
+// craft-parts would.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 import { expect, test } from "vitest";
 import { parse } from "yaml";
@@ -12,7 +14,9 @@ import { parse } from "yaml";
 import { FakeHookTools } from "./support/recording-hook-tools.mjs";
 import { jujuEnv } from "./support/juju-env.js";
 
-const CLI = resolve(import.meta.dirname, "..", "cmd", "tscharm.mjs");
+const REPO = resolve(import.meta.dirname, "..");
+const CLI = join(REPO, "cmd", "tscharm.mjs");
+const HOST_ARCH = process.arch === "arm64" ? "arm64" : "amd64";
 
 /** Runs a command in the new project; on failure, fails with its output. */
 function run(dir: string, command: string, args: string[]): string {
@@ -23,9 +27,9 @@ function run(dir: string, command: string, args: string[]): string {
   return result.stdout;
 }
 
-test("a project from tscharm init installs, tests, builds and packs as it is", () => {
+test("a project from tscharm init installs with npm ci alone, tests, packs, and its packed dispatch runs", () => {
   const dir = join(mkdtempSync(join(tmpdir(), "tscharm-init-")), "hello-charm");
-  expect(run(tmpdir(), process.execPath, [CLI, "init", dir])).toContain("created hello-charm");
+  expect(run(tmpdir(), process.execPath, [CLI, "init", dir])).toContain("next: cd ");
   expect(readdirSync(dir).sort()).toEqual([
     ".gitignore",
     "README.md",
@@ -33,40 +37,29 @@ test("a project from tscharm init installs, tests, builds and packs as it is", (
     "charmcraft.yaml",
     "dispatch.ts",
     "hooks",
+    "package-lock.json",
     "package.json",
     "tests",
     "tsconfig.json",
   ]);
   expect(readFileSync(join(dir, "charm-types.ts"), "utf8")).toContain("export interface HelloCharmTypes extends CharmTypes");
 
-  run(dir, "npm", ["install"]);
+  // No `npm install`: the lock init wrote is complete, so nothing is resolved against the registry.
+  run(dir, "npm", ["ci"]);
+  expect(installedVersions(dir)).toEqual(testedVersions(Object.keys(installedVersions(dir))));
   expect(run(dir, "npm", ["test"])).toMatch(/Tests\s+3 passed/);
-  run(dir, "npm", ["run", "build"]);
+  // `npm run integration` packs (tscharm pack builds every platform), then runs the packed charm
+  // for this machine on two simulated units.
+  expect(run(dir, "npm", ["run", "integration"])).toMatch(/Tests\s+1 passed/);
   expect(existsSync(join(dir, "dist", "amd64", "dispatch")) && existsSync(join(dir, "dist", "arm64", "dispatch"))).toBe(true);
-  run(dir, "npm", ["run", "pack", "--", "--no-build"]);
-  expect(run(dir, "npx", ["vitest", "run", "tests/integration.test.ts"])).toMatch(/Tests\s+1 passed/);
   expect(readdirSync(dir).filter((name) => name.endsWith(".charm")).sort()).toEqual(["hello-charm_amd64.charm", "hello-charm_arm64.charm"]);
-
-  // charmcraft's part: its override-build script, run as craft-parts would (in the project, with
-  // CRAFT_ARCH_BUILD_FOR and CRAFT_PART_INSTALL set), installs the executable as dispatch.
-  const charmcraft = parse(readFileSync(join(dir, "charmcraft.yaml"), "utf8")) as { parts: { charm: { "override-build": string; plugin: string } } };
-  expect(charmcraft.parts.charm.plugin).toBe("nil");
-  const install = mkdtempSync(join(tmpdir(), "tscharm-part-install-"));
-  const part = spawnSync("sh", ["-e", "-c", charmcraft.parts.charm["override-build"]], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, CRAFT_ARCH_BUILD_FOR: "amd64", CRAFT_PART_INSTALL: install },
-  });
-  expect(part.status, part.stderr).toBe(0);
-  expect(statSync(join(install, "dispatch")).mode & 0o777).toBe(0o755);
-  expect(readFileSync(join(install, "dispatch")).subarray(0, 4).toString("latin1")).toBe("\x7fELF");
 
   // The packed executable runs: config-changed sets the configured message as the status.
   const unpacked = mkdtempSync(join(tmpdir(), "tscharm-init-unpacked-"));
   execFileSync("python3", [
     "-c",
     "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  os.chmod(z.extract(i, sys.argv[2]), (i.external_attr >> 16) & 0o777)",
-    join(dir, "hello-charm_amd64.charm"),
+    join(dir, `hello-charm_${HOST_ARCH}.charm`),
     unpacked,
   ]);
   const fake = new FakeHookTools(join(unpacked, "tools"), [["config-get --format=json", '{"message":"hello"}\n']]);
@@ -77,7 +70,69 @@ test("a project from tscharm init installs, tests, builds and packs as it is", (
   });
   expect([result.status, result.stderr]).toEqual([0, ""]);
   expect(fake.lines()).toEqual(["config-get --format=json", "status-set --application=False active -- hello"]);
-}, 300_000);
+}, 600_000);
+
+test("charmcraft's part builds dispatch as craft-parts runs it: in a copy of the project without charmcraft.yaml and *.charm", () => {
+  // For charmcraft, tscharm is a tarball kept in the project (a link to a checkout is not visible
+  // in charmcraft's build container): `npm pack` of this checkout (lib/ is built by npm test).
+  const work = mkdtempSync(join(tmpdir(), "tscharm-part-"));
+  const packed = JSON.parse(run(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work])) as { filename: string }[];
+  const tarball = join(work, packed[0]?.filename ?? "");
+  const project = join(work, "project");
+  run(tmpdir(), process.execPath, [CLI, "init", project, "--name", "part-charm", "--tscharm", tarball]);
+  const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  expect(pkg.dependencies["tscharm"]).toBe("file:tscharm-0.1.0.tgz");
+  expect(readFileSync(join(project, "tscharm-0.1.0.tgz"))).toEqual(readFileSync(tarball));
+  writeFileSync(join(project, "part-charm_amd64.charm"), "an old charm");
+
+  // craft-parts' local source: a copy of the project but for the top-level ignore patterns
+  // charmcraft gives it (charmcraft.yaml, *.charm); the build step runs in a copy of that.
+  const build = join(work, "parts", "charm", "build");
+  cpSync(project, build, { recursive: true, filter: (source) => source === project || !(dirname(source) === project && (basename(source) === "charmcraft.yaml" || source.endsWith(".charm"))) });
+  expect(existsSync(join(build, "charmcraft.yaml")) || readdirSync(build).some((name) => name.endsWith(".charm"))).toBe(false);
+
+  // The override-build scriptlet, run as craft-parts runs it: bash, -euo pipefail, in the build
+  // directory, with the part's environment.
+  const charmcraft = parse(readFileSync(join(project, "charmcraft.yaml"), "utf8")) as { parts: { charm: { "override-build": string; plugin: string } } };
+  expect(charmcraft.parts.charm.plugin).toBe("nil");
+  const install = join(work, "parts", "charm", "install");
+  mkdirSync(install, { recursive: true });
+  const part = spawnSync("bash", ["-c", `#!/bin/bash\nset -euo pipefail\nset -x\n${charmcraft.parts.charm["override-build"]}\n`], {
+    cwd: build,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      npm_config_fund: "false",
+      npm_config_audit: "false",
+      CRAFT_ARCH_BUILD_FOR: HOST_ARCH,
+      CRAFT_ARCH_BUILD_ON: HOST_ARCH,
+      CRAFT_PART_INSTALL: install,
+      CRAFT_PART_BUILD: build,
+      CRAFT_PROJECT_DIR: project,
+    },
+  });
+  expect(part.status, `${part.stdout}\n${part.stderr}`).toBe(0);
+  expect(part.stdout).toContain(`reading charmcraft.yaml from ${project}`);
+  expect(statSync(join(install, "dispatch")).mode & 0o777).toBe(0o755);
+  expect(readFileSync(join(install, "dispatch")).subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+  rmSync(work, { recursive: true, force: true });
+}, 600_000);
+
+/** The name → version of every package npm installed in the project. */
+function installedVersions(dir: string): Record<string, string> {
+  const versions: Record<string, string> = {};
+  const lock = JSON.parse(readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; link?: boolean }> };
+  for (const [location, entry] of Object.entries(lock.packages)) {
+    if (location.startsWith("node_modules/") && entry.link !== true && entry.version !== undefined) versions[location] = entry.version;
+  }
+  return versions;
+}
+
+/** The versions tscharm's own lock has at the same places. */
+function testedVersions(locations: readonly string[]): Record<string, string> {
+  const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+  return Object.fromEntries(locations.map((location) => [location, lock.packages[location]?.version ?? "not in tscharm's lock"]));
+}
 
 test("tscharm init refuses a bad name and a directory that is not empty", () => {
   const parent = mkdtempSync(join(tmpdir(), "tscharm-init-"));

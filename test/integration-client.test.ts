@@ -1,7 +1,8 @@
 // "tscharm/integration" on its own: parsing `juju status --format=json`, the predicates, tasks,
 // `wait`, and the exact juju command lines `Juju.cli` runs (checked through a stand-in juju).
 
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -171,6 +172,15 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
       "status --model m1 --format json",
       "status --model m1 --format json",
     ]);
+  });
+
+  test("a charm project is not a charm to juju: deploy refuses it before running juju", async () => {
+    const project = mkdtempSync(join(tmpdir(), "tscharm-project-"));
+    writeFileSync(join(project, "charmcraft.yaml"), "name: web\ntype: charm\n");
+    const before = calls().length;
+    await expect(juju.deploy(project)).rejects.toThrow(`${project} is a charm project, not a charm: juju deploys the packed .charm`);
+    expect(calls()).toHaveLength(before);
+    rmSync(project, { recursive: true, force: true });
   });
 
   test("a failing juju command is a CLIError with juju's stderr", async () => {

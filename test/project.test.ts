@@ -65,6 +65,16 @@ describe("loadProject", () => {
     expect(() => loadProject(dir)).toThrow(message);
   });
 
+  test("in charmcraft's part (a copy without charmcraft.yaml), charmcraft.yaml comes from $CRAFT_PROJECT_DIR", () => {
+    const original = project({ "charmcraft.yaml": GOOD, "package.json": '{"version": "2.0.0"}' });
+    const copy = project({ "package.json": '{"version": "2.0.0"}' });
+    expect(() => loadProject(copy, {})).toThrow("has no charmcraft.yaml or metadata.yaml");
+    const loaded = loadProject(copy, { CRAFT_PROJECT_DIR: original });
+    expect([loaded.dir, loaded.charmcraftDir, loaded.name, loaded.version]).toEqual([copy, original, "web", "2.0.0"]);
+    // The project's own charmcraft.yaml wins when it has one.
+    expect(loadProject(original, { CRAFT_PROJECT_DIR: copy }).charmcraftDir).toBe(original);
+  });
+
   test("a charm may require a juju-* interface (juju-info for subordinates)", () => {
     expect(loadProject(project({ "charmcraft.yaml": `${GOOD}requires: {info: {interface: juju-info, scope: container}}\n` })).meta.relations["info"]).toEqual({
       role: "requires",
