@@ -3,7 +3,7 @@
 // and YAML that every one of them, and YAML 1.2, reads back as written. docs/cli.md, "YAML that
 // Juju reads", has the sources and the rules.
 
-import { Scalar, isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
+import { Scalar, Schema, isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
 
 /**
  * Who reads a YAML file: Juju (gopkg.in/yaml.v2, in 3.6 and in 4) reads a charm's metadata.yaml,
@@ -54,7 +54,7 @@ const GO_WORDS = new Map(
 );
 /** Go's strconv.ParseInt/ParseUint with base 0 (after yaml.v2 drops every "_"). */
 const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
-/** yaml.v2's yamlStyleFloat (an exponent needs its sign). */
+/** yamlStyleFloat of Juju's fork of yaml.v2 (github.com/juju/yaml, v2 branch): an exponent needs its sign, a dot digits after it. */
 const GO_FLOAT = /^[-+]?(?:0|[1-9][0-9]*)?(?:\.[0-9]+)?(?:[eE][-+][0-9]+)?$/;
 /** Go's strconv.ParseFloat, for the texts starting with "." that reach it. */
 const GO_DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
@@ -440,9 +440,17 @@ class Matcher extends RegExp {
   }
 }
 
-/** A plain scalar that any reader of the files Juju reads would take for something else than a string. @param {string} text */
+/** The yaml npm package's own YAML 1.1 schema, one more 1.1 reader (it reads `._5` as 0.5). */
+const YAML_PACKAGE_1_1_TAGS = new Schema({ schema: "yaml-1.1" }).tags.filter((tag) => tag.default === true && tag.tag !== "tag:yaml.org,2002:str");
+
+/** A plain scalar that some reader of the files Juju reads would take for something else than a string. @param {string} text */
 function notAStringToSomeone(text) {
-  return goYamlScalar(text).kind !== "str" || pyYamlScalar(text).kind !== "str" || yaml12Scalar(text).kind !== "str";
+  return (
+    goYamlScalar(text).kind !== "str" ||
+    pyYamlScalar(text).kind !== "str" ||
+    yaml12Scalar(text).kind !== "str" ||
+    YAML_PACKAGE_1_1_TAGS.some((tag) => "test" in tag && tag.test?.test(text) === true)
+  );
 }
 
 /** Numbers every reader reads back as written: integers as digits, other numbers with a "." in the mantissa (PyYAML reads 1e-7 as a string). @param {number} value */
