@@ -1,7 +1,9 @@
 // @ts-check
 // YAML the way Juju and charmcraft read it (YAML 1.1: Go's gopkg.in/yaml.v2 and Python's PyYAML),
 // and YAML that every one of them, and YAML 1.2, reads back as written. docs/cli.md, "YAML that
-// Juju reads", has the sources and the rules.
+// Juju reads", has the sources and the rules. It lives in cmd/ next to charm-meta.mjs, the project
+// layer that sim/, testing/ and integration/ already import from here, until the planned
+// restructuring gives that layer its own folder.
 
 import { Scalar, Schema, isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
 
