@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { parse as parseYaml } from "yaml";
+import { YamlError, describeReading, readYaml, readerNames, yamlAdvice, yamlReadingAt } from "./juju-yaml.mjs";
 
 /** @typedef {import("../runtime/meta.js").CharmMeta} CharmMeta */
 
@@ -48,10 +48,13 @@ export function readCharmSources(projectDir, charmcraftDir = projectDir) {
   if (!existsSync(join(charmcraftDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
     throw new MetadataError(`${projectDir} has no charmcraft.yaml or metadata.yaml: is it a charm project?`);
   }
-  const charmcraft = readYaml(charmcraftDir, "charmcraft.yaml") ?? {};
-  const metadata = readYaml(projectDir, "metadata.yaml");
-  const config = readYaml(projectDir, "config.yaml");
-  const actions = readYaml(projectDir, "actions.yaml");
+  // Each file as the tools that read it do (docs/cli.md, "YAML that Juju reads"): charmcraft.yaml
+  // is charmcraft's (PyYAML); the other three go into the .charm as they are, for Juju (yaml.v2),
+  // and charmcraft loads them too.
+  const charmcraft = readYamlFile(charmcraftDir, "charmcraft.yaml", ["charmcraft"]) ?? {};
+  const metadata = readYamlFile(projectDir, "metadata.yaml", ["juju", "charmcraft"]);
+  const config = readYamlFile(projectDir, "config.yaml", ["juju", "charmcraft"]);
+  const actions = readYamlFile(projectDir, "actions.yaml", ["juju", "charmcraft"]);
   return {
     ...(existsSync(join(charmcraftDir, "charmcraft.yaml")) ? { charmcraft } : {}),
     metadata: metadata ?? charmcraft,
@@ -142,7 +145,7 @@ export function compileCharmMeta(sources) {
       (type === "int" && Number.isInteger(value)) ||
       (type === "float" && typeof value === "number") ||
       (type === "boolean" && typeof value === "boolean");
-    if (!ok) throw new MetadataError(`${where}.default: ${JSON.stringify(value)} is not a ${type}`);
+    if (!ok) throw new MetadataError(`${where}.default: ${misreadDefault(spec, option, type) ?? `${JSON.stringify(value)} is not a ${type}`}`);
     config[option] = {
       type,
       ...(value === undefined || value === null ? {} : { default: /** @type {string | number | boolean} */ (value) }),
@@ -180,36 +183,77 @@ export function compileCharmMeta(sources) {
 }
 
 /**
- * Parses YAML text (or returns an object as it is), for metadata given inline in a test.
+ * When a config default has the wrong type because YAML 1.1 reads its unquoted text as something
+ * else (`default: off` for a string), says so, and how to write it.
+ * @param {Record<string, unknown>} spec @param {string} option @param {string} type
+ * @returns {string | undefined}
+ */
+function misreadDefault(spec, option, type) {
+  const reading = yamlReadingAt(spec, "default");
+  const [reader] = reading?.readers ?? [];
+  const read = reader === undefined ? undefined : reading?.by[reader];
+  if (reading === undefined || read === undefined) return undefined;
+  const refusal = reader === "juju" ? `, and Juju refuses the charm (invalid config default: option ${JSON.stringify(option)} expected ${type}, got ${goValue(read)})` : "";
+  return `${reading.text} is read as ${describeReading(read)} by ${readerNames(reading)} (YAML 1.1), not as ${describeReading(reading.yaml12)}${refusal}; ${yamlAdvice(reading)}`;
+}
+
+/** How Go's %#v prints a value yaml.v2 decoded: false, 511, 1e+06, +Inf, "1:20". @param {import("./juju-yaml.mjs").ScalarReading} reading */
+function goValue(reading) {
+  if (!("value" in reading)) return "";
+  const { value } = reading;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value !== "number" || reading.kind === "int") return String(value);
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
+  // strconv's shortest %g: an exponent below -4 or from 6 up is written as one.
+  const [mantissa = "", exponent = "0"] = value.toExponential().split("e");
+  const power = Number(exponent);
+  return power < -4 || power >= 6 ? `${mantissa}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}` : String(value);
+}
+
+/**
+ * Parses YAML text (or returns an object as it is), for metadata given inline in a test and the
+ * YAML files of a .charm: read as Juju reads them (YAML 1.1, gopkg.in/yaml.v2).
  * @param {unknown} source
  * @param {string} what
  * @returns {Record<string, unknown> | undefined}
  */
 export function yamlDocument(source, what) {
   if (source === undefined) return undefined;
-  /** @type {unknown} */
-  let value = source;
-  if (typeof source === "string") {
-    try {
-      value = parseYaml(source);
-    } catch (error) {
-      throw new MetadataError(`${what}: ${/** @type {Error} */ (error).message}`);
-    }
-  }
-  if (value === null) return {};
-  if (!isRecord(value)) throw new MetadataError(`${what}: must be a YAML mapping`);
-  return value;
+  return typeof source === "string" ? documentFrom(source, what, ["juju"]) : mappingOrEmpty(source, what);
 }
 
 /**
  * @param {string} dir
  * @param {string} file
+ * @param {readonly [import("./juju-yaml.mjs").YamlReader, ...import("./juju-yaml.mjs").YamlReader[]]} readers
  * @returns {Record<string, unknown> | undefined}
  */
-function readYaml(dir, file) {
+function readYamlFile(dir, file, readers) {
   const path = join(dir, file);
   if (!existsSync(path)) return undefined;
-  return yamlDocument(readFileSync(path, "utf8"), file);
+  return documentFrom(readFileSync(path, "utf8"), file, readers);
+}
+
+/**
+ * @param {string} text @param {string} file
+ * @param {readonly [import("./juju-yaml.mjs").YamlReader, ...import("./juju-yaml.mjs").YamlReader[]]} readers
+ * @returns {Record<string, unknown>}
+ */
+function documentFrom(text, file, readers) {
+  try {
+    return mappingOrEmpty(readYaml(text, { file, readers }), file);
+  } catch (error) {
+    if (error instanceof YamlError) throw new MetadataError(error.message);
+    throw error;
+  }
+}
+
+/** @param {unknown} value @param {string} what @returns {Record<string, unknown>} */
+function mappingOrEmpty(value, what) {
+  if (value === null) return {};
+  if (!isRecord(value)) throw new MetadataError(`${what}: must be a YAML mapping`);
+  return value;
 }
 
 /**

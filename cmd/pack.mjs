@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
-import { stringify } from "yaml";
-
 import { BuildError, build } from "../build.mjs";
+import { MetadataError } from "./charm-meta.mjs";
+import { YamlError, charmcraftDumpWarnings, describeYamlReading, writeYaml, yamlReadings } from "./juju-yaml.mjs";
 import { loadProject } from "./project.mjs";
 import { writeZip } from "./zip.mjs";
 
@@ -57,6 +57,7 @@ export async function pack(options = {}) {
   );
   if (platforms.length === 0) throw new BuildError(`no platform of charmcraft.yaml matches ${String(options.platforms)}`);
   if (options.build !== false) await build({ projectDir: project.dir, platforms: platforms.map((platform) => platform.arch), log });
+  for (const warning of yamlWarnings(project)) log(`warning: ${warning}`);
 
   const outputDir = resolve(options.outputDir ?? project.dir);
   const files = charmFiles(project);
@@ -79,8 +80,9 @@ export async function pack(options = {}) {
 }
 
 /**
- * metadata.yaml, config.yaml and actions.yaml: copied when the project has them, otherwise made
- * from charmcraft.yaml, as charmcraft does.
+ * metadata.yaml, config.yaml and actions.yaml: copied when the project has them (byte for byte, as
+ * charmcraft does: `yamlWarnings` says where Juju reads them otherwise than YAML 1.2 would),
+ * otherwise made from charmcraft.yaml, written so that Juju reads the values charmcraft.yaml holds.
  * @param {import("./project.mjs").CharmProject} project
  * @returns {import("./zip.mjs").ZipEntry[]}
  */
@@ -88,20 +90,44 @@ export function charmFiles(project) {
   const charmcraft = project.sources.charmcraft ?? {};
   /** @type {import("./zip.mjs").ZipEntry[]} */
   const files = [];
-  /** @param {string} name @param {() => unknown} generate */
-  const add = (name, generate) => {
+  /** @param {string} name @param {string[]} section where it is in charmcraft.yaml @param {() => unknown} generate */
+  const add = (name, section, generate) => {
     const path = join(project.dir, name);
     if (existsSync(path)) {
       files.push({ name, data: readFileSync(path), mode: 0o644 });
       return;
     }
     const content = generate();
-    if (content !== undefined) files.push({ name, data: Buffer.from(stringify(content)), mode: 0o644 });
+    if (content === undefined) return;
+    try {
+      files.push({ name, data: Buffer.from(writeYaml(content, { file: "charmcraft.yaml", path: section })), mode: 0o644 });
+    } catch (error) {
+      if (error instanceof YamlError) throw new MetadataError(error.message);
+      throw error;
+    }
   };
-  add("metadata.yaml", () => metadataFrom(charmcraft));
-  add("config.yaml", () => charmcraft["config"]);
-  add("actions.yaml", () => charmcraft["actions"]);
+  add("metadata.yaml", [], () => metadataFrom(charmcraft));
+  add("config.yaml", ["config"], () => charmcraft["config"]);
+  add("actions.yaml", ["actions"], () => charmcraft["actions"]);
   return files;
+}
+
+/**
+ * What to tell the author about the project's YAML: each unquoted value that charmcraft or Juju
+ * (YAML 1.1) reads otherwise than YAML 1.2 does (`default: 0777` is 511 to them), and each string
+ * of charmcraft.yaml that `charmcraft pack` would write so that Juju reads something else. A value
+ * that makes the charm invalid this way is an error of the metadata compiler instead.
+ * @param {import("./project.mjs").CharmProject} project
+ * @returns {string[]}
+ */
+export function yamlWarnings(project) {
+  const { sources } = project;
+  const documents = new Set([sources.charmcraft, sources.metadata, sources.config, sources.actions]);
+  const warnings = [...documents].flatMap((document) => yamlReadings(document).map(describeYamlReading));
+  const charmcraft = sources.charmcraft ?? {};
+  if (sources.metadataFile === "charmcraft.yaml") warnings.push(...charmcraftDumpWarnings(metadataFrom(charmcraft), "charmcraft.yaml", []));
+  for (const section of ["config", "actions"]) warnings.push(...charmcraftDumpWarnings(charmcraft[section], "charmcraft.yaml", [section]));
+  return warnings;
 }
 
 /** @param {Record<string, unknown>} charmcraft */
@@ -125,7 +151,7 @@ function metadataFrom(charmcraft) {
  * @param {import("./project.mjs").Platform} platform
  */
 export function manifest(platform) {
-  return stringify({
+  return writeYaml({
     "charmcraft-version": "tscharm",
     "charmcraft-started-at": new Date().toISOString(),
     bases: [{ name: platform.base.name, channel: platform.base.channel, architectures: [platform.arch] }],

@@ -7,7 +7,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { Option } from "commander";
-import { parse as parseYaml, stringify } from "yaml";
+import { stringify } from "yaml";
+
+import { YamlError, readYaml } from "./juju-yaml.mjs";
 
 /**
  * tscharm's compiled simulator, loaded on first use so that init, build and pack work in a
@@ -39,8 +41,9 @@ export function keyValues(pairs) {
 }
 
 /**
- * Action params given as `key=value`: each value is read as YAML, as `juju run` reads them (`3` is a
- * number, `true` a boolean, `"3"` a string).
+ * Action params given as `key=value`: each value is read as YAML, as `juju run` reads them, with
+ * Juju's YAML 1.1 (gopkg.in/yaml.v2): `3` is a number, `true`, `yes`, `off` and `y` are booleans,
+ * `"no"` and `'3'` are strings, and a value with no YAML node at all (`key=`) stays the text.
  * @param {readonly string[]} pairs
  * @returns {Record<string, import("../runtime/meta.js").JsonValue>}
  */
@@ -48,11 +51,30 @@ export function actionParams(pairs) {
   /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
   const params = {};
   for (const [key, value] of Object.entries(keyValues(pairs))) {
-    /** @type {unknown} */
-    const parsed = parseYaml(value);
-    params[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (parsed);
+    params[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (jujuYaml(value, `param ${key}`, value));
   }
   return params;
+}
+
+/**
+ * A `juju run --params` file, read as Juju reads it (YAML 1.1, gopkg.in/yaml.v2).
+ * @param {string} path
+ * @returns {Record<string, import("../runtime/meta.js").JsonValue>}
+ */
+export function actionParamsFile(path) {
+  const params = jujuYaml(readFileSync(path, "utf8"), path, {});
+  if (typeof params !== "object" || params === null || Array.isArray(params)) throw new SimCommandError(`${path} must hold a YAML mapping of params`);
+  return /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (params);
+}
+
+/** @param {string} text @param {string} what @param {unknown} empty */
+function jujuYaml(text, what, empty) {
+  try {
+    return readYaml(text, { file: what, readers: ["juju"], empty });
+  } catch (error) {
+    if (error instanceof YamlError) throw new SimCommandError(error.message);
+    throw error;
+  }
 }
 
 /** A mistake on the command line, or something the model refuses: one line, exit 1. */
@@ -244,7 +266,7 @@ export function addSimCommands(program) {
     .description("run an action on a unit (or <app>/leader) and wait for it")
     .argument("<unit>")
     .argument("<action>")
-    .argument("[params...]", "key=value params (values are parsed as YAML: 3 is a number)")
+    .argument("[params...]", "key=value params, each value read as juju run reads it (YAML 1.1: 3 is a number, no a boolean, \"no\" a string)")
     .addOption(modelOption())
     .option("--params <file>", "a YAML file of params")
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
@@ -258,11 +280,7 @@ export function addSimCommands(program) {
         /** @type {import("tscharm/integration").TaskRecord | undefined} */
         let record;
         await withModel(options, async (simulator) => {
-          /** @type {unknown} */
-          const fromFile = options.params === undefined ? {} : parseYaml(readFileSync(options.params, "utf8"));
-          if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) throw new SimCommandError(`${options.params ?? ""} must hold a YAML mapping of params`);
-          /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
-          const given = { .../** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (fromFile), ...actionParams(params) };
+          const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
           const task = simulator.enqueueAction(unit, action, given);
           record = await simulator.runTask(task.id);
         });

@@ -7,8 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync,
 import { homedir, tmpdir } from "node:os";
 import { basename, delimiter, join, resolve } from "node:path";
 
-import { stringify } from "yaml";
-
+import { writeYaml } from "../cmd/juju-yaml.mjs";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord } from "../sim/simulator.js";
 import { type Status, type StatusPredicate, leaderOf, parseStatus } from "./status.js";
@@ -418,7 +417,8 @@ export class CliJuju extends Juju {
     const dir = mkdtempSync(join(tmpdir(), "tscharm-params-"));
     try {
       const file = join(dir, "params.yaml");
-      writeFileSync(file, stringify(params));
+      // Juju reads it with YAML 1.1: "no" must reach the action as the string it is.
+      writeFileSync(file, writeYaml(params));
       return await this.withReadableCopy(file, run);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,9 @@ export interface CharmSource {
 
 /**
  * Unpacks a `.charm` (or takes a built project) into `storeDir`, once per application.
- * A `.charm` must carry metadata.yaml; its config.yaml and actions.yaml are used when present.
+ * A `.charm` must carry metadata.yaml; its config.yaml and actions.yaml are used when present,
+ * read as Juju reads them (YAML 1.1, gopkg.in/yaml.v2: `default: off` is false, and Juju refuses
+ * that for a string option, so the deploy fails here too). A project is read as `tscharm pack` reads it.
  */
 export function loadCharm(origin: string, storeDir: string): CharmSource {
   const path = resolve(origin);

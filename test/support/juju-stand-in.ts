@@ -1,6 +1,7 @@
 // A stand-in `juju` executable for testing `Juju.cli`: the juju commands the client runs, carried
 // out by `tscharm sim` on a model directory per `--model` name. Every call is a process, as with
-// the real binary; the arguments it got are appended to `<root>/calls.log`.
+// the real binary; the arguments it got are appended to `<root>/calls.log`. `juju run --params`
+// files and `key=value` params are read as juju run reads them, with YAML 1.1 (cmd/sim.mjs).
 
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
