@@ -132,8 +132,10 @@ export function compileCharmMeta(sources) {
   if (!isRecord(configSource)) throw new MetadataError(`${configFile}: must be a mapping with "options"`);
   for (const [option, spec] of Object.entries(objectAt(configSource, "options", configFile))) {
     const where = `${configFile}.options.${option}`;
-    if (!isRecord(spec)) throw new MetadataError(`${where}: must be a mapping with a "type"`);
-    const type = spec["type"];
+    if (!isRecord(spec)) throw new MetadataError(`${where}: must be a mapping (type, default, description)`);
+    // An option without a type is a string to Juju ("Missing type is valid in python", juju/juju
+    // internal/charm/config.go ReadConfig).
+    const type = spec["type"] ?? "string";
     if (type !== "string" && type !== "int" && type !== "float" && type !== "boolean" && type !== "secret") {
       throw new MetadataError(`${where}.type: must be string, int, float, boolean or secret, got ${JSON.stringify(type)}`);
     }
@@ -170,12 +172,22 @@ export function compileCharmMeta(sources) {
     };
   }
 
+  const extraBindings = isRecord(metadata["extra-bindings"]) ? Object.keys(metadata["extra-bindings"]) : undefined;
+  // An extra-binding may not share an endpoint's name (juju/juju internal/charm/extra_bindings.go,
+  // validateMetaExtraBindings, as Meta.Check reports it).
+  const clashes = (extraBindings ?? []).filter((binding) => relations[binding] !== undefined).sort();
+  if (clashes.length > 0) {
+    throw new MetadataError(
+      `${metadataFile}: extra-bindings: charm "${name}" has invalid extra bindings: relation names (${clashes.join(", ")}) cannot be used in extra bindings`,
+    );
+  }
+
   return {
     name,
     ...(typeof metadata["summary"] === "string" ? { summary: metadata["summary"] } : {}),
     ...(metadata["subordinate"] === true ? { subordinate: true } : {}),
     relations,
-    ...(isRecord(metadata["extra-bindings"]) ? { extraBindings: Object.keys(metadata["extra-bindings"]) } : {}),
+    ...(extraBindings === undefined ? {} : { extraBindings }),
     storage,
     config,
     actions,

@@ -15,7 +15,7 @@ export function flattenActionResults(results: ActionResults): Record<string, str
   const flat: Record<string, string> = {};
   // Values are checked at run time too: JavaScript callers and JSON.parse output reach here untyped.
   const visit = (prefix: string, value: unknown): void => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    if (isPlainRecord(value)) {
       for (const [key, inner] of Object.entries(value)) visit(prefix === "" ? key : `${prefix}.${key}`, inner);
       return;
     }
@@ -34,14 +34,25 @@ export function flattenActionResults(results: ActionResults): Record<string, str
     if (Object.hasOwn(flat, prefix)) throw new InvalidActionResultError(`action result key "${prefix}" is given twice`);
     flat[prefix] = String(value);
   };
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new InvalidActionResultError("action results must be a record");
-  }
+  // A Map or a Set has no own enumerable entries: taken as a record it would be silently empty.
+  if (!isPlainRecord(input)) throw new InvalidActionResultError(`action results must be a record, not ${describe(input)}`);
   for (const [key, value] of Object.entries(input)) visit(key, value);
   return flat;
 }
 
+/** An object literal (or one made with Object.create(null)), not an array, Map, Set, Date or class instance. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
-  return Array.isArray(value) ? "an array" : typeof value;
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") {
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    return tag === "Object" ? "an instance of a class" : `a ${tag}`;
+  }
+  return typeof value;
 }

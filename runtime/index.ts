@@ -37,7 +37,7 @@ export {
   UpgradeCharmEvent,
 } from "./events.js";
 export { Application, Model, Unit, type CloudSpec } from "./model.js";
-export { Relation, RelationData, RelationDataContent } from "./relations.js";
+export { Relation, RelationData, RelationDataContent, type RemoteModel } from "./relations.js";
 export { Secret, type SecretInfo, type SecretOptions, type SecretOwner, type SecretRotatePolicy } from "./secrets.js";
 export { Binding, Network } from "./network.js";
 export { JujuStorages, Storage } from "./juju-storage.js";

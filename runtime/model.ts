@@ -7,7 +7,7 @@ import { formatPort } from "./hook-tools.js";
 import { JujuStorages } from "./juju-storage.js";
 import { type Clock, LeadershipCache } from "./leadership.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "./meta.js";
-import { Binding } from "./network.js";
+import { Binding, isBindingOf } from "./network.js";
 import { Relation } from "./relations.js";
 import { type SecretOptions, Secret, addSecret, canonicalSecretId } from "./secrets.js";
 import { StatusBase, UnknownStatus, settableName } from "./status.js";
@@ -305,13 +305,14 @@ export class Model {
   }
 
   /**
-   * The network binding of an endpoint or extra-binding, or of a relation. A name the metadata does
-   * not declare is refused here, with the error network-get would give.
+   * The network binding of an endpoint or extra-binding, or of a relation. `juju-info` is an
+   * endpoint of every charm, declared or not (the usual way to ask for the unit's address). A name
+   * the metadata does not declare is refused here, with the error network-get would give.
    */
   getBinding(bindingOrRelation: string | Relation): Binding {
     if (typeof bindingOrRelation !== "string") return new Binding(this.backend, bindingOrRelation.name, bindingOrRelation.id);
     const meta = this.backend.meta;
-    if (meta.relations[bindingOrRelation] === undefined && !(meta.extraBindings ?? []).includes(bindingOrRelation)) {
+    if (!isBindingOf(meta, bindingOrRelation)) {
       throw new ModelError(`no network config found for binding "${bindingOrRelation}"`);
     }
     return new Binding(this.backend, bindingOrRelation, undefined);

@@ -2,6 +2,19 @@
 
 import type { ModelBackend } from "./model.js";
 import type { NetworkRecord } from "./hook-tools.js";
+import type { CharmMeta } from "./meta.js";
+
+/** The endpoint Juju provides on every charm. */
+export const JUJU_INFO = "juju-info";
+
+/**
+ * Whether `name` is a binding of the charm: an endpoint, an extra-binding, or `juju-info`, which
+ * Juju gives every charm ("juju-info is a implicit endpoint that must exist for all charms",
+ * juju/juju domain/application/state, addCharmRelations).
+ */
+export function isBindingOf(meta: CharmMeta, name: string): boolean {
+  return name === JUJU_INFO || meta.relations[name] !== undefined || (meta.extraBindings ?? []).includes(name);
+}
 
 /** The network of one binding, as `network-get` reports it. */
 export class Network {

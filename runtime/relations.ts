@@ -4,11 +4,18 @@ import { RelationDataAccessError, RelationDataTypeError } from "./errors.js";
 import type { RelationRef } from "./hook-tools.js";
 import type { Application, Model, ModelBackend, Unit } from "./model.js";
 
+/** The model at the other end of a relation (another model's for a cross-model relation). */
+export interface RemoteModel {
+  /** The remote model's UUID; this model's own when both applications are in it. */
+  readonly uuid: string;
+}
+
 /** One relation of an endpoint: its remote application, the remote units in scope, and the data bags. */
 export class Relation {
   readonly data: RelationData;
   private appCache: { value: Application | undefined } | undefined;
   private unitsCache: ReadonlySet<Unit> | undefined;
+  private remoteModelCache: RemoteModel | undefined;
 
   /** @internal Relations come from `model.getRelation`, `model.relations` and relation events. */
   constructor(
@@ -54,6 +61,12 @@ export class Relation {
   get units(): ReadonlySet<Unit> {
     this.unitsCache ??= new Set(this.backend.tools.relationList(this.ref).map((name) => this.model.getUnit(name)));
     return this.unitsCache;
+  }
+
+  /** The model on the other side: `relation-model-get` on first use (Juju 3.6.2 and later), then cached. */
+  get remoteModel(): RemoteModel {
+    this.remoteModelCache ??= Object.freeze({ uuid: this.backend.tools.relationModelGet(this.ref).uuid });
+    return this.remoteModelCache;
   }
 
   toString(): string {

@@ -80,11 +80,13 @@ export function highestPriority(statuses: readonly StatusBase[]): StatusBase | u
   return best;
 }
 
+/** What `status-set` accepts, in the order its error lists them (juju/juju internal/worker/uniter/runner/jujuc/status-set.go). */
+export const SETTABLE_STATUSES: readonly SettableStatusName[] = ["maintenance", "blocked", "waiting", "active"];
+
+/** The name to give `status-set`; `unknown` and `error` are refused before any tool runs, in status-set's own words. */
 export function settableName(status: StatusBase): SettableStatusName {
   if (status.name === "unknown" || status.name === "error") {
-    throw new InvalidStatusError(
-      `a charm cannot set status "${status.name}"; use active, blocked, maintenance or waiting`,
-    );
+    throw new InvalidStatusError(`invalid status "${status.name}", expected one of [${SETTABLE_STATUSES.join(" ")}]`);
   }
   return status.name;
 }

@@ -24,6 +24,7 @@ import type {
 } from "../runtime/hook-tools.js";
 import { formatPort } from "../runtime/hook-tools.js";
 import type { ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
+import { isBindingOf } from "../runtime/network.js";
 import {
   LEADER_SET_REFUSED,
   MAX_CHARM_STATE_BYTES,
@@ -303,8 +304,8 @@ export class HookContext implements HookTools {
     const network = unit.networks.get(binding);
     if (network !== undefined) return network;
     const meta = this.model.app(this.appName).meta;
-    const known = meta !== undefined && (meta.relations[binding] !== undefined || (meta.extraBindings ?? []).includes(binding));
-    if (!known) fail("network-get", 1, `no network config found for binding "${binding}"`);
+    // juju-info is an endpoint of every charm (isBindingOf).
+    if (meta === undefined || !isBindingOf(meta, binding)) fail("network-get", 1, `no network config found for binding "${binding}"`);
     return defaultNetwork();
   }
 
@@ -613,9 +614,8 @@ export class HookContext implements HookTools {
     // Ports opened or closed for an endpoint the charm does not have are refused here, not by the tool.
     const meta = this.model.app(this.appName).meta;
     if (meta !== undefined) {
-      const known = new Set([...Object.keys(meta.relations), ...(meta.extraBindings ?? [])]);
       for (const op of this.portOps) {
-        if (op.port.endpoint !== undefined && !known.has(op.port.endpoint)) {
+        if (op.port.endpoint !== undefined && !isBindingOf(meta, op.port.endpoint)) {
           throw new CommitError(`cannot ${op.open ? "open" : "close"} ${formatPort(op.port.range)}: "${op.port.endpoint}" is not an endpoint of the charm`);
         }
       }

@@ -5,7 +5,8 @@
 
 import { toolError } from "../runtime/hook-tools.js";
 import type { PortRange, SettableStatusName } from "../runtime/hook-tools.js";
-import type { ConfigType } from "../runtime/meta.js";
+import type { ActionMeta, ConfigType, JsonObject, JsonValue } from "../runtime/meta.js";
+import { SETTABLE_STATUSES } from "../runtime/status.js";
 
 /** A failed tool: the same error the runtime builds from a real tool's exit code and stderr. */
 export function fail(tool: string, exitCode: 1 | 2, message: string): never {
@@ -86,10 +87,97 @@ export function configValueFits(type: ConfigType, value: unknown): boolean {
   }
 }
 
-const SETTABLE = ["maintenance", "blocked", "waiting", "active"];
+/**
+ * Why a `secret` option's value is not one Juju accepts, or undefined if it is. Juju checks only
+ * that a non-empty value is a URI with the `secret` scheme (juju/juju internal/charm/config.go,
+ * secretC.Coerce, wording of errors.NotValidf); the secret itself is looked up when it is read.
+ */
+export function secretOptionProblem(value: string): string | undefined {
+  if (value === "") return undefined;
+  // Go's url.Parse: a scheme is a letter, then letters, digits, "+", "-" or ".", before the first ":".
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) return "secret URI scheme missing not valid";
+  if (scheme !== "secret") return `secret URI scheme "${scheme}" not valid`;
+  return undefined;
+}
 
 export function checkStatus(status: string): asserts status is SettableStatusName {
-  if (!SETTABLE.includes(status)) fail("status-set", 2, `invalid status "${status}", expected one of [${SETTABLE.join(" ")}]`);
+  if (!(SETTABLE_STATUSES as readonly string[]).includes(status)) {
+    fail("status-set", 2, `invalid status "${status}", expected one of [${SETTABLE_STATUSES.join(" ")}]`);
+  }
+}
+
+/**
+ * What Juju finds wrong with an action's params, in its words; empty when they are valid. Juju
+ * validates them against the action's JSON schema before the action runs (juju/juju
+ * internal/charm/actions.go ValidateParams, called by the uniter's runner factory,
+ * internal/worker/uniter/runner/factory.go): an object of the declared `params`, with `required`,
+ * and `additionalProperties: false` unless the action sets it (ReadActionsYaml). Checked here:
+ * required params, unknown params and each param's `type` (one name or a list); other JSON-schema
+ * keywords (enum, minimum, nested properties) are not.
+ */
+export function actionParamsProblems(spec: ActionMeta, params: JsonObject): string[] {
+  const problems: string[] = [];
+  const given = goJson(params);
+  const properties = spec.params ?? {};
+  for (const name of spec.required ?? []) {
+    if (params[name] === undefined) problems.push(`(root) : "${name}" property is missing and required, given ${given}`);
+  }
+  for (const key of Object.keys(params).sort()) {
+    const schema = properties[key];
+    if (schema === undefined) {
+      if (spec.additionalProperties !== true) problems.push(`(root) : additional property "${key}" is not allowed, given ${given}`);
+      continue;
+    }
+    const type = schema["type"];
+    const value = params[key];
+    if (type !== undefined && value !== undefined && !jsonTypeAccepts(type, value)) {
+      const expected = (Array.isArray(type) ? type : [type]).map((each) => (typeof each === "string" ? each : goJson(each))).join(",");
+      problems.push(`(root).${key} : must be of type ${expected}, given ${goJson(value)}`);
+    }
+  }
+  return problems;
+}
+
+/** `validation failed: …` as Juju reports invalid params, or undefined when they are valid. */
+export function actionParamsError(spec: ActionMeta, params: JsonObject): string | undefined {
+  const problems = actionParamsProblems(spec, params);
+  return problems.length === 0 ? undefined : `validation failed: ${problems.join("; ")}`;
+}
+
+function jsonTypeAccepts(type: JsonValue, value: JsonValue): boolean {
+  if (Array.isArray(type)) return type.some((each) => jsonTypeAccepts(each, value));
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "null":
+      return value === null;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    default:
+      // A type JSON schema does not know: Juju refuses such an actions.yaml when the charm is read.
+      return true;
+  }
+}
+
+/** JSON as Go's encoding/json writes it: object keys sorted. */
+function goJson(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${goJson(value[key] ?? null)}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 const ACTION_KEY_SEGMENT = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;

@@ -19,7 +19,7 @@ import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
 import type { HookEnvironment } from "./cli/tools.js";
 import { type ActionRun, CommitError, HookContext, xidOf } from "./hook-context.js";
 import { type EngineEvent, hookEnvironment } from "./hook-env.js";
-import { configValueFits } from "./juju-rules.js";
+import { actionParamsError, configValueFits } from "./juju-rules.js";
 import { JujuModel, type RelationEnd, type SecretRecord } from "./model.js";
 import { type StatusSnapshot, renderStatus } from "./status.js";
 import { type ToolCall, ToolServer } from "./tool-server.js";
@@ -484,8 +484,8 @@ export class Simulator {
     const meta = this.meta(this.model.unit(unit).app);
     const spec = meta.actions[action];
     if (spec === undefined) throw new SimulatorError(`action "${action}" not defined on unit "${unit}"`);
-    const problems = checkActionParams(spec, params);
-    if (problems.length > 0) throw new SimulatorError(`invalid parameters for action "${action}": ${problems.join("; ")}`);
+    const invalid = actionParamsError(spec, params);
+    if (invalid !== undefined) throw new SimulatorError(`invalid parameters for action "${action}": ${invalid}`);
     return this.enqueueTask(unit, "action", action, this.model.actionParams(this.model.unit(unit).app, action, params));
   }
 
@@ -1431,25 +1431,6 @@ function coerceConfig(type: ConfigType, value: ConfigValue): ConfigValue | undef
 }
 
 /** The few JSON-schema checks Juju's action params need most: required, unknown and typed params. */
-function checkActionParams(spec: NonNullable<CharmMeta["actions"][string]>, params: JsonObject): string[] {
-  const problems: string[] = [];
-  const properties = spec.params ?? {};
-  for (const required of spec.required ?? []) if (params[required] === undefined) problems.push(`"${required}" is required`);
-  for (const [key, value] of Object.entries(params)) {
-    const schema = properties[key];
-    if (schema === undefined) {
-      if (spec.additionalProperties === false) problems.push(`"${key}" is not a parameter of this action`);
-      continue;
-    }
-    const type = schema["type"];
-    const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value === "number" && Number.isInteger(value) ? "integer" : typeof value;
-    const accepts = (expected: JsonValue | undefined): boolean =>
-      expected === undefined || expected === actual || (expected === "number" && actual === "integer") || (Array.isArray(expected) && expected.some(accepts));
-    if (!accepts(type)) problems.push(`"${key}" must be ${JSON.stringify(type)}, not ${actual}`);
-  }
-  return problems;
-}
-
 function parseEndpoint(text: string): { app: string; endpoint: string | undefined } {
   const [app = "", endpoint] = text.split(":");
   return { app, endpoint };

@@ -64,6 +64,9 @@ actions: { backup: { params: { to: { type: string } }, required: [to] } }
     "actions.yaml": "ping: {}\n",
   });
   expect(loadCharmMeta(split)).toMatchObject({ config: { ratio: { type: "float", default: 0.5 } }, actions: { ping: {} } });
+  // An option without a type is a string to Juju ("Missing type is valid in python").
+  const untyped = project({ "metadata.yaml": "name: web\n", "config.yaml": "options:\n  motd: { default: hi }\n  nick: {}\n" });
+  expect(loadCharmMeta(untyped).config).toEqual({ motd: { type: "string", default: "hi" }, nick: { type: "string" } });
 });
 
 test.each([
@@ -77,6 +80,11 @@ test.each([
   [{ "metadata.yaml": "name: w\nstorage: { data: { type: tape } }\n" }, 'storage.data.type must be "filesystem" or "block"'],
   [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: integer } }\n" }, "config.yaml.options.port.type: must be string, int, float, boolean or secret"],
   [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: int, default: '80' } }\n" }, 'config.yaml.options.port.default: "80" is not a int'],
+  [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { default: 80 } }\n" }, "config.yaml.options.port.default: 80 is not a string"],
+  [
+    { "metadata.yaml": "name: w\nrequires: { db: { interface: pg }, cache: { interface: redis } }\nextra-bindings: { db: , cache: , admin: }\n" },
+    'metadata.yaml: extra-bindings: charm "w" has invalid extra bindings: relation names (cache, db) cannot be used in extra bindings',
+  ],
   [{ "metadata.yaml": "name: w\n", "actions.yaml": "Do_It: {}\n" }, 'actions.yaml: "Do_It" is not a valid action name'],
   [{ "metadata.yaml": "name: w\n", "actions.yaml": "juju-run: {}\n" }, '"juju-run" is not a valid action name'],
 ])("bad project %# is refused with a pointer to the key", (files, message) => {

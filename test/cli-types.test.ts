@@ -28,6 +28,9 @@ const meta = compileCharmMeta({
       debug: { type: "boolean", default: false },
       ratio: { type: "float" },
       password: { type: "secret" },
+      // No type: a string, as Juju reads it.
+      nickname: { description: "What to call it." },
+      motd: { default: "hello" },
     },
   },
   actions: {
@@ -91,6 +94,8 @@ describe("the generated types", () => {
     expect(text).toContain("readonly debug: boolean;");
     expect(text).toContain("readonly ratio?: number;");
     expect(text).toContain("readonly password?: string;");
+    expect(text).toContain("readonly nickname?: string;");
+    expect(text).toContain("readonly motd: string;");
     expect(text).toContain('readonly relations: "db" | "cluster";');
     expect(text).toContain('readonly storages: "data";');
     expect(text).toContain("readonly target: string;");
@@ -106,12 +111,13 @@ describe("the generated types", () => {
       errors(
         charm(`const port: number = this.config.port;
       const level: string | undefined = this.config["log-level"];
+      const motd: string = this.config.motd;
       const target: string = event.params.target;
       const compress: boolean = event.params.compress;
       this.framework.observe(this.on.relationChanged("db"), () => undefined);
       this.framework.observe(this.on.storageAttached("data"), () => undefined);
       this.framework.observe(this.on.action("list-users"), () => undefined);
-      void [port, level, target, compress];`),
+      void [port, level, motd, target, compress];`),
       ),
     ).toEqual([]);
   });

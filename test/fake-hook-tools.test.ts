@@ -1248,6 +1248,12 @@ describe("§3.5 network-get", () => {
     expect(await h.run("network-get")).toEqual(failure(2, "no arguments specified"));
     expect(await h.run("network-get", ["nosuch"])).toEqual(failure(1, 'no network config found for binding "nosuch"'));
   });
+
+  test("juju-info is a binding of every charm (Juju adds the endpoint when the charm does not declare it)", async () => {
+    const h = hook(demoModel(), "demo/0");
+    // The default network, as for any binding the model gives no network of its own.
+    expect(await h.run("network-get", ["juju-info", "--bind-address"])).toEqual(success("192.0.2.0\n"));
+  });
 });
 
 // --- §3.6 secrets -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ const HEALTHY: FakeRule[] = [
   ["relation-list --format=json --app *", '"pg"'],
   ["relation-list *", '["pg/0"]'],
   ["relation-get *", '{"key":"old"}'],
+  ["relation-model-get *", `{"uuid":"${MODEL_UUID}"}`],
   ["status-get * --application=false", '{"status":"active","message":"","status-data":{}}'],
   ["status-get * --application=true", '{"application-status":{"status":"active","message":"","status-data":{},"units":{}}}'],
   ["opened-ports *", '["8080/tcp"]'],
@@ -49,7 +50,7 @@ const HEALTHY: FakeRule[] = [
  * applies to, and whether the runtime reads the tool's output.
  */
 const CALLS: readonly { label: string; tool: string; pattern: string; readsOutput: boolean }[] = [
-  ...["is-leader", "config-get", "relation-ids", "relation-list", "relation-get"].map((label) => ({ label, readsOutput: true })),
+  ...["is-leader", "config-get", "relation-ids", "relation-list", "relation-get", "relation-model-get"].map((label) => ({ label, readsOutput: true })),
   { label: "relation-list --app", pattern: "relation-list --format=json --app *", readsOutput: true },
   { label: "relation-set", readsOutput: false },
   { label: "status-get", pattern: "status-get * --application=false", readsOutput: true },

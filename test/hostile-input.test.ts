@@ -365,17 +365,18 @@ describe("action params of the wrong types", () => {
       simulator.deploy(dir, { app: "typed" });
       await simulator.settle();
       const wrong: [Record<string, JsonValue>, string][] = [
-        [{}, '"count" is required'],
-        [{ count: "3" }, '"count" must be "integer", not string'],
-        [{ count: 1.5 }, '"count" must be "integer", not number'],
-        [{ count: 1, ratio: "0.5" }, '"ratio" must be "number", not string'],
-        [{ count: 1, name: 7 }, '"name" must be "string", not integer'],
-        [{ count: 1, force: "yes" }, '"force" must be "boolean", not string'],
-        [{ count: 1, force: null }, '"force" must be "boolean", not null'],
-        [{ count: 1, extra: "x" }, '"extra" is not a parameter of this action'],
+        // Juju's own wording (its JSON-schema validation of action params).
+        [{}, '(root) : "count" property is missing and required, given {}'],
+        [{ count: "3" }, '(root).count : must be of type integer, given "3"'],
+        [{ count: 1.5 }, "(root).count : must be of type integer, given 1.5"],
+        [{ count: 1, ratio: "0.5" }, '(root).ratio : must be of type number, given "0.5"'],
+        [{ count: 1, name: 7 }, "(root).name : must be of type string, given 7"],
+        [{ count: 1, force: "yes" }, '(root).force : must be of type boolean, given "yes"'],
+        [{ count: 1, force: null }, "(root).force : must be of type boolean, given null"],
+        [{ count: 1, extra: "x" }, '(root) : additional property "extra" is not allowed, given {"count":1,"extra":"x"}'],
       ];
       for (const [params, problem] of wrong) {
-        expect(() => simulator.enqueueAction("typed/0", "go", params), JSON.stringify(params)).toThrow(`invalid parameters for action "go": ${problem}`);
+        expect(() => simulator.enqueueAction("typed/0", "go", params), JSON.stringify(params)).toThrow(`invalid parameters for action "go": validation failed: ${problem}`);
       }
       const good = { count: 3, ratio: 0.5, name: "-r --x\nnew line", force: true };
       const task = await simulator.runTask(simulator.enqueueAction("typed/0", "go", good).id);

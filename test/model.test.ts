@@ -75,7 +75,7 @@ describe("status", () => {
   test("unknown and error cannot be set", () => {
     const { model, scripted } = modelFor(jujuEnv("hooks/start"));
     expect(() => (model.unit.status = new UnknownStatus())).toThrow(InvalidStatusError);
-    expect(() => (model.unit.status = new ErrorStatus("x"))).toThrow(/cannot set status "error"/);
+    expect(() => (model.unit.status = new ErrorStatus("x"))).toThrow('invalid status "error", expected one of [maintenance blocked waiting active]');
     expect(scripted.calls).toEqual([]);
   });
 
@@ -451,6 +451,23 @@ describe("actions, ports, network, storage and the rest", () => {
     if (relation === undefined) throw new Error("no relation");
     expect(model.getBinding(relation).network.interfaces[0]?.interfaceName).toBe("eth0");
     expect(scripted.lines()).toEqual(["network-get --format=json website", "network-get --format=json -r 7 db"]);
+  });
+
+  test("juju-info is a binding of every charm, declared or not; other undeclared names are refused", () => {
+    const network = '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.9","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.9/32"],"ingress-addresses":["10.1.1.9"]}';
+    const { model, scripted } = modelFor(jujuEnv("hooks/start"), { "network-get --format=json juju-info": network });
+    expect(model.getBinding("juju-info").network.bindAddress).toBe("10.1.1.9");
+    expect(() => model.getBinding("juju-infos")).toThrow('no network config found for binding "juju-infos"');
+    expect(scripted.lines()).toEqual(["network-get --format=json juju-info"]);
+  });
+
+  test("relation.remoteModel: one relation-model-get, then cached", () => {
+    const { model, scripted } = modelFor(relationEnv("db", "changed", 7, "pg/0"), { "relation-model-get --format=json -r db:7": '{"uuid":"0b1c2d3e-aaaa-4bbb-8ccc-123456789abc"}' });
+    const relation = model.getRelation("db", 7);
+    if (relation === undefined) throw new Error("no relation");
+    expect(relation.remoteModel).toEqual({ uuid: "0b1c2d3e-aaaa-4bbb-8ccc-123456789abc" });
+    expect(relation.remoteModel).toBe(relation.remoteModel);
+    expect(scripted.lines()).toEqual(["relation-model-get --format=json -r db:7"]);
   });
 
   test("storage", () => {

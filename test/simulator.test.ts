@@ -315,8 +315,8 @@ describe("actions and exec", () => {
     const { sim, charm } = await setup();
     sim.deploy(charm.dir);
     expect(() => sim.enqueueAction("recorder/0", "nope")).toThrow('action "nope" not defined on unit "recorder/0"');
-    expect(() => sim.enqueueAction("recorder/0", "do", { n: "three" })).toThrow('invalid parameters for action "do": "n" must be "integer", not string');
-    expect(() => sim.enqueueAction("recorder/0", "do", { m: 1 })).toThrow('"m" is not a parameter of this action');
+    expect(() => sim.enqueueAction("recorder/0", "do", { n: "three" })).toThrow('invalid parameters for action "do": validation failed: (root).n : must be of type integer, given "three"');
+    expect(() => sim.enqueueAction("recorder/0", "do", { m: 1 })).toThrow('(root) : additional property "m" is not allowed, given {"m":1}');
     expect(() => sim.enqueueAction("recorder/9", "do")).toThrow('unit "recorder/9" not found');
     expect(() => sim.enqueueAction("other/leader", "do")).toThrow('application "other" not found');
   });

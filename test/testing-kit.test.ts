@@ -12,6 +12,7 @@ import {
   type Framework,
   type JsonValue,
   MaintenanceStatus,
+  UnknownStatus,
   type RelationEvent,
   type SecretChangedEvent,
   type StorageAttachedEvent,
@@ -140,8 +141,11 @@ describe("Context", () => {
       ["update-status", false],
       ["collect-unit-status", false],
     ]);
-    expect(ctx.jujuLog).toEqual([{ level: "INFO", message: "update-status ran" }]);
-    expect(ctx.unitStatusHistory).toEqual([new BlockedStatus("name says so")]);
+    expect(ctx.jujuLog.filter((line) => line.level !== "DEBUG")).toEqual([{ level: "INFO", message: "update-status ran" }]);
+    // DEBUG records too: in process they cost no hook-tool process.
+    expect(ctx.jujuLog).toContainEqual({ level: "DEBUG", message: "emitting update-status" });
+    // The status before each change: the State's (unknown), then collect-status set blocked.
+    expect(ctx.unitStatusHistory).toEqual([new UnknownStatus()]);
   });
 
   test("a deferral is stored in the output State, once", async () => {
@@ -221,8 +225,9 @@ describe("the consistency checker refuses what Juju could not produce", () => {
   test.each([
     ["an unknown endpoint", () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "cache" })] })), 'relation endpoint "cache" is not declared in web\'s metadata (declared: site, db, info, peers)'],
     ["an unknown action", () => ctx.run(ctx.on.action("deploy"), new State()), 'action "deploy" is not declared in web\'s actions (declared: backup, restore)'],
-    ["a missing required param", () => ctx.run(ctx.on.action("restore"), new State()), 'action "restore" requires param "from"'],
-    ["an unknown param", () => ctx.run(ctx.on.action("backup", { speed: 3 }), new State()), 'action "backup" has no param "speed"'],
+    ["a missing required param", () => ctx.run(ctx.on.action("restore"), new State()), 'action "restore": validation failed: (root) : "from" property is missing and required, given {}'],
+    ["an unknown param", () => ctx.run(ctx.on.action("backup", { speed: 3 }), new State()), 'action "backup": validation failed: (root) : additional property "speed" is not allowed, given {"speed":3}'],
+    ["a param of the wrong type", () => ctx.run(ctx.on.action("backup", { compress: "yes" }), new State()), 'action "backup": validation failed: (root).compress : must be of type boolean, given "yes"'],
     ["a relation event without the relation", () => ctx.run(ctx.on.relationChanged(db), new State()), "db-relation-changed is about relation"],
     ["a remote unit not in the relation", () => ctx.run(ctx.on.relationChanged(db, { remoteUnit: 3 }), new State({ relations: [db] })), "remote unit pg/3 is not in relation"],
     ["secret-changed on a secret this unit owns", () => ctx.run(ctx.on.secretChanged(owned), new State({ secrets: [owned] })), "secret-changed goes to observers of a secret, but this unit manages"],
@@ -318,6 +323,11 @@ describe("Harness", () => {
     const h = harness();
     await expect(h.updateConfig({ colour: "red" })).rejects.toThrow('unknown config option "colour"');
     await expect(h.updateConfig({ port: "80" })).rejects.toThrow('config option "port" is a int, not "80"');
+    const secrets = new Harness(WebCharm, { meta: META, config: { options: { token: { type: "secret" } } } });
+    await expect(secrets.updateConfig({ token: "d0000000000000000001" })).rejects.toThrow(
+      'config option "token" is a secret, but "d0000000000000000001" is not a secret URI: secret URI scheme missing not valid',
+    );
+    await secrets.updateConfig({ token: "secret:d0000000000000000001" });
     await h.updateConfig({ port: 81 });
     await h.begin();
     expect(h.model.config["port"]).toBe(81);
@@ -357,8 +367,67 @@ describe("Harness", () => {
     const failure = await h.runAction("restore", { from: "/y" }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ActionFailed);
     expect((failure as ActionFailed<unknown>).output).toEqual({ logs: [], results: {} });
-    await expect(h.runAction("restore")).rejects.toThrow('action "restore" requires param "from"');
+    // Juju validates params against the action's schema before it runs, in its own words.
+    await expect(h.runAction("restore")).rejects.toThrow('action "restore": validation failed: (root) : "from" property is missing and required, given {}');
+    await expect(h.runAction("backup", { compress: "yes" })).rejects.toThrow('action "backup": validation failed: (root).compress : must be of type boolean, given "yes"');
+    // Unknown params are refused unless the action says additionalProperties: true (Juju's default).
+    await expect(h.runAction("restore", { from: "/y", speed: 3 })).rejects.toThrow('additional property "speed" is not allowed');
     await expect(h.runAction("nope")).rejects.toThrow('action "nope" is not declared');
+  });
+
+  test("addModelSecret with this charm's own application: the leader manages it, every unit reads it", async () => {
+    seen = [];
+    const h = harness();
+    await h.setLeader(true);
+    await h.begin();
+    const id = h.addModelSecret("web", { password: "s3cret" });
+    expect(h.model.getSecret({ id }).getContent()).toEqual({ password: "s3cret" });
+    h.model.getSecret({ id }).setInfo({ description: "the app's own" });
+    expect(h.model.getSecret({ id }).getInfo()).toMatchObject({ description: "the app's own", owner: "application" });
+    await expect(h.triggerSecretRotation(id)).resolves.toBeUndefined();
+    expect(seen).toContain("secret-rotate");
+    // A follower reads it, and may not manage it.
+    await h.setLeader(false);
+    expect(h.model.getSecret({ id }).getContent()).toEqual({ password: "s3cret" });
+    expect(() => {
+      h.model.getSecret({ id }).setInfo({ description: "mine now" });
+    }).toThrow("this unit is not the leader");
+    // The charm shares its own secrets itself.
+    expect(() => {
+      h.grantSecret(id, "pg");
+    }).toThrow(`grantSecret: ${id} is owned by the charm under test, which shares it itself (secret.grant(relation) in a handler)`);
+    expect(() => {
+      h.revokeSecret(id, "pg");
+    }).toThrow("revokeSecret");
+  });
+
+  test("addModelSecret with this unit, or another unit of the application, as the owner", async () => {
+    const h = harness();
+    await h.begin();
+    const mine = h.addModelSecret("web/0", { token: "mine" });
+    h.model.getSecret({ id: mine }).setInfo({ label: "own" });
+    expect(h.model.getSecret({ label: "own" }).getContent()).toEqual({ token: "mine" });
+    // A peer's unit secret is read once the peer grants it over the peer relation.
+    const peers = await h.addRelation("peers", "web");
+    await h.addRelationUnit(peers, "web/1");
+    const theirs = h.addModelSecret("web/1", { token: "theirs" });
+    expect(() => h.model.getSecret({ id: theirs })).toThrow("permission denied");
+    h.grantSecret(theirs, "web/0");
+    expect(h.model.getSecret({ id: theirs }).getContent()).toEqual({ token: "theirs" });
+  });
+
+  test("secret content and planned units are checked as ops' Harness checks them", async () => {
+    const h = harness();
+    await h.begin();
+    expect(() => h.addModelSecret("pg", { Bad_Key: "x" })).toThrow('key "Bad_Key" not valid');
+    expect(() => h.addUserSecret({})).toThrow("secret content needs at least one key");
+    const id = h.addUserSecret({ password: "one" });
+    await expect(h.setSecretContent(id, { password: 2 as unknown as string })).rejects.toThrow('secret value for key "password" must be a string');
+    expect(() => {
+      h.setPlannedUnits(-1);
+    }).toThrow("planned units must be 0 or a positive integer, got -1");
+    h.setPlannedUnits(0);
+    expect(h.juju.app("web").plannedUnits).toBe(0);
   });
 
   test("a handler error propagates; collect-status runs after every event and on evaluateStatus", async () => {

@@ -1,7 +1,8 @@
 // Refuses test inputs Juju could never produce, so a test cannot pass on a situation that cannot happen.
 
 import type { CharmMeta } from "../runtime/meta.js";
-import { configValueFits } from "../sim/juju-rules.js";
+import { isBindingOf } from "../runtime/network.js";
+import { actionParamsError, configValueFits, secretOptionProblem } from "../sim/juju-rules.js";
 import type { ContextEvent } from "./events.js";
 import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
 
@@ -13,12 +14,13 @@ export class InconsistentScenarioError extends Error {
   }
 }
 
-export function checkConsistency(meta: CharmMeta, state: State, event: ContextEvent): void {
-  const problems = [...checkState(meta, state), ...checkEvent(meta, state, event)];
+/** Throws InconsistentScenarioError listing every problem of running `event` on unit `unitId` in `state`. */
+export function checkConsistency(meta: CharmMeta, state: State, event: ContextEvent, unitId: number): void {
+  const problems = [...checkState(meta, state, event.appName, unitId), ...checkEvent(meta, state, event)];
   if (problems.length > 0) throw new InconsistentScenarioError(problems);
 }
 
-function checkState(meta: CharmMeta, state: State): string[] {
+function checkState(meta: CharmMeta, state: State, appName: string, unitId: number): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(state.config)) {
     const option = meta.config[key];
@@ -26,7 +28,12 @@ function checkState(meta: CharmMeta, state: State): string[] {
       problems.push(`config option "${key}" is not declared in ${meta.name}'s config (declared: ${list(Object.keys(meta.config))})`);
       continue;
     }
-    if (!configValueFits(option.type, value)) problems.push(`config option "${key}" is a ${option.type}, but the state gives ${JSON.stringify(value)}`);
+    if (!configValueFits(option.type, value)) {
+      problems.push(`config option "${key}" is a ${option.type}, but the state gives ${JSON.stringify(value)}`);
+      continue;
+    }
+    const notSecret = option.type === "secret" && typeof value === "string" ? secretOptionProblem(value) : undefined;
+    if (notSecret !== undefined) problems.push(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
   }
 
   const ids = new Set<number>();
@@ -46,6 +53,17 @@ function checkState(meta: CharmMeta, state: State): string[] {
     }
     if (relation instanceof SubordinateRelation && endpoint.scope !== "container" && meta.subordinate !== true) {
       problems.push(`SubordinateRelation ${relation.id} needs a container-scoped endpoint or a subordinate charm`);
+    }
+    // In a container-scoped relation a unit sees only the other side's unit on its own machine.
+    if (relation instanceof Relation && endpoint.scope === "container" && relation.remoteUnits.length > 1) {
+      problems.push(
+        `relation ${relation.id} on container-scoped endpoint "${relation.endpoint}" has ${relation.remoteUnits.length} remote units ` +
+          `(${relation.remoteUnits.join(", ")}): a container-scoped relation has one, the unit on the same machine`,
+      );
+    }
+    // peersData holds the other units; the engine would otherwise drop this unit's entry silently.
+    if (relation instanceof PeerRelation && Object.hasOwn(relation.peersData, unitId)) {
+      problems.push(`relation ${relation.id} peersData has ${appName}/${unitId}, the unit under test: peersData holds the other units (use localUnitData for this one)`);
     }
     const bags: [string, Readonly<Record<string, unknown>>][] = [
       ["localAppData", relation.localAppData],
@@ -70,7 +88,7 @@ function checkState(meta: CharmMeta, state: State): string[] {
     }
   }
   for (const network of state.networks) {
-    if (meta.relations[network.binding] === undefined && !(meta.extraBindings ?? []).includes(network.binding)) {
+    if (!isBindingOf(meta, network.binding)) {
       problems.push(`network binding "${network.binding}" is neither an endpoint nor an extra-binding of ${meta.name}`);
     }
   }
@@ -87,7 +105,15 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
   switch (spec.type) {
     case "relation": {
       const relation = spec.relation;
-      if (meta.relations[relation.endpoint] === undefined) break; // reported with the state
+      if (meta.relations[relation.endpoint] === undefined) {
+        // With its relation in the State the endpoint is reported with the state; without it, here.
+        if (!state.relations.some((candidate) => candidate.id === relation.id)) {
+          problems.push(
+            `${event.name} is about endpoint "${relation.endpoint}", which is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`,
+          );
+        }
+        break;
+      }
       if (!state.relations.some((candidate) => candidate.id === relation.id)) {
         problems.push(`${event.name} is about relation ${relation.id}, which is not in the state's relations`);
       }
@@ -130,14 +156,9 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
         problems.push(`action "${event.name}" is not declared in ${meta.name}'s actions (declared: ${list(Object.keys(meta.actions))})`);
         break;
       }
-      for (const required of action.required ?? []) {
-        if (spec.params[required] === undefined) problems.push(`action "${event.name}" requires param "${required}"`);
-      }
-      if (action.additionalProperties === false) {
-        for (const name of Object.keys(spec.params)) {
-          if (action.params?.[name] === undefined) problems.push(`action "${event.name}" has no param "${name}"`);
-        }
-      }
+      // Juju refuses such a `juju run` before the action runs.
+      const invalid = actionParamsError(action, spec.params);
+      if (invalid !== undefined) problems.push(`action "${event.name}": ${invalid}`);
       break;
     }
     case "lifecycle":

@@ -44,8 +44,10 @@ export interface EmittedEvent {
 
 /**
  * Runs a charm's handlers for one event at a time. Each run starts from the State it is given
- * and returns a new one; the Context keeps what the last run recorded (logs, status history,
- * emitted events, action results and logs).
+ * and returns a new one. What the charm did that a State does not hold is recorded on the Context,
+ * as ops' Scenario records it: over every run of this Context (logs, status and workload version
+ * histories, removed secret revisions, requested storage, emitted events), except the action
+ * results and logs, which are those of the last action run.
  */
 export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   readonly meta: CharmMeta;
@@ -55,14 +57,21 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   readonly unitId: number;
   readonly jujuVersion: string;
 
-  /** What the last run wrote with juju-log. */
+  /** Every juju-log record, DEBUG included (in process a record costs no hook-tool process). */
   jujuLog: JujuLogLine[] = [];
-  /** Every unit status set during the last run, in order. */
+  /**
+   * The unit's status before each change, in order: the State's status first (Scenario's meaning).
+   * The status now is the output State's `unitStatus`, not in this list.
+   */
   unitStatusHistory: StatusBase[] = [];
-  /** Every application status set during the last run, in order. */
+  /** The application's status before each change, as `unitStatusHistory`. */
   appStatusHistory: StatusBase[] = [];
-  /** Every workload version set during the last run. */
+  /** The workload version before each change, leaving out an unset (empty) one; the version now is the State's. */
   workloadVersionHistory: string[] = [];
+  /** The secret revisions the charm removed (`secret.removeRevision(n)`) in hooks that succeeded. */
+  removedSecretRevisions: number[] = [];
+  /** The storage the charm requested (`model.storages.request(name, n)`), by storage name, in hooks that succeeded. */
+  requestedStorages: Record<string, number> = {};
   emittedEvents: EmittedEvent[] = [];
   /** The last action's results (nested by their dotted keys), or undefined if it set none. */
   actionResults: JsonObject | undefined;
@@ -99,7 +108,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   async run(event: ContextEvent, state: State): Promise<State> {
     if (!(event instanceof ContextEvent)) throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
-    checkConsistency(this.meta, state, event);
+    checkConsistency(this.meta, state, event, this.unitId);
     const placement: Placement = { meta: this.meta, appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
     const model = modelFromState(state, placement);
     const store = new MemoryStateStore(unitStateOf(state));
@@ -120,13 +129,21 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const unit = model.unit(this.unitName);
     const app = model.app(this.appName);
     this.charm = result.charm;
-    this.jujuLog = model.logs.map(({ level, message }) => ({ level, message }));
-    this.unitStatusHistory = unit.statusHistory.map(fromRecord);
-    this.appStatusHistory = app.statusHistory.map(fromRecord);
-    this.workloadVersionHistory = [...app.workloadVersionHistory];
-    this.emittedEvents = emitted;
-    this.actionResults = result.action === undefined || Object.keys(result.action.results).length === 0 ? undefined : result.action.results;
-    this.actionLogs = result.action?.logs ?? [];
+    this.jujuLog.push(...model.logs.map(({ level, message }) => ({ level, message })));
+    this.unitStatusHistory.push(...statusesBefore(state.unitStatus, unit.statusHistory.map(fromRecord)));
+    this.appStatusHistory.push(...statusesBefore(state.appStatus, app.statusHistory.map(fromRecord)));
+    let version = state.workloadVersion;
+    for (const next of app.workloadVersionHistory) {
+      if (version !== "") this.workloadVersionHistory.push(version);
+      version = next;
+    }
+    for (const removal of result.commit?.removedSecrets ?? []) if (removal.revision !== undefined) this.removedSecretRevisions.push(removal.revision);
+    if (result.commit !== undefined) Object.assign(this.requestedStorages, unit.storageRequests);
+    this.emittedEvents.push(...emitted);
+    if (result.action !== undefined) {
+      this.actionResults = Object.keys(result.action.results).length === 0 ? undefined : result.action.results;
+      this.actionLogs = result.action.logs;
+    }
 
     if (result.exitCode !== 0) throw new UncaughtCharmError(event.name, result.error);
     const output = stateFromModel(model, state, placement, store.state);
@@ -148,4 +165,9 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     }
     return this.charmRootDir;
   }
+}
+
+/** The status before each of `changes`: the initial one, then every change but the last. */
+function statusesBefore(initial: StatusBase, changes: readonly StatusBase[]): StatusBase[] {
+  return changes.length === 0 ? [] : [initial, ...changes.slice(0, -1)];
 }

@@ -11,9 +11,10 @@ import type { CharmClass } from "../runtime/dispatch.js";
 import { Framework } from "../runtime/framework.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { Model } from "../runtime/model.js";
+import { validateSecretContent } from "../runtime/secrets.js";
 import { MemoryStateStore } from "../runtime/storage.js";
 import { HookContext, xidOf } from "../sim/hook-context.js";
-import { configValueFits } from "../sim/juju-rules.js";
+import { actionParamsError, configValueFits, secretOptionProblem } from "../sim/juju-rules.js";
 import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
 import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../sim/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
@@ -135,6 +136,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
 
   /** How many units goal-state reports for the application. */
   setPlannedUnits(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new TypeError(`planned units must be 0 or a positive integer, got ${String(count)}`);
     this.juju.app(this.appName).plannedUnits = count;
   }
 
@@ -222,16 +224,24 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
       const option = this.meta.config[key];
       if (option === undefined) throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
       if (!configValueFits(option.type, value)) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
+      const notSecret = option.type === "secret" && typeof value === "string" ? secretOptionProblem(value) : undefined;
+      if (notSecret !== undefined) throw new TypeError(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
       app.config[key] = value;
     }
     for (const key of unset) Reflect.deleteProperty(app.config, key);
     await this.emit({ kind: "hook", name: "config-changed" });
   }
 
-  /** A secret owned by another application or unit (`owner`), not yet granted to this charm. */
+  /**
+   * A secret owned by the application or unit `owner`, as ops' Harness adds it. Owned by another
+   * application (or one of its units), this charm cannot read it until `grantSecret`. Owned by
+   * this charm's own application, it is the application's secret: the leader manages it (reads,
+   * sets content and metadata, grants), and every unit of the application can read it. Owned by
+   * this unit, this unit manages it.
+   */
   addModelSecret(owner: string, content: Bag): string {
+    validateSecretContent(content);
     const app = owner.split("/")[0] ?? owner;
-    if (app === this.appName) throw new Error("addModelSecret is for secrets owned by another application; this charm adds its own");
     if (!this.juju.apps.has(app)) this.juju.addApp(app);
     const secret = this.juju.addSecret(owner.includes("/") ? { kind: "unit", unit: owner } : { kind: "application", app }, content);
     return this.juju.secretUri(secret.xid);
@@ -239,12 +249,18 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
 
   /** A user secret (`juju add-secret`), not yet granted to this charm. */
   addUserSecret(content: Bag): string {
+    validateSecretContent(content);
     return this.juju.secretUri(this.juju.addSecret({ kind: "model" }, content).xid);
   }
 
-  /** Lets `observer` (this application or unit) read the secret; a model secret needs a relation to its owner. */
+  /**
+   * Lets `observer` (this application or unit) read the secret, as its owner would grant it; a
+   * model secret needs a relation to its owner. A secret this charm owns is granted by the
+   * charm's own code (`secret.grant(relation)`), not here.
+   */
   grantSecret(id: string, observer: string): void {
     const secret = this.secret(id);
+    this.refuseOwnSecret(secret, id, "grantSecret", "secret.grant(relation)");
     let relationId: number | undefined;
     if (secret.owner.kind !== "model") {
       const ownerApp = secret.owner.kind === "application" ? secret.owner.app : secret.owner.unit.split("/")[0] ?? "";
@@ -257,8 +273,11 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     secret.grants.set(observer, { relationId });
   }
 
+  /** Takes back what `grantSecret` gave `observer`. */
   revokeSecret(id: string, observer: string): void {
-    this.secret(id).grants.delete(observer);
+    const secret = this.secret(id);
+    this.refuseOwnSecret(secret, id, "revokeSecret", "secret.revoke(relation)");
+    secret.grants.delete(observer);
   }
 
   /**
@@ -267,6 +286,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * does not manage it.
    */
   async setSecretContent(id: string, content: Bag): Promise<void> {
+    validateSecretContent(content);
     const secret = this.secret(id);
     secret.latest += 1;
     secret.revisions.set(secret.latest, { ...content });
@@ -295,12 +315,9 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   async runAction(name: string, params: JsonObject = {}): Promise<ActionOutput> {
     const action = this.meta.actions[name];
     if (action === undefined) throw new Error(`action "${name}" is not declared (declared: ${Object.keys(this.meta.actions).join(", ") || "none"})`);
-    for (const required of action.required ?? []) {
-      if (params[required] === undefined) throw new Error(`action "${name}" requires param "${required}"`);
-    }
-    if (action.additionalProperties === false) {
-      for (const key of Object.keys(params)) if (action.params?.[key] === undefined) throw new Error(`action "${name}" has no param "${key}"`);
-    }
+    // Juju validates the params against the action's schema before the action runs.
+    const invalid = actionParamsError(action, params);
+    if (invalid !== undefined) throw new Error(`action "${name}": ${invalid}`);
     const result = await this.emit({ kind: "action", name, id: String(this.nextActionId++) }, params);
     const output: ActionOutput = { logs: [...(result?.action?.logs ?? [])], results: result?.action?.results ?? {} };
     const failure = result?.action?.failure;
@@ -400,6 +417,14 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
         ...(departingUnit === undefined ? {} : { departingUnit }),
       },
     };
+  }
+
+  /** A secret of this application or unit is shared by the charm itself, through its own hook tools. */
+  private refuseOwnSecret(secret: SecretRecord, id: string, method: string, instead: string): void {
+    const own =
+      (secret.owner.kind === "application" && secret.owner.app === this.appName) ||
+      (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
+    if (own) throw new Error(`${method}: ${id} is owned by the charm under test, which shares it itself (${instead} in a handler)`);
   }
 
   private secret(id: string): SecretRecord {

@@ -55,7 +55,9 @@ export async function dispatchInProcess<C extends CharmBase<CharmTypes>>(
   const context = new HookContext(model, unit, action);
   let stderr = "";
   const result = await runDispatch(charmClass, {
-    env: hookEnvironment(model, unit, event, run.charmDir),
+    // JUJU_DEBUG lowers the log threshold to DEBUG: in process a record spawns nothing, so the test
+    // kit records every level, as ops' Scenario does.
+    env: { ...hookEnvironment(model, unit, event, run.charmDir), JUJU_DEBUG: "1" },
     meta: run.meta,
     tools: context,
     stateStore: run.store,
