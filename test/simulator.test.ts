@@ -485,6 +485,43 @@ describe("secrets", () => {
   });
 });
 
+describe("the debug log", () => {
+  test("each juju-log record once, the hook's stdout and stderr, secret content never", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
+    charm.onHook(
+      "update-status",
+      [
+        'juju-log --log-level ERROR "Uncaught Error in charm code: Error: boom',
+        '    at handler (hooks/charm.ts:42:11)"',
+        "juju-log -l WARNING || true",
+        'printf "%s" s3cr3t-from-file > "$CONTROL/content"',
+        'secret-set "$(cat "$CONTROL/secret-id")" password#file="$CONTROL/content"',
+        "echo 'apt-get: done'",
+        "echo 'E: something went wrong' >&2",
+        "exit 1",
+      ].join("\n"),
+    );
+    sim.deploy(charm.dir);
+    await sim.settle();
+    sim.updateStatus();
+    await sim.settle();
+    const log = debugLogLines(sim.history()).join("\n");
+    expect(log.split("Error: boom")).toHaveLength(2);
+    expect(log.split("hooks/charm.ts:42:11")).toHaveLength(2);
+    expect(log).toContain("unit-recorder-0: ");
+    expect(log).toMatch(/ ERROR unit\.recorder\/0\.juju-log Uncaught Error in charm code: Error: boom\n {4}at handler \(hooks\/charm\.ts:42:11\)\n/);
+    // A successful juju-log call is its record; a failed one is shown, without a message to show.
+    expect(log).not.toContain("juju.sim.hook-tool juju-log --log-level ERROR");
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool juju-log -l WARNING \(exit 2\): ERROR no message specified$/m);
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool secret-set secret:\S+ password#file=\S+\/content \(exit 0\)$/m);
+    expect(log).toMatch(/ DEBUG unit\.recorder\/0\.update-status apt-get: done$/m);
+    expect(log).toMatch(/ WARNING unit\.recorder\/0\.update-status E: something went wrong$/m);
+    expect(log).toMatch(/ ERROR juju\.worker\.uniter\.operation ran "update-status" hook: failed, exit 1, /);
+    expect(log).not.toContain("s3cr3t-from-file");
+  });
+});
+
 describe("juju status", () => {
   test("leader only on the leader, no empty messages, the application's status from its most severe unit, open ports", async () => {
     const { sim, charm } = await setup();
