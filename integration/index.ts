@@ -48,3 +48,4 @@ export {
 } from "./status.js";
 export { Simulator, SimulatorError, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../sim/simulator.js";
 export type { LeftoverProcess } from "../sim/leftover-processes.js";
+export { type JujuStandInOptions, writeJujuStandIn } from "./juju-stand-in.js";

@@ -371,6 +371,9 @@ export class Simulator {
             break;
           }
         }
+      } catch (error) {
+        // Whatever went wrong, the model still goes and its processes are still stopped.
+        for (const name of Object.keys(this.agents)) force(name, `the teardown failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.teardownDeadline = undefined;
       }

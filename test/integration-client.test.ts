@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import {
   CLIError,
+  type CliJuju,
   Juju,
   TaskError,
   WaitError,
@@ -22,10 +23,10 @@ import {
   parseStatus,
   taskFromJuju,
   unitsOf,
+  writeJujuStandIn,
 } from "tscharm/integration";
 import { running } from "../sim/leftover-processes.js";
 import { type RecorderCharm, recorderCharm } from "./support/recorder-charm.js";
-import { writeJujuStandIn } from "./support/juju-stand-in.js";
 
 /** Shaped like Jubilant's fixtures and prior-art.md §2.5 (names invented). */
 const STATUS = {
@@ -117,12 +118,12 @@ describe("tasks", () => {
 describe("Juju.cli runs the juju commands Jubilant runs", () => {
   let charm: RecorderCharm;
   let root: string;
-  let juju: Juju;
+  let juju: CliJuju;
 
   beforeAll(() => {
     charm = recorderCharm();
     root = join(charm.control, "..", "juju");
-    juju = Juju.cli({ model: "m1", cliBinary: writeJujuStandIn(root, { CONTROL: charm.control }), pollInterval: 10 });
+    juju = Juju.cli({ model: "m1", cliBinary: writeJujuStandIn(root, { env: { CONTROL: charm.control } }), pollInterval: 10 });
   });
 
   afterAll(() => {
@@ -182,6 +183,15 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
     expect(error).toBeInstanceOf(CLIError);
     expect((error as CLIError).exitCode).toBe(1);
     expect((error as CLIError).stderr).toContain('removing unit rec/99 failed: unit "rec/99" does not exist');
+  });
+
+  test("destroy-model tears the model down; it is gone afterwards", { timeout: 60_000 }, async () => {
+    const before = charm.hooks().length;
+    await juju.cli("destroy-model", "m1", "--no-prompt", "--force", "--timeout", "30s");
+    expect(calls().at(-1)).toBe("destroy-model --model m1 m1 --no-prompt --force --timeout 30s");
+    expect(charm.hooks().slice(before).filter((line) => / (stop|remove) /.test(line)).length).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(root, "models", "m1"))).toBe(false);
+    await expect(juju.status()).rejects.toThrow(CLIError);
   });
 });
 
