@@ -1,9 +1,11 @@
 // @ts-check
 // `tscharm sim …`: the local Juju simulator from the shell, one juju-like command at a time. The
 // model lives in a directory (`-m`, default ./.tscharm-sim); each command loads it, makes its
-// change, runs the units until they are idle (printing each hook to stderr) and saves it.
+// change, runs the units until they are idle (printing each hook to stderr) and saves it. A
+// command that leaves units in error still exits 0, as juju's would (the stand-in `juju` of
+// `Juju.cli` tests runs these commands), and says so on its last line.
 
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { Option } from "commander";
@@ -103,7 +105,10 @@ async function withModel(options, change, how = {}) {
   const simulator = exists ? await Simulator.open(dir) : await Simulator.create({ ...how.create, dir, persistent: true });
   try {
     const result = await change(simulator);
-    if (how.settle !== false) await settle(simulator);
+    if (how.settle !== false) {
+      await settle(simulator);
+      await reportUnitsInError(simulator);
+    }
     return result;
   } finally {
     simulator.save();
@@ -111,18 +116,57 @@ async function withModel(options, change, how = {}) {
   }
 }
 
-/** Runs the model until idle, printing one line per operation on stderr. @param {import("tscharm/integration").Simulator} simulator */
+/**
+ * Runs the model until idle, printing one line per operation on stderr (and, under a hook that
+ * failed, its error records and the end of its stderr).
+ * @param {import("tscharm/integration").Simulator} simulator
+ */
 async function settle(simulator) {
+  const show = historyPrinter(simulator);
+  show();
+  while (await simulator.step()) show();
+}
+
+/**
+ * Prints on stderr what the simulator's history gained since the last call (since now, the first time).
+ * @param {import("tscharm/integration").Simulator} simulator
+ */
+function historyPrinter(simulator) {
   let shown = simulator.history().at(-1)?.seq ?? 0;
-  const show = () => {
+  return () => {
     for (const entry of simulator.history()) {
       if (entry.seq <= shown) continue;
       shown = entry.seq;
-      process.stderr.write(`${describeEntry(entry)}\n`);
+      process.stderr.write(`${[describeEntry(entry), ...failureDetails(entry)].join("\n")}\n`);
     }
   };
-  show();
-  while (await simulator.step()) show();
+}
+
+/**
+ * The last line of a command after which units are in error: which, the failed hook, what to do.
+ * Juju's deploy returns before any hook runs; this one has run them, so it tells how they ended.
+ * @param {import("tscharm/integration").Simulator} simulator
+ */
+async function reportUnitsInError(simulator) {
+  const { parseStatus } = await integration();
+  const failed = Object.values(parseStatus(simulator.status()).apps).flatMap((app) =>
+    Object.entries(app.units).filter(([, unit]) => unit.workloadStatus.current === "error").map(([name, unit]) => `${name} (${unit.workloadStatus.message})`),
+  );
+  if (failed.length === 0) return;
+  const which = failed.length === 1 ? "1 unit is" : `${String(failed.length)} units are`;
+  process.stderr.write(`tscharm: ${which} in error: ${failed.join(", ")}; \`tscharm sim debug-log\` shows why, \`tscharm sim resolve <unit>\` runs the hook again\n`);
+}
+
+/**
+ * Under a hook that failed: its ERROR records (first lines) and the last lines of its stderr, indented.
+ * @param {import("tscharm/integration").LogEntry} entry
+ * @returns {string[]}
+ */
+function failureDetails(entry) {
+  if (entry.kind !== "hook" || entry.outcome === "ok" || entry.outcome.startsWith("skipped")) return [];
+  const records = entry.logs.filter((log) => log.level === "ERROR" || log.level === "CRITICAL").map((log) => `    ${log.level} ${log.message.split("\n", 1)[0] ?? ""}`);
+  const stderr = entry.stderr.split("\n").filter((line) => line !== "").slice(-5).map((line) => `    stderr: ${line}`);
+  return [...records, ...stderr];
 }
 
 /** @param {import("tscharm/integration").LogEntry} entry */
@@ -366,18 +410,33 @@ export function addSimCommands(program) {
     .description("upgrade an application to a new charm: upgrade-charm, config-changed, start on every unit")
     .argument("<app>")
     .requiredOption("--path <charm>", "the new .charm, or a built charm project")
+    .option("--force-units", "units in error take the new charm now (and stay in error, without upgrade-charm)")
     .addOption(modelOption())
-    .action(async (/** @type {string} */ app, /** @type {{ model: string, path: string }} */ options) => {
-      await withModel(options, (simulator) => simulator.refresh(app, options.path));
+    .action(async (/** @type {string} */ app, /** @type {{ model: string, path: string, forceUnits?: boolean }} */ options) => {
+      await withModel(options, (simulator) => {
+        simulator.refresh(app, options.path, { forceUnits: options.forceUnits === true });
+      });
     });
 
   sim
     .command("destroy")
-    .description("delete the model directory")
+    .description("destroy the model as `juju destroy-model --force` does: every unit tears down, leftover processes are stopped, the directory goes")
     .addOption(modelOption())
-    .action((/** @type {{ model: string }} */ options) => {
+    .option("--no-prompt", "accepted for juju compatibility")
+    .option("--force", "accepted for juju compatibility (the simulator always forces what cannot tear down)")
+    .option("--timeout <seconds>", "how long the units may take to tear down before the rest is removed by force", "30")
+    .action(async (/** @type {{ model: string, timeout: string }} */ options) => {
       if (!existsSync(resolve(options.model, "model.json"))) throw new SimCommandError(`no simulated model in ${options.model}`);
-      rmSync(resolve(options.model), { recursive: true, force: true });
+      const timeoutMs = wholeNumber(options.timeout, "--timeout") * 1000;
+      const { Simulator } = await integration();
+      const simulator = await Simulator.open(resolve(options.model));
+      const show = historyPrinter(simulator);
+      try {
+        await simulator.destroy({ timeoutMs });
+      } finally {
+        show();
+        await simulator.close({ remove: true });
+      }
     });
 }
 

@@ -8,6 +8,7 @@ export {
   LocalJuju,
   TaskError,
   WaitError,
+  WaitTimeoutError,
   debugLogLines,
   getLeaderUnit,
   taskFromJuju,
@@ -15,6 +16,7 @@ export {
   type CliOptions,
   type DeployOptions,
   type LocalOptions,
+  type RefreshOptions,
   type SimulatorOptions,
   type Task,
   type WaitOptions,
@@ -44,4 +46,6 @@ export {
   type StatusPredicate,
   type UnitStatus,
 } from "./status.js";
-export { Simulator, SimulatorError, type DispatchRequest, type LogEntry, type TaskRecord } from "../sim/simulator.js";
+export { Simulator, SimulatorError, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../sim/simulator.js";
+export type { LeftoverProcess } from "../sim/leftover-processes.js";
+export { type JujuStandInOptions, writeJujuStandIn } from "./juju-stand-in.js";

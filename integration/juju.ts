@@ -10,9 +10,20 @@ import { basename, delimiter, join, resolve } from "node:path";
 import { writeYaml } from "../cmd/juju-yaml.mjs";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord } from "../sim/simulator.js";
-import { type Status, type StatusPredicate, leaderOf, parseStatus } from "./status.js";
+import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status.js";
 
 export type { DeployOptions, SimulatorOptions };
+
+/** `juju refresh <app> --path <charm> [--force-units]`. */
+export interface RefreshOptions {
+  /** The new charm: a `.charm` file (locally, also a built project). */
+  readonly path: string;
+  /**
+   * `--force-units`: units in error take the new charm at once, and stay in error (no
+   * upgrade-charm runs on them). Without it a unit in error keeps the old charm until resolved.
+   */
+  readonly forceUnits?: boolean;
+}
 
 /** An action or `exec` command that ran on one unit. */
 export interface Task {
@@ -40,9 +51,24 @@ export class TaskError extends Error {
   }
 }
 
-/** `wait` saw its `error` condition, or the model can never satisfy the condition. */
+/**
+ * `wait` saw its `error` condition, or the model can never satisfy the condition. The message
+ * names every unit that is not active (in error and blocked first) with its status message, and,
+ * locally, what the failed hook logged and printed; `status` is the status that ended the wait.
+ */
 export class WaitError extends Error {
   override name = "WaitError";
+  constructor(
+    message: string,
+    readonly status: Status | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** `wait` gave up after its timeout; the message tells the state of the units as `WaitError` does. */
+export class WaitTimeoutError extends Error {
+  override name = "WaitTimeoutError";
   constructor(
     message: string,
     readonly status: Status | undefined,
@@ -89,12 +115,14 @@ export interface CliOptions {
 export interface LocalOptions extends SimulatorOptions {
   /** The default `wait` timeout, in milliseconds (default 180 000). */
   readonly waitTimeout?: number;
+  /** How long `close()` lets the units tear down before it removes the rest by force, in milliseconds (default 30 000). */
+  readonly teardownTimeout?: number;
 }
 
 export abstract class Juju {
   protected constructor(protected readonly waitTimeout: number) {}
 
-  /** A client of the local simulator, started on first use; `close()` removes its model. */
+  /** A client of the local simulator, started on first use; `close()` destroys its model. */
   static local(options: LocalOptions = {}): LocalJuju {
     return new LocalJuju(options);
   }
@@ -142,13 +170,19 @@ export abstract class Juju {
   abstract debugLog(options?: { readonly limit?: number }): Promise<string>;
   /** `juju resolve [--no-retry] <unit>`. */
   abstract resolve(unit: string, options?: { readonly noRetry?: boolean }): Promise<void>;
-  /** `juju refresh <app> --path <charm>`. */
-  abstract refresh(app: string, options: { readonly path: string }): Promise<void>;
+  /** `juju refresh <app> --path <charm> [--force-units]`. */
+  abstract refresh(app: string, options: RefreshOptions): Promise<void>;
+  /**
+   * Locally: destroys the model as `juju destroy-model --force` does (every unit runs its teardown
+   * hooks, then the processes they left running are stopped) and deletes its directory unless
+   * you chose it. On a real controller: nothing (every method is one process).
+   */
   abstract close(): Promise<void>;
 
   /**
    * Waits until `ready(status)` holds `successes` times in a row and returns that status. Raises
-   * `WaitError` when `error(status)` holds, and an Error on timeout.
+   * `WaitError` when `error(status)` holds (or, locally, when the idle model can never satisfy
+   * `ready`), and `WaitTimeoutError` on timeout; both name the units that are not active and why.
    */
   async wait(ready: StatusPredicate, options: WaitOptions = {}): Promise<Status> {
     const timeout = options.timeout ?? this.waitTimeout;
@@ -159,7 +193,7 @@ export abstract class Juju {
     for (;;) {
       status = await this.status();
       if (options.error !== undefined && (await options.error(status))) {
-        throw new WaitError(`wait: the error condition ${describe(options.error)} holds`, status);
+        throw new WaitError(`wait: the error condition ${describe(options.error)} holds${await this.explain(status)}`, status);
       }
       count = (await ready(status)) ? count + 1 : 0;
       if (count >= successes) return status;
@@ -167,14 +201,57 @@ export abstract class Juju {
       if (progress === "idle") {
         // Nothing will change any more: the condition holds for good, or never will.
         if (count > 0) return status;
-        throw new WaitError(`wait: the model is idle and ${describe(ready)} does not hold`, status);
+        throw new WaitError(`wait: the model is idle and ${describe(ready)} does not hold${await this.explain(status)}`, status);
       }
-      if (Date.now() > deadline) throw new Error(`wait: timed out after ${String(timeout)} ms waiting for ${describe(ready)}`);
+      if (Date.now() > deadline) {
+        throw new WaitTimeoutError(`wait: timed out after ${String(timeout)} ms waiting for ${describe(ready)}${await this.explain(status)}`, status);
+      }
     }
   }
 
   /** Lets the model move on between two checks of `wait`. */
   protected abstract advance(delay: number | undefined): Promise<"progressed" | "idle">;
+
+  /** What a unit's failed hook left to read, one line each (locally: its exit, error records and stderr). */
+  protected failedHookReport(_unit: string): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  /** The end of a failed wait's message: the units that are not active, the most severe first, and why. */
+  private async explain(status: Status): Promise<string> {
+    const troubled = notActive(status);
+    if (troubled.length === 0) return Object.keys(status.apps).length === 0 ? "\nthe model has no applications" : "\nevery unit is active";
+    const lines: string[] = [];
+    for (const entry of troubled.slice(0, MAX_EXPLAINED)) {
+      lines.push(`  ${entry.name}: ${entry.info.current}${entry.info.message === "" ? "" : `: ${entry.info.message}`}`);
+      if (entry.unit && entry.info.current === "error") lines.push(...(await this.failedHookReport(entry.name)).map((line) => `    ${line}`));
+    }
+    if (troubled.length > MAX_EXPLAINED) lines.push(`  … and ${String(troubled.length - MAX_EXPLAINED)} more`);
+    return `\n${lines.join("\n")}`;
+  }
+}
+
+/** How many units a failed wait describes. */
+const MAX_EXPLAINED = 20;
+/** The workload statuses a failed wait reports first: the most severe first (Juju's order), then the rest. */
+const SEVERITY = ["error", "blocked", "waiting", "maintenance", "unknown"];
+
+/** The units that are not active, then the applications whose own status is error or blocked, the most severe first. */
+function notActive(status: Status): { name: string; info: StatusInfo; unit: boolean }[] {
+  const rank = (info: StatusInfo): number => {
+    const index = SEVERITY.indexOf(info.current);
+    return index === -1 ? SEVERITY.length : index;
+  };
+  const found: { name: string; info: StatusInfo; unit: boolean }[] = [];
+  for (const [appName, app] of Object.entries(status.apps)) {
+    const units = Object.entries(app.units);
+    for (const [name, unit] of units) if (unit.workloadStatus.current !== "active") found.push({ name, info: unit.workloadStatus, unit: true });
+    const shownByUnit = units.some(([, unit]) => unit.workloadStatus.current === app.appStatus.current && unit.workloadStatus.message === app.appStatus.message);
+    if ((app.appStatus.current === "error" || app.appStatus.current === "blocked") && !shownByUnit) {
+      found.push({ name: `${appName} (application)`, info: app.appStatus, unit: false });
+    }
+  }
+  return found.sort((a, b) => rank(a.info) - rank(b.info) || a.name.localeCompare(b.name, "en", { numeric: true }));
 }
 
 /** The leader of `app`, as `juju status` shows it; undefined while it has none (just after deploy). */
@@ -263,21 +340,54 @@ export class LocalJuju extends Juju {
     (await this.simulator()).resolve(unit, options);
   }
 
-  async refresh(app: string, options: { readonly path: string }): Promise<void> {
-    (await this.simulator()).refresh(app, options.path);
+  async refresh(app: string, options: RefreshOptions): Promise<void> {
+    (await this.simulator()).refresh(app, options.path, { forceUnits: options.forceUnits === true });
   }
 
+  /**
+   * `juju destroy-model --force`: every unit tears down (a unit in error, or still there after
+   * `teardownTimeout`, is removed by force), the processes the hooks left running are stopped,
+   * and the model's directory is deleted unless you chose it (`dir`). Call `(await
+   * juju.simulator()).destroy()` first to check the teardown in a test.
+   */
   async close(): Promise<void> {
     if (this.started === undefined) return;
     const simulator = await this.started;
     this.started = undefined;
-    await simulator.close({ remove: this.options.dir === undefined });
+    try {
+      await simulator.destroy(this.options.teardownTimeout === undefined ? {} : { timeoutMs: this.options.teardownTimeout });
+    } finally {
+      await simulator.close({ remove: this.options.dir === undefined });
+    }
   }
 
   protected async advance(): Promise<"progressed" | "idle"> {
     return (await (await this.simulator()).step()) ? "progressed" : "idle";
   }
+
+  /** The unit's last failed hook from the simulator's history: how it ended, its error records, the end of its stderr. */
+  protected override async failedHookReport(unit: string): Promise<string[]> {
+    const entry = (await this.simulator())
+      .history()
+      .findLast((candidate) => candidate.unit === unit && candidate.kind === "hook" && candidate.outcome !== "ok" && !candidate.outcome.startsWith("skipped"));
+    if (entry === undefined) return [];
+    const lines = [`the ${entry.name} hook${entry.detail === "" ? "" : ` (${entry.detail})`}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}`];
+    for (const log of entry.logs.filter((record) => record.level === "ERROR" || record.level === "CRITICAL")) {
+      const [first = "", ...rest] = log.message.split("\n");
+      lines.push(`${log.level} ${first}`, ...rest.slice(0, MAX_RECORD_LINES).map((line) => `  ${line.trim()}`));
+      if (rest.length > MAX_RECORD_LINES) lines.push(`  … ${String(rest.length - MAX_RECORD_LINES)} more lines`);
+    }
+    const stderr = entry.stderr.split("\n").filter((line) => line !== "");
+    if (stderr.length > MAX_STDERR_LINES) lines.push(`stderr (the last ${String(MAX_STDERR_LINES)} of ${String(stderr.length)} lines):`);
+    else if (stderr.length > 0) lines.push("stderr:");
+    lines.push(...stderr.slice(-MAX_STDERR_LINES).map((line) => `  ${line}`));
+    return lines;
+  }
 }
+
+/** How much of a failed hook a failed wait shows: lines of each error record after its first, and of stderr. */
+const MAX_RECORD_LINES = 12;
+const MAX_STDERR_LINES = 10;
 
 /** A task record of the simulator as the client reports it. */
 export function taskOf(record: TaskRecord): Task {
@@ -311,7 +421,11 @@ export function taskFromJuju(json: unknown): Task {
   };
 }
 
-/** The simulator's history as `juju debug-log` lines. */
+/**
+ * The simulator's history as `juju debug-log` lines: per hook, its `juju-log` records, the hook
+ * tools it called (a `juju-log` call only when it failed, and without its message: the record is
+ * shown once), its stdout at DEBUG and stderr at WARNING as Juju logs them, and how it ended.
+ */
 export function debugLogLines(entries: readonly LogEntry[]): string[] {
   const lines: string[] = [];
   for (const entry of entries) {
@@ -323,9 +437,16 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
     }
     for (const log of entry.logs) lines.push(`${source}: ${time} ${log.level} unit.${entry.unit}.juju-log ${log.message}`);
     for (const call of entry.calls) {
-      lines.push(`${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...call.args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`);
+      if (call.tool === "juju-log" && call.exitCode === 0) continue;
+      const args = call.tool === "juju-log" ? withoutMessage(call.args) : call.args;
+      lines.push(`${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`);
     }
-    for (const line of entry.stderr.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} WARNING unit.${entry.unit}.${entry.name} ${line}`);
+    // `juju exec` output is the task's, not the unit log's.
+    if (entry.kind !== "exec") {
+      const logger = `unit.${entry.unit}.${entry.name.replace(/ \(task \d+\)$/, "")}`;
+      for (const line of entry.stdout.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} DEBUG ${logger} ${line}`);
+      for (const line of entry.stderr.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} WARNING ${logger} ${line}`);
+    }
     const what = entry.kind === "hook" ? `"${entry.name}" hook` : entry.kind === "action" ? `action ${entry.name}` : `exec ${entry.name}`;
     const level = entry.outcome === "ok" || entry.outcome.startsWith("skipped") ? "INFO" : "ERROR";
     const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
@@ -334,6 +455,20 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
     );
   }
   return lines;
+}
+
+/** A `juju-log` call's arguments with its message left out (`<message>`): the record shows it. */
+function withoutMessage(args: readonly string[]): string[] {
+  const flags: string[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "-l" || arg === "--log-level") flags.push(arg, args[++i] ?? "");
+    else if (arg.startsWith("--log-level=") || arg === "--debug") flags.push(arg);
+    else break;
+  }
+  if (args[i] === "--") i++;
+  return i < args.length ? [...flags, "<message>"] : flags;
 }
 
 function shellQuote(arg: string): string {
@@ -441,8 +576,8 @@ export class CliJuju extends Juju {
     await this.cli("resolve", ...(options.noRetry === true ? ["--no-retry"] : []), unit);
   }
 
-  async refresh(app: string, options: { readonly path: string }): Promise<void> {
-    await this.withReadableCopy(options.path, (path) => this.cli("refresh", app, "--path", path));
+  async refresh(app: string, options: RefreshOptions): Promise<void> {
+    await this.withReadableCopy(options.path, (path) => this.cli("refresh", app, "--path", path, ...(options.forceUnits === true ? ["--force-units"] : [])));
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,8 @@
 // robin over the units, or drawn from a seeded random sequence to vary interleavings.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -20,6 +21,7 @@ import type { HookEnvironment } from "./cli/tools.js";
 import { type ActionRun, CommitError, HookContext, xidOf } from "./hook-context.js";
 import { type EngineEvent, hookEnvironment } from "./hook-env.js";
 import { actionParamsError, configValueFits } from "./juju-rules.js";
+import { type LeftoverProcess, findLeftoverProcesses, stopProcesses } from "./leftover-processes.js";
 import { JujuModel, type RelationEnd, type SecretRecord } from "./model.js";
 import { type StatusSnapshot, renderStatus } from "./status.js";
 import { type ToolCall, ToolServer } from "./tool-server.js";
@@ -30,6 +32,7 @@ import {
   type RemoteRelation,
   type RemoteView,
   byUnit,
+  charmSwitched,
   hookDone,
   knownMembers,
   newAgentState,
@@ -133,10 +136,22 @@ export class SimulatorError extends Error {
   override name = "SimulatorError";
 }
 
+/** What `Simulator.destroy()` did: Juju's `destroy-model --force`, step by step. */
+export interface TeardownReport {
+  /** Units that ran their teardown hooks to the end (remove) and left. */
+  readonly removed: readonly string[];
+  /** Units removed by force, without the rest of their teardown, and why. */
+  readonly forced: readonly { readonly unit: string; readonly reason: string }[];
+  /** Processes the hooks had left running, stopped with SIGTERM (SIGKILL for those still running 2 s later). */
+  readonly stopped: readonly LeftoverProcess[];
+}
+
 /** Which charm an application runs, and the versions its units converge to. */
 interface AppState {
   charm: { origin: string; dir: string; revision: number };
   charmVersion: number;
+  /** The last refresh was `--force-units`: units in error take the new charm at once. */
+  forceUnits?: boolean;
   configVersion: number;
   leaderSettingsVersion: number;
   nextUnit: number;
@@ -164,6 +179,14 @@ interface SavedState {
 const MODEL_FILE = "model.json";
 const MAX_LOG_ENTRIES = 20_000;
 const OUTPUT_LIMIT = 64 * 1024;
+/**
+ * How long a hook's output is still read after its process exited. Juju's hook runner waits
+ * 100 ms for it and no longer, "because the hook may have started a background process that
+ * keeps the pipe open"; a hook ends when its process does.
+ */
+const OUTPUT_GRACE_MS = 100;
+/** How long `destroy()` lets the units tear down before it removes the rest by force. */
+const TEARDOWN_TIMEOUT_MS = 30_000;
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 
@@ -183,6 +206,10 @@ export class Simulator {
   private random: number;
   private since: Record<string, { key: string; since: string }> = {};
   private running: { unit: string; what: string } | undefined;
+  /** While the model is destroyed: when the teardown runs out of time (hooks are cut short by then). */
+  private teardownDeadline: number | undefined;
+  private destroyed = false;
+  private closed = false;
   private readonly env: Readonly<Record<string, string>>;
   private readonly hookTimeoutMs: number;
 
@@ -252,7 +279,8 @@ export class Simulator {
 
   /** Writes the model to `<dir>/model.json` (persistent simulators only); mode 0600: it holds secret content. */
   save(): void {
-    if (this.options.persistent !== true) return;
+    // Closed, or its directory deleted under it: there is nothing to keep any more.
+    if (this.options.persistent !== true || this.closed || !existsSync(this.dir)) return;
     const saved: SavedState = {
       format: 1,
       options: {
@@ -280,10 +308,94 @@ export class Simulator {
     renameSync(temporary, file);
   }
 
+  /**
+   * Stops answering hook tools and releases the model directory; the charms' processes are left
+   * as they are (a persistent model carries on in the next `Simulator.open`). With `remove`, the
+   * model is destroyed first (`destroy()`, unless it was already) and its directory deleted.
+   */
   async close(options: { remove?: boolean } = {}): Promise<void> {
-    await this.server.close();
-    if (this.options.persistent === true) unlockModel(this.dir);
+    if (options.remove === true && !this.closed && !this.destroyed) await this.destroy();
+    if (!this.closed) {
+      this.closed = true;
+      await this.server.close();
+      if (this.options.persistent === true) unlockModel(this.dir);
+    }
     if (options.remove === true) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * `juju destroy-model --force`: every unit becomes dying and runs its teardown as for
+   * `remove-unit` (storage-detaching, relation-departed and -broken, stop, remove), then the
+   * applications go; last, the processes the hooks left running are stopped, as destroying the
+   * machines would. Never wedged by a charm: a unit whose teardown hook fails is removed by force
+   * at once (Juju's --force removes what cannot shut down cleanly; the simulator does not retry
+   * hooks), and after `timeoutMs` (default 30 s, hooks cut short by then) every unit still there
+   * is removed by force. Everything is in the debug log; the directory stays (`close({ remove:
+   * true })` deletes it).
+   */
+  async destroy(options: { readonly timeoutMs?: number } = {}): Promise<TeardownReport> {
+    if (this.closed) throw new SimulatorError("the simulator is closed: destroy the model before closing it");
+    this.destroyed = true;
+    const timeoutMs = options.timeoutMs ?? TEARDOWN_TIMEOUT_MS;
+    const forced: { unit: string; reason: string }[] = [];
+    const removed: string[] = [];
+    const units = Object.keys(this.agents);
+    const force = (unit: string, reason: string): void => {
+      forced.push({ unit, reason });
+      this.note(`unit ${unit} removed by force: ${reason}`);
+      this.bury(unit);
+    };
+    // Without its directory (deleted under it), the model can run nothing: only its processes are left to stop.
+    if (existsSync(this.dir) && units.length > 0) {
+      this.note("destroying the model: every unit tears down");
+      for (const relation of this.model.relations.values()) this.dyingRelations.add(relation.id);
+      for (const name of units) {
+        const unit = this.model.unit(name);
+        unit.dying = true;
+        for (const relation of this.model.relations.values()) if (relation.members.has(name)) this.model.leaveRelation(relation.id, name);
+      }
+      const deadline = Date.now() + timeoutMs;
+      this.teardownDeadline = deadline;
+      try {
+        for (;;) {
+          for (const [name, agent] of Object.entries(this.agents)) {
+            if (agent.error !== undefined) force(name, `its ${agent.error.name} hook failed (destroy-model --force does not wait for a unit in error)`);
+          }
+          if (Object.keys(this.agents).length === 0) break;
+          if (Date.now() >= deadline) {
+            for (const name of Object.keys(this.agents)) force(name, `the teardown took longer than ${String(timeoutMs)} ms`);
+            break;
+          }
+          if (!(await this.step())) {
+            for (const name of Object.keys(this.agents)) force(name, "its agent has nothing left to run");
+            break;
+          }
+        }
+      } catch (error) {
+        // Whatever went wrong, the model still goes and its processes are still stopped.
+        for (const name of Object.keys(this.agents)) force(name, `the teardown failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.teardownDeadline = undefined;
+      }
+      const forcedUnits = new Set(forced.map((entry) => entry.unit));
+      removed.push(...units.filter((unit) => !forcedUnits.has(unit)));
+    } else {
+      for (const name of units) force(name, "the model directory is gone");
+    }
+    for (const name of [...this.model.apps.keys()]) {
+      for (const unit of this.model.app(name).units) this.model.units.delete(unit);
+      this.model.apps.delete(name);
+      Reflect.deleteProperty(this.apps, name);
+      this.inProcess.delete(name);
+    }
+    this.model.relations.clear();
+    this.dyingRelations.clear();
+    if (units.length > 0) this.note("model destroyed");
+    const stopped = findLeftoverProcesses(this.model.uuid, realDir(this.dir));
+    const killed = new Set((await stopProcesses(stopped)).map((entry) => entry.pid));
+    for (const { pid, command } of stopped) this.note(`${killed.has(pid) ? "killed" : "stopped"} process ${String(pid)} the hooks left running: ${command}`);
+    this.save();
+    return { removed, forced, stopped };
   }
 
   // --- what a user does: juju deploy, add-unit, integrate, config, run, ... ---------------
@@ -337,7 +449,8 @@ export class Simulator {
     for (let n = 0; n < count; n++) {
       const unit = this.model.addUnit(appName, { number: app.nextUnit++ });
       this.model.setStatus(unit, { status: "waiting", message: "waiting for machine", data: {} });
-      this.agents[unit.name] = newAgentState();
+      // A new unit gets the application's current charm: no upgrade-charm for refreshes before it.
+      this.agents[unit.name] = { ...newAgentState(), charmVersion: app.charmVersion };
       mkdirSync(this.machineDir(unit.machine), { recursive: true });
       installCharm(this.charmSource(appName), this.charmDir(unit.name));
       for (const [storageName, spec] of Object.entries(meta.storage)) {
@@ -509,8 +622,14 @@ export class Simulator {
     this.save();
   }
 
-  /** `juju refresh <app> --path <charm>`: new charm files in every unit, then upgrade-charm. */
-  refresh(appName: string, charm: string): void {
+  /**
+   * `juju refresh <app> --path <charm> [--force-units]`: each unit takes the new charm's files as
+   * its next operation and runs upgrade-charm (then config-changed, leader-settings-changed on a
+   * non-leader, start). A unit in error keeps the old charm until it is resolved, then upgrades;
+   * with `forceUnits` it takes the new files at once and stays in error, and upgrade-charm never
+   * runs for it (config-changed does, once resolved), as Juju does.
+   */
+  refresh(appName: string, charm: string, options: { readonly forceUnits?: boolean } = {}): void {
     const app = this.appState(appName);
     const revision = app.charm.revision + 1;
     const dir = join(this.dir, "charms", `${appName}-${String(revision)}`);
@@ -523,8 +642,8 @@ export class Simulator {
     Object.assign(this.model.app(appName), { meta: source.meta });
     app.charm = { origin: resolve(charm), dir, revision };
     app.charmVersion++;
-    for (const unit of this.model.app(appName).units) installCharm(source, this.charmDir(unit));
-    this.note(`refreshed ${appName} to revision ${String(revision)}`);
+    app.forceUnits = options.forceUnits === true;
+    this.note(`refreshed ${appName} to revision ${String(revision)}${app.forceUnits ? " (--force-units)" : ""}`);
     this.save();
   }
 
@@ -779,6 +898,7 @@ export class Simulator {
       leaderSettingsVersion: appState.leaderSettingsVersion,
       configVersion: appState.configVersion,
       charmVersion: appState.charmVersion,
+      forceCharmUpgrade: appState.forceUnits === true,
       updateStatusVersion: this.updateStatusVersions[unitName] ?? 0,
       relations,
       storage: new Map([...unit.storage.keys()].map((id) => [id, id.split("/")[0] ?? id])),
@@ -797,6 +917,11 @@ export class Simulator {
         return;
       case "dead":
         this.bury(unitName);
+        return;
+      case "switch-charm":
+        installCharm(this.charmSource(this.model.unit(unitName).app), this.charmDir(unitName));
+        charmSwitched(agent, op.version);
+        this.note(`${unitName} switched to revision ${String(this.appState(this.model.unit(unitName).app).charm.revision)} while in error (refresh --force-units): no upgrade-charm`);
         return;
       case "skip":
         hookDone(agent, op.hook);
@@ -824,6 +949,8 @@ export class Simulator {
     if (hook.kind === "install" && unit.status.status === "waiting" && unit.status.message === "waiting for machine") {
       this.model.setStatus(unit, { status: "maintenance", message: "installing charm software", data: {} });
     }
+    // Juju's upgrade operation: the new charm's files, then upgrade-charm (again on a retry: the same files).
+    if (hook.kind === "upgrade-charm") installCharm(this.charmSource(unit.app), this.charmDir(unitName));
     const entry = await this.runHookProcess(unitName, hook);
     if (entry.outcome === "ok") {
       hookDone(agent, hook);
@@ -1004,14 +1131,28 @@ export class Simulator {
     const started = performance.now();
     try {
       const [file = "", ...args] = command;
-      const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done, fail) => {
+      const timeoutMs = this.teardownDeadline === undefined ? this.hookTimeoutMs : Math.max(1, Math.min(this.hookTimeoutMs, this.teardownDeadline - Date.now()));
+      const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done) => {
         // A process group of its own, so a timeout kills whatever the hook started too.
         const child = spawn(file, args, { cwd: this.charmDir(unitName), env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout = (stdout + chunk).slice(0, OUTPUT_LIMIT)));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(0, OUTPUT_LIMIT)));
+        let ended = false;
+        let grace: NodeJS.Timeout | undefined;
+        const keep = (text: string, chunk: string): string => (ended ? text : (text + chunk).slice(0, OUTPUT_LIMIT));
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout = keep(stdout, chunk)));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = keep(stderr, chunk)));
+        const finish = (exitCode: number): void => {
+          if (ended) return;
+          ended = true;
+          clearTimeout(timer);
+          clearTimeout(grace);
+          // What the hook left running may hold the pipes open: its output is read and dropped
+          // (closing them would kill a writer with SIGPIPE), and keeps no process of ours alive.
+          for (const stream of [child.stdout, child.stderr]) if (stream instanceof Socket) stream.unref();
+          done({ exitCode, timedOut, stdout, stderr });
+        };
         const timer = setTimeout(() => {
           timedOut = true;
           try {
@@ -1019,14 +1160,21 @@ export class Simulator {
           } catch {
             child.kill("SIGKILL");
           }
-        }, this.hookTimeoutMs);
+        }, timeoutMs);
         child.on("error", (error) => {
+          // Juju fails the hook when its process cannot start (no dispatch, not executable).
+          stderr += `cannot run ${file}: ${error.message}\n`;
+          finish((error as NodeJS.ErrnoException).code === "ENOENT" ? 127 : 126);
+        });
+        const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null): number => code ?? (signal === null ? 1 : 128 + (signalNumbers[signal] ?? 9));
+        child.on("exit", (code, signal) => {
           clearTimeout(timer);
-          fail(new SimulatorError(`cannot run ${file} for ${unitName}: ${error.message}`));
+          grace = setTimeout(() => {
+            finish(exitCodeOf(code, signal));
+          }, OUTPUT_GRACE_MS);
         });
         child.on("close", (code, signal) => {
-          clearTimeout(timer);
-          done({ exitCode: code ?? (signal === null ? 1 : 128 + (signalNumbers[signal] ?? 9)), timedOut, stdout, stderr });
+          finish(exitCodeOf(code, signal));
         });
       });
       return {
@@ -1348,6 +1496,15 @@ function unlockModel(dir: string): void {
   }
 }
 
+/** The directory as /proc shows processes' working directories: symbolic links resolved. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -1401,6 +1558,7 @@ function describeOperation(op: Operation, tasks: Readonly<Record<string, TaskRec
     }
     case "note":
     case "dead":
+    case "switch-charm":
       return undefined;
   }
 }

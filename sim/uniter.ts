@@ -100,6 +100,11 @@ export interface RemoteView {
   readonly leaderSettingsVersion: number;
   readonly configVersion: number;
   readonly charmVersion: number;
+  /**
+   * The application was last refreshed with `--force-units`: a unit in error switches to the new
+   * charm at once, without upgrade-charm (Juju's ForceCharmUpgrade).
+   */
+  readonly forceCharmUpgrade: boolean;
   readonly updateStatusVersion: number;
   readonly relations: ReadonlyMap<number, RemoteRelation>;
   /** Storage attached to the unit: id → storage name. */
@@ -128,6 +133,8 @@ export type Operation =
   /** resolve --no-retry: the failed hook is marked done without running. */
   | { readonly kind: "skip"; readonly hook: HookInfo }
   | { readonly kind: "task"; readonly task: string }
+  /** refresh --force-units reached a unit in error: the new charm's files now, no upgrade-charm, the error stays. */
+  | { readonly kind: "switch-charm"; readonly version: number }
   /** A local-state change that runs no hook (a relation forgotten, leadership lost). */
   | { readonly kind: "note"; readonly apply: (agent: AgentState) => void; readonly why: string }
   /** The unit finished tearing down: the controller removes it. */
@@ -164,9 +171,10 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
   const hook = (info: HookInfo): Operation => ({ kind: "hook", hook: info });
 
   if (agent.error !== undefined) {
-    // A unit in error runs actions, and otherwise waits for `juju resolve`.
+    // A unit in error runs actions, takes a charm forced on it, and otherwise waits for `juju resolve`.
     const task = agent.tasks[0];
     if (task !== undefined) return { kind: "task", task };
+    if (remote.forceCharmUpgrade && agent.charmVersion !== remote.charmVersion) return { kind: "switch-charm", version: remote.charmVersion };
     if (agent.resolved === "retry") return hook(agent.error);
     if (agent.resolved === "no-retry") return { kind: "skip", hook: agent.error };
     return undefined;
@@ -388,6 +396,17 @@ export function hookDone(agent: AgentState, hook: HookInfo): void {
       agent.expire = agent.expire.filter((entry) => !(entry.secret === hook.secret && entry.revision === hook.secretRevision));
       break;
   }
+}
+
+/**
+ * A unit in error took the new charm (refresh --force-units). Juju's deploy operation puts the
+ * failed hook back instead of queueing upgrade-charm, so upgrade-charm never runs for this
+ * revision; config-changed runs once the error is resolved (Juju's uniter tests: "error state
+ * forced upgrade").
+ */
+export function charmSwitched(agent: AgentState, version: number): void {
+  agent.charmVersion = version;
+  agent.configVersion = -1;
 }
 
 /** The unit names the charm knows in a relation during `hook`: relation-list answers with these. */

@@ -1,7 +1,7 @@
 // `tscharm sim …` and `tscharm run …` from the shell: the built command line on the compiled
 // simulator (npm test builds lib/ first), with the recorder charm and the demo charm.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -9,6 +9,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
 
+import { running } from "../sim/leftover-processes.js";
 import { type RecorderCharm, recorderCharm } from "./support/recorder-charm.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -72,6 +73,43 @@ describe("tscharm sim", () => {
     const gone = await tscharm("sim", "status");
     expect(gone.exitCode).toBe(1);
     expect(gone.stderr).toBe("tscharm: no simulated model in .tscharm-sim: start one with `tscharm sim deploy`\n");
+  });
+});
+
+describe("tscharm sim, when hooks fail and workloads run", () => {
+  test("deploy leaves a unit in error: exit 0, the failed hook's output, and a last line that says so; refresh --force-units; destroy tears down and stops what the hooks left running", { timeout: 60_000 }, async () => {
+    const model = join(work, "troubled");
+    charm.onHook("install", 'echo "E: Unable to locate package tinyproxy" >&2; exit 100', "bad-0");
+    charm.onHook("start", 'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/cli-pids"');
+    try {
+      const deployed = await tscharm("sim", "deploy", charm.dir, "bad", "-n", "2", "-m", model, "--env", `CONTROL=${charm.control}`);
+      // Juju's deploy would have returned before any hook ran: the model took the change.
+      expect(deployed.exitCode).toBe(0);
+      expect(deployed.stderr).toContain("bad/0: install: failed [exit 100, ");
+      expect(deployed.stderr).toContain("\n    stderr: E: Unable to locate package tinyproxy\n");
+      expect(deployed.stderr.trimEnd().split("\n").at(-1)).toBe(
+        'tscharm: 1 unit is in error: bad/0 (hook failed: "install"); `tscharm sim debug-log` shows why, `tscharm sim resolve <unit>` runs the hook again',
+      );
+      const refreshed = await tscharm("sim", "refresh", "bad", "--path", charm.dir, "--force-units", "-m", model);
+      expect(refreshed.exitCode).toBe(0);
+      expect(refreshed.stderr).toContain("bad/0 switched to revision 1 while in error (refresh --force-units): no upgrade-charm");
+      expect(refreshed.stderr).toContain("bad/1: upgrade-charm: ok");
+
+      // bad/1 started twice: on deploy, and after upgrade-charm.
+      const pids = readFileSync(join(charm.control, "cli-pids"), "utf8").trim().split("\n").map(Number);
+      expect(pids).toHaveLength(2);
+      expect(pids.filter((pid) => running(pid))).toEqual(pids);
+      const destroyed = await tscharm("sim", "destroy", "-m", model, "--no-prompt");
+      expect(destroyed.exitCode).toBe(0);
+      expect(destroyed.stderr).toContain("bad/1: stop: ok");
+      expect(destroyed.stderr).toContain("bad/1: remove: ok");
+      expect(destroyed.stderr).toContain("controller: unit bad/0 removed by force: its install hook failed");
+      expect(destroyed.stderr).toMatch(/controller: stopped process \d+ the hooks left running: sleep 1000/);
+      expect(pids.filter((pid) => running(pid))).toEqual([]);
+      expect(existsSync(model)).toBe(false);
+    } finally {
+      for (const name of ["run-install-bad-0", "run-start", "cli-pids"]) rmSync(join(charm.control, name), { force: true });
+    }
   });
 });
 

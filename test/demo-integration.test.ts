@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { pack } from "../cmd/pack.mjs";
 import { HOST_ARCH } from "../build.mjs";
-import { Juju, LocalJuju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit } from "tscharm/integration";
-import { writeJujuStandIn } from "./support/juju-stand-in.js";
+import { Juju, LocalJuju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit, writeJujuStandIn } from "tscharm/integration";
 import { SecretScan } from "./support/secret-scan.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -198,7 +197,7 @@ clusterStory("on the local simulator (Juju.local)", () => Juju.local({ env: SIMU
 clusterStory(
   "through juju's command line (Juju.cli) on a stand-in juju",
   // The stand-in settles the model in every command: no need to poll slowly.
-  () => Juju.cli({ model: "demo-test", cliBinary: writeJujuStandIn(mkdtempSync(join(tmpdir(), "tscharm-juju-")), SIMULATED_ENV), pollInterval: 10 }),
+  () => Juju.cli({ model: "demo-test", cliBinary: writeJujuStandIn(mkdtempSync(join(tmpdir(), "tscharm-juju-")), { env: SIMULATED_ENV }), pollInterval: 10 }),
   120_000,
 );
 

@@ -1,7 +1,7 @@
 // "tscharm/integration" on its own: parsing `juju status --format=json`, the predicates, tasks,
 // `wait`, and the exact juju command lines `Juju.cli` runs (checked through a stand-in juju).
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import {
   CLIError,
+  type CliJuju,
   Juju,
   TaskError,
   WaitError,
+  WaitTimeoutError,
   allActive,
   allAgentsIdle,
   allBlocked,
@@ -22,9 +24,10 @@ import {
   parseStatus,
   taskFromJuju,
   unitsOf,
+  writeJujuStandIn,
 } from "tscharm/integration";
+import { running } from "../sim/leftover-processes.js";
 import { type RecorderCharm, recorderCharm } from "./support/recorder-charm.js";
-import { writeJujuStandIn } from "./support/juju-stand-in.js";
 
 /** Shaped like Jubilant's fixtures and prior-art.md §2.5 (names invented). */
 const STATUS = {
@@ -116,12 +119,12 @@ describe("tasks", () => {
 describe("Juju.cli runs the juju commands Jubilant runs", () => {
   let charm: RecorderCharm;
   let root: string;
-  let juju: Juju;
+  let juju: CliJuju;
 
   beforeAll(() => {
     charm = recorderCharm();
     root = join(charm.control, "..", "juju");
-    juju = Juju.cli({ model: "m1", cliBinary: writeJujuStandIn(root, { CONTROL: charm.control }), pollInterval: 10 });
+    juju = Juju.cli({ model: "m1", cliBinary: writeJujuStandIn(root, { env: { CONTROL: charm.control } }), pollInterval: 10 });
   });
 
   afterAll(() => {
@@ -147,6 +150,7 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
     await juju.removeRelation("rec", "pg");
     await juju.removeUnit("rec/2");
     await juju.refresh("pg", { path: charm.dir });
+    await juju.refresh("pg", { path: charm.dir, forceUnits: true });
     expect(await juju.debugLog({ limit: 3 })).toMatch(/^(unit|machine)-/);
     const status = await juju.wait((s) => allActive(s) || Object.keys(s.apps).length === 2, { timeout: 30_000 });
     expect(Object.keys(status.apps).sort()).toEqual(["pg", "rec"]);
@@ -166,6 +170,7 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
       "remove-relation --model m1 rec pg",
       "remove-unit --model m1 --no-prompt rec/2",
       "refresh --model m1 pg --path <charm>",
+      "refresh --model m1 pg --path <charm> --force-units",
       "debug-log --model m1 --no-tail --limit 3",
       // wait: the condition held three polls in a row.
       "status --model m1 --format json",
@@ -189,6 +194,15 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
     expect((error as CLIError).exitCode).toBe(1);
     expect((error as CLIError).stderr).toContain('removing unit rec/99 failed: unit "rec/99" does not exist');
   });
+
+  test("destroy-model tears the model down; it is gone afterwards", { timeout: 60_000 }, async () => {
+    const before = charm.hooks().length;
+    await juju.cli("destroy-model", "m1", "--no-prompt", "--force", "--timeout", "30s");
+    expect(calls().at(-1)).toBe("destroy-model --model m1 m1 --no-prompt --force --timeout 30s");
+    expect(charm.hooks().slice(before).filter((line) => / (stop|remove) /.test(line)).length).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(root, "models", "m1"))).toBe(false);
+    await expect(juju.status()).rejects.toThrow(CLIError);
+  });
 });
 
 describe("wait", () => {
@@ -207,6 +221,75 @@ describe("wait", () => {
       await expect(juju.wait(() => false, { timeout: 0 })).rejects.toThrow(/timed out after 0 ms/);
     } finally {
       await juju.close();
+      rmSync(join(charm.control, ".."), { recursive: true, force: true });
+    }
+  });
+
+  test("a failed wait tells the story: units in error and blocked, their messages, what the failed hook logged and printed", { timeout: 30_000 }, async () => {
+    const charm = recorderCharm();
+    charm.onHook("install", 'juju-log --log-level ERROR "cannot reach the package mirror"; echo "E: Unable to fetch archives" >&2; exit 100', "recorder/0");
+    charm.onHook("start", 'status-set blocked "needs a database"', "recorder/1");
+    charm.onHook("start", "status-set active", "recorder/2");
+    const juju = Juju.local({ env: { CONTROL: charm.control } });
+    try {
+      await juju.deploy(charm.dir, { numUnits: 3 });
+      const failed = await juju.wait(allActive, { error: anyError }).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(WaitError);
+      expect((failed as WaitError).message).toBe(
+        [
+          "wait: the error condition anyError holds",
+          '  recorder/0: error: hook failed: "install"',
+          "    the install hook: failed, exit 100",
+          "    ERROR cannot reach the package mirror",
+          "    stderr:",
+          "      E: Unable to fetch archives",
+          // The others have not run install yet.
+          "  recorder/1: waiting: waiting for machine",
+          "  recorder/2: waiting: waiting for machine",
+        ].join("\n"),
+      );
+      expect((failed as WaitError).status?.apps["recorder"]?.units["recorder/0"]?.workloadStatus.current).toBe("error");
+
+      // Once the model is idle: blocked next, and the rest that is not active.
+      const idle = await juju.wait(allActive).catch((error: unknown) => error);
+      expect(idle).toBeInstanceOf(WaitError);
+      expect((idle as WaitError).message.split("\n").filter((line) => line.startsWith("  recorder/"))).toEqual([
+        '  recorder/0: error: hook failed: "install"',
+        "  recorder/1: blocked: needs a database",
+      ]);
+
+      // Work to do (update-status on every unit), and no time to do it.
+      (await juju.simulator()).updateStatus();
+      const timedOut = await juju.wait(allActive, { timeout: 0 }).catch((error: unknown) => error);
+      expect(timedOut).toBeInstanceOf(WaitTimeoutError);
+      expect((timedOut as WaitTimeoutError).message).toContain('wait: timed out after 0 ms waiting for allActive\n  recorder/0: error: hook failed: "install"\n    the install hook: failed, exit 100\n');
+      expect((timedOut as WaitTimeoutError).message).toContain("\n  recorder/1: blocked: needs a database");
+      expect((timedOut as WaitTimeoutError).status).toBeDefined();
+    } finally {
+      await juju.close();
+      rmSync(join(charm.control, ".."), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("close", () => {
+  test("locally: the model is destroyed as destroy-model --force does; stop and remove ran, no process a hook started is left", { timeout: 30_000 }, async () => {
+    const charm = recorderCharm();
+    charm.onHook("start", 'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids"; sleep 1001 & echo $! >> "$CONTROL/pids"');
+    const juju = Juju.local({ env: { CONTROL: charm.control } });
+    try {
+      await juju.deploy(charm.dir, { numUnits: 2 });
+      await juju.wait(allAgentsIdle);
+      const dir = (await juju.simulator()).dir;
+      const pids = readFileSync(join(charm.control, "pids"), "utf8").trim().split("\n").map(Number);
+      expect(pids).toHaveLength(4);
+      expect(pids.every((pid) => running(pid))).toBe(true);
+      await juju.close();
+      const teardown = charm.hooks().map((line) => line.split(" ").slice(0, 2).join(" ")).filter((line) => / (stop|remove)$/.test(line));
+      expect(teardown.sort()).toEqual(["recorder/0 remove", "recorder/0 stop", "recorder/1 remove", "recorder/1 stop"]);
+      expect(pids.filter((pid) => running(pid))).toEqual([]);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
       rmSync(join(charm.control, ".."), { recursive: true, force: true });
     }
   });

@@ -1,7 +1,7 @@
 // The simulator's hook sequencing, error handling and bookkeeping, with a bash charm that records
 // the environment of every hook (test/support/recorder-charm.ts) so each case runs in a second.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from "vitest";
 
 import { debugLogLines } from "../integration/juju.js";
 import { parseStatus } from "../integration/status.js";
+import { running } from "../sim/leftover-processes.js";
 import { Simulator, SimulatorError } from "../sim/simulator.js";
 import { type RecorderCharm, recorderCharm } from "./support/recorder-charm.js";
 
@@ -377,6 +378,75 @@ describe("config, update-status, refresh", () => {
   });
 });
 
+describe("refresh on a unit in error", () => {
+  /** A second revision of the recorder charm: the same, but it notes each hook it runs in v2.log. */
+  function revisionTwo(charm: RecorderCharm): string {
+    const dir = join(charm.control, "..", "charm-v2");
+    cpSync(charm.dir, dir, { recursive: true });
+    const dispatch = join(dir, "dist", "dispatch");
+    writeFileSync(dispatch, readFileSync(dispatch, "utf8").replace("set -e\n", 'set -e\necho "${JUJU_DISPATCH_PATH#*/}" >> "$CONTROL/v2.log"\n'));
+    return dir;
+  }
+  const v2Hooks = (charm: RecorderCharm): string[] => (existsSync(join(charm.control, "v2.log")) ? readFileSync(join(charm.control, "v2.log"), "utf8").trim().split("\n") : []);
+
+  test("keeps the old charm until resolved: the failed hook runs again on it, then upgrade-charm on the new one", async () => {
+    const { sim, charm } = await setup();
+    charm.failHook("start");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    charm.failHook("start", false);
+    const before = charm.hooks().length;
+    sim.refresh("recorder", revisionTwo(charm));
+    await sim.settle();
+    // recorder/0's start failed (recorder/1 never got that far: the hook failed there too).
+    expect(parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"]?.workloadStatus.message).toBe('hook failed: "start"');
+    expect(readFileSync(join(sim.charmDir("recorder/0"), "dispatch"), "utf8")).not.toContain("v2.log");
+    expect(charm.hooks().slice(before)).toEqual([]);
+
+    sim.resolve("recorder/0");
+    await sim.settle();
+    const after = ["upgrade-charm", "config-changed", "start", "peers-relation-joined", "peers-relation-changed"];
+    expect(hooksOf(charm, "recorder/0").slice(-6)).toEqual(["start", ...after]);
+    // Only the retried start ran on the old charm (recorder/1 stays on it, in error).
+    expect(v2Hooks(charm)).toEqual(after);
+    expect(readFileSync(join(sim.charmDir("recorder/0"), "dispatch"), "utf8")).toContain("v2.log");
+    // recorder/1 is still in error, on the old charm.
+    expect(readFileSync(join(sim.charmDir("recorder/1"), "dispatch"), "utf8")).not.toContain("v2.log");
+  });
+
+  test("--force-units switches the charm at once: the unit stays in error, and upgrade-charm never runs for it", async () => {
+    const { sim, charm } = await setup();
+    charm.failHook("start");
+    sim.deploy(charm.dir);
+    await sim.settle();
+    charm.failHook("start", false);
+    const before = charm.hooks().length;
+    sim.refresh("recorder", revisionTwo(charm), { forceUnits: true });
+    await sim.settle();
+    expect(charm.hooks().slice(before)).toEqual([]);
+    expect(readFileSync(join(sim.charmDir("recorder/0"), "dispatch"), "utf8")).toContain("v2.log");
+    expect(parseStatus(sim.status()).apps["recorder"]).toMatchObject({ charmRev: 1, units: { "recorder/0": { workloadStatus: { current: "error", message: 'hook failed: "start"' } } } });
+    expect(debugLogLines(sim.history()).join("\n")).toContain("recorder/0 switched to revision 1 while in error (refresh --force-units): no upgrade-charm");
+
+    sim.resolve("recorder/0");
+    await sim.settle();
+    expect(v2Hooks(charm)).toEqual(["start", "config-changed"]);
+    expect(parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"]?.workloadStatus.current).not.toBe("error");
+  });
+
+  test("a unit added after a refresh runs the new charm and no upgrade-charm", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir);
+    await sim.settle();
+    sim.refresh("recorder", revisionTwo(charm));
+    await sim.settle();
+    sim.addUnit("recorder");
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/1")).not.toContain("upgrade-charm");
+    expect(hooksOf(charm, "recorder/1").slice(0, 5)).toEqual(SETUP_FOLLOWER);
+  });
+});
+
 describe("secrets", () => {
   test("a new revision: secret-changed to units tracking the secret, secret-remove to the owner once the old one is unused; rotate and expire on demand", async () => {
     const { sim, charm } = await setup();
@@ -412,6 +482,43 @@ describe("secrets", () => {
     expect(log).toContain("secret-set");
     expect(log).toContain("password=<redacted>");
     expect(log).not.toContain("s3cr3t-two");
+  });
+});
+
+describe("the debug log", () => {
+  test("each juju-log record once, the hook's stdout and stderr, secret content never", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
+    charm.onHook(
+      "update-status",
+      [
+        'juju-log --log-level ERROR "Uncaught Error in charm code: Error: boom',
+        '    at handler (hooks/charm.ts:42:11)"',
+        "juju-log -l WARNING || true",
+        'printf "%s" s3cr3t-from-file > "$CONTROL/content"',
+        'secret-set "$(cat "$CONTROL/secret-id")" password#file="$CONTROL/content"',
+        "echo 'apt-get: done'",
+        "echo 'E: something went wrong' >&2",
+        "exit 1",
+      ].join("\n"),
+    );
+    sim.deploy(charm.dir);
+    await sim.settle();
+    sim.updateStatus();
+    await sim.settle();
+    const log = debugLogLines(sim.history()).join("\n");
+    expect(log.split("Error: boom")).toHaveLength(2);
+    expect(log.split("hooks/charm.ts:42:11")).toHaveLength(2);
+    expect(log).toContain("unit-recorder-0: ");
+    expect(log).toMatch(/ ERROR unit\.recorder\/0\.juju-log Uncaught Error in charm code: Error: boom\n {4}at handler \(hooks\/charm\.ts:42:11\)\n/);
+    // A successful juju-log call is its record; a failed one is shown, without a message to show.
+    expect(log).not.toContain("juju.sim.hook-tool juju-log --log-level ERROR");
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool juju-log -l WARNING \(exit 2\): ERROR no message specified$/m);
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool secret-set secret:\S+ password#file=\S+\/content \(exit 0\)$/m);
+    expect(log).toMatch(/ DEBUG unit\.recorder\/0\.update-status apt-get: done$/m);
+    expect(log).toMatch(/ WARNING unit\.recorder\/0\.update-status E: something went wrong$/m);
+    expect(log).toMatch(/ ERROR juju\.worker\.uniter\.operation ran "update-status" hook: failed, exit 1, /);
+    expect(log).not.toContain("s3cr3t-from-file");
   });
 });
 
@@ -466,6 +573,112 @@ describe("scheduling", () => {
     charm.onHook("peers-relation-changed", 'relation-set -r peers:0 n="$RANDOM$RANDOM"');
     sim.deploy(charm.dir, { numUnits: 2 });
     await expect(sim.settle({ maxOperations: 40 })).rejects.toThrow(/^the model did not settle after 40 operations \(latest: .*peers-relation-changed/);
+  });
+});
+
+describe("destroying the model", () => {
+  /**
+   * Three ways a start hook leaves a workload running: a new session (out of the hook's process
+   * group, found by its environment), a plain background job that keeps the hook's stdout and
+   * stderr open, and one with an empty environment working in the charm directory.
+   */
+  const START_WORKLOADS = [
+    'u=${JUJU_UNIT_NAME/\\//-}',
+    'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids-$u"',
+    'sleep 1001 & echo $! >> "$CONTROL/pids-$u"',
+    'env -i /usr/bin/sleep 1002 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids-$u"',
+  ].join("\n");
+
+  function pids(charm: RecorderCharm, unit: string): number[] {
+    return readFileSync(join(charm.control, `pids-${unit.replace("/", "-")}`), "utf8").trim().split("\n").map(Number);
+  }
+
+  test("every unit departs, stops and is removed; then the processes its hooks left running are stopped", async () => {
+    const { sim, charm } = await setup({ hookTimeoutMs: 20_000 });
+    charm.onHook("start", START_WORKLOADS);
+    sim.deploy(charm.dir, { numUnits: 2 });
+    sim.deploy(charm.dir, { app: "pg" });
+    await sim.settle();
+    sim.integrate("recorder:backend", "pg:db");
+    await sim.settle();
+    // A background job holding the hook's pipes does not hold the hook: it ended with its process.
+    const start = sim.history().find((entry) => entry.unit === "recorder/0" && entry.name === "start");
+    expect(start).toMatchObject({ outcome: "ok", exitCode: 0 });
+    expect(start?.durationMs).toBeLessThan(5000);
+    const workloads = ["recorder/0", "recorder/1", "pg/0"].flatMap((unit) => pids(charm, unit));
+    expect(workloads).toHaveLength(9);
+    expect(workloads.filter((pid) => running(pid))).toEqual(workloads);
+
+    const before = charm.hooks().length;
+    const report = await sim.destroy();
+    const teardown = charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "));
+    // Relations in id order (the peer relation first), then stop and remove.
+    expect(teardown.filter((line) => line.startsWith("recorder/0 "))).toEqual([
+      "recorder/0 peers-relation-departed",
+      "recorder/0 backend-relation-departed",
+      "recorder/0 backend-relation-broken",
+      "recorder/0 stop",
+      "recorder/0 remove",
+    ]);
+    expect(teardown.filter((line) => line.startsWith("pg/0 ")).slice(-2)).toEqual(["pg/0 stop", "pg/0 remove"]);
+    expect([...report.removed].sort()).toEqual(["pg/0", "recorder/0", "recorder/1"]);
+    expect(report.forced).toEqual([]);
+    expect(report.stopped.map((entry) => entry.pid).sort()).toEqual([...workloads].sort());
+    expect(workloads.filter((pid) => running(pid))).toEqual([]);
+    expect(parseStatus(sim.status()).apps).toEqual({});
+    const log = debugLogLines(sim.history()).join("\n");
+    expect(log).toContain("destroying the model: every unit tears down");
+    expect(log).toMatch(/stopped process \d+ the hooks left running: sleep 1000/);
+  });
+
+  test("a teardown hook that fails does not hold the teardown: that unit is removed by force, its processes still stopped", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("start", START_WORKLOADS);
+    charm.failHook("stop");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const workloads = [...pids(charm, "recorder/0"), ...pids(charm, "recorder/1")];
+    const report = await sim.destroy();
+    expect(report.removed).toEqual([]);
+    expect(report.forced).toEqual([
+      { unit: "recorder/0", reason: "its stop hook failed (destroy-model --force does not wait for a unit in error)" },
+      { unit: "recorder/1", reason: "its stop hook failed (destroy-model --force does not wait for a unit in error)" },
+    ]);
+    expect(charm.hooks().filter((line) => line.includes(" remove "))).toEqual([]);
+    expect(workloads.filter((pid) => running(pid))).toEqual([]);
+  });
+
+  test("a teardown that runs out of time is cut short: the hook is killed and the rest removed by force", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("stop", "sleep 30");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const started = Date.now();
+    const report = await sim.destroy({ timeoutMs: 800 });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(sim.history().find((entry) => entry.name === "stop")?.outcome).toBe("timed out");
+    expect(report.forced.map((entry) => entry.unit).sort()).toEqual(["recorder/0", "recorder/1"]);
+    expect(sim.model.units.size).toBe(0);
+  });
+
+  test("close({ remove: true }) destroys the model first; a unit in error is removed by force without running anything", async () => {
+    const charm = recorderCharm();
+    cleanups.push(() => {
+      rmSync(join(charm.control, ".."), { recursive: true, force: true });
+    });
+    const sim = await Simulator.create({ env: { CONTROL: charm.control } });
+    charm.onHook("install", 'setsid sleep 1003 < /dev/null > /dev/null 2>&1 & echo $! > "$CONTROL/pid"');
+    charm.failHook("config-changed");
+    sim.deploy(charm.dir);
+    await sim.settle();
+    const pid = Number(readFileSync(join(charm.control, "pid"), "utf8"));
+    expect(running(pid)).toBe(true);
+    const before = charm.hooks().length;
+    await sim.close({ remove: true });
+    expect(charm.hooks().slice(before)).toEqual([]);
+    expect(running(pid)).toBe(false);
+    expect(() => readFileSync(join(sim.dir, "model.json"))).toThrow(/ENOENT/);
+    await expect(sim.destroy()).rejects.toThrow("the simulator is closed");
   });
 });
 

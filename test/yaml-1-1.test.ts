@@ -22,7 +22,7 @@ import { Juju } from "../integration/juju.js";
 import { Simulator } from "../sim/simulator.js";
 import { CharmBase } from "../runtime/index.js";
 import { Context } from "../testing/index.js";
-import { writeJujuStandIn } from "./support/juju-stand-in.js";
+import { writeJujuStandIn } from "../integration/juju-stand-in.js";
 import { recorderCharm } from "./support/recorder-charm.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -318,7 +318,7 @@ describe("action params, as juju run reads them", () => {
       writeFileSync(join(charm.dir, "actions.yaml"), "say:\n  params:\n    word: {type: string}\n    code: {type: string}\n    day: {type: string}\n  additionalProperties: false\n");
       charm.onHook("say", 'action-set got="$(action-get --format json)"');
       const root = join(charm.control, "..", "juju");
-      const juju = Juju.cli({ model: "yaml", cliBinary: writeJujuStandIn(root, { CONTROL: charm.control }), pollInterval: 10 });
+      const juju = Juju.cli({ model: "yaml", cliBinary: writeJujuStandIn(root, { env: { CONTROL: charm.control } }), pollInterval: 10 });
       await juju.deploy(charm.dir, { app: "rec" });
       const params = { word: "no", code: "0777", day: "2001-12-14" };
       const task = await juju.run("rec/0", "say", params);
