@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { execa } from "execa";
@@ -102,7 +102,7 @@ export async function build(options = {}) {
   log(`bundling ${relative(projectDir, entry)} for charm "${project.name}"`);
   mkdirSync(outDir, { recursive: true });
   const bundle = join(outDir, "dispatch.cjs");
-  await bundleDispatch(entry, bundle, project.meta);
+  const sourceMap = await bundleDispatch(entry, bundle, project.meta, projectDir);
 
   /** @type {Partial<Record<Arch, string>>} */
   const executables = {};
@@ -112,14 +112,14 @@ export async function build(options = {}) {
     mkdirSync(dirname(output), { recursive: true });
     if (target === HOST_ARCH) {
       log(`making the ${target} executable (Node ${NODE_VERSION}, with a full code cache)`);
-      await makeExecutable(base, base, bundle, output, { codeCache: "full" });
+      await makeExecutable(base, base, bundle, output, { codeCache: "full", sourceMap });
     } else {
       // A code cache only works on the architecture that made it: the cross-built blob is plain,
       // made by this machine's Node of the identical version.
       const blobNode = await nodeBinary(HOST_ARCH, log);
       assertSameNode(await installedNodeVersion(HOST_ARCH, blobNode), await installedNodeVersion(target, base));
       log(`making the ${target} executable (Node ${NODE_VERSION}, blob made by the ${HOST_ARCH} Node, no code cache)`);
-      await makeExecutable(blobNode, base, bundle, output, { codeCache: "none" });
+      await makeExecutable(blobNode, base, bundle, output, { codeCache: "none", sourceMap });
     }
     executables[target] = output;
     log(`wrote ${relative(process.cwd(), output) || output} (${(statSync(output).size / 1024 / 1024).toFixed(1)} MiB)`);
@@ -185,13 +185,30 @@ export async function typeCheck(entry, projectDir) {
 }
 
 /**
- * Bundles the charm into one CommonJS file with its metadata compiled in. Whitespace and syntax are
- * minified; identifiers are kept so stack traces in `juju debug-log` name the charm's functions.
+ * The first line of every bundle: a comment, so that cmd/sea/code-cache.cjs can put its function
+ * wrapper in front of the bundle without moving any code: a line and column in the executable's
+ * stack traces are then a line and column of the bundle, which is what the source map describes.
+ */
+export const BUNDLE_BANNER = "// A charm's dispatch, bundled by tscharm build; its source map is the dispatch.js.map asset.";
+
+/**
+ * The directories of the tscharm package whose files a bundle can contain: their frames read
+ * `tscharm/runtime/framework.ts:…` in stack traces, wherever tscharm is installed.
+ */
+const TSCHARM_DIRS = new Set(["runtime", "testing", "sim", "integration", "cmd", "lib"]);
+
+/**
+ * Bundles the charm into one CommonJS file with its metadata compiled in, and its source map
+ * beside it (`<outfile>.map`, returned). Whitespace and syntax are minified; identifiers are kept
+ * so stack traces in `juju debug-log` name the charm's functions. The map's sources are named as
+ * stack traces show them (see `sourceName`), and carry their content, for debuggers.
  * @param {string} entry
  * @param {string} outfile
  * @param {import("./runtime/meta.js").CharmMeta} meta
+ * @param {string} [projectDir] what the charm's own paths are relative to (default: the entry's directory)
+ * @returns {Promise<string>} the source map's path
  */
-export async function bundleDispatch(entry, outfile, meta) {
+export async function bundleDispatch(entry, outfile, meta, projectDir = dirname(entry)) {
   const esbuild = await import("esbuild");
   const result = await esbuild
     .build({
@@ -204,6 +221,11 @@ export async function bundleDispatch(entry, outfile, meta) {
       minifyWhitespace: true,
       minifySyntax: true,
       legalComments: "none",
+      banner: { js: BUNDLE_BANNER },
+      // "external": the map is written beside the bundle and the bundle does not point at it; the
+      // executable carries it as an asset, read only when an error is formatted (runtime/stack-trace.ts).
+      sourcemap: "external",
+      sourcesContent: true,
       conditions: ["tscharm-source"],
       define: { __TSCHARM_META__: JSON.stringify(meta) },
       logLevel: "silent",
@@ -214,6 +236,31 @@ export async function bundleDispatch(entry, outfile, meta) {
       throw new BuildError(failure.errors.map(formatMessage).join("\n"));
     });
   if (result.errors.length > 0) throw new BuildError(result.errors.map(formatMessage).join("\n"));
+  const mapFile = `${outfile}.map`;
+  /** @type {unknown} */
+  const written = JSON.parse(readFileSync(mapFile, "utf8"));
+  const map = /** @type {{ sources: string[], file?: string }} */ (written);
+  // esbuild names generated code `<define:…>` and the like: those are kept as they are.
+  map.sources = map.sources.map((source) => {
+    const virtual = /(?:^|\/)(<[^/]*>)$/.exec(source);
+    return virtual?.[1] ?? sourceName(resolve(dirname(outfile), source), resolve(projectDir));
+  });
+  map.file = "dispatch.js";
+  writeFileSync(mapFile, JSON.stringify(map));
+  return mapFile;
+}
+
+/**
+ * How a bundled file is named in the source map, and so in stack traces: tscharm's own files as
+ * `tscharm/<path in the package>` (`tscharm/runtime/framework.ts`), everything else relative to
+ * the project (`hooks/charm.ts`, `node_modules/some-lib/index.js`).
+ * @param {string} file an absolute path
+ * @param {string} projectDir
+ */
+export function sourceName(file, projectDir) {
+  const inTscharm = relative(HERE, file);
+  if (!inTscharm.startsWith("..") && TSCHARM_DIRS.has(inTscharm.split(sep)[0] ?? "")) return `tscharm/${inTscharm.split(sep).join("/")}`;
+  return relative(projectDir, file).split(sep).join("/");
 }
 
 /** @param {import("esbuild").Message} message */
@@ -235,15 +282,18 @@ function formatMessage(message) {
 /**
  * Injects `bundle` into a copy of `baseNode` as a SEA. The blob is generated by `blobNode`, which
  * must be the identical Node version; with a code cache it must also be the same architecture.
- * `snapshot`, `execArgv` and `blobNodeArgs` exist for bench/experiments.mjs, which measures the
- * alternatives; `tscharm build` uses the defaults (see docs/performance.md for why).
+ * `sourceMap` (the bundle's, from `bundleDispatch`) goes in as the asset `dispatch.js.map`, which the
+ * runtime reads only to format an error (runtime/stack-trace.ts) or to show a debugger the
+ * TypeScript (cmd/sea/main.cjs under JUJU_DEBUG_AT). `snapshot`, `execArgv` and `blobNodeArgs`
+ * exist for bench/experiments.mjs, which measures the alternatives; `tscharm build` uses the
+ * defaults (see docs/performance.md for why).
  * @param {string} blobNode
  * @param {string} baseNode
  * @param {string} bundle
  * @param {string} output
- * @param {{ codeCache: CodeCache, snapshot?: boolean, execArgv?: readonly string[], blobNodeArgs?: readonly string[] }} options
+ * @param {{ codeCache: CodeCache, sourceMap?: string, snapshot?: boolean, execArgv?: readonly string[], blobNodeArgs?: readonly string[] }} options
  */
-export async function makeExecutable(blobNode, baseNode, bundle, output, { codeCache, snapshot = false, execArgv = [], blobNodeArgs = [] }) {
+export async function makeExecutable(blobNode, baseNode, bundle, output, { codeCache, sourceMap, snapshot = false, execArgv = [], blobNodeArgs = [] }) {
   const work = `${output}.sea`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -252,6 +302,7 @@ export async function makeExecutable(blobNode, baseNode, bundle, output, { codeC
   let main = bundle;
   /** @type {Record<string, string>} */
   const assets = {};
+  if (sourceMap !== undefined) assets["dispatch.js.map"] = sourceMap;
   if (codeCache === "full") {
     assets["dispatch.js"] = join(work, "dispatch.js");
     assets["dispatch.cache"] = join(work, "dispatch.cache");

@@ -5,7 +5,8 @@
 //
 // Packs the demo for every platform (with the CLI, from what dist/ holds), lists each archive's
 // entries (size and deflated size), then splits each `dispatch` into the stripped Node binary it
-// starts from and the SEA blob tscharm adds (the bundle, plus the code cache where there is one).
+// starts from and the SEA blob tscharm adds (the bundle and its source map, plus the code cache
+// where there is one).
 
 import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -38,6 +39,7 @@ export async function benchSize({ log = () => undefined } = {}) {
     log("packing every platform from dist/");
     await run(process.execPath, [join(ROOT, "cmd", "tscharm.mjs"), "pack", "--no-build", "--output-dir", work, ROOT]);
     const bundle = readFileSync(join(ROOT, "dist", "dispatch.cjs"));
+    const sourceMap = readFileSync(join(ROOT, "dist", "dispatch.cjs.map"));
     /** @type {PlatformSize[]} */
     const results = [];
     for (const file of readdirSync(work).filter((name) => name.endsWith(".charm")).sort()) {
@@ -53,6 +55,7 @@ export async function benchSize({ log = () => undefined } = {}) {
         parts.push({ name: "what postject adds: the SEA blob, its ELF note, alignment", bytes: dispatchBytes - node.length, deflated: NaN });
       }
       parts.push({ name: "  of which: the bundle, dist/dispatch.cjs", bytes: bundle.length, deflated: deflateRawSync(bundle, { level: 6 }).length });
+      parts.push({ name: "  of which: its source map (read only to format an error)", bytes: sourceMap.length, deflated: deflateRawSync(sourceMap, { level: 6 }).length });
       if (platform === HOST_ARCH) {
         // Only this machine's architecture carries a code cache (docs/build.md): make it again to weigh it.
         const nodeBinary = join(CACHE, `${NODE_PACKAGES[HOST_ARCH].name}-${NODE_VERSION}`, "node");

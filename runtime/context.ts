@@ -69,6 +69,11 @@ export interface DispatchContext {
   readonly charmDir: string;
   /** `JUJU_DEBUG` is set: log at DEBUG as well. */
   readonly debug: boolean;
+  /**
+   * `JUJU_DEBUG_AT` (set by `juju debug-code`), split at commas: where to stop for a debugger.
+   * `all`, `hook`, or names given to `framework.breakpoint()`; empty when not debugging.
+   */
+  readonly debugAt: readonly string[];
   readonly machineId: string | undefined;
   readonly availabilityZone: string | undefined;
   readonly principalUnit: string | undefined;
@@ -122,6 +127,7 @@ export function parseContext(env: Environment, meta: CharmMeta, cwd: string): Di
     jujuVersion,
     charmDir: nonEmpty(env, "JUJU_CHARM_DIR") ?? cwd,
     debug: env["JUJU_DEBUG"] !== undefined,
+    debugAt: Object.freeze(parseDebugAt(env["JUJU_DEBUG_AT"])),
     machineId: nonEmpty(env, "JUJU_MACHINE_ID"),
     availabilityZone: nonEmpty(env, "JUJU_AVAILABILITY_ZONE"),
     principalUnit: nonEmpty(env, "JUJU_PRINCIPAL_UNIT"),
@@ -254,6 +260,12 @@ function parseSecretHook(env: Environment, phase: SecretPhase): HookDescriptor {
     revision = Number(text);
   }
   return { type: "secret", phase, secretId, label: nonEmpty(env, "JUJU_SECRET_LABEL"), revision };
+}
+
+/** `JUJU_DEBUG_AT`'s names, as ops reads them: comma-separated, trimmed, without empty ones or repeats. */
+function parseDebugAt(value: string | undefined): string[] {
+  if (value === undefined || value === "") return [];
+  return [...new Set(value.split(",").map((name) => name.trim()).filter((name) => name !== ""))];
 }
 
 /** The string used to route an event to its observers and to store deferred notices. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import type { CharmBase, CharmTypes } from "./charm.js";
 import { type Environment, parseContext } from "./context.js";
+import { DebugSession } from "./debug-code.js";
 import { EnvironmentError } from "./errors.js";
 import { Framework } from "./framework.js";
 import { type HookTools, ProcessHookTools } from "./hook-tools.js";
@@ -11,6 +12,7 @@ import type { Clock } from "./leadership.js";
 import { type LogSink, log, setLogSink } from "./log.js";
 import type { CharmMeta, JsonObject } from "./meta.js";
 import { RebootNow } from "./model.js";
+import { mapStack, originOf } from "./stack-trace.js";
 import { FileStateStore, STATE_FILE, type UnitStateStore } from "./storage.js";
 
 /** A charm class: constructed once per dispatch with the framework. */
@@ -80,6 +82,7 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     const store = options.stateStore ?? new FileStateStore(join(context.charmDir, STATE_FILE));
     const framework = new Framework(options.meta, tools, store.load(), options.clock);
     framework.onEmit = options.onEmit;
+    if (context.debugAt.length > 0) framework.debugSession = new DebugSession(context.debugAt, `${context.unitName} ${context.dispatchPath}`, options.env, stderr);
     framework.useContext(context);
     charm = new charmClass(framework);
     await framework.runHook(context);
@@ -89,12 +92,14 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     if (error instanceof RebootNow) return { exitCode: 0, charm, error: undefined };
     const name = error instanceof Error ? error.name : "error";
     const message = error instanceof Error ? error.message : String(error);
-    const detail = error instanceof Error && error.stack !== undefined ? error.stack : `${name}: ${message}`;
+    // In the executable the stack's positions are the bundle's: mapped to the charm's sources.
+    const detail = error instanceof Error && error.stack !== undefined ? mapStack(error.stack) : `${name}: ${message}`;
     log.error(`Uncaught ${name} in charm code: ${detail}`);
     if (context.hook.type === "action") {
-      // `juju run` shows stderr to the user: one line, the traceback stays in debug-log.
+      // `juju run` shows stderr to the user: one line with where it came from; the traceback stays in debug-log.
       const firstLine = message.split("\n", 1)[0] ?? "";
-      stderr(`Uncaught ${name} in charm code: ${firstLine} (the traceback is in juju debug-log)\n`);
+      const origin = originOf(detail);
+      stderr(`Uncaught ${name} in charm code: ${firstLine}${origin === undefined ? "" : ` at ${origin}`} (the traceback is in juju debug-log)\n`);
     }
     return { exitCode: 1, charm, error };
   } finally {

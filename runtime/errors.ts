@@ -87,6 +87,16 @@ export class StateError extends Error {
   override name = "StateError";
 }
 
+/** `framework.breakpoint(name)` with a name ops would refuse too: not `foo` or `foo-bar`, or a reserved one. */
+export class BreakpointNameError extends Error {
+  override name = "BreakpointNameError";
+}
+
+/** `JUJU_DEBUG_AT` asked to stop, but Node's inspector could not be opened (see docs/debugging.md). */
+export class DebugCodeError extends Error {
+  override name = "DebugCodeError";
+}
+
 function describeStderr(stderr: string): string {
   const text = stderr.trim().replace(/^ERROR\s+/, "");
   return text === "" ? "(no error message)" : text;

@@ -1,6 +1,7 @@
 // The framework: observers, deferred events, stored state, collect-status, and the order of one hook.
 
 import { type DispatchContext, eventKind } from "./context.js";
+import { type DebugSession, checkBreakpointName } from "./debug-code.js";
 import { StateError } from "./errors.js";
 import {
   CollectStatusEvent,
@@ -63,6 +64,8 @@ export const COLLECT_APP_STATUS = "collect-app-status";
 export class Framework implements EventScope {
   /** @internal Told of every emission (the test kit records them); unset in production. */
   onEmit: ((kind: string, snapshot: JsonObject, reemitted: boolean) => void) | undefined;
+  /** @internal Set by the runtime when `JUJU_DEBUG_AT` is (`juju debug-code`); unset otherwise. */
+  debugSession: DebugSession | undefined;
   private currentModel: Model | undefined;
   private readonly observations = new Map<string, Observation>();
   private readonly storedObjects = new Map<string, JsonObject>();
@@ -117,6 +120,26 @@ export class Framework implements EventScope {
   }
 
   /**
+   * Stops here for a debugger when `juju debug-code` asked for it, as ops' `framework.breakpoint()`:
+   * when `JUJU_DEBUG_AT` is `all`, or names this breakpoint. Otherwise it does nothing (and without
+   * `JUJU_DEBUG_AT` at all, nothing is loaded). Names look like `foo` or `foo-bar`; `all` and
+   * `hook` are reserved. See docs/debugging.md.
+   */
+  breakpoint(name?: string): void {
+    if (name !== undefined) checkBreakpointName(name);
+    const session = this.debugSession;
+    if (session === undefined) return;
+    if (!session.stopsAt(name)) {
+      log.warning(`Breakpoint ${name === undefined ? "(unnamed)" : JSON.stringify(name)} skipped (not found in the requested breakpoints: ${session.debugAt.join(", ")})`);
+      return;
+    }
+    session.attach(name === undefined ? "at framework.breakpoint()" : `at framework.breakpoint("${name}")`);
+    // JUJU_DEBUG_AT stops here. Step out (Shift+F11 in VS Code, `o` in node inspect) to the charm's code.
+    // eslint-disable-next-line no-debugger -- stopping for the debugger is what breakpoint() is for
+    debugger;
+  }
+
+  /**
    * @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. The
    * test kit passes other `tools` to let a test use the charm between hooks.
    */
@@ -162,7 +185,7 @@ export class Framework implements EventScope {
       log.debug(`re-emitting deferred ${notice.kind} to ${observer.id}`);
       this.onEmit?.(notice.kind, notice.snapshot, true);
       const event = new observation.eventClass(this, notice.kind, notice.snapshot);
-      await observer.handler(event);
+      await this.callObserver(observer, notice.kind, event);
       if (event.deferred) this.deferred.push(notice);
     }
   }
@@ -175,10 +198,22 @@ export class Framework implements EventScope {
     this.onEmit?.(kind, snapshot, false);
     for (const observer of observation.observers) {
       const event = new observation.eventClass(this, kind, snapshot);
-      await observer.handler(event);
+      await this.callObserver(observer, kind, event);
       if (event.deferred) this.addNotice({ kind, observer: observer.id, snapshot });
     }
     return true;
+  }
+
+  /** Runs a handler of a Juju event (the dispatched one or a deferred one); under `JUJU_DEBUG_AT=all|hook`, stops first, as ops does. */
+  private callObserver(observer: Observer, kind: string, event: EventBase): void | Promise<void> {
+    const session = this.debugSession;
+    if (session?.stopsAtHandlers === true) {
+      session.attach(`before ${observer.id}, the handler of ${kind}`);
+      // JUJU_DEBUG_AT stops here, before the handler. Step into it (F11 in VS Code, `s` in node inspect).
+      // eslint-disable-next-line no-debugger -- stopping for the debugger is what JUJU_DEBUG_AT asks for
+      debugger;
+    }
+    return observer.handler(event);
   }
 
   private addNotice(notice: DeferredNotice): void {

@@ -56,7 +56,10 @@ export type { ActionResults, ActionResultValue } from "./actions.js";
 export type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "./meta.js";
 export type { LogLevel, PortRange, Protocol } from "./hook-tools.js";
 export type { Clock } from "./leadership.js";
+export { DEBUG_PORT, DEBUG_PORT_ENV } from "./debug-code.js";
 export {
+  BreakpointNameError,
+  DebugCodeError,
   EnvironmentError,
   HookToolError,
   HookToolUsageError,

@@ -421,7 +421,10 @@ describe("actions", () => {
     expect(String(result.error)).toContain(message);
     expect(scripted.toolNames()).toEqual(["juju-log"]);
     // Actions also get a one-line summary on stderr, which `juju run` shows the user.
-    expect(stderr).toBe(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message} (the traceback is in juju debug-log)\n`);
+    // It says where in the charm: this file's setResults call, not tscharm's check that refused it.
+    const where = `${import.meta.filename.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`;
+    expect(stderr).toMatch(new RegExp(`^Uncaught InvalidActionResultError in charm code: [^\\n]+ at ${where} \\(the traceback is in juju debug-log\\)\\n$`));
+    expect(stderr.startsWith(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message.split("\n")[0] ?? ""} at `)).toBe(true);
   });
 });
 

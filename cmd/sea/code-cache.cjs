@@ -18,7 +18,9 @@ if (bundle === undefined || sourceOut === undefined || cacheOut === undefined) {
   process.stderr.write("usage: code-cache.cjs <bundle.cjs> <dispatch.js> <dispatch.cache>\n");
   process.exit(2);
 }
-// The bundle is CommonJS: wrap it as Node's module loader does; main.cjs calls the function.
+// The bundle is CommonJS: wrap it as Node's module loader does; main.cjs calls the function. The
+// bundle's first line is a comment (build.mjs's BUNDLE_BANNER), so the wrapper in front of it moves
+// no code: positions in stack traces stay positions in the bundle, as its source map needs.
 const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`;
 
 setFlagsFromString("--no-lazy");
