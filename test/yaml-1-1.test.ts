@@ -328,7 +328,7 @@ describe("action params, as juju run reads them", () => {
       const model = join(root, "models", "yaml");
       const refused = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word=no"], { reject: false, env: { CONTROL: charm.control } });
       expect(refused.exitCode).toBe(1);
-      expect(refused.stderr).toContain('"word" must be "string", not boolean');
+      expect(refused.stderr).toContain("(root).word : must be of type string, given false");
       const quotedWord = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word='no'", "--format", "json"], { reject: false, env: { CONTROL: charm.control } });
       expect(quotedWord.exitCode).toBe(0);
       expect(JSON.parse(quotedWord.stdout)).toMatchObject({ "rec/0": { results: { got: '{"word":"no"}' } } });
