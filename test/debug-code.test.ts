@@ -5,14 +5,13 @@
 // inspector modules Node has loaded at the end of its install handler.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { HOST_ARCH, build } from "../build.mjs";
 import { InspectorClient } from "./support/inspector-client.js";
+import { buildFixture } from "./support/fixture-build.js";
 import { FakeHookTools } from "./support/recording-hook-tools.mjs";
 import { jujuEnv } from "./support/juju-env.js";
 
@@ -22,11 +21,7 @@ let work: string;
 let dispatch: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "tscharm-debug-code-"));
-  const { executables } = await build({ projectDir: FIXTURE, outDir: join(work, "dist"), platforms: [HOST_ARCH], log: () => undefined });
-  const built = executables[HOST_ARCH];
-  if (built === undefined) throw new Error("the fixture did not build");
-  dispatch = built;
+  ({ work, dispatch } = await buildFixture(FIXTURE, "tscharm-debug-code-"));
 }, 120_000);
 
 afterAll(() => {

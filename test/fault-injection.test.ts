@@ -8,13 +8,12 @@
 // injects the signal), after which the state file must be the old one or the new one, whole.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { HOST_ARCH, build } from "../build.mjs";
+import { buildFixture } from "./support/fixture-build.js";
 import { FakeHookTools, type FakeReply, type FakeRule } from "./support/recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv } from "./support/juju-env.js";
 
@@ -114,11 +113,7 @@ let work: string;
 let parked: Buffer;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "tscharm-faults-"));
-  const { executables } = await build({ projectDir: FIXTURE, outDir: join(work, "dist"), platforms: [HOST_ARCH], log: () => undefined });
-  const built = executables[HOST_ARCH];
-  if (built === undefined) throw new Error("the fixture did not build");
-  dispatch = built;
+  ({ work, dispatch } = await buildFixture(FIXTURE, "tscharm-faults-"));
   const first = run("park", HEALTHY, {});
   expect(first.exitCode, first.stderr).toBe(0);
   parked = readFileSync(join(first.charmDir, ".unit-state.json"));

@@ -4,18 +4,18 @@
 // fixture (test/fixtures/debug-charm) marks its throwing lines with `fixture:` comments.
 
 import { spawnSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { HOST_ARCH, build, makeExecutable, nodeBinary } from "../build.mjs";
+import { HOST_ARCH, makeExecutable, nodeBinary } from "../build.mjs";
 import { debugLogLines } from "../integration/juju.js";
 import { mapStack, mapperOf } from "../runtime/stack-trace.js";
 import { Simulator } from "../sim/simulator.js";
 import { Context, Harness, State, UncaughtCharmError } from "../testing/index.js";
 import { DebuggeeCharm } from "./fixtures/debug-charm/hooks/charm.js";
+import { buildFixture } from "./support/fixture-build.js";
 import { FakeHookTools, type FakeRule } from "./support/recording-hook-tools.mjs";
 import { jujuEnv } from "./support/juju-env.js";
 
@@ -48,11 +48,7 @@ let work: string;
 let dispatch: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "tscharm-traces-"));
-  const { executables } = await build({ projectDir: FIXTURE, outDir: join(work, "dist"), platforms: [HOST_ARCH], log: () => undefined });
-  const built = executables[HOST_ARCH];
-  if (built === undefined) throw new Error("the fixture did not build");
-  dispatch = built;
+  ({ work, dispatch } = await buildFixture(FIXTURE, "tscharm-traces-"));
 }, 120_000);
 
 afterAll(() => {
