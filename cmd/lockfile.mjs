@@ -75,7 +75,9 @@ export function projectLock(tested, project, tscharm) {
     // npm installs a linked package's dependencies in the link's target, not in the project, and
     // records the target as it records a workspace: with its devDependencies.
     packages["node_modules/tscharm"] = { resolved: tscharm.path, link: true };
-    packages[tscharm.path] = { name: "tscharm", ...pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "devDependencies", "engines"]) };
+    // npm names the target only when its directory is named otherwise.
+    const named = tscharm.path.split("/").at(-1) === "tscharm" ? {} : { name: "tscharm" };
+    packages[tscharm.path] = { ...named, ...pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "devDependencies", "engines"]) };
   } else {
     const fields = pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "engines"]);
     packages["node_modules/tscharm"] = { ...fields, resolved: `file:${tscharm.path}`, integrity: tscharm.integrity };

@@ -69,6 +69,12 @@ describe("projectLock", () => {
     );
   });
 
+  test("a linked checkout is named in the lock only when its directory is named otherwise, as npm does", () => {
+    const link = (path: string) => projectLock(TESTED, { ...project, dependencies: { tscharm: "file:x" } }, { kind: "link", path, manifest }).packages[path];
+    expect(link("../checkouts/main")).toMatchObject({ name: "tscharm", version: "0.1.0" });
+    expect(link("../work/tscharm")).not.toHaveProperty("name");
+  });
+
   test("finds a package where Node would: a nested copy before the hoisted one", () => {
     const packages = {
       "": {},
