@@ -85,8 +85,8 @@ function tscharmSource(projectDir, requested) {
     const manifest = readManifest(readFileSync(join(path, "package.json"), "utf8"), path);
     return { dependency: { kind: "link", path: relative(projectDir, path), manifest }, spec: `file:${path}`, lock: testedLockOf(path) };
   }
-  const manifest = readManifest(tarEntry(path, "package/package.json") ?? "", path);
-  const shipped = tarEntry(path, "package/lib/package-lock.json", { optional: true });
+  const manifest = readManifest(tarEntry(path, "package/package.json"), path);
+  const shipped = tarEntryIfAny(path, "package/lib/package-lock.json");
   const lock = shipped === undefined ? testedLockOf(TSCHARM_ROOT) : /** @type {import("./lockfile.mjs").Lock} */ (JSON.parse(shipped));
   const file = `tscharm-${String(manifest["version"])}.tgz`;
   const integrity = `sha512-${createHash("sha512").update(readFileSync(path)).digest("base64")}`;
@@ -113,15 +113,23 @@ function readManifest(text, where) {
 
 /**
  * One file of a gzipped tarball, by tar (which every machine that builds charms has).
- * @param {string} tarball @param {string} entry @param {{ optional?: boolean }} [options]
- * @returns {string | undefined}
+ * @param {string} tarball @param {string} entry
+ * @returns {string}
  */
-function tarEntry(tarball, entry, options = {}) {
+function tarEntry(tarball, entry) {
   try {
     return execFileSync("tar", ["-xzOf", tarball, entry], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
-    if (options.optional === true) return undefined;
     throw new MetadataError(`--tscharm ${tarball}: cannot read ${entry} from it (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+}
+
+/** `tarEntry`, or undefined when the tarball has no such file. @param {string} tarball @param {string} entry */
+function tarEntryIfAny(tarball, entry) {
+  try {
+    return tarEntry(tarball, entry);
+  } catch {
+    return undefined;
   }
 }
 

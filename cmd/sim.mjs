@@ -122,7 +122,7 @@ async function withModel(options, change, how = {}) {
  * @param {import("tscharm/integration").Simulator} simulator
  */
 async function settle(simulator) {
-  const show = historyPrinter(simulator);
+  const show = await historyPrinter(simulator);
   show();
   while (await simulator.step()) show();
 }
@@ -131,13 +131,15 @@ async function settle(simulator) {
  * Prints on stderr what the simulator's history gained since the last call (since now, the first time).
  * @param {import("tscharm/integration").Simulator} simulator
  */
-function historyPrinter(simulator) {
+async function historyPrinter(simulator) {
+  const { entryFailed } = await integration();
   let shown = simulator.history().at(-1)?.seq ?? 0;
   return () => {
     for (const entry of simulator.history()) {
       if (entry.seq <= shown) continue;
       shown = entry.seq;
-      process.stderr.write(`${[describeEntry(entry), ...failureDetails(entry)].join("\n")}\n`);
+      const details = entry.kind === "hook" && entryFailed(entry) ? failureDetails(entry) : [];
+      process.stderr.write(`${[describeEntry(entry), ...details].join("\n")}\n`);
     }
   };
 }
@@ -163,7 +165,6 @@ async function reportUnitsInError(simulator) {
  * @returns {string[]}
  */
 function failureDetails(entry) {
-  if (entry.kind !== "hook" || entry.outcome === "ok" || entry.outcome.startsWith("skipped")) return [];
   const records = entry.logs.filter((log) => log.level === "ERROR" || log.level === "CRITICAL").map((log) => `    ${log.level} ${log.message.split("\n", 1)[0] ?? ""}`);
   const stderr = entry.stderr.split("\n").filter((line) => line !== "").slice(-5).map((line) => `    stderr: ${line}`);
   return [...records, ...stderr];
@@ -430,7 +431,7 @@ export function addSimCommands(program) {
       const timeoutMs = wholeNumber(options.timeout, "--timeout") * 1000;
       const { Simulator } = await integration();
       const simulator = await Simulator.open(resolve(options.model));
-      const show = historyPrinter(simulator);
+      const show = await historyPrinter(simulator);
       try {
         await simulator.destroy({ timeoutMs });
       } finally {

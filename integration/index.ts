@@ -46,6 +46,6 @@ export {
   type StatusPredicate,
   type UnitStatus,
 } from "./status.js";
-export { Simulator, SimulatorError, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../sim/simulator.js";
+export { Simulator, SimulatorError, entryFailed, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../sim/simulator.js";
 export type { LeftoverProcess } from "../sim/leftover-processes.js";
 export { type JujuStandInOptions, writeJujuStandIn } from "./juju-stand-in.js";

@@ -9,7 +9,7 @@ import { basename, delimiter, join, resolve } from "node:path";
 
 import { writeYaml } from "../cmd/juju-yaml.mjs";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
-import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord } from "../sim/simulator.js";
+import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../sim/simulator.js";
 import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status.js";
 
 export type { DeployOptions, SimulatorOptions };
@@ -369,7 +369,7 @@ export class LocalJuju extends Juju {
   protected override async failedHookReport(unit: string): Promise<string[]> {
     const entry = (await this.simulator())
       .history()
-      .findLast((candidate) => candidate.unit === unit && candidate.kind === "hook" && candidate.outcome !== "ok" && !candidate.outcome.startsWith("skipped"));
+      .findLast((candidate) => candidate.unit === unit && candidate.kind === "hook" && entryFailed(candidate));
     if (entry === undefined) return [];
     const lines = [`the ${entry.name} hook${entry.detail === "" ? "" : ` (${entry.detail})`}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}`];
     for (const log of entry.logs.filter((record) => record.level === "ERROR" || record.level === "CRITICAL")) {
@@ -448,7 +448,7 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
       for (const line of entry.stderr.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} WARNING ${logger} ${line}`);
     }
     const what = entry.kind === "hook" ? `"${entry.name}" hook` : entry.kind === "action" ? `action ${entry.name}` : `exec ${entry.name}`;
-    const level = entry.outcome === "ok" || entry.outcome.startsWith("skipped") ? "INFO" : "ERROR";
+    const level = entryFailed(entry) ? "ERROR" : "INFO";
     const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
     lines.push(
       `${source}: ${time} ${level} juju.worker.uniter.operation ran ${what}${detail}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls`,

@@ -132,6 +132,14 @@ export type DispatchRequest =
     }
   | { readonly action: string; readonly params?: JsonObject };
 
+/**
+ * Whether a hook, action or exec of the log failed: it neither succeeded (`ok`) nor was skipped by
+ * `resolve --no-retry`. Controller entries never fail.
+ */
+export function entryFailed(entry: LogEntry): boolean {
+  return entry.kind !== "controller" && entry.outcome !== "ok" && !entry.outcome.startsWith("skipped");
+}
+
 export class SimulatorError extends Error {
   override name = "SimulatorError";
 }
@@ -349,11 +357,7 @@ export class Simulator {
     if (existsSync(this.dir) && units.length > 0) {
       this.note("destroying the model: every unit tears down");
       for (const relation of this.model.relations.values()) this.dyingRelations.add(relation.id);
-      for (const name of units) {
-        const unit = this.model.unit(name);
-        unit.dying = true;
-        for (const relation of this.model.relations.values()) if (relation.members.has(name)) this.model.leaveRelation(relation.id, name);
-      }
+      this.removeUnit(...units);
       const deadline = Date.now() + timeoutMs;
       this.teardownDeadline = deadline;
       try {
@@ -1588,7 +1592,6 @@ function coerceConfig(type: ConfigType, value: ConfigValue): ConfigValue | undef
   return configValueFits(type, parsed) ? parsed : undefined;
 }
 
-/** The few JSON-schema checks Juju's action params need most: required, unknown and typed params. */
 function parseEndpoint(text: string): { app: string; endpoint: string | undefined } {
   const [app = "", endpoint] = text.split(":");
   return { app, endpoint };

@@ -130,13 +130,9 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const app = model.app(this.appName);
     this.charm = result.charm;
     this.jujuLog.push(...model.logs.map(({ level, message }) => ({ level, message })));
-    this.unitStatusHistory.push(...statusesBefore(state.unitStatus, unit.statusHistory.map(fromRecord)));
-    this.appStatusHistory.push(...statusesBefore(state.appStatus, app.statusHistory.map(fromRecord)));
-    let version = state.workloadVersion;
-    for (const next of app.workloadVersionHistory) {
-      if (version !== "") this.workloadVersionHistory.push(version);
-      version = next;
-    }
+    this.unitStatusHistory.push(...valuesBefore(state.unitStatus, unit.statusHistory.map(fromRecord)));
+    this.appStatusHistory.push(...valuesBefore(state.appStatus, app.statusHistory.map(fromRecord)));
+    this.workloadVersionHistory.push(...valuesBefore(state.workloadVersion, app.workloadVersionHistory).filter((version) => version !== ""));
     for (const removal of result.commit?.removedSecrets ?? []) if (removal.revision !== undefined) this.removedSecretRevisions.push(removal.revision);
     if (result.commit !== undefined) Object.assign(this.requestedStorages, unit.storageRequests);
     this.emittedEvents.push(...emitted);
@@ -167,7 +163,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   }
 }
 
-/** The status before each of `changes`: the initial one, then every change but the last. */
-function statusesBefore(initial: StatusBase, changes: readonly StatusBase[]): StatusBase[] {
+/** The value before each of `changes` (Scenario's histories): the initial one, then every change but the last. */
+function valuesBefore<T>(initial: T, changes: readonly T[]): T[] {
   return changes.length === 0 ? [] : [initial, ...changes.slice(0, -1)];
 }

@@ -11,8 +11,9 @@
 const { getAsset } = require("node:sea");
 const { Script } = require("node:vm");
 
-const debugAt = process.env["JUJU_DEBUG_AT"];
-const script = debugAt === undefined || debugAt === "" ? withCodeCache() : forDebugger();
+// The runtime debugs when JUJU_DEBUG_AT names anything (runtime/context.ts reads it the same way).
+const debugging = (process.env["JUJU_DEBUG_AT"] ?? "").split(",").some((name) => name.trim() !== "");
+const script = debugging ? forDebugger() : withCodeCache();
 const compiled = /** @type {unknown} */ (script.runInThisContext());
 const run = /** @type {(exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void} */ (compiled);
 run(module.exports, require, module, __filename, __dirname);
