@@ -421,10 +421,12 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
 
   /** A secret of this application or unit is shared by the charm itself, through its own hook tools. */
   private refuseOwnSecret(secret: SecretRecord, id: string, method: string, instead: string): void {
-    const own =
-      (secret.owner.kind === "application" && secret.owner.app === this.appName) ||
-      (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
-    if (own) throw new Error(`${method}: ${id} is owned by the charm under test, which shares it itself (${instead} in a handler)`);
+    if (this.ownsSecret(secret)) throw new Error(`${method}: ${id} is owned by the charm under test, which shares it itself (${instead} in a handler)`);
+  }
+
+  /** Whether the charm under test owns the secret: its application's, or this unit's. */
+  private ownsSecret(secret: SecretRecord): boolean {
+    return (secret.owner.kind === "application" && secret.owner.app === this.appName) || (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
   }
 
   private secret(id: string): SecretRecord {
@@ -435,10 +437,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
 
   private async ownedSecretEvent(id: string, hook: string, revision: number | undefined, label: string | undefined): Promise<void> {
     const secret = this.secret(id);
-    const owned =
-      (secret.owner.kind === "application" && secret.owner.app === this.appName) ||
-      (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
-    if (!owned) throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
+    if (!this.ownsSecret(secret)) throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
     if (label !== undefined) secret.label = label;
     await this.emit({ kind: "hook", name: hook, secret: { xid: secret.xid, ...(revision === undefined ? {} : { revision }) } });
   }
