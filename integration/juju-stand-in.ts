@@ -8,6 +8,8 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { shellQuote } from "./juju.js";
+
 export interface JujuStandInOptions {
   /**
    * Environment for every hook of a model the stand-in creates (on the first `juju deploy` into
@@ -28,11 +30,11 @@ export function writeJujuStandIn(dir: string, options: JujuStandInOptions = {}):
   const bin = join(root, "bin");
   mkdirSync(bin, { recursive: true });
   const envArgs = Object.entries(options.env ?? {})
-    .map(([key, value]) => `--env ${shellWord(`${key}=${value}`)}`)
+    .map(([key, value]) => `--env ${shellQuote(`${key}=${value}`)}`)
     .join(" ");
   const script = `#!/bin/bash
 # A stand-in for juju, backed by the tscharm simulator (tscharm/integration's writeJujuStandIn).
-root=${shellWord(root)}
+root=${shellQuote(root)}
 printf '%q ' "$@" >> "$root/calls.log"; echo >> "$root/calls.log"
 command=$1; shift
 model=default
@@ -59,7 +61,7 @@ case $command in
 esac
 extra=()
 if [[ $command == deploy && ! -e $root/models/$model/model.json ]]; then extra=(${envArgs}); fi
-exec ${shellWord(process.execPath)} ${shellWord(tscharmCli())} sim "$command" -m "$root/models/$model" "\${extra[@]}" "\${args[@]}"
+exec ${shellQuote(process.execPath)} ${shellQuote(tscharmCli())} sim "$command" -m "$root/models/$model" "\${extra[@]}" "\${args[@]}"
 `;
   const path = join(bin, "juju");
   writeFileSync(path, script);
@@ -77,8 +79,4 @@ function tscharmCli(): string {
     if (parent === dir) throw new Error(`cannot find tscharm's cmd/tscharm.mjs above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
-}
-
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", `'"'"'`)}'`;
 }

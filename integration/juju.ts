@@ -471,7 +471,8 @@ function withoutMessage(args: readonly string[]): string[] {
   return i < args.length ? [...flags, "<message>"] : flags;
 }
 
-function shellQuote(arg: string): string {
+/** `arg` as one word of a POSIX shell command line: as it is when that is safe, else single-quoted. */
+export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'"'"'`)}'`;
 }
 
