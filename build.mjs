@@ -195,7 +195,7 @@ export const BUNDLE_BANNER = "// A charm's dispatch, bundled by tscharm build; i
  * The directories of the tscharm package whose files a bundle can contain: their frames read
  * `tscharm/runtime/framework.ts:…` in stack traces, wherever tscharm is installed.
  */
-const TSCHARM_DIRS = new Set(["runtime", "testing", "sim", "integration", "cmd", "lib"]);
+const TSCHARM_DIRS = new Set(["grammar", "runtime", "engine", "fake-tools", "testing", "simulator", "integration", "project", "cmd", "lib"]);
 
 /**
  * Bundles the charm into one CommonJS file with its metadata compiled in, and its source map

@@ -54,7 +54,7 @@ function fanCharm(work) {
  * @returns {Promise<SimBench>}
  */
 export async function benchSim({ runs, units, log = () => undefined }) {
-  if (!existsSync(DISPATCH) || !existsSync(join(ROOT, "lib", "sim", "simulator.js"))) {
+  if (!existsSync(DISPATCH) || !existsSync(join(ROOT, "lib", "simulator", "simulator.js"))) {
     throw new Error("dist/ or lib/ is missing: run `npm run build` first");
   }
   const work = mkdtempSync(join(tmpdir(), "tscharm-bench-sim-"));

@@ -45,7 +45,7 @@ export {
   type StatusInfo,
   type StatusPredicate,
   type UnitStatus,
-} from "./status.js";
-export { Simulator, SimulatorError, entryFailed, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../sim/simulator.js";
-export type { LeftoverProcess } from "../sim/leftover-processes.js";
+} from "./status-types.js";
+export { Simulator, SimulatorError, entryFailed, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../simulator/simulator.js";
+export type { LeftoverProcess } from "../simulator/leftover-processes.js";
 export { type JujuStandInOptions, writeJujuStandIn } from "./juju-stand-in.js";

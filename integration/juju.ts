@@ -9,8 +9,8 @@ import { basename, delimiter, join, resolve } from "node:path";
 
 import { writeYaml } from "../cmd/juju-yaml.mjs";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
-import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../sim/simulator.js";
-import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status.js";
+import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
+import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status-types.js";
 
 export type { DeployOptions, SimulatorOptions };
 

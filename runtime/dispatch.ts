@@ -7,13 +7,13 @@ import { type Environment, parseContext } from "./context.js";
 import { DebugSession } from "./debug-code.js";
 import { EnvironmentError } from "./errors.js";
 import { Framework } from "./framework.js";
-import { type HookTools, ProcessHookTools } from "./hook-tools.js";
+import { type HookTools, ProcessHookTools } from "./hook-tools/index.js";
 import type { Clock } from "./leadership.js";
 import { type LogSink, log, setLogSink } from "./log.js";
 import type { CharmMeta, JsonObject } from "./meta.js";
 import { RebootNow } from "./model.js";
 import { mapStack, originOf } from "./stack-trace.js";
-import { FileStateStore, STATE_FILE, type UnitStateStore } from "./storage.js";
+import { FileStateStore, STATE_FILE, type UnitStateStore } from "./state-file.js";
 
 /** A charm class: constructed once per dispatch with the framework. */
 export type CharmClass<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> = new (framework: Framework) => C;

@@ -2,7 +2,7 @@
 
 import { flattenActionResults, type ActionResults } from "./actions.js";
 import type { HookDescriptor } from "./context.js";
-import { Storage } from "./juju-storage.js";
+import { Storage } from "./storage.js";
 import type { JsonObject, JsonValue } from "./meta.js";
 import type { Application, Model, Unit } from "./model.js";
 import type { Relation } from "./relations.js";

@@ -10,13 +10,13 @@ import {
   type EventScope,
   snapshotOf,
 } from "./events.js";
-import type { HookTools } from "./hook-tools.js";
+import type { HookTools } from "./hook-tools/index.js";
 import type { Clock } from "./leadership.js";
 import { log } from "./log.js";
 import type { CharmMeta, JsonObject, JsonValue } from "./meta.js";
 import { Model, ModelBackend } from "./model.js";
 import { highestPriority } from "./status.js";
-import type { DeferredNotice, UnitState } from "./storage.js";
+import type { DeferredNotice, UnitState } from "./state-file.js";
 
 /** An event kind a handler can observe: `this.on.start`, `this.on.relationChanged("db")`, ... */
 export class BoundEvent<E extends EventBase = EventBase> {

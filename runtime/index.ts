@@ -40,7 +40,7 @@ export { Application, Model, Unit, type CloudSpec } from "./model.js";
 export { Relation, RelationData, RelationDataContent, type RemoteModel } from "./relations.js";
 export { Secret, type SecretInfo, type SecretOptions, type SecretOwner, type SecretRotatePolicy } from "./secrets.js";
 export { Binding, Network } from "./network.js";
-export { JujuStorages, Storage } from "./juju-storage.js";
+export { JujuStorages, Storage } from "./storage.js";
 export {
   ActiveStatus,
   BlockedStatus,
@@ -54,7 +54,7 @@ export {
 export { log } from "./log.js";
 export type { ActionResults, ActionResultValue } from "./actions.js";
 export type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "./meta.js";
-export type { LogLevel, PortRange, Protocol } from "./hook-tools.js";
+export type { LogLevel, PortRange, Protocol } from "./hook-tools/index.js";
 export type { Clock } from "./leadership.js";
 export { DEBUG_PORT, DEBUG_PORT_ENV } from "./debug-code.js";
 export {
@@ -76,6 +76,6 @@ export {
   StateError,
   TooManyRelatedAppsError,
 } from "./errors.js";
-export type { HookTools, ToolRunner, ToolResult } from "./hook-tools.js";
-export { ProcessHookTools } from "./hook-tools.js";
-export { FileStateStore, MemoryStateStore, type DeferredNotice, type UnitState, type UnitStateStore } from "./storage.js";
+export type { HookTools, ToolRunner, ToolResult } from "./hook-tools/index.js";
+export { ProcessHookTools } from "./hook-tools/index.js";
+export { FileStateStore, MemoryStateStore, type DeferredNotice, type UnitState, type UnitStateStore } from "./state-file.js";

@@ -1,6 +1,6 @@
 // `is-leader`, cached for the 30 seconds that Juju guarantees leadership after a `true` answer.
 
-import type { HookTools } from "./hook-tools.js";
+import type { HookTools } from "./hook-tools/index.js";
 
 /** Juju renews the leader's lease so that a `true` from is-leader holds for at least this long. */
 export const LEADERSHIP_GUARANTEE_MS = 30_000;

@@ -2,7 +2,7 @@
 
 import { format } from "node:util";
 
-import type { LogLevel } from "./hook-tools.js";
+import type { LogLevel } from "./hook-tools/index.js";
 
 const SEVERITY: Readonly<Record<LogLevel, number>> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
 

@@ -2,9 +2,9 @@
 
 import type { DispatchContext } from "./context.js";
 import { ModelError, NotLeaderError, TooManyRelatedAppsError } from "./errors.js";
-import type { CloudSpecRecord, HookTools, PortRange, Protocol } from "./hook-tools.js";
-import { formatPort } from "./hook-tools.js";
-import { JujuStorages } from "./juju-storage.js";
+import type { CloudSpecRecord, HookTools, PortRange, Protocol } from "./hook-tools/index.js";
+import { formatPort } from "./hook-tools/index.js";
+import { JujuStorages } from "./storage.js";
 import { type Clock, LeadershipCache } from "./leadership.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "./meta.js";
 import { Binding, isBindingOf } from "./network.js";

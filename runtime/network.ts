@@ -1,7 +1,7 @@
 // Network bindings: the addresses a unit binds to and advertises for an endpoint (`network-get`).
 
 import type { ModelBackend } from "./model.js";
-import type { NetworkRecord } from "./hook-tools.js";
+import type { NetworkRecord } from "./hook-tools/index.js";
 import type { CharmMeta } from "./meta.js";
 
 /** The endpoint Juju provides on every charm. */

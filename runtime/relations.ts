@@ -1,7 +1,7 @@
 // Relations and their data bags, with Juju's access rules checked before any hook tool runs.
 
 import { RelationDataAccessError, RelationDataTypeError } from "./errors.js";
-import type { RelationRef } from "./hook-tools.js";
+import type { RelationRef } from "./hook-tools/index.js";
 import type { Application, Model, ModelBackend, Unit } from "./model.js";
 
 /** The model at the other end of a relation (another model's for a cross-model relation). */

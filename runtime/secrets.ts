@@ -1,12 +1,12 @@
 // Juju secrets: create, read (tracked, refreshed or peeked), update, share and remove, validated as Juju does.
 
 import { InvalidSecretError, ModelError } from "./errors.js";
-import type { SecretInfoRecord, SecretOwner, SecretRotatePolicy } from "./hook-tools.js";
+import type { SecretInfoRecord, SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
 import type { ModelBackend } from "./model.js";
 import type { Relation } from "./relations.js";
 import type { Unit } from "./model.js";
 
-export type { SecretOwner, SecretRotatePolicy } from "./hook-tools.js";
+export type { SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
 
 /** Juju's rule for content keys: lowercase letter first, then letters, digits and single hyphens; 3+ chars. */
 export const SECRET_KEY_PATTERN = /^([a-z](?:-?[a-z0-9]){2,})$/;

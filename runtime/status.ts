@@ -1,7 +1,7 @@
 // Workload status values (active, blocked, maintenance, waiting, unknown, error) and their priority.
 
 import { InvalidStatusError } from "./errors.js";
-import type { SettableStatusName } from "./hook-tools.js";
+import type { SettableStatusName } from "./hook-tools/index.js";
 
 export type StatusName = SettableStatusName | "unknown" | "error";
 

@@ -2,7 +2,7 @@
 
 import type { CharmMeta } from "../runtime/meta.js";
 import { isBindingOf } from "../runtime/network.js";
-import { actionParamsError, configValueFits, secretOptionProblem } from "../sim/juju-rules.js";
+import { actionParamsError, configValueFits, secretOptionProblem } from "../engine/juju-rules.js";
 import type { ContextEvent } from "./events.js";
 import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
 

@@ -9,7 +9,7 @@ import type { CharmBase, CharmTypes } from "../runtime/charm.js";
 import type { CharmClass } from "../runtime/dispatch.js";
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import type { StatusBase } from "../runtime/status.js";
-import { MemoryStateStore } from "../runtime/storage.js";
+import { MemoryStateStore } from "../runtime/state-file.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { checkConsistency } from "./consistency.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";

@@ -5,10 +5,10 @@ import type { CharmBase, CharmTypes } from "../runtime/charm.js";
 import { type CharmClass, runDispatch } from "../runtime/dispatch.js";
 import type { Clock } from "../runtime/leadership.js";
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
-import type { UnitStateStore } from "../runtime/storage.js";
-import { type ActionRun, CommitError, type CommitResult, HookContext } from "../sim/hook-context.js";
-import { type EngineEvent, hookEnvironment } from "../sim/hook-env.js";
-import type { JujuModel } from "../sim/model.js";
+import type { UnitStateStore } from "../runtime/state-file.js";
+import { type ActionRun, CommitError, type CommitResult, HookContext } from "../engine/hook-context.js";
+import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
+import type { JujuModel } from "../engine/model.js";
 
 export interface InProcessDispatch {
   readonly model: JujuModel;

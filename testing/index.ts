@@ -21,4 +21,4 @@ export {
   type DataBag,
   type StateInit,
 } from "./state.js";
-export { JujuModel } from "../sim/model.js";
+export { JujuModel } from "../engine/model.js";

@@ -1,11 +1,11 @@
 // Turns a test's State into the engine's model of Juju, and the model after the event back into a State.
 
-import type { StatusRecord } from "../runtime/hook-tools.js";
+import type { StatusRecord } from "../runtime/hook-tools/index.js";
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import { StatusBase } from "../runtime/status.js";
-import type { UnitState } from "../runtime/storage.js";
-import { xidOf } from "../sim/hook-context.js";
-import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../sim/model.js";
+import type { UnitState } from "../runtime/state-file.js";
+import { xidOf } from "../engine/hook-context.js";
+import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
 import {
   type AnyRelation,
   DeferredEvent,

@@ -1,6 +1,6 @@
 // The immutable State of the state-transition tests, and its value types (relations, secrets, ...).
 
-import type { PortRange, SecretRotatePolicy } from "../runtime/hook-tools.js";
+import type { PortRange, SecretRotatePolicy } from "../runtime/hook-tools/index.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type StatusBase, UnknownStatus } from "../runtime/status.js";
 

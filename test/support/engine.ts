@@ -1,6 +1,6 @@
 // Small helpers shared by the tests of the engine (sim/hook-context.ts) and its fake tools.
 
-import { CommitError, type HookContext } from "../../sim/hook-context.js";
+import { CommitError, type HookContext } from "../../engine/hook-context.js";
 
 /** The value, or a failed test naming what was missing. */
 export function defined<T>(value: T | undefined, what: string): T {

@@ -4,7 +4,7 @@ import type { CharmBase, CharmTypes } from "../../runtime/charm.js";
 import { type CharmClass, type DispatchResult, runDispatch } from "../../runtime/dispatch.js";
 import type { Clock } from "../../runtime/leadership.js";
 import type { CharmMeta } from "../../runtime/meta.js";
-import { MemoryStateStore, type UnitStateStore } from "../../runtime/storage.js";
+import { MemoryStateStore, type UnitStateStore } from "../../runtime/state-file.js";
 import { testMeta } from "./meta.js";
 import { type Reply, ScriptedTools } from "./scripted-tools.js";
 

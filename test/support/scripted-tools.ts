@@ -1,6 +1,6 @@
 // A hook-tool runner for in-process tests: records every call and answers from a script, spawning nothing.
 
-import { ProcessHookTools, type ToolResult, type ToolRunner } from "../../runtime/hook-tools.js";
+import { ProcessHookTools, type ToolResult, type ToolRunner } from "../../runtime/hook-tools/index.js";
 
 export interface Call {
   readonly tool: string;

@@ -1,0 +1,46 @@
+// The docs stay true: every `ts` example in README.md and docs/ compiles against the real API (those
+// that are tests also run, as test/.docs-snippets/*.test.ts), and every `ts excerpt=<file>` block
+// appears in that file as written.
+
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+import ts from "typescript";
+import { expect, test } from "vitest";
+
+import { docBlocks, docExamples } from "../../scripts/doc-examples.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const excerpts = docBlocks(ROOT).filter((block) => block.info.includes("excerpt="));
+// vitest.config.ts wrote these files when the run started.
+const examples = docExamples(ROOT);
+
+test("the docs have examples to check, and some of them are tests", () => {
+  expect(examples.length).toBeGreaterThanOrEqual(8);
+  expect(examples.filter((example) => example.runnable).length).toBeGreaterThanOrEqual(4);
+  expect(excerpts.length).toBeGreaterThanOrEqual(8);
+});
+
+test.each(excerpts.map((block) => [`${block.doc}:${String(block.line)}`, block] as const))("excerpt %s is in its source file", (_where, block) => {
+  const file = /excerpt=(\S+)/.exec(block.info)?.[1] ?? "";
+  const source = readFileSync(join(ROOT, file), "utf8");
+  // Compare line by line without indentation, so an excerpt may be shown dedented.
+  const strip = (text: string) => text.split("\n").map((line) => line.trim()).join("\n");
+  expect(strip(source)).toContain(strip(block.code));
+});
+
+test("every ts example compiles against the tscharm API", () => {
+  const files = examples.map((example) => example.file);
+  const config = ts.readConfigFile(join(ROOT, "tsconfig.json"), (path) => ts.sys.readFile(path));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+  const program = ts.createProgram(files, { ...parsed.options, noEmit: true });
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file !== undefined && files.includes(resolve(diagnostic.file.fileName)))
+    .map((diagnostic) => {
+      const { line } = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0) ?? { line: 0 };
+      const origin = diagnostic.file?.text.split("\n")[0] ?? "";
+      return `${origin} (+${String(line - 1)}): ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
+    });
+  expect(problems).toEqual([]);
+});
