@@ -1,116 +1,33 @@
-// The in-memory state of one Juju model: applications, units, relations, secrets, and how they change.
+// The in-memory state of one Juju model: applications, units, relations, secrets, and the named
+// operations that change them (the controller's, and the ones tests and the simulator set it up with).
 //
 // This is the controller's view: what is committed. Hooks see it through a HookContext
 // (hook-context.ts), which buffers a hook's writes and applies them here only if the hook succeeds.
+// Nothing outside engine/ writes a record's fields: it calls one of these operations.
 
-import type {
-  CloudSpecRecord,
-  NetworkRecord,
-  PortRange,
-  SecretOwner,
-  SecretRotatePolicy,
-  StatusRecord,
-  StorageRecord,
-} from "../runtime/hook-tools/index.js";
-import type { CharmMeta, ConfigValue, JsonObject, JsonValue, RelationRole } from "../runtime/meta.js";
+import type { CloudSpecRecord, NetworkRecord, StatusRecord, StorageRecord } from "../runtime/hook-tools/index.js";
+import type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
+import { secretUri } from "../grammar/secrets.js";
+import {
+  type AppRecord,
+  type Bag,
+  type LogRecord,
+  type OpenedPort,
+  type RelationEnd,
+  type RelationRecord,
+  type SecretOwnerRef,
+  type SecretRecord,
+  type UnitRecord,
+  applyChanges,
+  defaultUnitBag,
+  machineAddress,
+  newSecretRecord,
+  sameBag,
+  unknownStatus,
+} from "./records.js";
+import type { SecretRotatePolicy } from "../grammar/secrets.js";
 
-export type Bag = Record<string, string>;
-
-export interface AppRecord {
-  readonly name: string;
-  /** The charm's metadata; undefined for an application known only from the other end of a relation. */
-  readonly meta: CharmMeta | undefined;
-  /** Option values the user set; defaults come from the metadata. */
-  config: Record<string, ConfigValue>;
-  leader: string | undefined;
-  status: StatusRecord;
-  readonly statusHistory: StatusRecord[];
-  workloadVersion: string;
-  readonly workloadVersionHistory: string[];
-  /** `juju trust`: whether credential-get may answer. */
-  trusted: boolean;
-  cloudSpec: CloudSpecRecord | undefined;
-  /** What goal-state reports as planned units; default: the application's live units. */
-  plannedUnits: number | undefined;
-  /** leader-set data (deprecated in Juju 3, gone in 4, still served by 3.6). */
-  leaderSettings: Bag;
-  readonly units: string[];
-}
-
-export interface OpenedPort {
-  readonly range: PortRange;
-  /** The endpoint it was opened for; undefined = all endpoints. */
-  readonly endpoint: string | undefined;
-}
-
-export interface UnitRecord {
-  readonly name: string;
-  readonly app: string;
-  /** Units on one machine share its ports. */
-  readonly machine: string;
-  /** The machine's address (unit-get, juju status). */
-  readonly address: string;
-  status: StatusRecord;
-  readonly statusHistory: StatusRecord[];
-  ports: OpenedPort[];
-  readonly storage: Map<string, StorageRecord>;
-  readonly storageRequests: Record<string, number>;
-  state: Bag;
-  readonly networks: Map<string, NetworkRecord>;
-  readonly resources: Map<string, string>;
-  dying: boolean;
-  rebootRequested: boolean;
-}
-
-export interface RelationEnd {
-  readonly app: string;
-  readonly endpoint: string;
-  readonly role: RelationRole;
-}
-
-export interface RelationRecord {
-  readonly id: number;
-  readonly interface: string;
-  /** Two ends, or one for a peer relation. */
-  readonly ends: readonly RelationEnd[];
-  readonly scope: "global" | "container";
-  readonly appData: Map<string, Bag>;
-  readonly unitData: Map<string, Bag>;
-  /** Units that have entered the relation's scope (joined), of every application in it. */
-  readonly members: Set<string>;
-  remoteModelUuid: string | undefined;
-}
-
-export type SecretOwnerRef =
-  | { readonly kind: "application"; readonly app: string }
-  | { readonly kind: "unit"; readonly unit: string }
-  /** A user secret (`juju add-secret`), or one owned by an application in another model. */
-  | { readonly kind: "model" };
-
-export interface SecretRecord {
-  /** 20 characters of [0-9a-v]. */
-  readonly xid: string;
-  readonly owner: SecretOwnerRef;
-  readonly revisions: Map<number, Bag>;
-  latest: number;
-  /** The owner's label. */
-  label: string | undefined;
-  description: string | undefined;
-  rotate: SecretRotatePolicy | undefined;
-  expire: string | undefined;
-  /** Each consumer unit's tracked revision (owners track too, since Juju 3.1.7). */
-  readonly tracking: Map<string, number>;
-  /** Each consumer unit's own label for the secret. */
-  readonly consumerLabels: Map<string, string>;
-  /** Who may read it: an application or unit name, and the relation that scopes the grant. */
-  readonly grants: Map<string, { readonly relationId: number | undefined }>;
-}
-
-export interface LogRecord {
-  readonly unit: string;
-  readonly level: string;
-  readonly message: string;
-}
+export * from "./records.js";
 
 /** The whole model. Construction and the `add*` methods are how tests and the simulator set it up. */
 export class JujuModel {
@@ -235,7 +152,7 @@ export class JujuModel {
   }
 
   secretUri(xid: string): string {
-    return `secret://${this.uuid}/${xid}`;
+    return secretUri(this.uuid, xid);
   }
 
   app(name: string): AppRecord {
@@ -290,9 +207,222 @@ export class JujuModel {
     return { ...params, ...given };
   }
 
-  setStatus(target: { status: StatusRecord; statusHistory: StatusRecord[] }, status: StatusRecord): void {
+  // --- status, version, logs ---------------------------------------------------------------
+
+  /** A unit's or application's workload status; recorded in its history unless `recordHistory` is false (a test's set-up). */
+  setStatus(target: { status: StatusRecord; statusHistory: StatusRecord[] }, status: StatusRecord, options: { recordHistory?: boolean } = {}): void {
     target.status = status;
-    target.statusHistory.push(status);
+    if (options.recordHistory !== false) target.statusHistory.push(status);
+  }
+
+  /** application-version-set: the version, and its history. `recordHistory` false: a test's set-up. */
+  setWorkloadVersion(appName: string, version: string, options: { recordHistory?: boolean } = {}): void {
+    const app = this.app(appName);
+    app.workloadVersion = version;
+    if (options.recordHistory !== false) app.workloadVersionHistory.push(version);
+  }
+
+  appendLog(record: LogRecord): void {
+    this.logs.push(record);
+  }
+
+  // --- applications: leadership, config, trust, scale -------------------------------------
+
+  /** Leadership goes to `unit`, or to nobody. */
+  electLeader(appName: string, unit: string | undefined): void {
+    this.app(appName).leader = unit;
+  }
+
+  /** leader-set, as the controller applies it: `""` deletes a key. */
+  setLeaderSettings(appName: string, changes: Readonly<Bag>): void {
+    const app = this.app(appName);
+    app.leaderSettings = applyChanges(app.leaderSettings, changes);
+  }
+
+  /** `juju config`: the values the user set, replacing the previous ones (defaults come from the metadata). */
+  setConfig(appName: string, values: Readonly<Record<string, ConfigValue>>): void {
+    this.app(appName).config = { ...values };
+  }
+
+  /** `juju trust`: whether credential-get answers, and with what. */
+  setTrust(appName: string, trusted: boolean, cloudSpec?: CloudSpecRecord): void {
+    const app = this.app(appName);
+    app.trusted = trusted;
+    if (cloudSpec !== undefined) app.cloudSpec = cloudSpec;
+  }
+
+  /** What goal-state reports as planned units; undefined: the live units. */
+  setPlannedUnits(appName: string, count: number | undefined): void {
+    this.app(appName).plannedUnits = count;
+  }
+
+  /** Takes an application and its units out of the model (the relations stay: remove them with removeRelation). */
+  removeApp(appName: string): void {
+    for (const unit of this.app(appName).units) this.units.delete(unit);
+    this.apps.delete(appName);
+  }
+
+  // --- units -------------------------------------------------------------------------------
+
+  /** `juju remove-unit` has begun: the unit is dying. */
+  markDying(unitName: string): void {
+    this.unit(unitName).dying = true;
+  }
+
+  /**
+   * The unit is gone: out of every relation's scope, out of its application, and no longer a
+   * consumer of any secret (its tracked revisions and its labels go).
+   */
+  removeUnit(unitName: string): void {
+    const unit = this.unit(unitName);
+    const app = this.app(unit.app);
+    for (const relation of this.relations.values()) relation.members.delete(unitName);
+    this.units.delete(unitName);
+    app.units.splice(app.units.indexOf(unitName), 1);
+    for (const secret of this.secrets.values()) {
+      secret.tracking.delete(unitName);
+      secret.consumerLabels.delete(unitName);
+    }
+  }
+
+  /** The unit's opened ports, as committed. */
+  setOpenedPorts(unitName: string, ports: readonly OpenedPort[]): void {
+    this.unit(unitName).ports = [...ports];
+  }
+
+  /** state-set and state-delete, as committed: undefined deletes a key. */
+  updateUnitState(unitName: string, changes: ReadonlyMap<string, string | undefined>): void {
+    const state = this.unit(unitName).state;
+    for (const [key, value] of changes) {
+      if (value === undefined) Reflect.deleteProperty(state, key);
+      else state[key] = value;
+    }
+  }
+
+  /** storage-add, as committed: `count` more instances of storage `name` wanted. */
+  requestStorage(unitName: string, name: string, count: number): void {
+    const requests = this.unit(unitName).storageRequests;
+    requests[name] = (requests[name] ?? 0) + count;
+  }
+
+  /** The storage the unit asked for, which the caller now provisions; the requests are cleared. */
+  takeStorageRequests(unitName: string): Record<string, number> {
+    const requests = this.unit(unitName).storageRequests;
+    const taken = { ...requests };
+    for (const name of Object.keys(requests)) Reflect.deleteProperty(requests, name);
+    return taken;
+  }
+
+  attachStorage(unitName: string, id: string, storage: StorageRecord): void {
+    this.unit(unitName).storage.set(id, storage);
+  }
+
+  detachStorage(unitName: string, id: string): void {
+    this.unit(unitName).storage.delete(id);
+  }
+
+  /** What network-get answers for one binding of the unit. */
+  setNetwork(unitName: string, binding: string, network: NetworkRecord): void {
+    this.unit(unitName).networks.set(binding, network);
+  }
+
+  /** Where resource-get finds a resource for the unit. */
+  setResource(unitName: string, name: string, path: string): void {
+    this.unit(unitName).resources.set(name, path);
+  }
+
+  /** juju-reboot: the machine reboots (after the hook, or now). */
+  requestReboot(unitName: string): void {
+    this.unit(unitName).rebootRequested = true;
+  }
+
+  // --- relations ---------------------------------------------------------------------------
+
+  /** Replaces a bag (a test's or the simulator's set-up). */
+  setRelationBag(relationId: number, appOrUnit: string, bag: Readonly<Bag>): void {
+    const relation = this.relation(relationId);
+    (appOrUnit.includes("/") ? relation.unitData : relation.appData).set(appOrUnit, { ...bag });
+  }
+
+  /**
+   * Relation data as the controller writes it (a hook's relation-set committed, or the remote side
+   * in a test): `""` deletes a key. True when the bag's content changed.
+   */
+  updateRelationData(relationId: number, appOrUnit: string, changes: Readonly<Bag>): boolean {
+    const relation = this.relation(relationId);
+    const bags = appOrUnit.includes("/") ? relation.unitData : relation.appData;
+    const before = bags.get(appOrUnit) ?? {};
+    const after = applyChanges(before, changes);
+    bags.set(appOrUnit, after);
+    return !sameBag(before, after);
+  }
+
+  /** The relation is gone, and with it every secret grant made over it. */
+  removeRelation(relationId: number): void {
+    this.relations.delete(relationId);
+    for (const secret of this.secrets.values()) {
+      for (const [grantee, grant] of [...secret.grants]) if (grant.relationId === relationId) secret.grants.delete(grantee);
+    }
+  }
+
+  // --- secrets -----------------------------------------------------------------------------
+
+  /** A secret a hook added (secret-add, committed). */
+  createSecret(secret: SecretRecord): void {
+    if (this.secrets.has(secret.xid)) throw new Error(`secret ${secret.xid} already exists`);
+    this.secrets.set(secret.xid, secret);
+  }
+
+  /** The owner publishes new content: the next revision, which becomes the latest. Returns its number. */
+  publishSecretRevision(xid: string, content: Readonly<Bag>): number {
+    const secret = this.secret(xid);
+    secret.latest += 1;
+    secret.revisions.set(secret.latest, { ...content });
+    return secret.latest;
+  }
+
+  /** The owner's metadata; what is undefined stays as it was. */
+  setSecretMetadata(
+    xid: string,
+    metadata: { label?: string | undefined; description?: string | undefined; expire?: string | undefined; rotate?: SecretRotatePolicy | undefined },
+  ): void {
+    const secret = this.secret(xid);
+    if (metadata.label !== undefined) secret.label = metadata.label;
+    if (metadata.description !== undefined) secret.description = metadata.description;
+    if (metadata.expire !== undefined) secret.expire = metadata.expire;
+    if (metadata.rotate !== undefined) secret.rotate = metadata.rotate;
+  }
+
+  /** A consumer unit's own label for the secret. */
+  setConsumerLabel(xid: string, unitName: string, label: string): void {
+    this.secret(xid).consumerLabels.set(unitName, label);
+  }
+
+  /** The revision a unit now tracks (secret-get pins it). */
+  trackSecretRevision(xid: string, unitName: string, revision: number): void {
+    this.secret(xid).tracking.set(unitName, revision);
+  }
+
+  /** `grantee` (an application or unit) may read the secret; over a relation, until it goes. */
+  grantSecret(xid: string, grantee: string, relationId: number | undefined): void {
+    this.secret(xid).grants.set(grantee, { relationId });
+  }
+
+  revokeSecret(xid: string, grantee: string): void {
+    this.secret(xid).grants.delete(grantee);
+  }
+
+  /** secret-remove: one revision, or the whole secret (revision undefined, or its only revision). */
+  removeSecretRevision(xid: string, revision: number | undefined): void {
+    const secret = this.secret(xid);
+    if (revision === undefined || (secret.revisions.size === 1 && secret.revisions.has(revision))) this.secrets.delete(xid);
+    else secret.revisions.delete(revision);
+  }
+
+  secret(xid: string): SecretRecord {
+    const secret = this.secrets.get(xid);
+    if (secret === undefined) throw new Error(`no secret ${xid}`);
+    return secret;
   }
 
   /** The whole model as JSON (Maps and Sets tagged), for the simulator's model directory. */
@@ -317,50 +447,3 @@ export class JujuModel {
   }
 }
 
-/** A machine's address in the simulator: 10.1.0.10 for machine 0, and so on. */
-export function machineAddress(machine: string): string {
-  const number = Number.parseInt(machine, 10);
-  return `10.1.${String(Math.floor(number / 240))}.${String(10 + (number % 240))}`;
-}
-
-/** A secret's first revision, with no consumer, label of a consumer or grant yet. */
-export function newSecretRecord(
-  xid: string,
-  owner: SecretOwnerRef,
-  content: Bag,
-  options: { label?: string | undefined; description?: string | undefined; rotate?: SecretRotatePolicy | undefined; expire?: string | undefined },
-): SecretRecord {
-  return {
-    xid,
-    owner,
-    revisions: new Map([[1, { ...content }]]),
-    latest: 1,
-    label: options.label,
-    description: options.description,
-    rotate: options.rotate,
-    expire: options.expire,
-    tracking: new Map(),
-    consumerLabels: new Map(),
-    grants: new Map(),
-  };
-}
-
-export function unknownStatus(): StatusRecord {
-  return { status: "unknown", message: "", data: {} };
-}
-
-/** What Juju puts in every unit's bag when it joins (Scenario uses the same documentation address). */
-export function defaultUnitBag(): Bag {
-  return { "egress-subnets": "192.0.2.0/32", "ingress-address": "192.0.2.0", "private-address": "192.0.2.0" };
-}
-
-/** The network every binding has unless a test says otherwise. */
-export function defaultNetwork(): NetworkRecord {
-  return {
-    bindAddresses: [{ macAddress: "", interfaceName: "eth0", addresses: [{ hostname: "", value: "192.0.2.0", cidr: "192.0.2.0/24" }] }],
-    egressSubnets: ["192.0.2.0/24"],
-    ingressAddresses: ["192.0.2.0"],
-  };
-}
-
-export type { SecretOwner };

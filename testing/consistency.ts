@@ -2,7 +2,8 @@
 
 import type { CharmMeta } from "../runtime/meta.js";
 import { isBindingOf } from "../runtime/network.js";
-import { actionParamsError, configValueFits, secretOptionProblem } from "../engine/juju-rules.js";
+import { actionParamsError } from "../engine/actions.js";
+import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import type { ContextEvent } from "./events.js";
 import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
 

@@ -1,0 +1,79 @@
+// Juju's rules on secrets that hold outside one hook: content and metadata checks with Juju's texts,
+// the expiry time Juju stores, secret ids, and who hears secret-changed.
+
+import {
+  MAX_SECRET_CONTENT_BYTES,
+  base64Length,
+  goDurationMs,
+  isGoDuration,
+  isPositiveGoDuration,
+  isRfc3339Time,
+  isSecretKey,
+  isSecretRotatePolicy,
+  parseSecretUri,
+} from "../grammar/secrets.js";
+import type { JujuModel } from "./model.js";
+import { fail } from "./tool-errors.js";
+
+/** secret-add / secret-set content (exit 2, as the tool checks it while parsing its arguments). */
+export function checkSecretContent(tool: string, content: Readonly<Record<string, string>>): void {
+  if (Object.keys(content).length === 0) fail(tool, 2, "missing secret value or filename");
+  let total = 0;
+  for (const [key, value] of Object.entries(content)) {
+    if (!isSecretKey(key)) fail(tool, 2, `key "${key}" not valid`);
+    const encoded = base64Length(value);
+    if (encoded > MAX_SECRET_CONTENT_BYTES) fail(tool, 2, `base64 encoded secret content for key "${key}" too large: ${encoded} bytes`);
+    total += encoded;
+  }
+  if (total > MAX_SECRET_CONTENT_BYTES) fail(tool, 2, `base64 encoded secret content too large: ${total} bytes`);
+}
+
+/** secret-add / secret-set `--rotate` and `--expire` (exit 2). */
+export function checkSecretMetadata(tool: string, options: { rotate?: string | undefined; expire?: string | undefined }): void {
+  if (options.rotate !== undefined && !isSecretRotatePolicy(options.rotate)) {
+    fail(tool, 2, `rotate policy "${options.rotate}" not valid`);
+  }
+  const expire = options.expire;
+  if (expire !== undefined) {
+    if (isGoDuration(expire)) {
+      if (!isPositiveGoDuration(expire)) fail(tool, 2, `negative expire duration "${expire}" not valid`);
+    } else if (!isRfc3339Time(expire)) {
+      fail(tool, 2, `expire time or duration "${expire}" not valid`);
+    }
+  }
+}
+
+/**
+ * The expiry time Juju stores for `--expire`: an RFC 3339 time as given (a time without a zone is
+ * UTC), or now plus a Go duration (`24h`, `1h30m`). Call after checkSecretMetadata.
+ */
+export function expiryTime(expire: string, now = Date.now()): string {
+  if (isGoDuration(expire)) return rfc3339(new Date(now + goDurationMs(expire)));
+  return /(?:Z|[+-]\d{2}:\d{2})$/.test(expire) ? expire : `${expire}Z`;
+}
+
+/** Go's time.RFC3339 in UTC: no fraction of a second. */
+function rfc3339(when: Date): string {
+  return `${when.toISOString().slice(0, 19)}Z`;
+}
+
+/** The xid of `secret://<model>/<xid>`, `secret:<xid>` or a bare xid; undefined if it is none of them. */
+export function xidOf(id: string): string | undefined {
+  return parseSecretUri(id)?.xid;
+}
+
+/**
+ * The units that get secret-changed for the latest revision of a secret: each unit that tracks
+ * (has read) an older revision, except the unit that manages the secret (its owner unit, or the
+ * leader of its owner application), which publishes the revisions. Juju watches a unit's consumed
+ * secrets for new revisions (juju/juju domain/secret/service/watcher.go, WatchConsumedSecretsChanges).
+ */
+export function secretChangedAudience(model: JujuModel, xid: string): string[] {
+  const secret = model.secrets.get(xid);
+  if (secret === undefined) return [];
+  const manager = secret.owner.kind === "unit" ? secret.owner.unit : secret.owner.kind === "application" ? model.apps.get(secret.owner.app)?.leader : undefined;
+  return [...secret.tracking]
+    .filter(([unit, revision]) => unit !== manager && revision < secret.latest && model.units.has(unit))
+    .map(([unit]) => unit)
+    .sort();
+}
