@@ -13,6 +13,7 @@ import {
   parseSecretUri,
 } from "../grammar/secrets.js";
 import type { JujuModel } from "./model.js";
+import type { SecretRecord } from "./records.js";
 import { fail } from "./tool-errors.js";
 
 /** secret-add / secret-set content (exit 2, as the tool checks it while parsing its arguments). */
@@ -63,17 +64,32 @@ export function xidOf(id: string): string | undefined {
 }
 
 /**
+ * Whether a unit may read a secret: it owns it, its application owns it, or it or its application
+ * has a grant (a grant made over a relation ends with the relation).
+ */
+export function canReadSecret(model: JujuModel, secret: SecretRecord, unitName: string): boolean {
+  const app = model.unit(unitName).app;
+  if (secret.owner.kind === "unit" && secret.owner.unit === unitName) return true;
+  if (secret.owner.kind === "application" && secret.owner.app === app) return true;
+  return [app, unitName].some((grantee) => {
+    const grant = secret.grants.get(grantee);
+    return grant !== undefined && (grant.relationId === undefined || model.relations.has(grant.relationId));
+  });
+}
+
+/**
  * The units that get secret-changed for the latest revision of a secret: each unit that tracks
- * (has read) an older revision, except the unit that manages the secret (its owner unit, or the
- * leader of its owner application), which publishes the revisions. Juju watches a unit's consumed
- * secrets for new revisions (juju/juju domain/secret/service/watcher.go, WatchConsumedSecretsChanges).
+ * (has read) an older revision and may still read it, except the unit that manages the secret
+ * (its owner unit, or the leader of its owner application), which publishes the revisions. Juju
+ * watches each unit's consumed secrets for new revisions (juju/juju domain/secret/service/watcher.go,
+ * WatchConsumedSecretsChanges); a unit that never read the secret is not a consumer.
  */
 export function secretChangedAudience(model: JujuModel, xid: string): string[] {
   const secret = model.secrets.get(xid);
   if (secret === undefined) return [];
   const manager = secret.owner.kind === "unit" ? secret.owner.unit : secret.owner.kind === "application" ? model.apps.get(secret.owner.app)?.leader : undefined;
   return [...secret.tracking]
-    .filter(([unit, revision]) => unit !== manager && revision < secret.latest && model.units.has(unit))
+    .filter(([unit, revision]) => unit !== manager && revision < secret.latest && model.units.has(unit) && canReadSecret(model, secret, unit))
     .map(([unit]) => unit)
     .sort();
 }

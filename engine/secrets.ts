@@ -11,10 +11,10 @@ import type {
 import { isUnitName } from "../grammar/names.js";
 import { type CommitChanges, CommitError, type HookConcept, type HookScope } from "./hook-scope.js";
 import { type Bag, type SecretRecord, newSecretRecord, sameBag } from "./records.js";
-import { checkSecretContent, checkSecretMetadata, expiryTime, xidOf } from "./secret-rules.js";
+import { canReadSecret, checkSecretContent, checkSecretMetadata, expiryTime, xidOf } from "./secret-rules.js";
 import { NOT_LEADER, fail, relationNotFound } from "./tool-errors.js";
 
-export { checkSecretContent, checkSecretMetadata, expiryTime, secretChangedAudience, xidOf } from "./secret-rules.js";
+export { canReadSecret, checkSecretContent, checkSecretMetadata, expiryTime, secretChangedAudience, xidOf } from "./secret-rules.js";
 
 interface PendingSecretSet {
   readonly xid: string;
@@ -289,12 +289,7 @@ export class Secrets implements HookConcept {
   }
 
   private canRead(secret: SecretRecord): boolean {
-    if (this.ownsOrOwnApp(secret)) return true;
-    // A grant made over a relation ends with the relation.
-    return [this.scope.appName, this.scope.unitName].some((grantee) => {
-      const grant = secret.grants.get(grantee);
-      return grant !== undefined && (grant.relationId === undefined || this.model.relations.has(grant.relationId));
-    });
+    return canReadSecret(this.model, secret, this.scope.unitName);
   }
 
   /** What secret-ids shows: this unit's secrets, and the application's when this unit leads. */

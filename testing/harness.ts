@@ -13,7 +13,8 @@ import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { Model } from "../runtime/model.js";
 import { validateSecretContent } from "../runtime/secrets.js";
 import { MemoryStateStore } from "../runtime/state-file.js";
-import { HookContext, xidOf } from "../engine/hook-context.js";
+import { HookContext } from "../engine/hook-context.js";
+import { secretChangedAudience, xidOf } from "../engine/secrets.js";
 import { actionParamsError } from "../engine/actions.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
@@ -128,17 +129,16 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * losing it runs leader-settings-changed (ops' Harness runs nothing for the latter; Juju does).
    */
   async setLeader(leader = true): Promise<void> {
-    const app = this.juju.app(this.appName);
-    const was = app.leader === this.unitName;
-    if (leader) app.leader = this.unitName;
-    else if (was) app.leader = undefined;
+    const was = this.juju.app(this.appName).leader === this.unitName;
+    if (leader) this.juju.electLeader(this.appName, this.unitName);
+    else if (was) this.juju.electLeader(this.appName, undefined);
     if (leader !== was) await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
   }
 
   /** How many units goal-state reports for the application. */
   setPlannedUnits(count: number): void {
     if (!Number.isInteger(count) || count < 0) throw new TypeError(`planned units must be 0 or a positive integer, got ${String(count)}`);
-    this.juju.app(this.appName).plannedUnits = count;
+    this.juju.setPlannedUnits(this.appName, count);
   }
 
   /**
@@ -177,12 +177,15 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     await this.emit(this.relationEvent(relation, "departed", unitName, unitName));
   }
 
-  /** Removes a relation: relation-departed for each remote unit, then relation-broken (never for a peer relation). */
+  /**
+   * Removes a relation: relation-departed for each remote unit, then relation-broken (never for a
+   * peer relation). The secret grants made over it end with it, as in Juju.
+   */
   async removeRelation(relationId: number): Promise<void> {
     const relation = this.juju.relation(relationId);
     for (const remote of this.remoteMembers(relation)) await this.removeRelationUnit(relationId, remote);
     if (!this.juju.isPeer(relation)) await this.emit(this.relationEvent(relation, "broken"));
-    this.juju.relations.delete(relationId);
+    this.juju.removeRelation(relationId);
   }
 
   /**
@@ -192,16 +195,10 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   async updateRelationData(relationId: number, appOrUnit: string, data: Bag): Promise<void> {
     const relation = this.juju.relation(relationId);
     const isUnit = appOrUnit.includes("/");
-    const bags = isUnit ? relation.unitData : relation.appData;
-    const before = { ...(bags.get(appOrUnit) ?? {}) };
-    const after = { ...before };
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== "string") throw new TypeError(`relation data values are strings; "${key}" is not`);
-      if (value === "") Reflect.deleteProperty(after, key);
-      else after[key] = value;
     }
-    bags.set(appOrUnit, after);
-    const changed = JSON.stringify(Object.entries(before).sort()) !== JSON.stringify(Object.entries(after).sort());
+    const changed = this.juju.updateRelationData(relationId, appOrUnit, data);
     // Juju tells a unit about others' writes, never its own: another unit's bag, the remote
     // application's bag, or (in a peer relation) this application's bag written by the leader.
     const otherUnit = isUnit && appOrUnit !== this.unitName;
@@ -220,16 +217,17 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
 
   /** `juju config`: sets and unsets options, then runs config-changed. */
   async updateConfig(values: Readonly<Record<string, ConfigValue>> = {}, unset: readonly string[] = []): Promise<void> {
-    const app = this.juju.app(this.appName);
+    const config = { ...this.juju.app(this.appName).config };
     for (const [key, value] of Object.entries(values)) {
       const option = this.meta.config[key];
       if (option === undefined) throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
       if (!configValueFits(option.type, value)) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
       const notSecret = option.type === "secret" && typeof value === "string" ? secretOptionProblem(value) : undefined;
       if (notSecret !== undefined) throw new TypeError(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
-      app.config[key] = value;
+      config[key] = value;
     }
-    for (const key of unset) Reflect.deleteProperty(app.config, key);
+    for (const key of unset) Reflect.deleteProperty(config, key);
+    this.juju.setConfig(this.appName, config);
     await this.emit({ kind: "hook", name: "config-changed" });
   }
 
@@ -271,30 +269,28 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
       if (relation === undefined) throw new Error(`there is no relation between ${this.appName} and ${ownerApp}, the owner of the secret`);
       relationId = relation.id;
     }
-    secret.grants.set(observer, { relationId });
+    this.juju.grantSecret(secret.xid, observer, relationId);
   }
 
   /** Takes back what `grantSecret` gave `observer`. */
   revokeSecret(id: string, observer: string): void {
     const secret = this.secret(id);
     this.refuseOwnSecret(secret, id, "revokeSecret", "secret.revoke(relation)");
-    secret.grants.delete(observer);
+    this.juju.revokeSecret(secret.xid, observer);
   }
 
   /**
    * A new revision of a secret, published by its owner (another application, a user, or the leader
-   * of this application). Runs secret-changed if this unit observes it: it can read the secret and
-   * does not manage it.
+   * of this application). Runs secret-changed if Juju would tell this unit (secretChangedAudience):
+   * it has read an older revision, and it does not manage the secret.
    */
   async setSecretContent(id: string, content: Bag): Promise<void> {
     validateSecretContent(content);
     const secret = this.secret(id);
-    secret.latest += 1;
-    secret.revisions.set(secret.latest, { ...content });
-    const ownApp = secret.owner.kind === "application" && secret.owner.app === this.appName;
-    const manages = (ownApp && this.juju.app(this.appName).leader === this.unitName) || (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
-    const readable = ownApp || secret.grants.has(this.appName) || secret.grants.has(this.unitName);
-    if (readable && !manages) await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
+    this.juju.publishSecretRevision(secret.xid, content);
+    if (secretChangedAudience(this.juju, secret.xid).includes(this.unitName)) {
+      await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
+    }
   }
 
   /** secret-rotate, for a secret this charm owns. */
@@ -439,7 +435,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   private async ownedSecretEvent(id: string, hook: string, revision: number | undefined, label: string | undefined): Promise<void> {
     const secret = this.secret(id);
     if (!this.ownsSecret(secret)) throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
-    if (label !== undefined) secret.label = label;
+    if (label !== undefined) this.juju.setSecretMetadata(secret.xid, { label });
     await this.emit({ kind: "hook", name: hook, secret: { xid: secret.xid, ...(revision === undefined ? {} : { revision }) } });
   }
 }

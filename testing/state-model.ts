@@ -4,7 +4,7 @@ import type { StatusRecord } from "../runtime/hook-tools/index.js";
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import { StatusBase } from "../runtime/status.js";
 import type { UnitState } from "../runtime/state-file.js";
-import { xidOf } from "../engine/hook-context.js";
+import { xidOf } from "../engine/secrets.js";
 import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
 import {
   type AnyRelation,
@@ -33,21 +33,23 @@ export function unitNameOf(placement: Placement): string {
 export function modelFromState(state: State, placement: Placement): JujuModel {
   const { meta, appName } = placement;
   const model = new JujuModel(state.model.name, state.model.uuid, placement.jujuVersion);
+  // The State is where the test starts: no status or version history yet.
+  const set = { recordHistory: false };
   const app = model.addApp(appName, meta);
-  app.config = { ...state.config };
-  app.status = toRecord(state.appStatus);
-  app.workloadVersion = state.workloadVersion;
-  app.plannedUnits = state.plannedUnits;
-  app.trusted = false;
+  model.setConfig(appName, state.config);
+  model.setStatus(app, toRecord(state.appStatus), set);
+  model.setWorkloadVersion(appName, state.workloadVersion, set);
+  model.setPlannedUnits(appName, state.plannedUnits);
+  model.setTrust(appName, false);
   const unitName = unitNameOf(placement);
   const unit = model.addUnit(appName, { number: placement.unitId, machine: "0" });
-  unit.status = toRecord(state.unitStatus);
-  unit.ports = state.openedPorts.map((range) => ({ range, endpoint: undefined }));
+  model.setStatus(unit, toRecord(state.unitStatus), set);
+  model.setOpenedPorts(unitName, state.openedPorts.map((range) => ({ range, endpoint: undefined })));
   for (const storage of state.storages) {
-    unit.storage.set(storage.id, { kind: meta.storage[storage.name]?.type ?? "filesystem", location: storage.location });
+    model.attachStorage(unitName, storage.id, { kind: meta.storage[storage.name]?.type ?? "filesystem", location: storage.location });
   }
   for (const network of state.networks) {
-    unit.networks.set(network.binding, {
+    model.setNetwork(unitName, network.binding, {
       bindAddresses: [
         { macAddress: "", interfaceName: network.interfaceName, addresses: [{ hostname: "", value: network.address, cidr: network.cidr }] },
       ],
@@ -55,7 +57,7 @@ export function modelFromState(state: State, placement: Placement): JujuModel {
       egressSubnets: network.egressSubnets,
     });
   }
-  if (state.leader) app.leader = unitName;
+  if (state.leader) model.electLeader(appName, unitName);
 
   for (const relation of state.relations) addRelation(model, relation, placement);
 
@@ -68,24 +70,21 @@ export function modelFromState(state: State, placement: Placement): JujuModel {
         : secret.owner === "unit"
           ? ({ kind: "unit", unit: unitName } as const)
           : ({ kind: "model" } as const);
-    const record = model.addSecret(owner, { ...secret.trackedContent }, {
+    model.addSecret(owner, { ...secret.trackedContent }, {
       xid,
       ...(secret.label === undefined || secret.owner === undefined ? {} : { label: secret.label }),
       ...(secret.description === undefined ? {} : { description: secret.description }),
       ...(secret.rotate === undefined ? {} : { rotate: secret.rotate }),
       ...(secret.expire === undefined ? {} : { expire: secret.expire.toISOString() }),
     });
-    if (!sameBag(secret.trackedContent, secret.latestContent)) {
-      record.latest = 2;
-      record.revisions.set(2, { ...secret.latestContent });
-    }
-    record.tracking.set(unitName, 1);
+    if (!sameBag(secret.trackedContent, secret.latestContent)) model.publishSecretRevision(xid, secret.latestContent);
+    model.trackSecretRevision(xid, unitName, 1);
     if (secret.owner === undefined) {
-      record.grants.set(appName, { relationId: undefined });
-      if (secret.label !== undefined) record.consumerLabels.set(unitName, secret.label);
+      model.grantSecret(xid, appName, undefined);
+      if (secret.label !== undefined) model.setConsumerLabel(xid, unitName, secret.label);
     }
     for (const [relationId, grantees] of Object.entries(secret.remoteGrants)) {
-      for (const grantee of grantees) record.grants.set(grantee, { relationId: Number(relationId) });
+      for (const grantee of grantees) model.grantSecret(xid, grantee, Number(relationId));
     }
   }
   return model;
@@ -98,7 +97,7 @@ function addRelation(model: JujuModel, relation: AnyRelation, placement: Placeme
   const iface = relation.interface ?? meta.relations[relation.endpoint]?.interface ?? "";
   if (relation instanceof PeerRelation) {
     const record = model.addRelation([{ app: appName, endpoint: relation.endpoint, role: "peers" }], { id: relation.id, interface: iface });
-    record.appData.set(appName, { ...relation.localAppData });
+    model.setRelationBag(record.id, appName, relation.localAppData);
     model.joinRelation(record.id, unitName, { ...relation.localUnitData });
     for (const [id, bag] of Object.entries(relation.peersData)) {
       const peer = `${appName}/${id}`;
@@ -122,8 +121,8 @@ function addRelation(model: JujuModel, relation: AnyRelation, placement: Placeme
       ...(relation instanceof Relation && relation.remoteModelUuid !== undefined ? { remoteModelUuid: relation.remoteModelUuid } : {}),
     },
   );
-  record.appData.set(appName, { ...relation.localAppData });
-  record.appData.set(remoteApp, { ...relation.remoteAppData });
+  model.setRelationBag(record.id, appName, relation.localAppData);
+  model.setRelationBag(record.id, remoteApp, relation.remoteAppData);
   model.joinRelation(record.id, unitName, { ...relation.localUnitData });
   const remoteUnits =
     relation instanceof SubordinateRelation

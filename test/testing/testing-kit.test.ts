@@ -339,6 +339,8 @@ describe("Harness", () => {
     await h.begin();
     const user = h.addUserSecret({ password: "one" });
     h.grantSecret(user, "web");
+    // Juju tells consumers, units that have read (track) a revision: the charm reads it first.
+    expect(h.model.getSecret({ id: user }).getContent()).toEqual({ password: "one" });
     await h.setSecretContent(user, { password: "two" });
     expect(seen).toEqual(['secret-changed {"password":"two"}']);
     const model = h.addModelSecret("pg", { password: "x" });
@@ -347,6 +349,37 @@ describe("Harness", () => {
     h.grantSecret(model, "web");
     h.revokeSecret(model, "web");
     expect(h.juju.secrets.get(model.split("/").at(-1) ?? "")?.grants.size).toBe(0);
+  });
+
+  test("a secret the unit never read: a new revision runs no secret-changed (it is not a consumer yet)", async () => {
+    seen = [];
+    const h = harness();
+    await h.begin();
+    const user = h.addUserSecret({ password: "one" });
+    h.grantSecret(user, "web");
+    await h.setSecretContent(user, { password: "two" });
+    expect(seen).toEqual([]);
+    // Its first read pins the latest revision.
+    expect(h.model.getSecret({ id: user }).getContent()).toEqual({ password: "two" });
+  });
+
+  test("removing a relation ends the secret grants made over it, as the engine does", async () => {
+    seen = [];
+    const h = harness();
+    await h.begin();
+    const relationId = await h.addRelation("db", "pg");
+    const secret = h.addModelSecret("pg", { password: "x" });
+    h.grantSecret(secret, "web");
+    expect(h.model.getSecret({ id: secret }).getContent()).toEqual({ password: "x" });
+    const xid = secret.split("/").at(-1) ?? "";
+    expect(h.juju.secrets.get(xid)?.grants.has("web")).toBe(true);
+    await h.removeRelation(relationId);
+    expect(h.juju.secrets.get(xid)?.grants.has("web")).toBe(false);
+    // The engine refuses the read too, and the owner's new revision is no longer this unit's to hear.
+    expect(() => h.model.getSecret({ id: secret }).getContent({ refresh: true })).toThrow();
+    seen = [];
+    await h.setSecretContent(secret, { password: "y" });
+    expect(seen).toEqual([]);
   });
 
   test("secret rotation is for owned secrets only", async () => {
