@@ -5,7 +5,7 @@ import { eventKind } from "../runtime/context.js";
 import { snapshotOf } from "../runtime/events.js";
 import type { JsonObject } from "../runtime/meta.js";
 import type { EngineEvent } from "../engine/hook-env.js";
-import { xidOf } from "../engine/hook-context.js";
+import { xidOf } from "../engine/secrets.js";
 import { type AnyRelation, DeferredEvent, PeerRelation, type Secret, type Storage, SubordinateRelation } from "./state.js";
 
 export type EventSpec =

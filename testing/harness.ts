@@ -48,7 +48,11 @@ const EVALUATE_STATUS_HOOK = "tscharm-evaluate-status";
  */
 export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   readonly meta: CharmMeta;
-  /** The engine's model of Juju behind this harness (for assertions the Harness methods do not cover). */
+  /**
+   * The engine's model of Juju behind this harness, for assertions and set-ups the Harness methods
+   * do not cover: read its records, change it only through its named operations (electLeader,
+   * attachStorage, addSecret, setConfig, ...), as the engine and the simulator do.
+   */
   readonly juju: JujuModel;
   readonly unitName: string;
   private readonly store = new MemoryStateStore();

@@ -21,4 +21,3 @@ export {
   type DataBag,
   type StateInit,
 } from "./state.js";
-export { JujuModel } from "../engine/model.js";

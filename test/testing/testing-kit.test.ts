@@ -280,7 +280,7 @@ describe("Harness", () => {
   test("beginWithInitialHooks runs Juju's order for a new unit", async () => {
     seen = [];
     const h = harness();
-    h.juju.unit("web/0").storage.set("data/0", { kind: "filesystem", location: "/srv/d0" });
+    h.juju.attachStorage("web/0", "data/0", { kind: "filesystem", location: "/srv/d0" });
     const db = await h.addRelation("db", "pg", { unitData: { host: "h" } });
     await h.beginWithInitialHooks();
     expect(seen).toEqual([
@@ -471,7 +471,7 @@ describe("Harness", () => {
     await expect(h.runHook("db-relation-changed")).rejects.toThrow("needs a relation, secret or storage");
     await h.updateConfig({ name: "blocked" });
     expect(h.model.unit.status).toEqual(new BlockedStatus("name says so"));
-    h.juju.app("web").config["name"] = "ok";
+    h.juju.setConfig("web", { ...h.juju.app("web").config, name: "ok" });
     await h.evaluateStatus();
     expect(h.model.unit.status).toEqual(new ActiveStatus());
   });
