@@ -1,4 +1,4 @@
-// The environment Juju gives a unit's hook or action (reference juju-hook-tools.md §1.3–1.4).
+// The environment Juju gives a unit's hook or action (juju/juju worker/uniter/runner/context/context.go, HookVars).
 
 import type { JujuModel } from "./model.js";
 

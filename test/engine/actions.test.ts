@@ -7,7 +7,7 @@ import { HookToolError, HookToolUsageError } from "../../runtime/errors.js";
 import type { CharmMeta } from "../../runtime/meta.js";
 import { demoModel, hook, actionHook, toolFailure, expectToolError } from "../support/engine.js";
 
-describe("§4 action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$, not reserved", () => {
+describe("action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$, not reserved", () => {
   const INVALID = "must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods";
 
   test.each(["Foo", "-foo", "foo-", "foo_bar", "has space"])("key %j is refused (exit 2)", (key) => {
@@ -40,7 +40,7 @@ describe("§4 action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9]
   });
 });
 
-describe("§4 action names (actions.yaml): ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$, juju-* reserved — checked at charm load", () => {
+describe("action names (actions.yaml): ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$, juju-* reserved — checked at charm load", () => {
   function compileActions(actions: Record<string, unknown>): CharmMeta {
     return compileCharmMeta({ metadata: { name: "demo" }, actions });
   }

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { HookToolError } from "../../runtime/errors.js";
 import { DB, demoModel, hook, expectToolError } from "../support/engine.js";
 
-describe("§4 leader-set is for the leader only (engine-only: tscharm charms use peer data)", () => {
+describe("leader-set is for the leader only (engine-only: tscharm charms use peer data)", () => {
   test("a non-leader: cannot write leadership settings: cannot write settings: not the leader (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
     expectToolError(() => { context.leaderSet({ token: "t" }); }, HookToolError, "leader-set", 1, "cannot write leadership settings: cannot write settings: not the leader");

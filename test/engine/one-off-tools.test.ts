@@ -6,7 +6,7 @@ import { HookToolError } from "../../runtime/errors.js";
 import type { CloudSpecRecord } from "../../runtime/hook-tools/index.js";
 import { demoModel, hook, expectToolError } from "../support/engine.js";
 
-describe("§4 credential-get: the application must be trusted", () => {
+describe("credential-get: the application must be trusted", () => {
   const spec: CloudSpecRecord = { type: "lxd", name: "localhost", caCertificates: [], skipTlsVerify: false, isControllerCloud: true };
 
   test("untrusted: cannot access cloud credentials: permission denied (exit 1)", () => {

@@ -6,7 +6,7 @@ import { HookToolError, HookToolUsageError } from "../../runtime/errors.js";
 import type { PortRange, Protocol } from "../../runtime/hook-tools/index.js";
 import { demoModel, hook, committedHook, expectToolError, text, tcp } from "../support/engine.js";
 
-describe("§4 ports: 0–65535, tcp/udp/icmp, no overlap with other units on the machine", () => {
+describe("ports: 0–65535, tcp/udp/icmp, no overlap with other units on the machine", () => {
   test("a bound above 65535: port range bounds must be between 0 and 65535, got 1-70000 (exit 2)", () => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(() => { context.openPort(tcp(1, 70_000)); }, HookToolUsageError, "open-port", 2, "port range bounds must be between 0 and 65535, got 1-70000");

@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { HookToolError, HookToolUsageError, RelationNotFoundError } from "../../runtime/errors.js";
 import { commitRefusal, CLUSTER, DB, PG_DB, demoModel, hook, committedHook, expectToolError } from "../support/engine.js";
 
-describe("§4 relation settings keys: any non-empty string; values strings; key= deletes", () => {
+describe("relation settings keys: any non-empty string; values strings; key= deletes", () => {
   test("any non-empty key is accepted", () => {
     const model = demoModel();
     const data = { "Odd.Key/with spaces": "1", "ünïcode": "2", "-dash": "3" };
@@ -30,7 +30,7 @@ describe("§4 relation settings keys: any non-empty string; values strings; key=
   });
 });
 
-describe("§4 relation settings size: bounded by the controller (16 MiB; MongoDB's document limit in 3.x)", () => {
+describe("relation settings size: bounded by the controller (16 MiB; MongoDB's document limit in 3.x)", () => {
   test("a 1 MiB value is stored", () => {
     const model = demoModel();
     committedHook(model, "demo/0", (c) => { c.relationSet(DB, { cert: "c".repeat(1024 * 1024) }, false); });
@@ -46,7 +46,7 @@ describe("§4 relation settings size: bounded by the controller (16 MiB; MongoDB
   });
 });
 
-describe("§4 relation-set --app is for the leader only: cannot write relation settings", () => {
+describe("relation-set --app is for the leader only: cannot write relation settings", () => {
   test("a non-leader is refused (exit 1), on peer and regular relations", () => {
     const context = hook(demoModel(), "demo/1");
     expectToolError(() => { context.relationSet(DB, { a: "1" }, true); }, HookToolError, "relation-set", 1, "cannot write relation settings");
@@ -66,7 +66,7 @@ describe("§4 relation-set --app is for the leader only: cannot write relation s
   });
 });
 
-describe("§4 reading this application's own bag", () => {
+describe("reading this application's own bag", () => {
   test("provides/requires relation, non-leader: permission denied (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
     expectToolError(() => context.relationGet(DB, "demo", true), HookToolError, "relation-get", 1, "permission denied");
@@ -86,7 +86,7 @@ describe("§4 reading this application's own bag", () => {
   });
 });
 
-describe("§4 reading remote data: any unit in the relation", () => {
+describe("reading remote data: any unit in the relation", () => {
   test("every unit reads the remote unit's and the remote application's bags", () => {
     const model = demoModel();
     model.relation(1).appData.set("pg", { endpoints: "pg:5432" });

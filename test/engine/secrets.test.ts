@@ -22,7 +22,7 @@ import {
   text,
 } from "../support/engine.js";
 
-describe("§4 secret content keys: ^([a-z](?:-?[a-z0-9]){2,})$", () => {
+describe("secret content keys: ^([a-z](?:-?[a-z0-9]){2,})$", () => {
   test.each(["ab", "a-b", "Abc", "1abc", "a--b", "abc-", "a_bc", "-abc"])("key %j is refused by secret-add (exit 2)", (key) => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(() => context.secretAdd({ [key]: "v" }, { owner: "unit" }), HookToolUsageError, "secret-add", 2, `key "${key}" not valid`);
@@ -43,7 +43,7 @@ describe("§4 secret content keys: ^([a-z](?:-?[a-z0-9]){2,})$", () => {
   });
 });
 
-describe("§4 secret size: each base64 value ≤ 1,000,000 B and their sum ≤ 1,000,000 B", () => {
+describe("secret size: each base64 value ≤ 1,000,000 B and their sum ≤ 1,000,000 B", () => {
   test("a value whose base64 form is 1,000,004 bytes is refused (exit 2)", () => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(
@@ -78,7 +78,7 @@ describe("§4 secret size: each base64 value ≤ 1,000,000 B and their sum ≤ 1
   });
 });
 
-describe("§4 secret labels: no format rule; unique per owner (and per consumer), checked at commit", () => {
+describe("secret labels: no format rule; unique per owner (and per consumer), checked at commit", () => {
   test("a label is free text", () => {
     const model = demoModel();
     const label = "DB password / primary: ü ✓";
@@ -147,7 +147,7 @@ describe("§4 secret labels: no format rule; unique per owner (and per consumer)
   });
 });
 
-describe("§4 secret rotate policy: never, hourly, daily, weekly, monthly, quarterly, yearly", () => {
+describe("secret rotate policy: never, hourly, daily, weekly, monthly, quarterly, yearly", () => {
   test.each(["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"] as const)("%s is accepted", (rotate) => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "x" }, { owner: "application", rotate }));
@@ -173,7 +173,7 @@ describe("§4 secret rotate policy: never, hourly, daily, weekly, monthly, quart
   });
 });
 
-describe("§4 managing an application-owned secret is for the leader only: this unit is not the leader", () => {
+describe("managing an application-owned secret is for the leader only: this unit is not the leader", () => {
   function withAppSecret(): { model: JujuModel; uri: string } {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application", label: "app-secret" }));
@@ -253,7 +253,7 @@ describe("§4 managing an application-owned secret is for the leader only: this 
   });
 });
 
-describe("§4 managing a unit-owned secret is for the owning unit only (controller)", () => {
+describe("managing a unit-owned secret is for the owning unit only (controller)", () => {
   test("another unit's secret-set is refused when the hook commits, and nothing is applied", () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "unit" }));
@@ -294,7 +294,7 @@ describe("§4 managing a unit-owned secret is for the owning unit only (controll
   });
 });
 
-describe("§4 reading secrets: any unit of the owning app; anyone else needs a grant (permission denied)", () => {
+describe("reading secrets: any unit of the owning app; anyone else needs a grant (permission denied)", () => {
   function pgSecret(model: JujuModel): { secret: SecretRecord; uri: string } {
     const secret = model.addSecret({ kind: "application", app: "pg" }, { password: "s3cret" });
     return { secret, uri: model.secretUri(secret.xid) };

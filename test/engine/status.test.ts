@@ -6,7 +6,7 @@ import { HookToolError, HookToolUsageError } from "../../runtime/errors.js";
 import type { SettableStatusName } from "../../runtime/hook-tools/index.js";
 import { demoModel, hook, expectToolError } from "../support/engine.js";
 
-describe("§4 status-set values: maintenance, blocked, waiting, active", () => {
+describe("status-set values: maintenance, blocked, waiting, active", () => {
   test.each(["maintenance", "blocked", "waiting", "active"] as const)("%s is accepted", (status) => {
     const model = demoModel();
     hook(model, "demo/0").statusSet(status, "msg", false);
@@ -25,7 +25,7 @@ describe("§4 status-set values: maintenance, blocked, waiting, active", () => {
   });
 });
 
-describe("§4 status-set/-get --application is for the leader only", () => {
+describe("status-set/-get --application is for the leader only", () => {
   test("status-set --application by a non-leader: this unit is not the leader (exit 1)", () => {
     const model = demoModel();
     const context = hook(model, "demo/1");
@@ -50,7 +50,7 @@ describe("§4 status-set/-get --application is for the leader only", () => {
   });
 });
 
-describe("§4 status message length: no limit", () => {
+describe("status message length: no limit", () => {
   test("a 100,000-character message is set whole", () => {
     const model = demoModel();
     const message = "m".repeat(100_000);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { HookToolError } from "../../runtime/errors.js";
 import { commitRefusal, demoModel, hook, committedHook, expectToolError } from "../support/engine.js";
 
-describe("§4 state-set: key ≤ 256 B, value ≤ 64 KiB, per-unit total ≤ 2 MiB", () => {
+describe("state-set: key ≤ 256 B, value ≤ 64 KiB, per-unit total ≤ 2 MiB", () => {
   test("a 257-byte key: max allowed key length (256) exceeded (exit 1)", () => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(() => { context.stateSet({ ["k".repeat(257)]: "v" }); }, HookToolError, "state-set", 1, "max allowed key length (256) exceeded");
