@@ -3,6 +3,7 @@
 import type { PortRange, SecretRotatePolicy } from "../runtime/hook-tools/index.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type StatusBase, UnknownStatus } from "../runtime/status.js";
+import { parseSecretUri } from "../grammar/secrets.js";
 
 export type DataBag = Readonly<Record<string, string>>;
 
@@ -319,11 +320,9 @@ export class State {
 
   /** A secret by id (any form) and/or label. */
   getSecret(query: { id?: string; label?: string }): Secret | undefined {
-    const xid = query.id?.replace(/^secret:(\/\/[^/]+\/)?/, "");
+    const xid = query.id === undefined ? undefined : xidOrText(query.id);
     return this.secrets.find(
-      (secret) =>
-        (xid === undefined || secret.id.replace(/^secret:(\/\/[^/]+\/)?/, "") === xid) &&
-        (query.label === undefined || secret.label === query.label),
+      (secret) => (xid === undefined || xidOrText(secret.id) === xid) && (query.label === undefined || secret.label === query.label),
     );
   }
 
@@ -361,4 +360,9 @@ function freezeBag(bag: DataBag): DataBag {
 
 function freezeBags(bags: Readonly<Record<number, DataBag>>): Readonly<Record<number, DataBag>> {
   return Object.freeze(Object.fromEntries(Object.entries(bags).map(([key, bag]) => [key, freezeBag(bag)])));
+}
+
+/** A secret id's xid, whichever form it has (grammar's parseSecretUri); other text as it is. */
+function xidOrText(id: string): string {
+  return parseSecretUri(id)?.xid ?? id;
 }
