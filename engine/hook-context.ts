@@ -103,7 +103,7 @@ export class HookContext implements HookTools {
   private readonly secretAdds: SecretRecord[] = [];
   private readonly secretSets: PendingSecretSet[] = [];
   private readonly secretRemoves: { xid: string; revision: number | undefined }[] = [];
-  private readonly secretGrants: { xid: string; grantee: string; relationId: number; grant: boolean }[] = [];
+  private readonly grantChanges: { xid: string; grantee: string; relationId: number; grant: boolean }[] = [];
   private readonly tracking = new Map<string, number>();
   private readonly labelUpdates: { xid: string; label: string; owner: boolean }[] = [];
   private committed = false;
@@ -566,7 +566,7 @@ export class HookContext implements HookTools {
       else secret.consumerLabels.set(this.unitName, update.label);
     }
     for (const [xid, revision] of this.tracking) this.model.secrets.get(xid)?.tracking.set(this.unitName, revision);
-    for (const change of this.secretGrants) {
+    for (const change of this.grantChanges) {
       const secret = this.model.secrets.get(change.xid);
       if (secret === undefined) continue;
       if (change.grant) secret.grants.set(change.grantee, { relationId: change.relationId });
@@ -604,7 +604,7 @@ export class HookContext implements HookTools {
     this.secretAdds.length = 0;
     this.secretSets.length = 0;
     this.secretRemoves.length = 0;
-    this.secretGrants.length = 0;
+    this.grantChanges.length = 0;
     this.tracking.clear();
     this.labelUpdates.length = 0;
   }
@@ -620,7 +620,7 @@ export class HookContext implements HookTools {
         }
       }
     }
-    for (const change of [...this.secretSets, ...this.secretRemoves, ...this.secretGrants]) {
+    for (const change of [...this.secretSets, ...this.secretRemoves, ...this.grantChanges]) {
       const secret = this.findSecret(change.xid);
       if (secret === undefined) throw new CommitError(`secret "${change.xid}" not found`);
       if (!this.owns(secret)) throw new CommitError("permission denied");
@@ -767,7 +767,7 @@ export class HookContext implements HookTools {
     } else {
       return;
     }
-    this.secretGrants.push({ xid, grantee: unit ?? remoteApp, relationId, grant });
+    this.grantChanges.push({ xid, grantee: unit ?? remoteApp, relationId, grant });
     this.autoCommit();
   }
 
@@ -848,6 +848,45 @@ export class HookContext implements HookTools {
   private contentOf(secret: SecretRecord, revision: number): Bag {
     if (revision > secret.latest) return this.pendingSetsOf(secret.xid).content ?? {};
     return secret.revisions.get(revision) ?? {};
+  }
+
+  // --- queries the fake hook tools print from (what the tools show beyond the HookTools answers) ---
+
+  /** The option names the unit's charm declares (`config-get --all` lists the unset ones as null). */
+  declaredConfigOptions(): string[] {
+    return Object.keys(this.model.app(this.appName).meta?.config ?? {});
+  }
+
+  /** The unit's address (`unit-get private-address` / `public-address`). */
+  unitAddress(): string {
+    return this.model.unit(this.unitName).address;
+  }
+
+  /** The unit's committed opened ports, each with the endpoint it is open on (undefined: all). */
+  portEndpoints(): readonly { readonly range: PortRange; readonly endpoint: string | undefined }[] {
+    return this.model.unit(this.unitName).ports.map((opened) => ({ range: opened.range, endpoint: opened.endpoint }));
+  }
+
+  /** The first relation between this unit's application and `remoteApp`. */
+  relationIdWith(remoteApp: string): number | undefined {
+    const own = this.appName;
+    return [...this.model.relations.values()].find(
+      (relation) => this.model.endOf(relation, own) !== undefined && this.model.remoteAppOf(relation, own) === remoteApp,
+    )?.id;
+  }
+
+  /** The grants of a secret (by the id secretInfoGet returned): the grantee and the relation each is scoped to. */
+  secretGrants(id: string): readonly { readonly grantee: string; readonly relationId: number | undefined }[] {
+    return [...(this.model.secrets.get(id)?.grants ?? new Map<string, { relationId: number | undefined }>())].map(([grantee, grant]) => ({
+      grantee,
+      relationId: grant.relationId,
+    }));
+  }
+
+  /** This unit's endpoint in a relation; undefined when its application is not in it. */
+  relationEndpoint(relationId: number): string | undefined {
+    const relation = this.model.relations.get(relationId);
+    return relation === undefined ? undefined : this.model.endOf(relation, this.appName)?.endpoint;
   }
 }
 
