@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
 
 import type { CharmMeta, JsonObject } from "../../runtime/meta.js";
-import type { HookEnvironment } from "../../fake-tools/tools.js";
+import type { HookEnvironment } from "../../fake-tools/handler.js";
 import { type ActionRun, HookContext } from "../../engine/hook-context.js";
 import { type EngineEvent, hookEnvironment } from "../../engine/hook-env.js";
 import { JujuModel, machineAddress } from "../../engine/model.js";
