@@ -46,8 +46,8 @@ export const SECRET_TOOLS: Handlers = {
       let [id, key] = parsed.positionals;
       noMoreArgs(parsed.positionals, 2);
       const label = stringFlag(parsed, "label");
-      // With --label, a lone argument that is not a secret URI is the key.
-      if (id !== undefined && key === undefined && label !== undefined && parseSecretUri(id) === undefined) {
+      // With --label, a lone argument that is not a secret URI (as written: no blanks around it) is the key.
+      if (id !== undefined && key === undefined && label !== undefined && !isSecretUriAsWritten(id)) {
         key = id;
         id = undefined;
       }
@@ -219,6 +219,10 @@ function secretContent(invocation: Invocation, parsed: ParsedArgs, tool: string)
     }
   }
   return content;
+}
+
+function isSecretUriAsWritten(text: string): boolean {
+  return text === text.trim() && parseSecretUri(text) !== undefined;
 }
 
 function addSecretValue(content: Record<string, string>, key: string, raw: string): void {

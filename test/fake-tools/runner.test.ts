@@ -8,6 +8,11 @@ import { join } from "node:path";
 
 import { describe, expect, test } from "vitest";
 
+import { HookContext } from "../../engine/hook-context.js";
+import { ACTION_TOOLS } from "../../fake-tools/actions.js";
+import { TOOL_CONCEPTS, TOOL_NAMES, runTool } from "../../fake-tools/runner.js";
+import { SECRET_TOOLS } from "../../fake-tools/secrets.js";
+
 import {
   actionHook,
   APP_SECRET,
@@ -160,5 +165,71 @@ describe("details of the reference", () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.out("relation-get", ["-r", "db:2", "--app", "flag", "pg", "--format=yaml"])).toBe('"yes"\n');
     expect(await h.out("relation-get", ["-r", "db:2", "--app", "-", "demo", "--format=yaml"])).toBe('requested: "yes"\n');
+  });
+});
+
+// --- runTool and TOOL_NAMES, called directly ---------------------------------------------------
+
+/** runTool in an update-status hook of demo/0, with stdout as text. */
+function direct(tool: string, args: readonly string[]): { exitCode: number; stdout: string; stderr: string } {
+  const output = runTool(new HookContext(demoModel(), "demo/0"), {}, tool, args, undefined, scratchDir());
+  return { ...output, stdout: output.stdout.toString("utf8") };
+}
+
+describe("runTool and TOOL_NAMES", () => {
+  test("TOOL_NAMES: every concept module's tools, each name handled by one concept only", () => {
+    const perConcept = TOOL_CONCEPTS.flatMap((tools) => Object.keys(tools));
+    expect(new Set(perConcept).size).toBe(perConcept.length);
+    expect([...TOOL_NAMES].sort()).toEqual([...perConcept].sort());
+    expect(TOOL_NAMES).toEqual(expect.arrayContaining([...Object.keys(SECRET_TOOLS), ...Object.keys(ACTION_TOOLS)]));
+    // Every hook tool of Juju 3.6 that a machine charm can call, and the four the simulator refuses.
+    expect([...TOOL_NAMES].sort()).toEqual(
+      [
+        "action-fail", "action-get", "action-log", "action-set", "add-metric", "application-version-set", "close-port",
+        "config-get", "credential-get", "goal-state", "is-leader", "juju-log", "juju-reboot", "leader-get", "leader-set",
+        "network-get", "open-port", "opened-ports", "payload-register", "payload-status-set", "payload-unregister",
+        "relation-get", "relation-ids", "relation-list", "relation-model-get", "relation-set", "resource-get", "secret-add",
+        "secret-get", "secret-grant", "secret-ids", "secret-info-get", "secret-remove", "secret-revoke", "secret-set",
+        "state-delete", "state-get", "state-set", "status-get", "status-set", "storage-add", "storage-get", "storage-list",
+        "unit-get",
+      ].sort(),
+    );
+  });
+
+  test("an unknown tool, or a name no handler owns (an Object.prototype key), is `unknown command` (exit 1)", () => {
+    expect(direct("nope", [])).toEqual(failure(1, 'unknown command "nope"'));
+    expect(direct("toString", [])).toEqual(failure(1, 'unknown command "toString"'));
+  });
+
+  test("--help: the usage line with the tool's own arguments, its options, and the formats it prints", () => {
+    expect(direct("relation-get", ["--help"])).toEqual(
+      success(
+        "Usage: relation-get [options] <key> <unit id>\n\nOptions:\n  -r, --relation (= ...)\n  --app\n  --format (= ...)\n" +
+          "  -o, --output (= ...)\n\nFormats: smart, yaml, json (default smart)\n",
+      ),
+    );
+    expect(direct("secret-info-get", ["-h"]).stdout).toBe(
+      "Usage: secret-info-get [options] <ID>\n\nOptions:\n  --label (= ...)\n  --format (= ...)\n  -o, --output (= ...)\n\n" +
+        "Formats: yaml, json (default yaml)\n",
+    );
+    expect(direct("juju-reboot", ["--help"]).stdout).toBe("Usage: juju-reboot [options]\n\nOptions:\n  --now\n");
+    expect(direct("leader-set", ["--help"]).stdout).toBe("Usage: leader-set [options] <key>=<value> [...]\n");
+    // After `--`, `--help` is an argument like any other.
+    expect(direct("leader-set", ["--", "--help"])).toEqual(failure(2, 'expected "key=value", got "--help"'));
+  });
+
+  test("a tool that prints nothing has no --format or -o; the deprecated ones take --format with a warning", () => {
+    expect(direct("leader-set", ["--format=json", "a=1"])).toEqual(failure(2, "option provided but not defined: --format"));
+    expect(direct("state-set", ["-o", "x", "a=1"])).toEqual(failure(2, "option provided but not defined: -o"));
+    expect(direct("open-port", ["--format", "json", "8080"])).toEqual({
+      exitCode: 0,
+      stdout: "",
+      stderr: '--format flag deprecated for command "open-port"',
+    });
+  });
+
+  test("an unexpected failure inside a tool is exit 1 with the simulator named, not a crash", () => {
+    expect(direct("state-set", ["--file", "missing.yaml"])).toMatchObject({ exitCode: 1, stdout: "" });
+    expect(direct("state-set", ["--file", "missing.yaml"]).stderr).toMatch(/^ERROR tscharm simulator: ENOENT: no such file or directory, open '.*missing\.yaml'\n$/);
   });
 });
