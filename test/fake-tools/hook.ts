@@ -220,7 +220,7 @@ export const RESOURCE_PATH = "/var/lib/juju/agents/unit-demo-0/resources/softwar
  * peer relation cluster:0; db:2 to `pg` (pg/0 leader); db:10 to `mysql`; website:3 to `web`
  * (no remote unit in scope). `other/0` shares machine 0 and has 79-81/tcp open. `stranger` is
  * related to nothing. demo/0 has storage data/0, data/1 (filesystem) and cache/0 (block), a
- * network for `db` (the reference's example) and one for `website` with no ingress address.
+ * network for `db` (the network-get example of Juju's documentation) and one for `website` with no ingress address.
  * Secrets: APP_SECRET (demo's, label db-pass), UNIT_SECRET (demo/0's), PG_SHARED (pg's, granted to
  * demo over db:2), PG_PRIVATE (pg's, not granted).
  */

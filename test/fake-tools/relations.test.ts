@@ -302,7 +302,7 @@ describe("details of the reference", () => {
   });
 
   test("§3.2 relation-get: a non-relation hook with -r and no name has no default to fall back to", async () => {
-    // The reference says it falls back to the remote application; Juju's relation-get.go looks at
+    // One could expect a fall back to the remote application; juju/juju worker/uniter/runner/jujuc/relation-get.go looks at
     // the hook's JUJU_REMOTE_APP only, which a non-relation hook does not have: Juju wins.
     expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "database"])).toEqual(failure(2, "no unit or application specified"));
   });

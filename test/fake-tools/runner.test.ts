@@ -230,6 +230,7 @@ describe("runTool and TOOL_NAMES", () => {
 
   test("an unexpected failure inside a tool is exit 1 with the simulator named, not a crash", () => {
     expect(direct("state-set", ["--file", "missing.yaml"])).toMatchObject({ exitCode: 1, stdout: "" });
-    expect(direct("state-set", ["--file", "missing.yaml"]).stderr).toMatch(/^ERROR tscharm simulator: ENOENT: no such file or directory, open '.*missing\.yaml'\n$/);
+    const { stderr } = direct("state-set", ["--file", "missing.yaml"]);
+    expect(stderr).toMatch(/^ERROR tscharm simulator: ENOENT: no such file or directory, open '.*missing\.yaml'\n$/);
   });
 });
