@@ -1,4 +1,4 @@
-// Juju's flag grammar (juju/gnuflag, reference juju-hook-tools.md §2): `-r 3`, `--relation=3`,
+// Juju's flag grammar (juju/gnuflag, as juju/cmd uses it): `-r 3`, `--relation=3`,
 // `--app`, `--app=false`, flags after positional arguments, and `--` to end flag parsing.
 
 /** A flag: its names (one letter for `-x`, longer for `--name`), and whether it takes a value. */

@@ -1,5 +1,5 @@
-// The output formats of Juju's hook tools (reference juju-hook-tools.md §2): smart, yaml and json,
-// as juju/cmd's formatters print them.
+// The output formats of Juju's hook tools: smart, yaml and json, as juju/cmd's formatters print them
+// (https://documentation.ubuntu.com/juju/latest/reference/hook-command/).
 //
 // Go prints a map's keys sorted and a struct's fields in their declared order. Plain objects here
 // are maps; an object made with `struct()` keeps its key order, as a Go struct would.

@@ -1,9 +1,10 @@
 // The simulator's "unit agent" end of the hook tools: a loopback TCP server that answers the fake
-// tool executables, the way Juju's jujuc clients talk to the agent over its socket (§1.8).
+// tool executables, the way Juju's jujuc clients talk to the unit agent over its socket
+// (https://documentation.ubuntu.com/juju/latest/reference/jujuc/).
 //
 // Each tool on PATH is a symlink to one small bash client (CLIENT below, about 3 ms a call). It
 // sends its name, argv, working directory, JUJU_CONTEXT_ID and, for `--file -`, its stdin; the
-// server runs the tool against that hook's context (cli/tools.ts) and sends back the exit code,
+// server runs the tool against that hook's context (runner.ts) and sends back the exit code,
 // stderr and stdout. Bash reaches TCP through /dev/tcp; the address and a per-server token come
 // from JUJU_AGENT_SOCKET_ADDRESS and JUJU_AGENT_TOKEN, as for a Juju agent reached over TCP.
 
@@ -12,7 +13,8 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { join } from "node:path";
 
-import { type HookEnvironment, TOOL_NAMES, runTool } from "./tools.js";
+import type { HookEnvironment } from "./handler.js";
+import { TOOL_NAMES, runTool } from "./runner.js";
 import type { HookContext } from "../engine/hook-context.js";
 
 /** One tool call, as the debug log shows it. */

@@ -17,7 +17,7 @@ import { type CharmClass, runDispatch } from "../runtime/dispatch.js";
 import type { HookTools } from "../runtime/hook-tools/index.js";
 import type { CharmMeta, ConfigType, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
-import type { HookEnvironment } from "../fake-tools/tools.js";
+import type { HookEnvironment } from "../fake-tools/handler.js";
 import { type ActionRun, CommitError, HookContext, xidOf } from "../engine/hook-context.js";
 import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
 import { actionParamsError } from "../engine/actions.js";

@@ -11,7 +11,7 @@
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { TOOL_NAMES } from "../../fake-tools/tools.js";
+import { TOOL_NAMES } from "../../fake-tools/runner.js";
 
 /**
  * @typedef {{ stdout?: string, stderr?: string, exit?: number, signal?: "KILL" | "TERM" }} FakeReply
