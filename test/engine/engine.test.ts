@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from "vitest";
 
-import { MetadataError, compileCharmMeta } from "../../cmd/charm-meta.mjs";
+import { MetadataError, compileCharmMeta } from "../../project/charm-meta.js";
 import { HookToolError, HookToolUsageError, RelationNotFoundError, SecretNotFoundError } from "../../runtime/errors.js";
 import type {
   CloudSpecRecord,

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, test } from "vitest";
 
-import { type Lock, LockError, projectLock, resolveIn, testedLock } from "../../cmd/lockfile.mjs";
+import { type Lock, LockError, projectLock, resolveIn, testedLock } from "../../cmd/lockfile.js";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const CLI = join(REPO, "cmd", "tscharm.mjs");

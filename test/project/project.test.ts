@@ -7,9 +7,9 @@ import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, test } from "vitest";
 
-import { BuildError, assertSameNode, build, selectArches, typeCheck } from "../../build.mjs";
-import { MetadataError } from "../../cmd/charm-meta.mjs";
-import { loadProject, readPlatforms } from "../../cmd/project.mjs";
+import { BuildError, assertSameNode, build, selectArches, typeCheck } from "../../cmd/build.js";
+import { MetadataError } from "../../project/charm-meta.js";
+import { loadProject, readPlatforms } from "../../project/project.js";
 
 const GOOD = `name: web
 type: charm
