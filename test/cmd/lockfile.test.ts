@@ -1,4 +1,4 @@
-// cmd/lockfile.mjs: the lock a new project gets holds exactly tscharm's tested versions, in the
+// cmd/lockfile.ts: the lock a new project gets holds exactly tscharm's tested versions, in the
 // places npm itself would put them, with the flags npm itself would compute.
 
 import { spawnSync } from "node:child_process";
