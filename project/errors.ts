@@ -46,8 +46,3 @@ export class ArchiveError extends TscharmError {
     super("archive", message, options);
   }
 }
-
-/** Whether `error` is one of tscharm's own errors (of this copy of the module or another: by its code). */
-export function isTscharmError(error: unknown): error is TscharmError {
-  return error instanceof TscharmError;
-}
