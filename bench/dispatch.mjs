@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "../build.mjs";
+import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "#compiled/cmd/build";
 import { alternate, fixed, isMain, option, runOnce, stage, summarize, table } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

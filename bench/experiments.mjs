@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "../build.mjs";
+import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "#compiled/cmd/build";
 import { hookSandbox } from "./dispatch.mjs";
 import { alternate, fixed, isMain, option, stage, summarize, table } from "./lib.mjs";
 
@@ -34,7 +34,7 @@ const MAIN_CALL = "main(DemoCharm);";
  *   name: string,
  *   source?: "bundle" | "floor",
  *   transform?: (code: string) => string,
- *   codeCache?: import("../build.mjs").CodeCache,
+ *   codeCache?: import("#compiled/cmd/build").CodeCache,
  *   snapshot?: boolean,
  *   flags?: readonly string[],
  *   blobFlags?: readonly string[],

@@ -16,8 +16,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { deflateRawSync } from "node:zlib";
 
-import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION, strip } from "../build.mjs";
-import { listZip } from "../cmd/zip.mjs";
+import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION, strip } from "#compiled/cmd/build";
+import { listZip } from "#compiled/project/archive";
 import { fixed, isMain, table } from "./lib.mjs";
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
 // client runs is carried out by `tscharm sim` on a model directory per `--model` name, one
 // process per call as with the real binary, and every argv is appended to `<dir>/calls.log`.
 // `juju run --params` files and `key=value` params are read as juju run reads them, with YAML 1.1
-// (cmd/sim.mjs).
+// (cmd/sim.ts).
 
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

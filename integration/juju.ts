@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync,
 import { homedir, tmpdir } from "node:os";
 import { basename, delimiter, join, resolve } from "node:path";
 
-import { writeYaml } from "../cmd/juju-yaml.mjs";
+import { writeYaml } from "../project/juju-yaml.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
 import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status-types.js";

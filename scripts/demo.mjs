@@ -7,8 +7,8 @@
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH } from "../build.mjs";
-import { pack } from "../cmd/pack.mjs";
+import { HOST_ARCH } from "#compiled/cmd/build";
+import { pack } from "#compiled/cmd/pack";
 import { Juju, allActive, allAgentsIdle, anyError, formatStatusTable, getLeaderUnit } from "tscharm/integration";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");

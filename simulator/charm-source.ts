@@ -5,9 +5,10 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { arch } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-import { compileCharmMeta, readCharmSources, yamlDocument } from "../cmd/charm-meta.mjs";
-import { extractZip } from "../cmd/zip.mjs";
+import { extractZip } from "../project/archive.js";
+import { compileCharmMeta, readCharmSources, yamlDocument } from "../project/charm-meta.js";
 import type { CharmMeta } from "../runtime/meta.js";
 
 export interface CharmSource {
@@ -60,7 +61,14 @@ export function loadCharm(origin: string, storeDir: string): CharmSource {
  * (bench/sim.mjs measured a 10-unit deploy of an sh charm at 6.3 s instead of 2.5 s).
  */
 function unpack(path: string, origin: string, dir: string): void {
-  const zip = new URL("../cmd/zip.mjs", import.meta.url).href;
+  // The compiled archive module: next to this one in lib/, or lib/'s when this runs from source.
+  const zip = [new URL("../project/archive.js", import.meta.url), new URL("../lib/project/archive.js", import.meta.url)].find((url) =>
+    existsSync(fileURLToPath(url)),
+  )?.href;
+  if (zip === undefined) {
+    extractZip(path, dir);
+    return;
+  }
   const script =
     "import(process.argv[1]).then((zip) => zip.extractZip(process.argv[2], process.argv[3]))" +
     ".catch((error) => { process.stderr.write(error instanceof Error ? error.message : String(error)); process.exitCode = 1; });";

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { compileCharmMeta, readCharmSources, yamlDocument } from "../cmd/charm-meta.mjs";
+import { compileCharmMeta, readCharmSources, yamlDocument } from "../project/charm-meta.js";
 import type { CharmMeta } from "../runtime/meta.js";
 
 /** metadata.yaml, config.yaml and actions.yaml content, as objects or YAML text. */

@@ -6,8 +6,8 @@ import { join, resolve } from "node:path";
 
 import { expect, test } from "vitest";
 
-import { BuildError, bundleDispatch } from "../../build.mjs";
-import { MetadataError, loadCharmMeta } from "../../cmd/charm-meta.mjs";
+import { BuildError, bundleDispatch } from "../../cmd/build.js";
+import { MetadataError, loadCharmMeta } from "../../project/charm-meta.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 

@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { type PackedCharm, pack } from "../../cmd/pack.mjs";
-import { extractZip, writeZip } from "../../cmd/zip.mjs";
+import { type PackedCharm, pack } from "../../cmd/pack.js";
+import { extractZip, writeZip } from "../../project/archive.js";
 import { demoBlackBoxSuite } from "../support/demo-black-box.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");

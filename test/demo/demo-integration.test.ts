@@ -9,8 +9,8 @@ import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { pack } from "../../cmd/pack.mjs";
-import { HOST_ARCH } from "../../build.mjs";
+import { pack } from "../../cmd/pack.js";
+import { HOST_ARCH } from "../../cmd/build.js";
 import { Juju, LocalJuju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit, writeJujuStandIn } from "tscharm/integration";
 import { SecretScan } from "../support/secret-scan.js";
 

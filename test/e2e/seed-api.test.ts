@@ -8,8 +8,8 @@ import { join, resolve } from "node:path";
 
 import { beforeAll, expect, test } from "vitest";
 
-import { HOST_ARCH, bundleDispatch } from "../../build.mjs";
-import { pack } from "../../cmd/pack.mjs";
+import { HOST_ARCH, bundleDispatch } from "../../cmd/build.js";
+import { pack } from "../../cmd/pack.js";
 import { Juju, allActive, getLeaderUnit } from "tscharm/integration";
 
 import { ActiveStatus } from "../../runtime/index.js";

@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "vitest";
 
-import { MetadataError, compileCharmMeta } from "../../cmd/charm-meta.mjs";
+import { MetadataError, compileCharmMeta } from "../../project/charm-meta.js";
 import { HookToolError, HookToolUsageError } from "../../runtime/errors.js";
 import type { CharmMeta } from "../../runtime/meta.js";
 import { demoModel, hook, actionHook, toolFailure, expectToolError } from "../support/engine.js";

@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { compileCharmMeta } from "../../cmd/charm-meta.mjs";
-import { renderCharmTypes, typesName, writeCharmTypes } from "../../cmd/types.mjs";
+import { compileCharmMeta } from "../../project/charm-meta.js";
+import { renderCharmTypes, typesName, writeCharmTypes } from "../../project/types.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 // Inside the package, so that "tscharm" resolves to this checkout (ignored by git, tsc and eslint).

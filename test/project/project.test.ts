@@ -1,4 +1,4 @@
-// cmd/project.mjs and the checks of `tscharm build`/`pack`: errors that point at the offending key
+// project/project.ts and the checks of `tscharm build`/`pack`: errors that point at the offending key
 // or line, before anything slow runs.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -7,9 +7,9 @@ import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, test } from "vitest";
 
-import { BuildError, assertSameNode, build, selectArches, typeCheck } from "../../build.mjs";
-import { MetadataError } from "../../cmd/charm-meta.mjs";
-import { loadProject, readPlatforms } from "../../cmd/project.mjs";
+import { BuildError, assertSameNode, build, selectArches, typeCheck } from "../../cmd/build.js";
+import { MetadataError } from "../../project/charm-meta.js";
+import { loadProject, readPlatforms } from "../../project/project.js";
 
 const GOOD = `name: web
 type: charm

@@ -12,12 +12,12 @@ import { execa } from "execa";
 import { afterAll, describe, expect, test } from "vitest";
 import { parse as parseYaml12 } from "yaml";
 
-import { MetadataError, compileCharmMeta, yamlDocument } from "../../cmd/charm-meta.mjs";
-import { YamlError, goYamlScalar, pyYamlScalar, readYaml, writeYaml, yaml12Scalar, yamlReadings } from "../../cmd/juju-yaml.mjs";
-import { charmFiles, pack, yamlWarnings } from "../../cmd/pack.mjs";
-import { loadProject } from "../../cmd/project.mjs";
-import { SimCommandError, actionParams, actionParamsFile } from "../../cmd/sim.mjs";
-import { writeZip } from "../../cmd/zip.mjs";
+import { MetadataError, compileCharmMeta, yamlDocument } from "../../project/charm-meta.js";
+import { YamlError, goYamlScalar, pyYamlScalar, readYaml, writeYaml, yaml12Scalar, yamlReadings } from "../../project/juju-yaml.js";
+import { charmFiles, pack, yamlWarnings } from "../../cmd/pack.js";
+import { loadProject } from "../../project/project.js";
+import { SimCommandError, actionParams, actionParamsFile } from "../../cmd/sim.js";
+import { writeZip } from "../../project/archive.js";
 import { Juju } from "../../integration/juju.js";
 import { Simulator } from "../../simulator/simulator.js";
 import { CharmBase } from "../../runtime/index.js";

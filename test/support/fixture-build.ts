@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { HOST_ARCH, build } from "../../build.mjs";
+import { HOST_ARCH, build } from "../../cmd/build.js";
 
 export interface BuiltFixture {
   /** The temporary directory holding the build; remove it when done. */

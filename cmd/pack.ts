@@ -1,16 +1,15 @@
-// @ts-check
-// `tscharm pack`: `<name>_<platform>.charm` for each platform, in the layout Juju reads (reference
-// juju-hook-tools.md §6): dispatch (0755), metadata.yaml, config.yaml, actions.yaml, manifest.yaml
+// `tscharm pack`: `<name>_<platform>.charm` for each platform, in the layout Juju reads
+// (https://documentation.ubuntu.com/juju/3.6/reference/charm/): dispatch (0755), metadata.yaml, config.yaml, actions.yaml, manifest.yaml
 // and version, with the YAML files copied from the project or generated from charmcraft.yaml.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
-import { BuildError, build } from "../build.mjs";
-import { MetadataError } from "./charm-meta.mjs";
-import { YamlError, charmcraftDumpWarnings, describeYamlReading, writeYaml, yamlReadings } from "./juju-yaml.mjs";
-import { loadProject } from "./project.mjs";
-import { writeZip } from "./zip.mjs";
+import { type ZipEntry, writeZip } from "../project/archive.js";
+import { MetadataError, YamlError } from "../project/errors.js";
+import { charmcraftDumpWarnings, describeYamlReading, writeYaml, yamlReadings } from "../project/juju-yaml.js";
+import { type CharmProject, type Platform, loadProject } from "../project/project.js";
+import { BuildError, build } from "./build.js";
 
 /** charmcraft.yaml keys that go to metadata.yaml, and `links` keys renamed on the way. */
 const METADATA_KEYS = [
@@ -33,23 +32,19 @@ const METADATA_KEYS = [
 ];
 const LINKS = { contact: "maintainers", documentation: "docs", issues: "issues", source: "source", website: "website" };
 
-/**
- * @typedef {{
- *   projectDir?: string,
- *   platforms?: readonly string[],
- *   build?: boolean,
- *   outputDir?: string,
- *   log?: (line: string) => void,
- * }} PackOptions
- * @typedef {{ platform: import("./project.mjs").Platform, path: string }} PackedCharm
- */
+export interface PackOptions {
+  projectDir?: string;
+  platforms?: readonly string[];
+  build?: boolean;
+  outputDir?: string;
+  log?: (line: string) => void;
+}
+export interface PackedCharm { platform: Platform; path: string }
 
 /**
  * Builds (unless `build: false`) and packs the project's platforms.
- * @param {PackOptions} [options]
- * @returns {Promise<PackedCharm[]>}
  */
-export async function pack(options = {}) {
+export async function pack(options: PackOptions = {}): Promise<PackedCharm[]> {
   const project = loadProject(options.projectDir ?? ".");
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const platforms = project.platforms.filter(
@@ -61,8 +56,7 @@ export async function pack(options = {}) {
 
   const outputDir = resolve(options.outputDir ?? project.dir);
   const files = charmFiles(project);
-  /** @type {PackedCharm[]} */
-  const packed = [];
+  const packed: PackedCharm[] = [];
   for (const platform of platforms) {
     const dispatch = join(project.dir, "dist", platform.arch, "dispatch");
     if (!existsSync(dispatch)) throw new BuildError(`${relative(process.cwd(), dispatch)} does not exist: run tscharm build first`);
@@ -83,15 +77,12 @@ export async function pack(options = {}) {
  * metadata.yaml, config.yaml and actions.yaml: copied when the project has them (byte for byte, as
  * charmcraft does: `yamlWarnings` says where Juju reads them otherwise than YAML 1.2 would),
  * otherwise made from charmcraft.yaml, written so that Juju reads the values charmcraft.yaml holds.
- * @param {import("./project.mjs").CharmProject} project
- * @returns {import("./zip.mjs").ZipEntry[]}
  */
-export function charmFiles(project) {
+export function charmFiles(project: CharmProject): ZipEntry[] {
   const charmcraft = project.sources.charmcraft ?? {};
-  /** @type {import("./zip.mjs").ZipEntry[]} */
-  const files = [];
-  /** @param {string} name @param {string[]} section where it is in charmcraft.yaml @param {() => unknown} generate */
-  const add = (name, section, generate) => {
+  const files: ZipEntry[] = [];
+  /** @param section where it is in charmcraft.yaml */
+  const add = (name: string, section: string[], generate: () => unknown) => {
     const path = join(project.dir, name);
     if (existsSync(path)) {
       files.push({ name, data: readFileSync(path), mode: 0o644 });
@@ -117,10 +108,8 @@ export function charmFiles(project) {
  * (YAML 1.1) reads otherwise than YAML 1.2 does (`default: 0777` is 511 to them), and each string
  * of charmcraft.yaml that `charmcraft pack` would write so that Juju reads something else. A value
  * that makes the charm invalid this way is an error of the metadata compiler instead.
- * @param {import("./project.mjs").CharmProject} project
- * @returns {string[]}
  */
-export function yamlWarnings(project) {
+export function yamlWarnings(project: CharmProject): string[] {
   const { sources } = project;
   const documents = new Set([sources.charmcraft, sources.metadata, sources.config, sources.actions]);
   const warnings = [...documents].flatMap((document) => yamlReadings(document).map(describeYamlReading));
@@ -130,15 +119,13 @@ export function yamlWarnings(project) {
   return warnings;
 }
 
-/** @param {Record<string, unknown>} charmcraft */
-function metadataFrom(charmcraft) {
-  /** @type {Record<string, unknown>} */
-  const metadata = {};
+function metadataFrom(charmcraft: Record<string, unknown>) {
+  const metadata: Record<string, unknown> = {};
   for (const key of METADATA_KEYS) if (charmcraft[key] !== undefined) metadata[key] = charmcraft[key];
   const links = charmcraft["links"];
   if (typeof links === "object" && links !== null) {
     for (const [from, to] of Object.entries(LINKS)) {
-      const value = /** @type {Record<string, unknown>} */ (links)[from];
+      const value = (links as Record<string, unknown>)[from];
       if (value !== undefined) metadata[to] = value;
     }
   }
@@ -148,9 +135,8 @@ function metadataFrom(charmcraft) {
 /**
  * manifest.yaml: the base and architecture the charm runs on (Juju refuses a charm without bases),
  * and the analysis attributes charmcraft's linters would record.
- * @param {import("./project.mjs").Platform} platform
  */
-export function manifest(platform) {
+export function manifest(platform: Platform) {
   return writeYaml({
     "charmcraft-version": "tscharm",
     "charmcraft-started-at": new Date().toISOString(),

@@ -1,31 +1,27 @@
-// @ts-check
 // `tscharm init`: a new charm project that installs, builds, tests and packs as it is.
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 
-import { MetadataError } from "./charm-meta.mjs";
-import { LockError, projectLock, testedLock } from "./lockfile.mjs";
-import { loadProject } from "./project.mjs";
-import { typesName, writeCharmTypes } from "./types.mjs";
+import { MetadataError } from "../project/errors.js";
+import { loadProject } from "../project/project.js";
+import { typesName, writeCharmTypes } from "../project/types.js";
+import { type Lock, LockError, type TscharmSource, projectLock, testedLock } from "./lockfile.js";
+import { TSCHARM_ROOT } from "./package-root.js";
 
-const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "template");
-/** The tscharm package this CLI belongs to. */
-export const TSCHARM_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export { TSCHARM_ROOT };
 
-/**
- * @typedef {{ dir: string, name?: string, tscharm?: string, log?: (line: string) => void }} InitOptions
- */
+const TEMPLATE = join(TSCHARM_ROOT, "cmd", "template");
+
+export interface InitOptions { dir: string; name?: string; tscharm?: string; log?: (line: string) => void }
 
 /**
  * Writes a new project into `dir` (which must not exist or be empty).
- * @param {InitOptions} options
- * @returns {string} the project's directory
+ * @returns the project's directory
  */
-export function init(options) {
+export function init(options: InitOptions): string {
   const dir = resolve(options.dir);
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const name = options.name ?? basename(dir);
@@ -74,11 +70,8 @@ export function init(options) {
  * - An `npm pack` tarball: copied into the project (`file:tscharm-<version>.tgz`), so that the
  *   project installs anywhere, charmcraft's build container included; the lock it ships in
  *   `lib/`, or the lock of the tscharm running init.
- * @param {string} projectDir
- * @param {string | undefined} requested
- * @returns {{ dependency: import("./lockfile.mjs").TscharmSource, spec: string, lock: import("./lockfile.mjs").Lock, tarball?: string }}
  */
-function tscharmSource(projectDir, requested) {
+function tscharmSource(projectDir: string, requested: string | undefined): { dependency: TscharmSource; spec: string; lock: Lock; tarball?: string } {
   const path = resolve(requested ?? TSCHARM_ROOT);
   if (!existsSync(path)) throw new MetadataError(`--tscharm ${path}: no such checkout or tarball`);
   if (statSync(path).isDirectory()) {
@@ -87,14 +80,13 @@ function tscharmSource(projectDir, requested) {
   }
   const manifest = readManifest(tarEntry(path, "package/package.json"), path);
   const shipped = tarEntryIfAny(path, "package/lib/package-lock.json");
-  const lock = shipped === undefined ? testedLockOf(TSCHARM_ROOT) : /** @type {import("./lockfile.mjs").Lock} */ (JSON.parse(shipped));
+  const lock = shipped === undefined ? testedLockOf(TSCHARM_ROOT) : (JSON.parse(shipped) as Lock);
   const file = `tscharm-${String(manifest["version"])}.tgz`;
   const integrity = `sha512-${createHash("sha512").update(readFileSync(path)).digest("base64")}`;
   return { dependency: { kind: "tarball", path: file, integrity, manifest }, spec: `file:${file}`, lock, tarball: path };
 }
 
-/** @param {string} root */
-function testedLockOf(root) {
+function testedLockOf(root: string) {
   try {
     return testedLock(root);
   } catch (error) {
@@ -103,20 +95,17 @@ function testedLockOf(root) {
   }
 }
 
-/** @param {string} text @param {string} where @returns {Record<string, unknown>} */
-function readManifest(text, where) {
-  /** @type {unknown} */
-  const manifest = JSON.parse(text);
+function readManifest(text: string, where: string): Record<string, unknown> {
+  const manifest: unknown = JSON.parse(text);
   if (!isRecord(manifest) || manifest["name"] !== "tscharm") throw new MetadataError(`--tscharm ${where}: not a tscharm checkout or tarball (its package.json names another package)`);
   return manifest;
 }
 
 /**
  * One file of a gzipped tarball, by tar (which every machine that builds charms has).
- * @param {string} tarball @param {string} entry
- * @returns {string}
+ * @param entry
  */
-function tarEntry(tarball, entry) {
+function tarEntry(tarball: string, entry: string): string {
   try {
     return execFileSync("tar", ["-xzOf", tarball, entry], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
@@ -124,8 +113,8 @@ function tarEntry(tarball, entry) {
   }
 }
 
-/** `tarEntry`, or undefined when the tarball has no such file. @param {string} tarball @param {string} entry */
-function tarEntryIfAny(tarball, entry) {
+/** `tarEntry`, or undefined when the tarball has no such file. */
+function tarEntryIfAny(tarball: string, entry: string) {
   try {
     return tarEntry(tarball, entry);
   } catch {
@@ -136,13 +125,11 @@ function tarEntryIfAny(tarball, entry) {
 /**
  * The project's package.json: tscharm as a `file:` dependency, and the same TypeScript, vitest and
  * Node types that tscharm itself is tested with.
- * @param {string} name
- * @param {ReturnType<typeof tscharmSource>} source
  */
-function packageJson(name, source) {
+function packageJson(name: string, source: ReturnType<typeof tscharmSource>) {
   const own = source.dependency.manifest;
-  /** The version tscharm itself pins for `pkg`. @param {string} pkg */
-  const pick = (pkg) => {
+  /** The version tscharm itself pins for `pkg`. */
+  const pick = (pkg: string) => {
     for (const field of ["devDependencies", "dependencies"]) {
       const versions = own[field];
       const version = isRecord(versions) ? versions[pkg] : undefined;
@@ -169,22 +156,16 @@ function packageJson(name, source) {
   };
 }
 
-/** @param {string} dir @returns {string[]} */
-function templates(dir) {
+function templates(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? templates(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
 
-/**
- * @param {string} text
- * @param {Record<string, string>} values
- */
-function fill(text, values) {
-  return text.replace(/\{\{(\w+)\}\}/g, (/** @type {string} */ match, /** @type {string} */ key) => values[key] ?? match);
+function fill(text: string, values: Record<string, string>) {
+  return text.replace(/\{\{(\w+)\}\}/g, (match: string, key: string) => values[key] ?? match);
 }
 
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-function isRecord(value) {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-// cmd/lockfile.mjs: the lock a new project gets holds exactly tscharm's tested versions, in the
+// cmd/lockfile.ts: the lock a new project gets holds exactly tscharm's tested versions, in the
 // places npm itself would put them, with the flags npm itself would compute.
 
 import { spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, test } from "vitest";
 
-import { type Lock, LockError, projectLock, resolveIn, testedLock } from "../../cmd/lockfile.mjs";
+import { type Lock, LockError, projectLock, resolveIn, testedLock } from "../../cmd/lockfile.js";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const CLI = join(REPO, "cmd", "tscharm.mjs");

@@ -1,4 +1,3 @@
-// @ts-check
 // `tscharm sim …`: the local Juju simulator from the shell, one juju-like command at a time. The
 // model lives in a directory (`-m`, default ./.tscharm-sim); each command loads it, makes its
 // change, runs the units until they are idle (printing each hook to stderr) and saves it. A
@@ -10,30 +9,41 @@ import { resolve } from "node:path";
 
 import { Option } from "commander";
 import { stringify } from "yaml";
+import type { LogEntry, Simulator, SimulatorOptions, TaskRecord } from "tscharm/integration";
 
-import { YamlError, readYaml } from "./juju-yaml.mjs";
+import type { JsonValue } from "../runtime/meta.js";
+import { TscharmError, YamlError } from "../project/errors.js";
+import { readYaml } from "../project/juju-yaml.js";
+import { TSCHARM_ROOT } from "./package-root.js";
 
 /**
  * tscharm's compiled simulator, loaded on first use so that init, build and pack work in a
  * checkout where `npm run build` has not compiled lib/ yet.
- * @returns {Promise<typeof import("tscharm/integration")>}
  */
-export async function integration() {
+export async function integration(): Promise<Integration> {
   try {
-    return await import("tscharm/integration");
+    loaded = await import("tscharm/integration");
+    return loaded;
   } catch (error) {
-    const code = /** @type {{ code?: unknown }} */ (error).code;
+    const code = (error as { code?: unknown }).code;
     if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
-    throw new SimCommandError(`the simulator is not compiled: run \`npm run build\` in ${new URL("..", import.meta.url).pathname} (${error instanceof Error ? error.message : String(error)})`);
+    throw new SimCommandError(`the simulator is not compiled: run \`npm run build\` in ${TSCHARM_ROOT} (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+type Integration = typeof import("tscharm/integration");
+let loaded: Integration | undefined;
+
+/** The simulator's module if a command has loaded it (so that the CLI can tell its errors), else undefined. */
+export function loadedIntegration(): Integration | undefined {
+  return loaded;
 }
 
 export const DEFAULT_MODEL_DIR = ".tscharm-sim";
 
-/** `key=value` arguments (repeatable options and positionals), split at the first `=`. @param {readonly string[]} pairs */
-export function keyValues(pairs) {
-  /** @type {Record<string, string>} */
-  const values = {};
+/** `key=value` arguments (repeatable options and positionals), split at the first `=`. */
+export function keyValues(pairs: readonly string[]) {
+  const values: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new SimCommandError(`expected key=value, got "${pair}"`);
@@ -46,31 +56,25 @@ export function keyValues(pairs) {
  * Action params given as `key=value`: each value is read as YAML, as `juju run` reads them, with
  * Juju's YAML 1.1 (gopkg.in/yaml.v2): `3` is a number, `true`, `yes`, `off` and `y` are booleans,
  * `"no"` and `'3'` are strings, and a value with no YAML node at all (`key=`) stays the text.
- * @param {readonly string[]} pairs
- * @returns {Record<string, import("../runtime/meta.js").JsonValue>}
  */
-export function actionParams(pairs) {
-  /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */
-  const params = {};
+export function actionParams(pairs: readonly string[]): Record<string, JsonValue> {
+  const params: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(keyValues(pairs))) {
-    params[key] = /** @type {import("../runtime/meta.js").JsonValue} */ (jujuYaml(value, `param ${key}`, value));
+    params[key] = (jujuYaml(value, `param ${key}`, value) as JsonValue);
   }
   return params;
 }
 
 /**
  * A `juju run --params` file, read as Juju reads it (YAML 1.1, gopkg.in/yaml.v2).
- * @param {string} path
- * @returns {Record<string, import("../runtime/meta.js").JsonValue>}
  */
-export function actionParamsFile(path) {
+export function actionParamsFile(path: string): Record<string, JsonValue> {
   const params = jujuYaml(readFileSync(path, "utf8"), path, {});
   if (typeof params !== "object" || params === null || Array.isArray(params)) throw new SimCommandError(`${path} must hold a YAML mapping of params`);
-  return /** @type {Record<string, import("../runtime/meta.js").JsonValue>} */ (params);
+  return (params as Record<string, JsonValue>);
 }
 
-/** @param {string} text @param {string} what @param {unknown} empty */
-function jujuYaml(text, what, empty) {
+function jujuYaml(text: string, what: string, empty: unknown) {
   try {
     return readYaml(text, { file: what, readers: ["juju"], empty });
   } catch (error) {
@@ -80,24 +84,22 @@ function jujuYaml(text, what, empty) {
 }
 
 /** A mistake on the command line, or something the model refuses: one line, exit 1. */
-export class SimCommandError extends Error {
-  /** @override */
-  name = "SimCommandError";
+export class SimCommandError extends TscharmError {
+  override name = "SimCommandError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super("sim-command", message, options);
+  }
 }
 
-/** @param {string} value @param {string[]} previous */
-const collect = (value, previous) => [...previous, value];
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * Opens the model (creating it when `create` is given and there is none), runs `change`, settles
  * the units and saves.
  * @template T
- * @param {{ model: string }} options
- * @param {(simulator: import("tscharm/integration").Simulator) => T | Promise<T>} change
- * @param {{ create?: import("tscharm/integration").SimulatorOptions, settle?: boolean }} [how]
- * @returns {Promise<T>}
  */
-async function withModel(options, change, how = {}) {
+async function withModel<T>(options: { model: string }, change: (simulator: Simulator) => T | Promise<T>, how: { create?: SimulatorOptions; settle?: boolean } = {}): Promise<T> {
   const dir = resolve(options.model);
   const exists = existsSync(resolve(dir, "model.json"));
   if (!exists && how.create === undefined) throw new SimCommandError(`no simulated model in ${options.model}: start one with \`tscharm sim deploy\``);
@@ -119,9 +121,8 @@ async function withModel(options, change, how = {}) {
 /**
  * Runs the model until idle, printing one line per operation on stderr (and, under a hook that
  * failed, its error records and the end of its stderr).
- * @param {import("tscharm/integration").Simulator} simulator
  */
-async function settle(simulator) {
+async function settle(simulator: Simulator) {
   const show = await historyPrinter(simulator);
   show();
   while (await simulator.step()) show();
@@ -129,9 +130,8 @@ async function settle(simulator) {
 
 /**
  * Prints on stderr what the simulator's history gained since the last call (since now, the first time).
- * @param {import("tscharm/integration").Simulator} simulator
  */
-async function historyPrinter(simulator) {
+async function historyPrinter(simulator: Simulator) {
   const { entryFailed } = await integration();
   let shown = simulator.history().at(-1)?.seq ?? 0;
   return () => {
@@ -147,9 +147,8 @@ async function historyPrinter(simulator) {
 /**
  * The last line of a command after which units are in error: which, the failed hook, what to do.
  * Juju's deploy returns before any hook runs; this one has run them, so it tells how they ended.
- * @param {import("tscharm/integration").Simulator} simulator
  */
-async function reportUnitsInError(simulator) {
+async function reportUnitsInError(simulator: Simulator) {
   const { parseStatus } = await integration();
   const failed = Object.values(parseStatus(simulator.status()).apps).flatMap((app) =>
     Object.entries(app.units).filter(([, unit]) => unit.workloadStatus.current === "error").map(([name, unit]) => `${name} (${unit.workloadStatus.message})`),
@@ -161,25 +160,21 @@ async function reportUnitsInError(simulator) {
 
 /**
  * Under a hook that failed: its ERROR records (first lines) and the last lines of its stderr, indented.
- * @param {import("tscharm/integration").LogEntry} entry
- * @returns {string[]}
  */
-function failureDetails(entry) {
+function failureDetails(entry: LogEntry): string[] {
   const records = entry.logs.filter((log) => log.level === "ERROR" || log.level === "CRITICAL").map((log) => `    ${log.level} ${log.message.split("\n", 1)[0] ?? ""}`);
   const stderr = entry.stderr.split("\n").filter((line) => line !== "").slice(-5).map((line) => `    stderr: ${line}`);
   return [...records, ...stderr];
 }
 
-/** @param {import("tscharm/integration").LogEntry} entry */
-export function describeEntry(entry) {
+export function describeEntry(entry: LogEntry) {
   if (entry.kind === "controller") return `controller: ${entry.name}`;
   const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
   const ran = entry.exitCode === undefined ? "" : ` [exit ${String(entry.exitCode)}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls]`;
   return `${entry.unit}: ${entry.name}${detail}: ${entry.outcome}${ran}`;
 }
 
-/** @param {import("tscharm/integration").TaskRecord} record @param {string} format */
-async function printTask(record, format) {
+async function printTask(record: TaskRecord, format: string) {
   const { taskOf } = await integration();
   const entry = { [record.unit]: { id: record.id, ...(record.log.length > 0 ? { log: record.log } : {}), ...(record.message === "" ? {} : { message: record.message }), results: record.results, status: record.status, unit: record.unit } };
   const task = taskOf(record);
@@ -198,8 +193,7 @@ async function printTask(record, format) {
   }
 }
 
-/** @param {import("commander").Command} program */
-export function addSimCommands(program) {
+export function addSimCommands(program: import("commander").Command) {
   const sim = program
     .command("sim")
     .description("a local Juju model in a directory: deploy, add units, integrate, run actions, watch status")
@@ -219,9 +213,9 @@ export function addSimCommands(program) {
     .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
     .action(
       async (
-        /** @type {string} */ charm,
-        /** @type {string | undefined} */ app,
-        /** @type {{ model: string, numUnits: string, config: string[], trust?: boolean, env: string[], seed?: string }} */ options,
+        charm: string,
+        app: string | undefined,
+        options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string },
       ) => {
         const seed = options.seed === undefined ? undefined : Number(options.seed);
         if (seed !== undefined && !Number.isInteger(seed)) throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
@@ -245,7 +239,7 @@ export function addSimCommands(program) {
     .argument("<app>")
     .addOption(modelOption())
     .option("-n, --num-units <n>", "how many", "1")
-    .action(async (/** @type {string} */ app, /** @type {{ model: string, numUnits: string }} */ options) => {
+    .action(async (app: string, options: { model: string; numUnits: string }) => {
       await withModel(options, (simulator) => simulator.addUnit(app, wholeNumber(options.numUnits, "--num-units")));
     });
 
@@ -255,7 +249,7 @@ export function addSimCommands(program) {
     .argument("<units...>")
     .addOption(modelOption())
     .option("--no-prompt", "accepted for juju compatibility")
-    .action(async (/** @type {string[]} */ units, /** @type {{ model: string }} */ options) => {
+    .action(async (units: string[], options: { model: string }) => {
       await withModel(options, (simulator) => simulator.removeUnit(...units));
     });
 
@@ -265,7 +259,7 @@ export function addSimCommands(program) {
     .argument("<app1>")
     .argument("<app2>")
     .addOption(modelOption())
-    .action(async (/** @type {string} */ a, /** @type {string} */ b, /** @type {{ model: string }} */ options) => {
+    .action(async (a: string, b: string, options: { model: string }) => {
       await withModel(options, (simulator) => simulator.integrate(a, b));
     });
 
@@ -275,7 +269,7 @@ export function addSimCommands(program) {
     .argument("<app1>")
     .argument("<app2>")
     .addOption(modelOption())
-    .action(async (/** @type {string} */ a, /** @type {string} */ b, /** @type {{ model: string }} */ options) => {
+    .action(async (a: string, b: string, options: { model: string }) => {
       await withModel(options, (simulator) => simulator.removeRelation(a, b));
     });
 
@@ -288,7 +282,7 @@ export function addSimCommands(program) {
     .option("--reset <keys>", "comma-separated options to reset to their defaults")
     .addOption(new Option("--format <format>", "output format when showing").choices(["yaml", "json"]).default("yaml"))
     .action(
-      async (/** @type {string} */ app, /** @type {string[]} */ values, /** @type {{ model: string, reset?: string, format: string }} */ options) => {
+      async (app: string, values: string[], options: { model: string; reset?: string; format: string }) => {
         const reset = options.reset === undefined ? [] : options.reset.split(",").map((key) => key.trim()).filter((key) => key !== "");
         if (values.length === 0 && reset.length === 0) {
           await withModel(
@@ -317,13 +311,12 @@ export function addSimCommands(program) {
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
     .action(
       async (
-        /** @type {string} */ unit,
-        /** @type {string} */ action,
-        /** @type {string[]} */ params,
-        /** @type {{ model: string, params?: string, format: string }} */ options,
+        unit: string,
+        action: string,
+        params: string[],
+        options: { model: string; params?: string; format: string },
       ) => {
-        /** @type {import("tscharm/integration").TaskRecord | undefined} */
-        let record;
+        let record: TaskRecord | undefined;
         await withModel(options, async (simulator) => {
           const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
           const task = simulator.enqueueAction(unit, action, given);
@@ -340,9 +333,8 @@ export function addSimCommands(program) {
     .argument("<command...>", "the command line (after --)")
     .addOption(modelOption())
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
-    .action(async (/** @type {string[]} */ command, /** @type {{ model: string, unit: string, format: string }} */ options) => {
-      /** @type {import("tscharm/integration").TaskRecord | undefined} */
-      let record;
+    .action(async (command: string[], options: { model: string; unit: string; format: string }) => {
+      let record: TaskRecord | undefined;
       await withModel(options, async (simulator) => {
         record = await simulator.runTask(simulator.enqueueExec(options.unit, command.join(" ")).id);
       });
@@ -354,7 +346,7 @@ export function addSimCommands(program) {
     .description("the model's status, as juju status prints it")
     .addOption(modelOption())
     .addOption(new Option("--format <format>", "output format").choices(["tabular", "json", "yaml"]).default("tabular"))
-    .action(async (/** @type {{ model: string, format: string }} */ options) => {
+    .action(async (options: { model: string; format: string }) => {
       await withModel(
         options,
         async (simulator) => {
@@ -374,7 +366,7 @@ export function addSimCommands(program) {
     .addOption(modelOption())
     .option("--limit <n>", "only the last n lines")
     .option("--no-tail", "accepted for juju compatibility (the log never tails)")
-    .action(async (/** @type {{ model: string, limit?: string }} */ options) => {
+    .action(async (options: { model: string; limit?: string }) => {
       await withModel(
         options,
         async (simulator) => {
@@ -393,7 +385,7 @@ export function addSimCommands(program) {
     .argument("<unit>")
     .addOption(modelOption())
     .option("--no-retry", "do not run the hook again")
-    .action(async (/** @type {string} */ unit, /** @type {{ model: string, retry: boolean }} */ options) => {
+    .action(async (unit: string, options: { model: string; retry: boolean }) => {
       await withModel(options, (simulator) => simulator.resolve(unit, { noRetry: !options.retry }));
     });
 
@@ -402,7 +394,7 @@ export function addSimCommands(program) {
     .description("run update-status now (Juju runs it every 5 minutes)")
     .argument("[units...]", "which units (default: all)")
     .addOption(modelOption())
-    .action(async (/** @type {string[]} */ units, /** @type {{ model: string }} */ options) => {
+    .action(async (units: string[], options: { model: string }) => {
       await withModel(options, (simulator) => simulator.updateStatus(units.length > 0 ? units : undefined));
     });
 
@@ -413,7 +405,7 @@ export function addSimCommands(program) {
     .requiredOption("--path <charm>", "the new .charm, or a built charm project")
     .option("--force-units", "units in error take the new charm now (and stay in error, without upgrade-charm)")
     .addOption(modelOption())
-    .action(async (/** @type {string} */ app, /** @type {{ model: string, path: string, forceUnits?: boolean }} */ options) => {
+    .action(async (app: string, options: { model: string; path: string; forceUnits?: boolean }) => {
       await withModel(options, (simulator) => {
         simulator.refresh(app, options.path, { forceUnits: options.forceUnits === true });
       });
@@ -426,7 +418,7 @@ export function addSimCommands(program) {
     .option("--no-prompt", "accepted for juju compatibility")
     .option("--force", "accepted for juju compatibility (the simulator always forces what cannot tear down)")
     .option("--timeout <seconds>", "how long the units may take to tear down before the rest is removed by force", "30")
-    .action(async (/** @type {{ model: string, timeout: string }} */ options) => {
+    .action(async (options: { model: string; timeout: string }) => {
       if (!existsSync(resolve(options.model, "model.json"))) throw new SimCommandError(`no simulated model in ${options.model}`);
       const timeoutMs = wholeNumber(options.timeout, "--timeout") * 1000;
       const { Simulator } = await integration();
@@ -441,12 +433,11 @@ export function addSimCommands(program) {
     });
 }
 
-/** The `settings` of `juju config --format json`. @param {import("tscharm/integration").Simulator} simulator @param {string} app */
-function configSettings(simulator, app) {
+/** The `settings` of `juju config --format json`. */
+function configSettings(simulator: Simulator, app: string) {
   const effective = simulator.config(app);
   const set = simulator.model.app(app).config;
-  /** @type {Record<string, Record<string, unknown>>} */
-  const settings = {};
+  const settings: Record<string, Record<string, unknown>> = {};
   for (const [key, option] of Object.entries(simulator.model.app(app).meta?.config ?? {})) {
     settings[key] = {
       ...(option.default === undefined ? {} : { default: option.default }),
@@ -459,8 +450,7 @@ function configSettings(simulator, app) {
   return settings;
 }
 
-/** @param {string} text @param {string} flag */
-function wholeNumber(text, flag) {
+function wholeNumber(text: string, flag: string) {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new SimCommandError(`${flag} must be a whole number, not "${text}"`);
   return value;

@@ -1,7 +1,6 @@
-// @ts-check
 // A small zip writer and reader for .charm archives: deflated entries with Unix modes, as Juju unpacks them.
 //
-// A .charm is a plain zip (reference juju-hook-tools.md §6). Juju applies each entry's Unix mode
+// A .charm is a plain zip (https://documentation.ubuntu.com/juju/3.6/reference/charm/). Juju applies each entry's Unix mode
 // from the "external attributes", so `dispatch` must be stored with 0755. No zip64: a charm is far
 // below 4 GiB and 65,535 entries.
 
@@ -9,7 +8,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync
 import { dirname, resolve, sep } from "node:path";
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
-/** @typedef {{ name: string, data: Buffer, mode: number }} ZipEntry */
+import { ArchiveError } from "./errors.js";
+
+/** One file of an archive: its path inside it, its content and its Unix mode. */
+export interface ZipEntry { name: string; data: Buffer; mode: number }
 
 const S_IFREG = 0o100000;
 const UNIX = 3;
@@ -18,16 +20,13 @@ const UTF8_NAMES = 0x0800;
 
 /**
  * Writes `entries` to `path` (via a temp file renamed into place).
- * @param {string} path
- * @param {readonly ZipEntry[]} entries
- * @param {Date} [modified] the entries' modification time (default: now, or SOURCE_DATE_EPOCH)
+ * @param modified the entries' modification time (default: now, or SOURCE_DATE_EPOCH)
  */
-export function writeZip(path, entries, modified = defaultTime()) {
+export function writeZip(path: string, entries: readonly ZipEntry[], modified: Date = defaultTime()) {
   const { time, date } = dosDateTime(modified);
   const temp = `${path}.tmp`;
   const fd = openSync(temp, "w", 0o644);
-  /** @type {Buffer[]} */
-  const central = [];
+  const central: Buffer[] = [];
   let offset = 0;
   try {
     for (const entry of entries) {
@@ -87,8 +86,8 @@ function defaultTime() {
   return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
 }
 
-/** MS-DOS time and date, as zip stores them (local time, two-second resolution). @param {Date} when */
-function dosDateTime(when) {
+/** MS-DOS time and date, as zip stores them (local time, two-second resolution). */
+function dosDateTime(when: Date) {
   const year = Math.max(1980, when.getFullYear());
   return {
     time: (when.getHours() << 11) | (when.getMinutes() << 5) | Math.floor(when.getSeconds() / 2),
@@ -96,27 +95,22 @@ function dosDateTime(when) {
   };
 }
 
-/**
- * @typedef {{ name: string, mode: number, method: number, size: number, compressedSize: number, raw: Buffer }} ZipListing
- * One entry as stored: `raw` is its data as it is in the archive (deflated when `method` is 8).
- */
+/** One entry as stored: `raw` is its data as it is in the archive (deflated when `method` is 8). */
+export interface ZipListing { name: string; mode: number; method: number; size: number; compressedSize: number; raw: Buffer }
 
 /**
  * The entries of a zip written by `writeZip` or by charmcraft (stored or deflated, no zip64),
  * without inflating anything.
- * @param {Buffer} zip
- * @returns {ZipListing[]}
  */
-export function listZip(zip) {
+export function listZip(zip: Buffer): ZipListing[] {
   let end = zip.length - 22;
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  if (end < 0) throw new Error("not a zip archive (no end of central directory)");
+  if (end < 0) throw new ArchiveError("not a zip archive (no end of central directory)");
   const count = zip.readUInt16LE(end + 10);
   let offset = zip.readUInt32LE(end + 16);
-  /** @type {ZipListing[]} */
-  const entries = [];
+  const entries: ZipListing[] = [];
   for (let n = 0; n < count; n++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("corrupt zip central directory");
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new ArchiveError("corrupt zip central directory");
     const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
     const size = zip.readUInt32LE(offset + 24);
@@ -127,7 +121,7 @@ export function listZip(zip) {
     const local = zip.readUInt32LE(offset + 42);
     const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString("utf8");
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    if (method !== 0 && method !== 8) throw new Error(`zip entry ${name}: compression method ${String(method)} is not supported`);
+    if (method !== 0 && method !== 8) throw new ArchiveError(`zip entry ${name}: compression method ${String(method)} is not supported`);
     const mode = (external >>> 16) & 0o7777;
     entries.push({ name, mode: mode === 0 ? 0o644 : mode, method, size, compressedSize, raw: zip.subarray(dataStart, dataStart + compressedSize) });
     offset += 46 + nameLength + extraLength + commentLength;
@@ -137,24 +131,20 @@ export function listZip(zip) {
 
 /**
  * Reads a zip written by `writeZip` or by charmcraft: every entry, inflated.
- * @param {Buffer} zip
- * @returns {ZipEntry[]}
  */
-export function readZip(zip) {
+export function readZip(zip: Buffer): ZipEntry[] {
   return listZip(zip).map(({ name, mode, method, raw }) => ({ name, mode, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) }));
 }
 
 /**
  * Writes the files of a zip archive into `dir`, with their modes. An entry whose name would land
  * outside `dir` (an absolute path, or `..`) is refused before anything is written.
- * @param {string} zipPath
- * @param {string} dir
  */
-export function extractZip(zipPath, dir) {
+export function extractZip(zipPath: string, dir: string) {
   const root = resolve(dir);
   const files = readZip(readFileSync(zipPath)).filter((entry) => !entry.name.endsWith("/"));
   for (const entry of files) {
-    if (!resolve(root, entry.name).startsWith(root + sep)) throw new Error(`zip entry "${entry.name}" would be written outside the directory`);
+    if (!resolve(root, entry.name).startsWith(root + sep)) throw new ArchiveError(`zip entry "${entry.name}" would be written outside the directory`);
   }
   for (const entry of files) {
     const target = resolve(root, entry.name);

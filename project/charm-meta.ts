@@ -1,50 +1,44 @@
-// @ts-check
 // The charm's metadata, config options and actions, read from its YAML files and compiled into the
-// JSON the runtime embeds (build.mjs) or runs with in tests (tscharm/testing).
+// JSON the runtime embeds (cmd/build.ts) or runs with in tests (tscharm/testing).
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { YamlError, describeReading, readYaml, readerNames, yamlAdvice, yamlReadingAt } from "./juju-yaml.mjs";
-
-/** @typedef {import("../runtime/meta.js").CharmMeta} CharmMeta */
+import type { ActionMeta, CharmMeta, ConfigOptionMeta, JsonObject, RelationMeta, StorageMeta } from "../runtime/meta.js";
+import { MetadataError, YamlError } from "./errors.js";
+import { type ScalarReading, type YamlReader, describeReading, readYaml, readerNames, yamlAdvice, yamlReadingAt } from "./juju-yaml.js";
 
 /** Endpoint, interface and storage names: lowercase letters, digits, single "-" or "_" between them. */
 const NAME = /^[a-z](?:[a-z0-9]|[-_](?=[a-z0-9]))*$/;
 
-/** The project's metadata is missing or would be refused by Juju or charmcraft. */
-export class MetadataError extends Error {
-  /** @override */
-  name = "MetadataError";
-}
+export { MetadataError };
 
 /**
  * The three documents a charm's metadata comes from, as parsed YAML (or objects given in a test),
  * with the file each came from for error messages.
- * @typedef {{
- *   metadata: Record<string, unknown>, metadataFile?: string,
- *   config?: unknown, configFile?: string,
- *   actions?: unknown, actionsFile?: string,
- *   charmcraft?: Record<string, unknown>,
- * }} CharmSources
  */
+export interface CharmSources {
+  metadata: Record<string, unknown>;
+  metadataFile?: string;
+  config?: unknown;
+  configFile?: string;
+  actions?: unknown;
+  actionsFile?: string;
+  charmcraft?: Record<string, unknown>;
+}
 
 /**
  * Reads a charm project's metadata, config options and actions: charmcraft.yaml (unified format)
  * and/or metadata.yaml, config.yaml and actions.yaml.
- * @param {string} projectDir
- * @returns {CharmMeta}
  */
-export function loadCharmMeta(projectDir) {
+export function loadCharmMeta(projectDir: string): CharmMeta {
   return compileCharmMeta(readCharmSources(projectDir));
 }
 
 /**
- * @param {string} projectDir
- * @param {string} [charmcraftDir] where charmcraft.yaml is, when not in the project (charmcraft's part)
- * @returns {CharmSources}
+ * @param charmcraftDir where charmcraft.yaml is, when not in the project (charmcraft's part)
  */
-export function readCharmSources(projectDir, charmcraftDir = projectDir) {
+export function readCharmSources(projectDir: string, charmcraftDir: string = projectDir): CharmSources {
   if (!existsSync(join(charmcraftDir, "charmcraft.yaml")) && !existsSync(join(projectDir, "metadata.yaml"))) {
     throw new MetadataError(`${projectDir} has no charmcraft.yaml or metadata.yaml: is it a charm project?`);
   }
@@ -68,10 +62,8 @@ export function readCharmSources(projectDir, charmcraftDir = projectDir) {
 
 /**
  * Checks the documents and turns them into the runtime's `CharmMeta`. Errors name the file and key.
- * @param {CharmSources} sources
- * @returns {CharmMeta}
  */
-export function compileCharmMeta(sources) {
+export function compileCharmMeta(sources: CharmSources): CharmMeta {
   const { metadata } = sources;
   const metadataFile = sources.metadataFile ?? "metadata";
   const configFile = sources.configFile ?? "config";
@@ -82,9 +74,8 @@ export function compileCharmMeta(sources) {
     throw new MetadataError(`${metadataFile}: "name" must be a charm name (lowercase letters, digits and hyphens), got ${JSON.stringify(name)}`);
   }
 
-  /** @type {Record<string, import("../runtime/meta.js").RelationMeta>} */
-  const relations = {};
-  for (const role of /** @type {const} */ (["provides", "requires", "peers"])) {
+  const relations: Record<string, RelationMeta> = {};
+  for (const role of (["provides", "requires", "peers"] as const)) {
     for (const [endpoint, spec] of Object.entries(objectAt(metadata, role, metadataFile))) {
       const where = `${metadataFile}: ${role}.${endpoint}`;
       if (!NAME.test(endpoint)) throw new MetadataError(`${where}: "${endpoint}" is not a valid endpoint name (lowercase letters, digits, "-" and "_", starting with a letter)`);
@@ -112,8 +103,7 @@ export function compileCharmMeta(sources) {
     }
   }
 
-  /** @type {Record<string, import("../runtime/meta.js").StorageMeta>} */
-  const storage = {};
+  const storage: Record<string, StorageMeta> = {};
   for (const [storageName, spec] of Object.entries(objectAt(metadata, "storage", metadataFile))) {
     if (!NAME.test(storageName)) throw new MetadataError(`${metadataFile}: storage.${storageName}: not a valid storage name`);
     const type = isRecord(spec) ? spec["type"] : undefined;
@@ -126,8 +116,7 @@ export function compileCharmMeta(sources) {
     };
   }
 
-  /** @type {Record<string, import("../runtime/meta.js").ConfigOptionMeta>} */
-  const config = {};
+  const config: Record<string, ConfigOptionMeta> = {};
   const configSource = sources.config ?? {};
   if (!isRecord(configSource)) throw new MetadataError(`${configFile}: must be a mapping with "options"`);
   for (const [option, spec] of Object.entries(objectAt(configSource, "options", configFile))) {
@@ -150,13 +139,12 @@ export function compileCharmMeta(sources) {
     if (!ok) throw new MetadataError(`${where}.default: ${misreadDefault(spec, option, type) ?? `${JSON.stringify(value)} is not a ${type}`}`);
     config[option] = {
       type,
-      ...(value === undefined || value === null ? {} : { default: /** @type {string | number | boolean} */ (value) }),
+      ...(value === undefined || value === null ? {} : { default: (value as string | number | boolean) }),
       ...(typeof spec["description"] === "string" ? { description: spec["description"] } : {}),
     };
   }
 
-  /** @type {Record<string, import("../runtime/meta.js").ActionMeta>} */
-  const actions = {};
+  const actions: Record<string, ActionMeta> = {};
   const actionsSource = sources.actions ?? {};
   if (!isRecord(actionsSource)) throw new MetadataError(`${actionsFile}: must be a mapping of action names`);
   for (const [action, spec] of Object.entries(actionsSource)) {
@@ -166,7 +154,7 @@ export function compileCharmMeta(sources) {
     const body = isRecord(spec) ? spec : {};
     actions[action] = {
       ...(typeof body["description"] === "string" ? { description: body["description"] } : {}),
-      ...(isRecord(body["params"]) ? { params: /** @type {Record<string, import("../runtime/meta.js").JsonObject>} */ (body["params"]) } : {}),
+      ...(isRecord(body["params"]) ? { params: (body["params"] as Record<string, JsonObject>) } : {}),
       ...(Array.isArray(body["required"]) ? { required: body["required"].map(String) } : {}),
       ...(typeof body["additionalProperties"] === "boolean" ? { additionalProperties: body["additionalProperties"] } : {}),
     };
@@ -197,10 +185,9 @@ export function compileCharmMeta(sources) {
 /**
  * When a config default has the wrong type because YAML 1.1 reads its unquoted text as something
  * else (`default: off` for a string), says so, and how to write it.
- * @param {Record<string, unknown>} spec @param {string} option @param {string} type
- * @returns {string | undefined}
+ * @param type
  */
-function misreadDefault(spec, option, type) {
+function misreadDefault(spec: Record<string, unknown>, option: string, type: string): string | undefined {
   const reading = yamlReadingAt(spec, "default");
   const [reader] = reading?.readers ?? [];
   const read = reader === undefined ? undefined : reading?.by[reader];
@@ -209,8 +196,8 @@ function misreadDefault(spec, option, type) {
   return `${reading.text} is read as ${describeReading(read)} by ${readerNames(reading)} (YAML 1.1), not as ${describeReading(reading.yaml12)}${refusal}; ${yamlAdvice(reading)}`;
 }
 
-/** How Go's %#v prints a value yaml.v2 decoded: false, 511, 1e+06, +Inf, "1:20". @param {import("./juju-yaml.mjs").ScalarReading} reading */
-function goValue(reading) {
+/** How Go's %#v prints a value yaml.v2 decoded: false, 511, 1e+06, +Inf, "1:20". */
+function goValue(reading: ScalarReading) {
   if (!("value" in reading)) return "";
   const { value } = reading;
   if (typeof value === "string") return JSON.stringify(value);
@@ -226,33 +213,22 @@ function goValue(reading) {
 /**
  * Parses YAML text (or returns an object as it is), for metadata given inline in a test and the
  * YAML files of a .charm: read as Juju reads them (YAML 1.1, gopkg.in/yaml.v2).
- * @param {unknown} source
- * @param {string} what
- * @returns {Record<string, unknown> | undefined}
  */
-export function yamlDocument(source, what) {
+export function yamlDocument(source: unknown, what: string): Record<string, unknown> | undefined {
   if (source === undefined) return undefined;
   return typeof source === "string" ? documentFrom(source, what, ["juju"]) : mappingOrEmpty(source, what);
 }
 
-/**
- * @param {string} dir
- * @param {string} file
- * @param {readonly [import("./juju-yaml.mjs").YamlReader, ...import("./juju-yaml.mjs").YamlReader[]]} readers
- * @returns {Record<string, unknown> | undefined}
- */
-function readYamlFile(dir, file, readers) {
+function readYamlFile(dir: string, file: string, readers: readonly [YamlReader, ...YamlReader[]]): Record<string, unknown> | undefined {
   const path = join(dir, file);
   if (!existsSync(path)) return undefined;
   return documentFrom(readFileSync(path, "utf8"), file, readers);
 }
 
 /**
- * @param {string} text @param {string} file
- * @param {readonly [import("./juju-yaml.mjs").YamlReader, ...import("./juju-yaml.mjs").YamlReader[]]} readers
- * @returns {Record<string, unknown>}
+ * @param file
  */
-function documentFrom(text, file, readers) {
+function documentFrom(text: string, file: string, readers: readonly [YamlReader, ...YamlReader[]]): Record<string, unknown> {
   try {
     return mappingOrEmpty(readYaml(text, { file, readers }), file);
   } catch (error) {
@@ -261,27 +237,19 @@ function documentFrom(text, file, readers) {
   }
 }
 
-/** @param {unknown} value @param {string} what @returns {Record<string, unknown>} */
-function mappingOrEmpty(value, what) {
+function mappingOrEmpty(value: unknown, what: string): Record<string, unknown> {
   if (value === null) return {};
   if (!isRecord(value)) throw new MetadataError(`${what}: must be a YAML mapping`);
   return value;
 }
 
-/**
- * @param {Record<string, unknown>} object
- * @param {string} key
- * @param {string} file
- * @returns {Record<string, unknown>}
- */
-function objectAt(object, key, file) {
+function objectAt(object: Record<string, unknown>, key: string, file: string): Record<string, unknown> {
   const value = object[key];
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) throw new MetadataError(`${file}: "${key}" must be a mapping`);
   return value;
 }
 
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-function isRecord(value) {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

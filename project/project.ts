@@ -1,39 +1,36 @@
-// @ts-check
 // A charm project as the CLI sees it: its metadata, the platforms it builds for, and the checks
 // charmcraft and Juju would make on its YAML, with errors that point at the offending key.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-import { MetadataError, compileCharmMeta, readCharmSources } from "./charm-meta.mjs";
+import type { CharmMeta } from "../runtime/meta.js";
+import { type CharmSources, MetadataError, compileCharmMeta, readCharmSources } from "./charm-meta.js";
 
 /** The architectures tscharm can make an executable for (Node publishes both on npm). */
-export const ARCHITECTURES = /** @type {const} */ (["amd64", "arm64"]);
+export const ARCHITECTURES = ["amd64", "arm64"] as const;
 
-/**
- * @typedef {(typeof ARCHITECTURES)[number]} Arch
- * @typedef {{ name: string, channel: string }} Base
- * @typedef {{ name: string, arch: Arch, base: Base }} Platform
- *   `name` is the platform's key in charmcraft.yaml; it names the .charm file.
- * @typedef {{
- *   dir: string,
- *   name: string,
- *   meta: import("../runtime/meta.js").CharmMeta,
- *   sources: import("./charm-meta.mjs").CharmSources,
- *   platforms: Platform[],
- *   version: string,
- *   charmcraftDir: string,
- * }} CharmProject
- *   `charmcraftDir` is where charmcraft.yaml was read: the project, or `$CRAFT_PROJECT_DIR`.
- */
+export type Arch = (typeof ARCHITECTURES)[number];
+export interface Base { name: string; channel: string }
+/** `name` is the platform's key in charmcraft.yaml; it names the .charm file. */
+export interface Platform { name: string; arch: Arch; base: Base }
+
+/** `charmcraftDir` is where charmcraft.yaml was read: the project, or `$CRAFT_PROJECT_DIR`. */
+export interface CharmProject {
+  dir: string;
+  name: string;
+  meta: CharmMeta;
+  sources: CharmSources;
+  platforms: Platform[];
+  version: string;
+  charmcraftDir: string;
+}
 
 /**
  * Reads and checks a charm project. Everything `tscharm build` and `pack` need comes from here.
- * @param {string} projectDir
- * @param {Readonly<Record<string, string | undefined>>} [env] where `CRAFT_PROJECT_DIR` is read
- * @returns {CharmProject}
+ * @param env where `CRAFT_PROJECT_DIR` is read
  */
-export function loadProject(projectDir, env = process.env) {
+export function loadProject(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): CharmProject {
   const dir = resolve(projectDir);
   const charmcraftDir = charmcraftDirOf(dir, env);
   const sources = readCharmSources(dir, charmcraftDir);
@@ -46,10 +43,8 @@ export function loadProject(projectDir, env = process.env) {
  * Where charmcraft.yaml is: in the project, or else in `$CRAFT_PROJECT_DIR`. charmcraft (since
  * 3.1.2) leaves charmcraft.yaml and *.charm out of the copy of the project its part builds in, and
  * craft-parts sets CRAFT_PROJECT_DIR to the project itself in every part's environment.
- * @param {string} dir
- * @param {Readonly<Record<string, string | undefined>>} env
  */
-function charmcraftDirOf(dir, env) {
+function charmcraftDirOf(dir: string, env: Readonly<Record<string, string | undefined>>) {
   if (existsSync(join(dir, "charmcraft.yaml"))) return dir;
   const craftProject = env["CRAFT_PROJECT_DIR"];
   if (craftProject !== undefined && craftProject !== "" && existsSync(join(craftProject, "charmcraft.yaml"))) return resolve(craftProject);
@@ -59,10 +54,8 @@ function charmcraftDirOf(dir, env) {
 /**
  * What charmcraft and Juju require beyond the metadata's own rules: one home per key, the fields
  * Juju's metadata schema requires, and a build recipe charmcraft can use.
- * @param {string} dir
- * @param {import("./charm-meta.mjs").CharmSources} sources
  */
-function checkLayout(dir, sources) {
+function checkLayout(dir: string, sources: CharmSources) {
   const charmcraft = sources.charmcraft;
   if (charmcraft === undefined) {
     throw new MetadataError(`${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)`);
@@ -101,10 +94,8 @@ function checkLayout(dir, sources) {
 /**
  * The platforms of charmcraft.yaml: `base` with `platforms` in shorthand (`amd64:`), long
  * (`{build-on: [...], build-for: [...]}`) or multi-base (`"ubuntu@22.04:amd64":`) form.
- * @param {Record<string, unknown> | undefined} charmcraft
- * @returns {Platform[]}
  */
-export function readPlatforms(charmcraft) {
+export function readPlatforms(charmcraft: Record<string, unknown> | undefined): Platform[] {
   if (charmcraft === undefined) return [];
   if (charmcraft["bases"] !== undefined) {
     throw new MetadataError("charmcraft.yaml: bases: tscharm uses the current form, base and platforms (base: ubuntu@24.04, platforms: {amd64:})");
@@ -134,19 +125,14 @@ export function readPlatforms(charmcraft) {
       arch = target?.[2] ?? buildFor[0];
     }
     if (base === undefined) throw new MetadataError(`charmcraft.yaml: base: is required for ${where} (e.g. base: ubuntu@24.04)`);
-    if (!(/** @type {readonly string[]} */ (ARCHITECTURES).includes(arch))) {
+    if (!((ARCHITECTURES as readonly string[]).includes(arch))) {
       throw new MetadataError(`charmcraft.yaml: ${where}: tscharm builds for ${ARCHITECTURES.join(" and ")} only, not "${arch}"`);
     }
-    return { name: key.replace(":", "-").replace("@", "-"), arch: /** @type {Arch} */ (arch), base };
+    return { name: key.replace(":", "-").replace("@", "-"), arch: (arch as Arch), base };
   });
 }
 
-/**
- * @param {string} where
- * @param {unknown} value
- * @returns {Base}
- */
-function parseBase(where, value) {
+function parseBase(where: string, value: unknown): Base {
   const match = typeof value === "string" ? /^([a-z]+)@(\d+\.\d+)$/.exec(value) : null;
   if (match?.[1] === undefined || match[2] === undefined) {
     throw new MetadataError(`charmcraft.yaml: ${where}: must look like "ubuntu@24.04", got ${JSON.stringify(value)}`);
@@ -154,16 +140,14 @@ function parseBase(where, value) {
   return { name: match[1], channel: match[2] };
 }
 
-/** The charm's version, for the `version` file: package.json's, or "0.0.0". @param {string} dir */
-function projectVersion(dir) {
+/** The charm's version, for the `version` file: package.json's, or "0.0.0". */
+function projectVersion(dir: string) {
   const path = join(dir, "package.json");
   if (!existsSync(path)) return "0.0.0";
-  /** @type {unknown} */
-  const pkg = JSON.parse(readFileSync(path, "utf8"));
+  const pkg: unknown = JSON.parse(readFileSync(path, "utf8"));
   return isRecord(pkg) && typeof pkg["version"] === "string" ? pkg["version"] : "0.0.0";
 }
 
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-function isRecord(value) {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

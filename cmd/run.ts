@@ -1,4 +1,3 @@
-// @ts-check
 // `tscharm run <event>`: one dispatch of the built charm, as Juju would run it, against a fresh
 // unit (or a unit of a saved simulator model); prints the hook-tool calls and the resulting state.
 
@@ -7,29 +6,41 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { stringify } from "yaml";
+import type { DispatchRequest, Simulator } from "tscharm/integration";
 
-import { SimCommandError, actionParams, describeEntry, integration, keyValues } from "./sim.mjs";
+import { SimCommandError, actionParams, describeEntry, integration, keyValues } from "./sim.js";
 
-/**
- * @typedef {object} RunOptions
- * @property {string} event          a hook name (`config-changed`, `db-relation-changed`), `hooks/<name>` or `actions/<name>`
- * @property {string} [charm]        a .charm or a built project (fresh unit; default ".")
- * @property {string} [model]        a saved simulator model to run in instead
- * @property {string} [unit]         the unit of the saved model (default: its first unit)
- * @property {boolean} [leader]      (fresh) the unit leads its application
- * @property {string[]} [config]     (fresh) key=value
- * @property {string[]} [relation]   (fresh) endpoint[:remote-app[:units]]
- * @property {string[]} [env]        (fresh) KEY=VALUE for the hook's environment ({machine}, {unit})
- * @property {string} [remoteUnit]   the remote unit a relation event is about
- * @property {string} [secret]       the secret a secret event is about
- * @property {number} [revision]     its revision (secret-remove, secret-expired)
- * @property {string[]} [params]     action params, key=value
- * @property {string} [save]         (fresh) keep the model in this directory
- * @property {"yaml" | "json"} [format]
- */
+export interface RunOptions {
+  /** a hook name (`config-changed`, `db-relation-changed`), `hooks/<name>` or `actions/<name>` */
+  event: string;
+  /** a .charm or a built project (fresh unit; default ".") */
+  charm?: string;
+  /** a saved simulator model to run in instead */
+  model?: string;
+  /** the unit of the saved model (default: its first unit) */
+  unit?: string;
+  /** (fresh) the unit leads its application */
+  leader?: boolean;
+  /** (fresh) key=value */
+  config?: string[];
+  /** (fresh) endpoint[:remote-app[:units]] */
+  relation?: string[];
+  /** (fresh) KEY=VALUE for the hook's environment ({machine}, {unit}) */
+  env?: string[];
+  /** the remote unit a relation event is about */
+  remoteUnit?: string;
+  /** the secret a secret event is about */
+  secret?: string;
+  /** its revision (secret-remove, secret-expired) */
+  revision?: number;
+  /** action params, key=value */
+  params?: string[];
+  /** (fresh) keep the model in this directory */
+  save?: string;
+  format?: "yaml" | "json";
+}
 
-/** @param {RunOptions} options */
-export async function runEvent(options) {
+export async function runEvent(options: RunOptions) {
   const { Simulator } = await integration();
   const fresh = options.model === undefined;
   const scratch = fresh && options.save === undefined ? mkdtempSync(join(tmpdir(), "tscharm-run-")) : undefined;
@@ -57,8 +68,8 @@ export async function runEvent(options) {
   }
 }
 
-/** Deploys the charm with one unit, sets it up as asked, and marks it as having run its setup hooks. @param {import("tscharm/integration").Simulator} simulator @param {RunOptions} options */
-function prepareFreshUnit(simulator, options) {
+/** Deploys the charm with one unit, sets it up as asked, and marks it as having run its setup hooks. */
+function prepareFreshUnit(simulator: Simulator, options: RunOptions) {
   const app = simulator.deploy(options.charm ?? ".", { numUnits: 1, config: keyValues(options.config ?? []) });
   const unit = `${app}/0`;
   // Deploying makes the first unit the leader; a unit that does not lead sees another leader.
@@ -74,8 +85,7 @@ function prepareFreshUnit(simulator, options) {
   return unit;
 }
 
-/** @param {import("tscharm/integration").Simulator} simulator @param {string | undefined} unit */
-function pickUnit(simulator, unit) {
+function pickUnit(simulator: Simulator, unit: string | undefined) {
   if (unit !== undefined) {
     if (!simulator.model.units.has(unit)) throw new SimCommandError(`no unit ${unit} in the model`);
     return unit;
@@ -87,10 +97,9 @@ function pickUnit(simulator, unit) {
 
 /**
  * What to dispatch: an action, or a hook with the relation, remote unit, secret or storage it is about.
- * @param {import("tscharm/integration").Simulator} simulator @param {string} unit @param {RunOptions} options
- * @returns {import("tscharm/integration").DispatchRequest}
+ * @param options
  */
-function dispatchRequest(simulator, unit, options) {
+function dispatchRequest(simulator: Simulator, unit: string, options: RunOptions): DispatchRequest {
   const app = simulator.model.unit(unit).app;
   const meta = simulator.model.app(app).meta;
   if (meta === undefined) throw new SimCommandError(`${unit} is not a unit of a simulated charm`);
@@ -131,13 +140,12 @@ function dispatchRequest(simulator, unit, options) {
   return { hook: event };
 }
 
-/** What the hook left behind, secrets without their content. @param {import("tscharm/integration").Simulator} simulator @param {string} unitName */
-function resultingState(simulator, unitName) {
+/** What the hook left behind, secrets without their content. */
+function resultingState(simulator: Simulator, unitName: string) {
   const { model } = simulator;
   const unit = model.unit(unitName);
   const app = model.app(unit.app);
-  /** @type {Record<string, unknown>} */
-  const relations = {};
+  const relations: Record<string, unknown> = {};
   for (const relation of model.relations.values()) {
     if (model.endOf(relation, unit.app) === undefined) continue;
     const end = model.endOf(relation, unit.app);
@@ -146,8 +154,7 @@ function resultingState(simulator, unitName) {
       units: Object.fromEntries([...relation.unitData].filter(([name]) => relation.members.has(name) || name === unitName)),
     };
   }
-  /** @type {unknown} */
-  let stored;
+  let stored: unknown;
   try {
     stored = JSON.parse(readFileSync(join(simulator.charmDir(unitName), ".unit-state.json"), "utf8"));
   } catch {

@@ -1,4 +1,3 @@
-// @ts-check
 // The package-lock.json of a new project, derived from tscharm's own lock: a project made by
 // `tscharm init` installs exactly the versions tscharm was tested with (`npm ci`, no resolution),
 // today and after the registry has moved on.
@@ -11,48 +10,57 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/**
- * One entry of a lock file's `packages` (lockfileVersion 3), as npm writes it.
- * @typedef {{
- *   version?: string, resolved?: string, integrity?: string, link?: boolean,
- *   dev?: boolean, optional?: boolean, devOptional?: boolean, peer?: boolean,
- *   dependencies?: Record<string, string>, optionalDependencies?: Record<string, string>,
- *   peerDependencies?: Record<string, string>, peerDependenciesMeta?: Record<string, { optional?: boolean }>,
- *   [key: string]: unknown,
- * }} LockEntry
- * @typedef {{ name?: string, version?: string, lockfileVersion: number, requires?: boolean, packages: Record<string, LockEntry> }} Lock
- */
+import { TscharmError } from "../project/errors.js";
+
+/** One entry of a lock file's `packages` (lockfileVersion 3), as npm writes it. */
+export interface LockEntry {
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  peer?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  [key: string]: unknown;
+}
+export interface Lock { name?: string; version?: string; lockfileVersion: number; requires?: boolean; packages: Record<string, LockEntry> }
 
 /** The project's package.json fields a lock's root entry repeats. */
-/** @typedef {{ name: string, version: string, dependencies: Record<string, string>, devDependencies: Record<string, string> }} ProjectManifest */
+export interface ProjectManifest { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> }
 
 /**
  * How the project gets tscharm: a link to a checkout (a directory), or a packed tarball.
  * `manifest` is that tscharm's package.json; `integrity` the tarball's sha512.
- * @typedef {{ kind: "link", path: string, manifest: Record<string, unknown> }
- *   | { kind: "tarball", path: string, integrity: string, manifest: Record<string, unknown> }} TscharmSource
  */
+export type TscharmSource =
+  | { kind: "link"; path: string; manifest: Record<string, unknown> }
+  | { kind: "tarball"; path: string; integrity: string; manifest: Record<string, unknown> };
 
-export class LockError extends Error {
-  /** @override */
-  name = "LockError";
+export class LockError extends TscharmError {
+  override name = "LockError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super("lock", message, options);
+  }
 }
 
 /**
  * The lock tscharm was tested with: `package-lock.json` in a checkout, or the copy `npm pack`
  * ships in `lib/` (npm never publishes a package's own `package-lock.json`).
- * @param {string} tscharmRoot
- * @returns {Lock}
  */
-export function testedLock(tscharmRoot) {
+export function testedLock(tscharmRoot: string): Lock {
   for (const candidate of [join(tscharmRoot, "package-lock.json"), join(tscharmRoot, "lib", "package-lock.json")]) {
     if (!existsSync(candidate)) continue;
-    /** @type {unknown} */
-    const lock = JSON.parse(readFileSync(candidate, "utf8"));
+    const lock: unknown = JSON.parse(readFileSync(candidate, "utf8"));
     if (!isRecord(lock) || lock["lockfileVersion"] !== 3 || !isRecord(lock["packages"])) {
       throw new LockError(`${candidate} is not an npm lock file of version 3`);
     }
-    return /** @type {Lock} */ (lock);
+    return lock as unknown as Lock;
   }
   throw new LockError(`${tscharmRoot} has no package-lock.json (nor lib/package-lock.json): cannot pin the new project's versions to the ones tscharm was tested with`);
 }
@@ -60,15 +68,10 @@ export function testedLock(tscharmRoot) {
 /**
  * The new project's lock: its root, tscharm (linked or from its tarball), and every package its
  * dependencies need, each at the version, place in node_modules and integrity of `tested`.
- * @param {Lock} tested
- * @param {ProjectManifest} project
- * @param {TscharmSource} tscharm
- * @returns {Lock}
  */
-export function projectLock(tested, project, tscharm) {
+export function projectLock(tested: Lock, project: ProjectManifest, tscharm: TscharmSource): Lock {
   const from = tested.packages;
-  /** @type {Record<string, LockEntry>} */
-  const packages = {
+  const packages: Record<string, LockEntry> = {
     "": { name: project.name, version: project.version, dependencies: { ...project.dependencies }, devDependencies: { ...project.devDependencies } },
   };
   if (tscharm.kind === "link") {
@@ -84,10 +87,8 @@ export function projectLock(tested, project, tscharm) {
   }
 
   // The packages reachable from the project, found where Node would find them from each requirer.
-  /** @type {string[]} */
-  const queue = [];
-  /** @param {string} location @param {string} name @param {string} range @param {"required" | "optional"} need */
-  const require = (location, name, range, need) => {
+  const queue: string[] = [];
+  const require = (location: string, name: string, range: string, need: "required" | "optional") => {
     const found = resolveIn(from, location, name);
     if (found === undefined) {
       if (need === "optional") return;
@@ -100,14 +101,14 @@ export function projectLock(tested, project, tscharm) {
       throw new LockError(`${location === "" ? "the project" : location} needs ${name}@${range}, but tscharm's lock has ${name}@${String(version)}: make the project with the tscharm that pins ${range}`);
     }
     if (packages[found] === undefined) {
-      packages[found] = { ...(/** @type {LockEntry} */ (from[found])) };
+      packages[found] = { ...(from[found] as LockEntry) };
       queue.push(found);
     }
   };
   for (const [name, range] of Object.entries(project.devDependencies)) require("", name, range, "required");
   if (tscharm.kind === "tarball") queue.push("node_modules/tscharm");
   for (let location = queue.shift(); location !== undefined; location = queue.shift()) {
-    const entry = /** @type {LockEntry} */ (packages[location]);
+    const entry = (packages[location] as LockEntry);
     for (const [name, range] of Object.entries(entry.dependencies ?? {})) require(location, name, range, "required");
     // Optional dependencies a platform does not use (fsevents on Linux) are in the lock all the same.
     for (const [name, range] of Object.entries(entry.optionalDependencies ?? {})) require(location, name, range, "optional");
@@ -124,12 +125,8 @@ export function projectLock(tested, project, tscharm) {
 /**
  * Where Node finds `name` from the package at `location`: its own node_modules, then each
  * parent's, up to the project's.
- * @param {Record<string, LockEntry>} packages
- * @param {string} location
- * @param {string} name
- * @returns {string | undefined}
  */
-export function resolveIn(packages, location, name) {
+export function resolveIn(packages: Record<string, LockEntry>, location: string, name: string): string | undefined {
   for (let at = location; ; at = parentOf(at)) {
     const candidate = at === "" ? `node_modules/${name}` : `${at}/node_modules/${name}`;
     const entry = packages[candidate];
@@ -138,8 +135,8 @@ export function resolveIn(packages, location, name) {
   }
 }
 
-/** `node_modules/a/node_modules/@s/b` → `node_modules/a`; `node_modules/a` → `` (the project). @param {string} location */
-function parentOf(location) {
+/** `node_modules/a/node_modules/@s/b` → `node_modules/a`; `node_modules/a` → `` (the project). */
+function parentOf(location: string) {
   const cut = location.lastIndexOf("node_modules/");
   return cut <= 0 ? "" : location.slice(0, cut - 1);
 }
@@ -149,23 +146,18 @@ function parentOf(location) {
  * package is `dev` when every path to it from the project starts with a devDependency, `optional`
  * when every path goes through an optional dependency, `devOptional` when it is neither but every
  * path is one or the other, `peer` when every path goes through a peer dependency.
- * @param {Record<string, LockEntry>} packages
- * @param {ProjectManifest} project
  */
-function markDependencyFlags(packages, project) {
-  /** @typedef {{ dev: boolean, optional: boolean, devOptional: boolean, peer: boolean }} Flags */
-  /** @type {Map<string, Flags>} */
-  const flags = new Map();
+function markDependencyFlags(packages: Record<string, LockEntry>, project: ProjectManifest) {
+  interface Flags { dev: boolean; optional: boolean; devOptional: boolean; peer: boolean }
+  const flags: Map<string, Flags> = new Map();
   // Installed packages only: not the project, a link, nor a link's target (a prod dependency here).
   for (const [location, entry] of Object.entries(packages)) {
     if (location.startsWith("node_modules/") && entry.link !== true) flags.set(location, { dev: true, optional: true, devOptional: true, peer: true });
   }
 
   // A path clears a flag on every package it reaches without that property; walk until nothing changes.
-  /** @type {{ location: string, path: Flags }[]} */
-  const work = [];
-  /** @param {string} target @param {Flags} path */
-  const reach = (target, path) => {
+  const work: { location: string; path: Flags }[] = [];
+  const reach = (target: string, path: Flags) => {
     const current = flags.get(target);
     if (current === undefined) return;
     const next = {
@@ -184,8 +176,7 @@ function markDependencyFlags(packages, project) {
   for (let item = work.shift(); item !== undefined; item = work.shift()) {
     const entry = packages[item.location];
     if (entry === undefined || entry.link === true) continue;
-    /** @param {Record<string, string> | undefined} deps @param {{ optional: boolean, peer: boolean }} kind */
-    const follow = (deps, kind) => {
+    const follow = (deps: Record<string, string> | undefined, kind: { optional: boolean; peer: boolean }) => {
       for (const name of Object.keys(deps ?? {})) {
         const target = resolveIn(packages, item.location, name);
         if (target === undefined) continue;
@@ -205,8 +196,8 @@ function markDependencyFlags(packages, project) {
   }
 
   for (const [location, flag] of flags) {
-    const entry = /** @type {LockEntry} */ (packages[location]);
-    for (const key of /** @type {const} */ (["dev", "optional", "devOptional", "peer"])) Reflect.deleteProperty(entry, key);
+    const entry = (packages[location] as LockEntry);
+    for (const key of (["dev", "optional", "devOptional", "peer"] as const)) Reflect.deleteProperty(entry, key);
     if (flag.dev) entry.dev = true;
     if (flag.optional) entry.optional = true;
     if (flag.devOptional && !flag.dev && !flag.optional) entry.devOptional = true;
@@ -216,13 +207,9 @@ function markDependencyFlags(packages, project) {
 
 /**
  * The fields of tscharm's package.json that npm repeats in a lock entry.
- * @param {Record<string, unknown>} manifest
- * @param {readonly string[]} keys
- * @returns {LockEntry}
  */
-function pickManifest(manifest, keys) {
-  /** @type {LockEntry} */
-  const entry = {};
+function pickManifest(manifest: Record<string, unknown>, keys: readonly string[]): LockEntry {
+  const entry: LockEntry = {};
   for (const key of keys) {
     const value = manifest[key];
     if (value === undefined) continue;
@@ -232,7 +219,6 @@ function pickManifest(manifest, keys) {
   return entry;
 }
 
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-function isRecord(value) {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

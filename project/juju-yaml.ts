@@ -1,58 +1,53 @@
-// @ts-check
 // YAML the way Juju and charmcraft read it (YAML 1.1: Go's gopkg.in/yaml.v2 and Python's PyYAML),
 // and YAML that every one of them, and YAML 1.2, reads back as written. docs/cli.md, "YAML that
-// Juju reads", has the sources and the rules. It lives in cmd/ next to charm-meta.mjs, the project
-// layer that sim/, testing/ and integration/ already import from here, until the planned
-// restructuring gives that layer its own folder.
+// Juju reads", has the sources and the rules.
 
 import { Scalar, Schema, isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
+
+import { YamlError } from "./errors.js";
+
+export { YamlError };
 
 /**
  * Who reads a YAML file: Juju (gopkg.in/yaml.v2, in 3.6 and in 4) reads a charm's metadata.yaml,
  * config.yaml, actions.yaml and `juju run` params; charmcraft (PyYAML's safe loader) reads
  * charmcraft.yaml, and also loads the other three when a project has them.
- * @typedef {"juju" | "charmcraft"} YamlReader
  */
+export type YamlReader = "juju" | "charmcraft";
 
-/**
- * What one reader makes of a plain (unquoted, untagged) scalar.
- * @typedef {{ kind: "null" | "bool" | "int" | "float" | "str" | "timestamp", value: unknown } | { kind: "refused", reason: string }} ScalarReading
- */
+/** What one reader makes of a plain (unquoted, untagged) scalar. */
+export type ScalarReading =
+  | { kind: "null" | "bool" | "int" | "float" | "str" | "timestamp"; value: unknown }
+  | { kind: "refused"; reason: string };
 
 /**
  * A plain scalar that its readers, or YAML 1.2, read differently.
- * @typedef {{
- *   file: string,
- *   path: readonly (string | number)[],
- *   text: string,
- *   key: boolean,
- *   readers: readonly YamlReader[],
- *   by: Readonly<Partial<Record<YamlReader, ScalarReading>>>,
- *   yaml12: ScalarReading,
- * }} YamlReading
  *   `key`: the scalar is a mapping key (keys are read as written; the reading says what a reader
  *   that resolves keys would make of it). `by` has an entry for each of `readers`; the first
  *   reader's is the value the document holds.
  */
-
-/** A YAML file that cannot be read, or a value that cannot be written as YAML every reader agrees on. */
-export class YamlError extends Error {
-  /** @override */
-  name = "YamlError";
+export interface YamlReading {
+  file: string;
+  path: readonly (string | number)[];
+  text: string;
+  key: boolean;
+  readers: readonly YamlReader[];
+  by: Readonly<Partial<Record<YamlReader, ScalarReading>>>;
+  yaml12: ScalarReading;
 }
 
 // ---- gopkg.in/yaml.v2 (Juju): resolve.go, for values decoded into interface{} ----
 
-/** yaml.v2's table of words. @type {ReadonlyMap<string, ScalarReading>} */
-const GO_WORDS = new Map(
-  /** @type {[string[], ScalarReading][]} */ ([
+/** yaml.v2's table of words. */
+const GO_WORDS: ReadonlyMap<string, ScalarReading> = new Map(
+  ([
     [["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], { kind: "bool", value: true }],
     [["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], { kind: "bool", value: false }],
     [["", "~", "null", "Null", "NULL"], { kind: "null", value: null }],
     [[".nan", ".NaN", ".NAN"], { kind: "float", value: Number.NaN }],
     [[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { kind: "float", value: Number.POSITIVE_INFINITY }],
     [["-.inf", "-.Inf", "-.INF"], { kind: "float", value: Number.NEGATIVE_INFINITY }],
-  ]).flatMap(([words, reading]) => words.map((word) => /** @type {[string, ScalarReading]} */ ([word, reading]))),
+  ] as [string[], ScalarReading][]).flatMap(([words, reading]) => words.map((word) => ([word, reading] as [string, ScalarReading]))),
 );
 /** Go's strconv.ParseInt/ParseUint with base 0 (after yaml.v2 drops every "_"). */
 const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
@@ -68,10 +63,8 @@ const UINT64_END = 2n ** 64n;
  * What Juju makes of a plain scalar. Timestamps stay strings (yaml.v2 keeps timestamp-looking
  * text as the string for interface{} targets); base-60 numbers are strings (yaml.v2 does not
  * implement them); Go's integer syntax applies, so 0o17, 0X1F and 0B11 are integers too.
- * @param {string} text
- * @returns {ScalarReading}
  */
-export function goYamlScalar(text) {
+export function goYamlScalar(text: string): ScalarReading {
   const word = GO_WORDS.get(text);
   if (word !== undefined) return word;
   if (text.startsWith(".")) {
@@ -106,10 +99,8 @@ const PY_TIMESTAMP =
  * What charmcraft makes of a plain scalar: PyYAML's YAML 1.1 without y/n booleans, with base-60
  * numbers (1:20 is 80) and timestamps (a Date here), and with no constructor for an unquoted `=`
  * or `<<` value, which it refuses.
- * @param {string} text
- * @returns {ScalarReading}
  */
-export function pyYamlScalar(text) {
+export function pyYamlScalar(text: string): ScalarReading {
   if (PY_BOOL.test(text)) return { kind: "bool", value: /^(?:yes|true|on)$/i.test(text) };
   if (PY_FLOAT.test(text)) return { kind: "float", value: pyFloat(text) };
   if (PY_INT.test(text)) {
@@ -124,8 +115,7 @@ export function pyYamlScalar(text) {
   return { kind: "str", value: text };
 }
 
-/** @param {string} text */
-function pyInt(text) {
+function pyInt(text: string) {
   let body = text.replaceAll("_", "");
   const sign = body.startsWith("-") ? -1 : 1;
   if (body.startsWith("-") || body.startsWith("+")) body = body.slice(1);
@@ -137,8 +127,7 @@ function pyInt(text) {
   return sign * Number(body);
 }
 
-/** @param {string} text */
-function pyFloat(text) {
+function pyFloat(text: string) {
   let body = text.replaceAll("_", "").toLowerCase();
   const sign = body.startsWith("-") ? -1 : 1;
   if (body.startsWith("-") || body.startsWith("+")) body = body.slice(1);
@@ -148,13 +137,12 @@ function pyFloat(text) {
   return sign * Number(body);
 }
 
-/** Base 60, `1:20` = 80, as YAML 1.1 defines it. @param {string} body */
-function sexagesimal(body) {
+/** Base 60, `1:20` = 80, as YAML 1.1 defines it. */
+function sexagesimal(body: string) {
   return body.split(":").reduce((total, part) => total * 60 + Number(part), 0);
 }
 
-/** @param {RegExpExecArray} match */
-function pyTimestamp(match) {
+function pyTimestamp(match: RegExpExecArray) {
   const [, year, month, day, y, mo, d, hour = "0", minute = "0", second = "0", fraction = "", zone, zoneSign, zoneHour = "0", zoneMinute = "0"] = match;
   const ms = Number(`0.${fraction}`) * 1000;
   const utc = Date.UTC(Number(year ?? y), Number(month ?? mo) - 1, Number(day ?? d), Number(hour), Number(minute), Number(second), ms);
@@ -170,10 +158,8 @@ const CORE_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)
 /**
  * What YAML 1.2's core schema makes of a plain scalar: what the author's editor shows, and what
  * tscharm read before it followed Juju.
- * @param {string} text
- * @returns {ScalarReading}
  */
-export function yaml12Scalar(text) {
+export function yaml12Scalar(text: string): ScalarReading {
   if (/^(?:null|Null|NULL|~|)$/.test(text)) return { kind: "null", value: null };
   if (/^(?:true|True|TRUE|false|False|FALSE)$/.test(text)) return { kind: "bool", value: /^t/i.test(text) };
   if (CORE_INT.test(text)) {
@@ -184,38 +170,31 @@ export function yaml12Scalar(text) {
   return { kind: "str", value: text };
 }
 
-/** @type {Readonly<Record<YamlReader, (text: string) => ScalarReading>>} */
-const RESOLVERS = { juju: goYamlScalar, charmcraft: pyYamlScalar };
-/** @type {Readonly<Record<YamlReader, string>>} */
-const READER_NAMES = { juju: "Juju", charmcraft: "charmcraft" };
+const RESOLVERS: Readonly<Record<YamlReader, (text: string) => ScalarReading>> = { juju: goYamlScalar, charmcraft: pyYamlScalar };
+const READER_NAMES: Readonly<Record<YamlReader, string>> = { juju: "Juju", charmcraft: "charmcraft" };
 
 // ---- Reading ----
 
-/** The readings found in each document, by its root value. @type {WeakMap<object, YamlReading[]>} */
-const READINGS_BY_ROOT = new WeakMap();
-/** The readings of the values a mapping or sequence holds, by the object and key. @type {WeakMap<object, Map<string | number, YamlReading>>} */
-const READINGS_BY_HOLDER = new WeakMap();
+/** The readings found in each document, by its root value. */
+const READINGS_BY_ROOT: WeakMap<object, YamlReading[]> = new WeakMap();
+/** The readings of the values a mapping or sequence holds, by the object and key. */
+const READINGS_BY_HOLDER: WeakMap<object, Map<string | number, YamlReading>> = new WeakMap();
 
 /**
  * Parses a YAML document the way its first reader does, and notes every plain scalar that its
  * readers or YAML 1.2 read differently (`yamlReadings`, `yamlReadingAt`). Mapping keys are kept as
  * written (Juju decodes option, action and param names as strings); `<<` merges, as in both.
- * @param {string} text
- * @param {{ file: string, readers: readonly [YamlReader, ...YamlReader[]], empty?: unknown }} options
  *   `file` names the document in errors; `readers[0]` is whose values come back; `empty` is what
  *   a document with no node at all (nothing, or only comments) gives (default null).
- * @returns {unknown}
  */
-export function readYaml(text, { file, readers, empty = null }) {
+export function readYaml(text: string, { file, readers, empty = null }: { file: string; readers: readonly [YamlReader, ...YamlReader[]]; empty?: unknown }): unknown {
   const doc = parseDocument(text, { schema: "failsafe", merge: true, version: "1.1", prettyErrors: true });
   const [error] = doc.errors;
   if (error !== undefined) throw new YamlError(`${file}: ${error.message}`);
   if (doc.contents === null) return empty;
-  /** @type {YamlReading[]} */
-  const readings = [];
+  const readings: YamlReading[] = [];
   resolveNode(doc.contents, [], { file, readers, readings });
-  /** @type {unknown} */
-  const value = doc.toJS({ maxAliasCount: 1000 });
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   if (typeof value === "object" && value !== null) {
     READINGS_BY_ROOT.set(value, readings);
     for (const reading of readings) noteAtHolder(value, reading);
@@ -223,8 +202,8 @@ export function readYaml(text, { file, readers, empty = null }) {
   return value;
 }
 
-/** Every reading noted in the document whose root value this is. @param {unknown} root @returns {readonly YamlReading[]} */
-export function yamlReadings(root) {
+/** Every reading noted in the document whose root value this is. */
+export function yamlReadings(root: unknown): readonly YamlReading[] {
   return (typeof root === "object" && root !== null ? READINGS_BY_ROOT.get(root) : undefined) ?? [];
 }
 
@@ -232,23 +211,22 @@ export function yamlReadings(root) {
  * The reading of the value at `holder[key]`, when `readYaml` made `holder` and that value was an
  * ambiguous plain scalar. (Values that came in through an alias or a `<<` merge are noted where
  * they are written, not where they are merged.)
- * @param {unknown} holder @param {string | number} key
- * @returns {YamlReading | undefined}
+ * @param key
  */
-export function yamlReadingAt(holder, key) {
+export function yamlReadingAt(holder: unknown, key: string | number): YamlReading | undefined {
   if (typeof holder !== "object" || holder === null) return undefined;
   return READINGS_BY_HOLDER.get(holder)?.get(key);
 }
 
 /**
- * @typedef {{ file: string, readers: readonly YamlReader[], readings: YamlReading[] }} ReadContext
  */
+interface ReadContext { file: string; readers: readonly YamlReader[]; readings: YamlReading[] }
 
 /**
  * Resolves the plain scalars under `node` in place (the failsafe parse left them as text).
- * @param {unknown} node @param {(string | number)[]} path @param {ReadContext} context
+ * @param context
  */
-function resolveNode(node, path, context) {
+function resolveNode(node: unknown, path: (string | number)[], context: ReadContext) {
   if (isScalar(node)) {
     resolveScalar(node, path, context);
   } else if (isMap(node)) {
@@ -273,8 +251,7 @@ const TAG_KINDS = new Map([
   ["tag:yaml.org,2002:float", "float"],
 ]);
 
-/** @param {Scalar} node @param {(string | number)[]} path @param {ReadContext} context */
-function resolveScalar(node, path, context) {
+function resolveScalar(node: Scalar, path: (string | number)[], context: ReadContext) {
   const text = String(node.value);
   const [primary = "juju"] = context.readers;
   if (node.tag !== undefined) {
@@ -288,8 +265,7 @@ function resolveScalar(node, path, context) {
     return;
   }
   if (node.type !== Scalar.PLAIN) return;
-  /** @type {Partial<Record<YamlReader, ScalarReading>>} */
-  const by = {};
+  const by: Partial<Record<YamlReader, ScalarReading>> = {};
   for (const reader of context.readers) {
     const reading = RESOLVERS[reader](text);
     if (reading.kind === "refused") {
@@ -305,10 +281,9 @@ function resolveScalar(node, path, context) {
   }
 }
 
-/** A key YAML 1.1 would read as something else than its text (`on:`, `no:`) is worth a warning. @param {string} text @param {(string | number)[]} path @param {ReadContext} context */
-function noteKey(text, path, context) {
-  /** @type {Partial<Record<YamlReader, ScalarReading>>} */
-  const by = {};
+/** A key YAML 1.1 would read as something else than its text (`on:`, `no:`) is worth a warning. */
+function noteKey(text: string, path: (string | number)[], context: ReadContext) {
+  const by: Partial<Record<YamlReader, ScalarReading>> = {};
   for (const reader of context.readers) by[reader] = RESOLVERS[reader](text);
   const yaml12 = yaml12Scalar(text);
   if (yaml12.kind === "str" && Object.values(by).some((reading) => reading.kind !== "str")) {
@@ -316,43 +291,39 @@ function noteKey(text, path, context) {
   }
 }
 
-/** @param {ScalarReading} a @param {ScalarReading} b */
-function sameReading(a, b) {
+function sameReading(a: ScalarReading, b: ScalarReading) {
   if (a.kind !== b.kind || !("value" in a) || !("value" in b)) return a.kind === b.kind;
   if (a.value instanceof Date && b.value instanceof Date) return a.value.getTime() === b.value.getTime();
   return Object.is(a.value, b.value) || (a.value === 0 && b.value === 0);
 }
 
-/** @param {object} root @param {YamlReading} reading */
-function noteAtHolder(root, reading) {
-  /** @type {unknown} */
-  let holder = root;
+function noteAtHolder(root: object, reading: YamlReading) {
+  let holder: unknown = root;
   for (const step of reading.path.slice(0, -1)) {
-    holder = typeof holder === "object" && holder !== null ? /** @type {Record<string | number, unknown>} */ (holder)[step] : undefined;
+    holder = typeof holder === "object" && holder !== null ? (holder as Record<string | number, unknown>)[step] : undefined;
   }
   const key = reading.path.at(-1);
   if (reading.key || typeof holder !== "object" || holder === null || key === undefined) return;
   let notes = READINGS_BY_HOLDER.get(holder);
   if (notes === undefined) {
-    /** @type {Map<string | number, YamlReading>} */
-    const fresh = new Map();
+    const fresh: Map<string | number, YamlReading> = new Map();
     READINGS_BY_HOLDER.set(holder, (notes = fresh));
   }
   notes.set(key, reading);
 }
 
-/** `options.mode.default`, `enum[1]`. @param {readonly (string | number)[]} path */
-function dotted(path) {
+/** `options.mode.default`, `enum[1]`. */
+function dotted(path: readonly (string | number)[]) {
   return path.map((step, index) => (typeof step === "number" ? `[${String(step)}]` : index === 0 ? step : `.${step}`)).join("");
 }
 
-/** `config.yaml: options.mode.default`. @param {string} file @param {readonly (string | number)[]} path */
-export function where(file, path) {
+/** `config.yaml: options.mode.default`. */
+export function where(file: string, path: readonly (string | number)[]) {
   return path.length === 0 ? file : `${file}: ${dotted(path)}`;
 }
 
-/** "the boolean false", "the string \"off\"". @param {ScalarReading} reading */
-export function describeReading(reading) {
+/** "the boolean false", "the string \"off\"". */
+export function describeReading(reading: ScalarReading) {
   switch (reading.kind) {
     case "null":
       return "null";
@@ -361,7 +332,7 @@ export function describeReading(reading) {
     case "int":
       return `the integer ${String(reading.value)}`;
     case "float":
-      return `the number ${writeNumber(/** @type {number} */ (reading.value))}`;
+      return `the number ${writeNumber((reading.value as number))}`;
     case "timestamp":
       return "a timestamp (a date or time)";
     case "str":
@@ -374,28 +345,25 @@ export function describeReading(reading) {
 /**
  * The words that say how to write what YAML 1.2 reads (what the author most likely meant) so that
  * every reader agrees: `quote it: "off"`, `write it as 1000`.
- * @param {YamlReading} reading
  */
-export function yamlAdvice(reading) {
+export function yamlAdvice(reading: YamlReading) {
   if (reading.key) return `quote the key: ${JSON.stringify(reading.text)}`;
   if (reading.yaml12.kind === "str") return `quote it: ${JSON.stringify(reading.text)}`;
-  if (reading.yaml12.kind === "int" || reading.yaml12.kind === "float") return `write it as ${writeNumber(/** @type {number} */ (reading.yaml12.value))} if you mean ${describeReading(reading.yaml12)}`;
+  if (reading.yaml12.kind === "int" || reading.yaml12.kind === "float") return `write it as ${writeNumber((reading.yaml12.value as number))} if you mean ${describeReading(reading.yaml12)}`;
   return `quote it if you mean the string ${JSON.stringify(reading.text)}`;
 }
 
 /**
  * One line for a warning: the file and key, each reading, and what to write.
- * @param {YamlReading} reading
  */
-export function describeYamlReading(reading) {
+export function describeYamlReading(reading: YamlReading) {
   const place = where(reading.file, reading.path);
   if (reading.key) {
     const [first] = Object.values(reading.by).filter((scalar) => scalar.kind !== "str");
     return `${place}: the key ${reading.text} is ${first === undefined ? "not a string" : describeReading(first)} to a YAML 1.1 reader that resolves keys (charmcraft does; Juju does in metadata.yaml); ${yamlAdvice(reading)}`;
   }
-  /** @type {{ description: string, names: string[] }[]} */
-  const groups = [];
-  const add = (/** @type {ScalarReading} */ scalar, /** @type {string} */ name) => {
+  const groups: { description: string; names: string[] }[] = [];
+  const add = (scalar: ScalarReading, name: string) => {
     const description = describeReading(scalar);
     const group = groups.find((candidate) => candidate.description === description);
     if (group === undefined) groups.push({ description, names: [name] });
@@ -413,9 +381,8 @@ export function describeYamlReading(reading) {
 /**
  * Who reads the value the document holds, in words: "Juju", "charmcraft and Juju" (Juju reads
  * what charmcraft packs from charmcraft.yaml). Readers that read it otherwise are left out.
- * @param {YamlReading} reading
  */
-export function readerNames(reading) {
+export function readerNames(reading: YamlReading) {
   const [primary = "juju"] = reading.readers;
   const own = reading.by[primary];
   const agreeing = reading.readers.filter((reader) => {
@@ -430,14 +397,14 @@ export function readerNames(reading) {
 
 /** A RegExp that matches what `accept` accepts: the yaml package asks `tag.test.test(text)` whether a plain scalar would resolve to a tag. */
 class Matcher extends RegExp {
-  /** @param {(text: string) => boolean} accept */
-  constructor(accept) {
+  private readonly accept: (text: string) => boolean;
+
+  constructor(accept: (text: string) => boolean) {
     super("(?!)");
     this.accept = accept;
   }
 
-  /** @override @param {string} text */
-  test(text) {
+  override test(text: string) {
     return this.accept(text);
   }
 }
@@ -445,8 +412,8 @@ class Matcher extends RegExp {
 /** The yaml npm package's own YAML 1.1 schema, one more 1.1 reader (it reads `._5` as 0.5). */
 const YAML_PACKAGE_1_1_TAGS = new Schema({ schema: "yaml-1.1" }).tags.filter((tag) => tag.default === true && tag.tag !== "tag:yaml.org,2002:str");
 
-/** A plain scalar that some reader of the files Juju reads would take for something else than a string. @param {string} text */
-function notAStringToSomeone(text) {
+/** A plain scalar that some reader of the files Juju reads would take for something else than a string. */
+function notAStringToSomeone(text: string) {
   return (
     goYamlScalar(text).kind !== "str" ||
     pyYamlScalar(text).kind !== "str" ||
@@ -455,8 +422,8 @@ function notAStringToSomeone(text) {
   );
 }
 
-/** Numbers every reader reads back as written: integers as digits, other numbers with a "." in the mantissa (PyYAML reads 1e-7 as a string). @param {number} value */
-function writeNumber(value) {
+/** Numbers every reader reads back as written: integers as digits, other numbers with a "." in the mantissa (PyYAML reads 1e-7 as a string). */
+function writeNumber(value: number) {
   if (Number.isNaN(value)) return ".nan";
   if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
   if (Object.is(value, -0)) return "0";
@@ -465,8 +432,8 @@ function writeNumber(value) {
   return exponent === null ? text : `${exponent[1] ?? ""}.0${exponent[2] ?? ""}`;
 }
 
-/** The scalar tags the writer uses. @type {import("yaml").ScalarTag[]} */
-const WRITE_TAGS = [
+/** The scalar tags the writer uses. */
+const WRITE_TAGS: import("yaml").ScalarTag[] = [
   {
     // Never chosen for a value: the yaml package quotes a string that some default tag's test matches.
     identify: () => false,
@@ -476,21 +443,21 @@ const WRITE_TAGS = [
     resolve: (text) => text,
   },
   {
-    identify: (/** @type {unknown} */ value) => value === null,
+    identify: (value: unknown) => value === null,
     default: true,
     tag: "tag:yaml.org,2002:null",
     resolve: () => null,
     stringify: () => "null",
   },
   {
-    identify: (/** @type {unknown} */ value) => typeof value === "boolean",
+    identify: (value: unknown) => typeof value === "boolean",
     default: true,
     tag: "tag:yaml.org,2002:bool",
     resolve: (text) => text === "true",
     stringify: (node) => (node.value === true ? "true" : "false"),
   },
   {
-    identify: (/** @type {unknown} */ value) => typeof value === "number",
+    identify: (value: unknown) => typeof value === "number",
     default: true,
     tag: "tag:yaml.org,2002:float",
     resolve: (text) => Number(text),
@@ -503,10 +470,9 @@ const WRITE_TAGS = [
  * back as `value`: a string any of them would take for something else is quoted (`"off"`, `"y"`,
  * `"0777"`, `"1:20"`, `"2001-12-14"`, `"1e3"`, `"="`), numbers are written in a form all of them
  * read as numbers. Only JSON-like values: anything else is refused, naming where it is.
- * @param {unknown} value
- * @param {{ file?: string, path?: readonly (string | number)[] }} [source] where `value` came from, for errors
+ * @param source where `value` came from, for errors
  */
-export function writeYaml(value, source = {}) {
+export function writeYaml(value: unknown, source: { file?: string; path?: readonly (string | number)[] } = {}) {
   checkWritable(value, [...(source.path ?? [])], source.file);
   return stringify(value, {
     version: "1.1",
@@ -517,8 +483,7 @@ export function writeYaml(value, source = {}) {
   });
 }
 
-/** @param {unknown} value @param {(string | number)[]} path @param {string | undefined} file */
-function checkWritable(value, path, file) {
+function checkWritable(value: unknown, path: (string | number)[], file: string | undefined) {
   if (value === undefined || value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return;
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
@@ -539,10 +504,9 @@ function checkWritable(value, path, file) {
  * The strings under `value` (from charmcraft.yaml) that `charmcraft pack` writes unquoted into
  * the .charm's YAML, because PyYAML's dumper quotes only what PyYAML itself would misread, and that
  * Juju then reads as something else: "y", "n", "0o17", "0X1F", "+.5". One warning line each.
- * @param {unknown} value @param {string} file @param {(string | number)[]} path
- * @returns {string[]}
+ * @param path
  */
-export function charmcraftDumpWarnings(value, file, path) {
+export function charmcraftDumpWarnings(value: unknown, file: string, path: (string | number)[]): string[] {
   if (typeof value === "string") {
     const juju = goYamlScalar(value);
     if (juju.kind === "str" || pyYamlScalar(value).kind !== "str") return [];
