@@ -1,51 +1,15 @@
 // The model a charm sees: this unit and application, config, relations, secrets, ports, storage, network.
 
-import type { DispatchContext } from "./context.js";
-import { ModelError, NotLeaderError, TooManyRelatedAppsError } from "./errors.js";
-import type { CloudSpecRecord, HookTools, PortRange, Protocol } from "./hook-tools/index.js";
+import { ModelError, TooManyRelatedAppsError } from "./errors.js";
+import type { CloudSpecRecord, PortRange, Protocol } from "./hook-tools/index.js";
 import { formatPort } from "./hook-tools/index.js";
 import { JujuStorages } from "./storage.js";
-import { type Clock, LeadershipCache } from "./leadership.js";
-import type { CharmMeta, ConfigValue, JsonObject } from "./meta.js";
+import type { ModelBackend } from "./model-backend.js";
+import type { ConfigValue } from "./meta.js";
 import { Binding, isBindingOf } from "./network.js";
 import { Relation } from "./relations.js";
 import { type SecretOptions, Secret, addSecret, canonicalSecretId } from "./secrets.js";
 import { StatusBase, UnknownStatus, settableName } from "./status.js";
-
-/** What every model object of one dispatch shares: the tools, the event's context and the hook's caches. */
-export class ModelBackend {
-  readonly leadership: LeadershipCache;
-  private configCache: Readonly<Record<string, ConfigValue>> | undefined;
-  private paramsCache: JsonObject | undefined;
-
-  constructor(
-    readonly tools: HookTools,
-    readonly meta: CharmMeta,
-    readonly context: DispatchContext,
-    clock?: Clock,
-  ) {
-    this.leadership = new LeadershipCache(tools, clock);
-  }
-
-  isLeader(): boolean {
-    return this.leadership.isLeader();
-  }
-
-  /** Throws `NotLeaderError` (Juju's wording) unless this unit leads; checked before any write is attempted. */
-  requireLeader(what: string): void {
-    if (!this.isLeader()) throw new NotLeaderError(`this unit is not the leader: only the leader can ${what}`);
-  }
-
-  config(): Readonly<Record<string, ConfigValue>> {
-    this.configCache ??= Object.freeze(this.tools.configGet());
-    return this.configCache;
-  }
-
-  actionParams(): JsonObject {
-    this.paramsCache ??= this.tools.actionGet();
-    return this.paramsCache;
-  }
-}
 
 /** This unit, or another unit this one can see through a relation. */
 export class Unit {
@@ -204,8 +168,26 @@ export class Application {
 /** The cloud this model runs in, from `credential-get` (the application must be trusted). */
 export type CloudSpec = CloudSpecRecord;
 
+/** Reads a model's private backend; set by `Model`'s static block. */
+let backendOf: (model: Model) => ModelBackend = () => {
+  throw new Error("Model is not initialised");
+};
+
+/**
+ * @internal The tools and caches behind a model, for the runtime's own modules and the test kit.
+ * Not exported from "tscharm": a charm goes through the model, which checks what Juju would refuse.
+ */
+export function modelBackend(model: Model): ModelBackend {
+  return backendOf(model);
+}
+
 /** The Juju model as this unit sees it during one hook. */
 export class Model {
+  static {
+    backendOf = (model) => model.#backend;
+  }
+
+  readonly #backend: ModelBackend;
   readonly unit: Unit;
   readonly app: Application;
   readonly storages: JujuStorages;
@@ -215,34 +197,35 @@ export class Model {
   private readonly relationObjects = new Map<string, Relation>();
 
   /** @internal The framework builds the model for each dispatch. */
-  constructor(readonly backend: ModelBackend) {
+  constructor(backend: ModelBackend) {
+    this.#backend = backend;
     this.app = this.getApp(backend.context.appName);
     this.unit = this.getUnit(backend.context.unitName);
     this.storages = new JujuStorages(backend);
   }
 
   get name(): string {
-    return this.backend.context.modelName;
+    return this.#backend.context.modelName;
   }
 
   get uuid(): string {
-    return this.backend.context.modelUuid;
+    return this.#backend.context.modelUuid;
   }
 
   /** The Juju agent's version, e.g. `3.6.4`. */
   get jujuVersion(): string {
-    return this.backend.context.jujuVersion;
+    return this.#backend.context.jujuVersion;
   }
 
   /** Config option values (set values and defaults), read once per hook on first access. */
   get config(): Readonly<Record<string, ConfigValue>> {
-    return this.backend.config();
+    return this.#backend.config();
   }
 
   getUnit(name: string): Unit {
     let unit = this.units.get(name);
     if (unit === undefined) {
-      unit = new Unit(name, this.getApp(name.split("/")[0] ?? name), this.backend);
+      unit = new Unit(name, this.getApp(name.split("/")[0] ?? name), this.#backend);
       this.units.set(name, unit);
     }
     return unit;
@@ -251,7 +234,7 @@ export class Model {
   getApp(name: string): Application {
     let app = this.apps.get(name);
     if (app === undefined) {
-      app = new Application(name, this.backend);
+      app = new Application(name, this.#backend);
       this.apps.set(name, app);
     }
     return app;
@@ -269,7 +252,7 @@ export class Model {
    */
   getRelation(endpoint: string, id?: number): Relation | undefined {
     this.requireEndpoint(endpoint);
-    const hook = this.backend.context.hook;
+    const hook = this.#backend.context.hook;
     if (id !== undefined) {
       // The event's own relation is known from the environment, even in relation-broken.
       const isEventRelation = hook.type === "relation" && hook.endpoint === endpoint && hook.relationId === id;
@@ -297,11 +280,11 @@ export class Model {
       throw new TypeError("getSecret needs an id or a label (or both)");
     }
     const id = query.id === undefined ? undefined : canonicalSecretId(query.id, this.uuid);
-    const content = this.backend.tools.secretGet({
+    const content = this.#backend.tools.secretGet({
       ...(id === undefined ? {} : { id }),
       ...(query.label === undefined ? {} : { label: query.label }),
     });
-    return new Secret(this.backend, { id, label: query.label, content });
+    return new Secret(this.#backend, { id, label: query.label, content });
   }
 
   /**
@@ -310,22 +293,22 @@ export class Model {
    * the metadata does not declare is refused here, with the error network-get would give.
    */
   getBinding(bindingOrRelation: string | Relation): Binding {
-    if (typeof bindingOrRelation !== "string") return new Binding(this.backend, bindingOrRelation.name, bindingOrRelation.id);
-    const meta = this.backend.meta;
+    if (typeof bindingOrRelation !== "string") return new Binding(this.#backend, bindingOrRelation.name, bindingOrRelation.id);
+    const meta = this.#backend.meta;
     if (!isBindingOf(meta, bindingOrRelation)) {
       throw new ModelError(`no network config found for binding "${bindingOrRelation}"`);
     }
-    return new Binding(this.backend, bindingOrRelation, undefined);
+    return new Binding(this.#backend, bindingOrRelation, undefined);
   }
 
   /** Fetches a resource and returns the path of the local file (`resource-get`). */
   fetchResource(name: string): string {
-    return this.backend.tools.resourceGet(name);
+    return this.#backend.tools.resourceGet(name);
   }
 
   /** The cloud spec (`credential-get`); the application must be trusted. */
   getCloudSpec(): CloudSpec {
-    return this.backend.tools.credentialGet();
+    return this.#backend.tools.credentialGet();
   }
 
   /** @internal */
@@ -333,7 +316,7 @@ export class Model {
     const key = `${endpoint}:${id}`;
     let relation = this.relationObjects.get(key);
     if (relation === undefined) {
-      relation = new Relation(this, this.backend, endpoint, id);
+      relation = new Relation(this, this.#backend, endpoint, id);
       this.relationObjects.set(key, relation);
     }
     return relation;
@@ -341,15 +324,15 @@ export class Model {
 
   /** @internal */
   isPeer(endpoint: string): boolean {
-    return this.backend.meta.relations[endpoint]?.role === "peers";
+    return this.#backend.meta.relations[endpoint]?.role === "peers";
   }
 
   private liveRelationIds(endpoint: string): readonly number[] {
     let ids = this.relationIds.get(endpoint);
     if (ids === undefined) {
-      ids = this.backend.tools.relationIds(endpoint);
+      ids = this.#backend.tools.relationIds(endpoint);
       // In relation-broken the relation is going away: like ops, leave it out of the live list.
-      const hook = this.backend.context.hook;
+      const hook = this.#backend.context.hook;
       if (hook.type === "relation" && hook.phase === "broken" && hook.endpoint === endpoint) {
         ids = ids.filter((id) => id !== hook.relationId);
       }
@@ -359,10 +342,10 @@ export class Model {
   }
 
   private requireEndpoint(endpoint: string): void {
-    if (this.backend.meta.relations[endpoint] === undefined) {
-      const known = Object.keys(this.backend.meta.relations);
+    if (this.#backend.meta.relations[endpoint] === undefined) {
+      const known = Object.keys(this.#backend.meta.relations);
       throw new ModelError(
-        `"${endpoint}" is not a relation endpoint of ${this.backend.meta.name}` +
+        `"${endpoint}" is not a relation endpoint of ${this.#backend.meta.name}` +
           (known.length === 0 ? " (it declares none)" : ` (it declares ${known.join(", ")})`),
       );
     }

@@ -1,6 +1,6 @@
 // Network bindings: the addresses a unit binds to and advertises for an endpoint (`network-get`).
 
-import type { ModelBackend } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 import type { NetworkRecord } from "./hook-tools/index.js";
 import type { CharmMeta } from "./meta.js";
 

@@ -2,7 +2,8 @@
 
 import { RelationDataAccessError, RelationDataTypeError } from "./errors.js";
 import type { RelationRef } from "./hook-tools/index.js";
-import type { Application, Model, ModelBackend, Unit } from "./model.js";
+import type { Application, Model, Unit } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 
 /** The model at the other end of a relation (another model's for a cross-model relation). */
 export interface RemoteModel {

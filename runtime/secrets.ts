@@ -2,7 +2,7 @@
 
 import { InvalidSecretError, ModelError } from "./errors.js";
 import type { SecretInfoRecord, SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
-import type { ModelBackend } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 import type { Relation } from "./relations.js";
 import type { Unit } from "./model.js";
 

@@ -1,6 +1,6 @@
 // Juju storage instances attached to this unit (`storage-list`, `storage-get`, `storage-add`).
 
-import type { ModelBackend } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 
 /** One storage instance, e.g. `data/0`. Its location is read from Juju on first use. */
 export class Storage {
