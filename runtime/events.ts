@@ -9,7 +9,7 @@ import type { Relation } from "./relations.js";
 import { Secret, canonicalSecretId } from "./secrets.js";
 import type { StatusBase } from "./status.js";
 
-/** @internal What an event reads lazily: the model of the running dispatch. */
+/** What an event reads lazily: the model of the running dispatch (the framework). Not exported from "tscharm". */
 export interface EventScope {
   readonly model: Model;
 }
@@ -31,6 +31,7 @@ export abstract class EventBase {
 
   /** @internal Events are created by the framework. */
   constructor(
+    /** @internal The running dispatch's model, read lazily. */
     protected readonly scope: EventScope,
     /** The hook or action this event came from, e.g. `cluster-relation-changed`, `action:backup`. */
     readonly kind: string,
