@@ -1,8 +1,8 @@
 // The model a charm sees: this unit and application, config, relations, secrets, ports, storage, network.
 
 import { ModelError, TooManyRelatedAppsError } from "./errors.js";
-import type { CloudSpecRecord, PortRange, Protocol } from "./hook-tools/index.js";
-import { formatPort } from "./hook-tools/index.js";
+import { MAX_PORT, type PortRange, type Protocol, formatPort, isPortNumber } from "../grammar/ports.js";
+import type { CloudSpecRecord } from "./hook-tools/index.js";
 import { JujuStorages } from "./storage.js";
 import type { ModelBackend } from "./model-backend.js";
 import type { ConfigValue } from "./meta.js";
@@ -357,8 +357,8 @@ function portRange(protocol: Protocol, port: number | undefined): PortRange {
     if (port !== undefined) throw new ModelError("icmp has no port number");
     return { protocol };
   }
-  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ModelError(`port must be an integer between 0 and 65535 for ${protocol}, got ${String(port)}`);
+  if (!isPortNumber(port)) {
+    throw new ModelError(`port must be an integer between 0 and ${MAX_PORT} for ${protocol}, got ${String(port)}`);
   }
   return { protocol, port };
 }

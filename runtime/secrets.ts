@@ -1,21 +1,27 @@
 // Juju secrets: create, read (tracked, refreshed or peeked), update, share and remove, validated as Juju does.
 
+import {
+  type SecretOwner,
+  type SecretRotatePolicy,
+  MAX_SECRET_CONTENT_BYTES,
+  SECRET_KEY,
+  SECRET_ROTATE_POLICIES,
+  base64Length,
+  isGoDuration,
+  isPositiveGoDuration,
+  isRfc3339Time,
+  isSecretRotatePolicy,
+  parseSecretUri,
+} from "../grammar/secrets.js";
 import { InvalidSecretError, ModelError } from "./errors.js";
-import type { SecretInfoRecord, SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
+import type { SecretInfoRecord } from "./hook-tools/index.js";
 import type { ModelBackend } from "./model-backend.js";
 import type { Relation } from "./relations.js";
 import type { Unit } from "./model.js";
 
-export type { SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
-
-/** Juju's rule for content keys: lowercase letter first, then letters, digits and single hyphens; 3+ chars. */
-export const SECRET_KEY_PATTERN = /^([a-z](?:-?[a-z0-9]){2,})$/;
-/** Juju caps each base64-encoded value, and all of them together, at 1,000,000 bytes. */
-export const MAX_SECRET_CONTENT_BYTES = 1_000_000;
-
-const ROTATE_POLICIES: readonly SecretRotatePolicy[] = ["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"];
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/;
-const GO_DURATION = /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+export type { SecretOwner, SecretRotatePolicy } from "../grammar/secrets.js";
+/** Juju's rule for content keys (grammar/secrets.ts), and its cap on each base64-encoded value and on all of them. */
+export { SECRET_KEY as SECRET_KEY_PATTERN, MAX_SECRET_CONTENT_BYTES } from "../grammar/secrets.js";
 
 export interface SecretOptions {
   readonly label?: string;
@@ -192,7 +198,7 @@ export function validateSecretContent(content: unknown): asserts content is Read
   if (entries.length === 0) throw new InvalidSecretError("missing secret value: secret content needs at least one key");
   let total = 0;
   for (const [key, value] of entries) {
-    if (!SECRET_KEY_PATTERN.test(key)) {
+    if (!SECRET_KEY.test(key)) {
       throw new InvalidSecretError(
         `key ${JSON.stringify(key)} not valid: secret keys are 3 or more lowercase letters, digits and ` +
           `single hyphens, starting with a letter`,
@@ -201,7 +207,7 @@ export function validateSecretContent(content: unknown): asserts content is Read
     if (typeof value !== "string") {
       throw new InvalidSecretError(`secret value for key "${key}" must be a string, not ${value === null ? "null" : typeof value}`);
     }
-    const encoded = 4 * Math.ceil(Buffer.byteLength(value, "utf8") / 3);
+    const encoded = base64Length(value);
     if (encoded > MAX_SECRET_CONTENT_BYTES) {
       throw new InvalidSecretError(`base64 encoded secret content for key "${key}" too large: ${encoded} bytes`);
     }
@@ -218,6 +224,9 @@ export function canonicalSecretId(id: string, modelUuid: string): string {
 }
 
 function uniqueIdentifier(id: string): string {
+  const parsed = parseSecretUri(id);
+  if (parsed !== undefined) return parsed.xid;
+  // Not one of Juju's forms (an id the charm passed through): what follows the last "/" or "secret:".
   const slash = id.lastIndexOf("/");
   if (slash >= 0) return id.slice(slash + 1);
   return id.startsWith("secret:") ? id.slice("secret:".length) : id;
@@ -229,8 +238,9 @@ function metadataFlags(options: SecretOptions): { label?: string; description?: 
   if (options.description !== undefined) flags.description = options.description;
   if (options.expire !== undefined) flags.expire = formatExpire(options.expire);
   if (options.rotate !== undefined) {
-    if (!ROTATE_POLICIES.includes(options.rotate)) {
-      throw new InvalidSecretError(`rotate policy ${JSON.stringify(options.rotate)} not valid; use one of ${ROTATE_POLICIES.join(", ")}`);
+    if (!isSecretRotatePolicy(options.rotate)) {
+      const policies = SECRET_ROTATE_POLICIES.join(", ");
+      throw new InvalidSecretError(`rotate policy ${JSON.stringify(options.rotate)} not valid; use one of ${policies}`);
     }
     flags.rotate = options.rotate;
   }
@@ -242,13 +252,13 @@ function formatExpire(expire: Date | string): string {
     if (Number.isNaN(expire.getTime())) throw new InvalidSecretError("expire time or duration is an invalid Date");
     return expire.toISOString().replace(/\.\d{3}Z$/, "Z");
   }
-  if (GO_DURATION.test(expire)) {
-    if (expire.startsWith("-") || !/[1-9]/.test(expire)) {
+  if (isGoDuration(expire)) {
+    if (!isPositiveGoDuration(expire)) {
       throw new InvalidSecretError(`negative expire duration ${JSON.stringify(expire)} not valid`);
     }
     return expire;
   }
-  if (RFC3339.test(expire) && !Number.isNaN(Date.parse(expire))) return expire;
+  if (isRfc3339Time(expire)) return expire;
   throw new InvalidSecretError(
     `expire time or duration ${JSON.stringify(expire)} not valid; use a Date, an RFC 3339 time or a duration such as "24h"`,
   );

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { type SecretOwner, type SecretRotatePolicy, parseSecretUri } from "../../grammar/secrets.js";
+import { type SecretOwner, type SecretRotatePolicy, isExactSecretId } from "../../grammar/secrets.js";
 import type { JsonObject, JsonValue } from "../meta.js";
 import type { ToolCall } from "./call.js";
 import { expectObject, expectStringArray, expectStringRecord, malformed, optionalString } from "./output.js";
@@ -111,8 +111,7 @@ export function secretInfoGet(call: ToolCall, query: { readonly id: string } | {
 
 /** What `secret-add` prints: `secret:<xid>` or `secret://<model-uuid>/<xid>` (not a bare xid). */
 function isPrintedSecretUri(uri: string): boolean {
-  const parsed = uri.startsWith("secret:") ? parseSecretUri(uri) : undefined;
-  return parsed !== undefined && (parsed.modelUuid === undefined || /^[0-9a-f-]+$/.test(parsed.modelUuid));
+  return uri.startsWith("secret:") && isExactSecretId(uri);
 }
 
 /** Writes each value to a 0600 file in a fresh 0700 directory, passes `key#file=<path>` args, then removes it all. */
