@@ -6,8 +6,8 @@
 // `spawn_sync` binding, which `process.binding` still exposes, so `spawnTool` calls the binding directly.
 // The binding is internal to Node: it is used only where it exists and answers with the function
 // expected, otherwise `spawnChild` does the same through `node:child_process`, loaded on first use.
-// `tscharm build` pins the Node every charm runs on, and test/runtime/spawn.test.ts runs every spawning
-// test through both.
+// `tscharm build` pins the Node every charm runs on, and test/runtime/hook-tools/spawn.test.ts runs
+// every spawning test through both.
 
 import { ModelError } from "../errors.js";
 

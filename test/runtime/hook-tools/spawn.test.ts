@@ -6,9 +6,9 @@ import { join } from "node:path";
 
 import { describe, expect, test } from "vitest";
 
-import { ModelError } from "../../runtime/errors.js";
-import { ProcessHookTools } from "../../runtime/hook-tools/index.js";
-import { spawnChild, spawnSyncBinding, spawnTool } from "../../runtime/hook-tools/spawn.js";
+import { ModelError } from "../../../runtime/errors.js";
+import { ProcessHookTools } from "../../../runtime/hook-tools/index.js";
+import { spawnChild, spawnSyncBinding, spawnTool } from "../../../runtime/hook-tools/spawn.js";
 
 describe("the production runner", () => {
   test("production spawns through Node's spawn_sync binding (no node:child_process to load)", () => {
