@@ -15,29 +15,33 @@ import { StatusBase, UnknownStatus, settableName } from "./status.js";
 export class Unit {
   private statusCache: StatusBase | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Units are obtained from the model (`this.unit`, `model.getUnit`, `relation.units`). */
   constructor(
     readonly name: string,
     readonly app: Application,
-    private readonly backend: ModelBackend,
-  ) {}
+    backend: ModelBackend,
+  ) {
+    this.#backend = backend;
+  }
 
   /** Whether this is the unit the charm is running on. */
   get isLocal(): boolean {
-    return this.name === this.backend.context.unitName;
+    return this.name === this.#backend.context.unitName;
   }
 
   /** Whether this unit leads its application. Cached for 30 s (Juju's guarantee); call again after long work. */
   isLeader(): boolean {
     if (!this.isLocal) throw new ModelError(`cannot know whether remote unit ${this.name} is the leader`);
-    return this.backend.isLeader();
+    return this.#backend.isLeader();
   }
 
   /** The unit's workload status. Setting it calls `status-set` at once (Juju applies status immediately). */
   get status(): StatusBase {
     if (!this.isLocal) return new UnknownStatus();
     if (this.statusCache === undefined) {
-      const record = this.backend.tools.statusGet();
+      const record = this.#backend.tools.statusGet();
       this.statusCache = StatusBase.fromName(record.status, record.message);
     }
     return this.statusCache;
@@ -45,37 +49,37 @@ export class Unit {
 
   set status(status: StatusBase) {
     if (!this.isLocal) throw new ModelError(`cannot set the status of remote unit ${this.name}`);
-    this.backend.tools.statusSet(settableName(status), status.message, false);
+    this.#backend.tools.statusSet(settableName(status), status.message, false);
     this.statusCache = status;
   }
 
   /** Shown in `juju status` as the application's version. */
   setWorkloadVersion(version: string): void {
     this.requireLocal("set the workload version");
-    this.backend.tools.applicationVersionSet(version);
+    this.#backend.tools.applicationVersionSet(version);
   }
 
   /** Creates a secret owned by this unit (only this unit can manage it). */
   addSecret(content: Readonly<Record<string, string>>, options: SecretOptions = {}): Secret {
     this.requireLocal("add a secret");
-    return addSecret(this.backend, "unit", content, options);
+    return addSecret(this.#backend, "unit", content, options);
   }
 
   /** Opens a port (`openPort("tcp", 8080)`), or ICMP (`openPort("icmp")`). Applied when the hook succeeds. */
   openPort(protocol: Protocol, port?: number): void {
     this.requireLocal("open a port");
-    this.backend.tools.openPort(portRange(protocol, port));
+    this.#backend.tools.openPort(portRange(protocol, port));
   }
 
   closePort(protocol: Protocol, port?: number): void {
     this.requireLocal("close a port");
-    this.backend.tools.closePort(portRange(protocol, port));
+    this.#backend.tools.closePort(portRange(protocol, port));
   }
 
   /** The ports this unit has opened. */
   openedPorts(): PortRange[] {
     this.requireLocal("list opened ports");
-    return this.backend.tools.openedPorts();
+    return this.#backend.tools.openedPorts();
   }
 
   /** Makes exactly these ports open: closes the others, opens the missing ones. */
@@ -83,8 +87,8 @@ export class Unit {
     this.requireLocal("set ports");
     const wanted = new Map(ports.map((p) => (typeof p === "number" ? portRange("tcp", p) : p)).map((p) => [formatPort(p), p]));
     const current = new Map(this.openedPorts().map((p) => [formatPort(p), p]));
-    for (const [key, port] of current) if (!wanted.has(key)) this.backend.tools.closePort(port);
-    for (const [key, port] of wanted) if (!current.has(key)) this.backend.tools.openPort(port);
+    for (const [key, port] of current) if (!wanted.has(key)) this.#backend.tools.closePort(port);
+    for (const [key, port] of wanted) if (!current.has(key)) this.#backend.tools.openPort(port);
   }
 
   /**
@@ -93,7 +97,7 @@ export class Unit {
    */
   reboot(options: { now?: boolean } = {}): void {
     this.requireLocal("reboot");
-    this.backend.tools.jujuReboot(options.now === true);
+    this.#backend.tools.jujuReboot(options.now === true);
     if (options.now === true) throw new RebootNow();
   }
 
@@ -118,22 +122,26 @@ export class RebootNow extends Error {
 export class Application {
   private statusCache: StatusBase | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal */
   constructor(
     readonly name: string,
-    private readonly backend: ModelBackend,
-  ) {}
+    backend: ModelBackend,
+  ) {
+    this.#backend = backend;
+  }
 
   get isLocal(): boolean {
-    return this.name === this.backend.context.appName;
+    return this.name === this.#backend.context.appName;
   }
 
   /** The application's status. Only the leader may read or set it. */
   get status(): StatusBase {
     if (!this.isLocal) return new UnknownStatus();
     if (this.statusCache === undefined) {
-      this.backend.requireLeader("read the application status");
-      const record = this.backend.tools.statusGetApplication();
+      this.#backend.requireLeader("read the application status");
+      const record = this.#backend.tools.statusGetApplication();
       this.statusCache = StatusBase.fromName(record.status, record.message);
     }
     return this.statusCache;
@@ -142,21 +150,21 @@ export class Application {
   set status(status: StatusBase) {
     if (!this.isLocal) throw new ModelError(`cannot set the status of remote application ${this.name}`);
     const name = settableName(status);
-    this.backend.requireLeader("set the application status");
-    this.backend.tools.statusSet(name, status.message, true);
+    this.#backend.requireLeader("set the application status");
+    this.#backend.tools.statusSet(name, status.message, true);
     this.statusCache = status;
   }
 
   /** Creates a secret owned by this application. Only the leader may; every unit of the app can read it. */
   addSecret(content: Readonly<Record<string, string>>, options: SecretOptions = {}): Secret {
     if (!this.isLocal) throw new ModelError(`cannot add a secret for remote application ${this.name}`);
-    return addSecret(this.backend, "application", content, options);
+    return addSecret(this.#backend, "application", content, options);
   }
 
   /** How many units Juju plans for this application (from `goal-state`, dying units excluded). */
   plannedUnits(): number {
     if (!this.isLocal) throw new ModelError(`cannot know the planned units of remote application ${this.name}`);
-    const { units } = this.backend.tools.goalState();
+    const { units } = this.#backend.tools.goalState();
     return Object.values(units).filter((unit) => unit.status !== "dying").length;
   }
 

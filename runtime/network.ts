@@ -50,15 +50,19 @@ export class Network {
 export class Binding {
   private cache: Network | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Obtained with `model.getBinding(...)`. */
   constructor(
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     readonly name: string,
     private readonly relationId: number | undefined,
-  ) {}
+  ) {
+    this.#backend = backend;
+  }
 
   get network(): Network {
-    this.cache ??= new Network(this.backend.tools.networkGet(this.name, this.relationId));
+    this.cache ??= new Network(this.#backend.tools.networkGet(this.name, this.relationId));
     return this.cache;
   }
 }

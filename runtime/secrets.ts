@@ -53,11 +53,14 @@ export class Secret {
   private content: Record<string, string> | undefined;
   private owner: SecretOwner | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Secrets come from `addSecret`, `model.getSecret` and secret events. */
   constructor(
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     init: { id: string | undefined; label: string | undefined; content?: Record<string, string>; owner?: SecretOwner },
   ) {
+    this.#backend = backend;
     this.idValue = init.id;
     this.labelValue = init.label;
     this.content = init.content;
@@ -81,21 +84,21 @@ export class Secret {
   /** The content of the tracked revision, or of the latest one (which becomes tracked) with `refresh`. */
   getContent(options: { refresh?: boolean } = {}): Record<string, string> {
     if (this.content === undefined || options.refresh === true) {
-      this.content = this.backend.tools.secretGet({ ...this.query(), ...(options.refresh === true ? { refresh: true } : {}) });
+      this.content = this.#backend.tools.secretGet({ ...this.query(), ...(options.refresh === true ? { refresh: true } : {}) });
     }
     return { ...this.content };
   }
 
   /** The content of the latest revision, without tracking it. Not cached. */
   peekContent(): Record<string, string> {
-    return this.backend.tools.secretGet({ ...this.query(), peek: true });
+    return this.#backend.tools.secretGet({ ...this.query(), peek: true });
   }
 
   /** Publishes new content as a new revision (when the hook succeeds). Owners only. */
   setContent(content: Readonly<Record<string, string>>): void {
     validateSecretContent(content);
     this.requireManage("set the content of");
-    this.backend.tools.secretSet(this.resolveId(), { content });
+    this.#backend.tools.secretSet(this.resolveId(), { content });
   }
 
   /** Changes the label, description, expiry or rotation policy; no new revision. Owners only. */
@@ -105,40 +108,40 @@ export class Secret {
       throw new TypeError("setInfo needs at least one of label, description, expire or rotate");
     }
     this.requireManage("change the info of");
-    this.backend.tools.secretSet(this.resolveId(), flags);
+    this.#backend.tools.secretSet(this.resolveId(), flags);
     if (options.label !== undefined) this.labelValue = options.label;
   }
 
   /** Metadata of the secret (`secret-info-get`). Owners only. */
   getInfo(): SecretInfo {
-    const record = this.backend.tools.secretInfoGet(this.idValue === undefined ? { label: this.requireLabel() } : { id: this.idValue });
+    const record = this.#backend.tools.secretInfoGet(this.idValue === undefined ? { label: this.requireLabel() } : { id: this.idValue });
     this.owner = record.owner;
-    this.idValue ??= canonicalSecretId(record.id, this.backend.context.modelUuid);
-    return toSecretInfo(record, this.backend.context.modelUuid);
+    this.idValue ??= canonicalSecretId(record.id, this.#backend.context.modelUuid);
+    return toSecretInfo(record, this.#backend.context.modelUuid);
   }
 
   /** Lets the remote application of `relation` (or one of its units) read this secret. */
   grant(relation: Relation, options: { unit?: Unit } = {}): void {
     this.requireManage("grant");
-    this.backend.tools.secretGrant(this.resolveId(), relation.id, options.unit?.name);
+    this.#backend.tools.secretGrant(this.resolveId(), relation.id, options.unit?.name);
   }
 
   revoke(relation: Relation, options: { unit?: Unit } = {}): void {
     this.requireManage("revoke");
-    this.backend.tools.secretRevoke(this.resolveId(), relation.id, options.unit?.name);
+    this.#backend.tools.secretRevoke(this.resolveId(), relation.id, options.unit?.name);
   }
 
   /** Removes one revision (typically in secret-remove, once nobody tracks it). */
   removeRevision(revision: number): void {
     if (!Number.isInteger(revision) || revision < 1) throw new TypeError(`secret revisions start at 1, got ${revision}`);
     this.requireManage("remove a revision of");
-    this.backend.tools.secretRemove(this.resolveId(), revision);
+    this.#backend.tools.secretRemove(this.resolveId(), revision);
   }
 
   /** Removes the whole secret. */
   removeAllRevisions(): void {
     this.requireManage("remove");
-    this.backend.tools.secretRemove(this.resolveId());
+    this.#backend.tools.secretRemove(this.resolveId());
   }
 
   toString(): string {
@@ -157,16 +160,16 @@ export class Secret {
   /** secret-set, grant, revoke and remove need the URI; a secret known only by label asks Juju for it. */
   private resolveId(): string {
     if (this.idValue === undefined) {
-      const record = this.backend.tools.secretInfoGet({ label: this.requireLabel() });
+      const record = this.#backend.tools.secretInfoGet({ label: this.requireLabel() });
       this.owner = record.owner;
-      this.idValue = canonicalSecretId(record.id, this.backend.context.modelUuid);
+      this.idValue = canonicalSecretId(record.id, this.#backend.context.modelUuid);
     }
     return this.idValue;
   }
 
   /** An application-owned secret is managed by the leader only; refuse before Juju has to. */
   private requireManage(what: string): void {
-    if (this.owner === "application") this.backend.requireLeader(`${what} an application-owned secret`);
+    if (this.owner === "application") this.#backend.requireLeader(`${what} an application-owned secret`);
   }
 }
 

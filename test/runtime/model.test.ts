@@ -45,7 +45,14 @@ describe("model basics", () => {
     expect(Object.keys(tscharm)).not.toContain("modelBackend");
     expect(Object.keys(tscharm)).not.toContain("ModelBackend");
     // The runtime's own modules and the test kit reach it through modelBackend().
-    expect(modelBackend(model).tools).toBe(scripted.tools);
+    const backend = modelBackend(model);
+    expect(backend.tools).toBe(scripted.tools);
+    // Nor do the objects the model hands out carry it in a property.
+    for (const object of [model, model.unit, model.app, model.storages, model.getUnit("pg/0"), model.getApp("pg")]) {
+      const values = Reflect.ownKeys(object).map((key) => (object as unknown as Record<PropertyKey, unknown>)[key]);
+      expect(values).not.toContain(backend);
+      expect(values).not.toContain(scripted.tools);
+    }
     expect(scripted.calls).toEqual([]);
   });
 
