@@ -71,6 +71,15 @@ export function parseSecretUri(id: string): SecretUri | undefined {
   return { xid: match[2] ?? "", modelUuid: match[1] };
 }
 
+/**
+ * A secret id in one of the three forms exactly as Juju writes it: no surrounding blanks, and the
+ * model's UUID (when there is one) in lowercase hex and hyphens.
+ */
+export function isExactSecretId(id: string): boolean {
+  const uri = parseSecretUri(id);
+  return uri !== undefined && id.trim() === id && (uri.modelUuid === undefined || /^[0-9a-f-]+$/.test(uri.modelUuid));
+}
+
 /** The URI Juju gives a secret of a model. */
 export function secretUri(modelUuid: string, xid: string): string {
   return `secret://${modelUuid}/${xid}`;

@@ -1,13 +1,11 @@
 // Action results: nested records flattened to Juju's dotted keys and validated as `action-set` would.
 
+import { actionKeyProblem } from "../grammar/actions.js";
 import { InvalidActionResultError } from "./errors.js";
 
 /** A result value: text, a number or boolean (sent as text), or a nested record (`a.b=…`). */
 export type ActionResultValue = string | number | boolean | { readonly [key: string]: ActionResultValue };
 export type ActionResults = { readonly [key: string]: ActionResultValue };
-
-const SEGMENT = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const RESERVED = new Set(["stdout", "stdout-encoding", "stderr", "stderr-encoding"]);
 
 /** `{ backup: { path: "/x", size: 3 } }` → `{ "backup.path": "/x", "backup.size": "3" }`, validated. */
 export function flattenActionResults(results: ActionResults): Record<string, string> {
@@ -22,14 +20,13 @@ export function flattenActionResults(results: ActionResults): Record<string, str
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
       throw new InvalidActionResultError(`action result "${prefix}" must be a string, number, boolean or record, not ${describe(value)}`);
     }
-    for (const segment of prefix.split(".")) {
-      if (RESERVED.has(segment)) throw new InvalidActionResultError(`cannot set reserved action key "${segment}"`);
-      if (!SEGMENT.test(segment)) {
-        throw new InvalidActionResultError(
-          `key "${prefix}" must start and end with lowercase alphanumeric, and contain only lowercase ` +
-            `alphanumeric, hyphens and periods`,
-        );
-      }
+    const problem = actionKeyProblem(prefix);
+    if (problem?.kind === "reserved") throw new InvalidActionResultError(`cannot set reserved action key "${problem.segment}"`);
+    if (problem !== undefined) {
+      throw new InvalidActionResultError(
+        `key "${prefix}" must start and end with lowercase alphanumeric, and contain only lowercase ` +
+          `alphanumeric, hyphens and periods`,
+      );
     }
     if (Object.hasOwn(flat, prefix)) throw new InvalidActionResultError(`action result key "${prefix}" is given twice`);
     flat[prefix] = String(value);

@@ -1,5 +1,7 @@
 // Parse and validate the JUJU_* environment of one dispatch into a frozen description of the event.
 
+import { APP_NAME, UNIT_NAME } from "../grammar/names.js";
+import { isExactSecretId } from "../grammar/secrets.js";
 import { EnvironmentError } from "./errors.js";
 import type { CharmMeta } from "./meta.js";
 
@@ -81,11 +83,8 @@ export interface DispatchContext {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-const UNIT_NAME = /^([a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*)\/(0|[1-9][0-9]*)$/;
-const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VERSION = /^\d+\.\d+(?:[.-][0-9A-Za-z.-]+)?$/;
-const SECRET_URI = /^secret:(?:\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$|^[0-9a-v]{20}$/;
 const NATURAL = /^(0|[1-9][0-9]*)$/;
 
 /**
@@ -248,7 +247,7 @@ function parseStorageHook(env: Environment, storageName: string, phase: StorageP
 
 function parseSecretHook(env: Environment, phase: SecretPhase): HookDescriptor {
   const secretId = required(env, "JUJU_SECRET_ID");
-  if (!SECRET_URI.test(secretId)) {
+  if (!isExactSecretId(secretId)) {
     throw bad("JUJU_SECRET_ID", secretId, 'must be a secret URI such as "secret:cs9ab3go9ns0ql5jgv6g"');
   }
   let revision: number | undefined;

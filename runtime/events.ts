@@ -4,12 +4,12 @@ import { flattenActionResults, type ActionResults } from "./actions.js";
 import type { HookDescriptor } from "./context.js";
 import { Storage } from "./storage.js";
 import type { JsonObject, JsonValue } from "./meta.js";
-import type { Application, Model, Unit } from "./model.js";
+import { type Application, type Model, type Unit, modelBackend } from "./model.js";
 import type { Relation } from "./relations.js";
 import { Secret, canonicalSecretId } from "./secrets.js";
 import type { StatusBase } from "./status.js";
 
-/** @internal What an event reads lazily: the model of the running dispatch. */
+/** What an event reads lazily: the model of the running dispatch (the framework). Not exported from "tscharm". */
 export interface EventScope {
   readonly model: Model;
 }
@@ -31,6 +31,7 @@ export abstract class EventBase {
 
   /** @internal Events are created by the framework. */
   constructor(
+    /** @internal The running dispatch's model, read lazily. */
     protected readonly scope: EventScope,
     /** The hook or action this event came from, e.g. `cluster-relation-changed`, `action:backup`. */
     readonly kind: string,
@@ -124,11 +125,14 @@ export abstract class StorageEvent extends HookEvent {
   private storageObject: Storage | undefined;
 
   get storage(): Storage {
-    const kind = optStr(this.snapshot, "kind");
-    this.storageObject ??= new Storage(this.scope.model.backend, str(this.snapshot, "storageName"), num(this.snapshot, "storageIndex"), {
-      location: optStr(this.snapshot, "location"),
-      kind: kind === "block" || kind === "filesystem" ? kind : undefined,
-    });
+    if (this.storageObject === undefined) {
+      const kind = optStr(this.snapshot, "kind");
+      const backend = modelBackend(this.scope.model);
+      this.storageObject = new Storage(backend, str(this.snapshot, "storageName"), num(this.snapshot, "storageIndex"), {
+        location: optStr(this.snapshot, "location"),
+        kind: kind === "block" || kind === "filesystem" ? kind : undefined,
+      });
+    }
     return this.storageObject;
   }
 }
@@ -142,7 +146,7 @@ export abstract class SecretEvent extends HookEvent {
 
   /** The secret, as one object for the whole handler (so content read once stays cached). */
   get secret(): Secret {
-    const backend = this.scope.model.backend;
+    const backend = modelBackend(this.scope.model);
     this.secretObject ??= new Secret(backend, {
       id: canonicalSecretId(str(this.snapshot, "id"), backend.context.modelUuid),
       label: optStr(this.snapshot, "label"),
@@ -197,23 +201,23 @@ export class ActionEvent<Params extends object = Record<string, JsonValue>> exte
 
   /** The params, with the defaults from actions.yaml filled in by Juju (`action-get`, once per hook). */
   get params(): Params {
-    return this.scope.model.backend.actionParams() as Params;
+    return modelBackend(this.scope.model).actionParams() as Params;
   }
 
   /** Adds results (nested records become dotted keys); may be called several times. */
   setResults(results: ActionResults): void {
     const flat = flattenActionResults(results);
-    if (Object.keys(flat).length > 0) this.scope.model.backend.tools.actionSet(flat);
+    if (Object.keys(flat).length > 0) modelBackend(this.scope.model).tools.actionSet(flat);
   }
 
   /** Marks the action failed with a message for the user. The handler keeps running. */
   fail(message = ""): void {
-    this.scope.model.backend.tools.actionFail(message);
+    modelBackend(this.scope.model).tools.actionFail(message);
   }
 
   /** A progress message the user sees while the action runs. */
   log(message: string): void {
-    this.scope.model.backend.tools.actionLog(message);
+    modelBackend(this.scope.model).tools.actionLog(message);
   }
 }
 

@@ -14,7 +14,8 @@ import type { HookTools } from "./hook-tools/index.js";
 import type { Clock } from "./leadership.js";
 import { log } from "./log.js";
 import type { CharmMeta, JsonObject, JsonValue } from "./meta.js";
-import { Model, ModelBackend } from "./model.js";
+import { Model, modelBackend } from "./model.js";
+import { ModelBackend } from "./model-backend.js";
 import { highestPriority } from "./status.js";
 import type { DeferredNotice, UnitState } from "./state-file.js";
 
@@ -153,7 +154,8 @@ export class Framework implements EventScope {
    * that deferred it), then this hook's event, then collect-status. Throws whatever a handler throws.
    */
   async runHook(context: DispatchContext): Promise<void> {
-    if (this.currentModel?.backend.context !== context) this.useContext(context);
+    const current = this.currentModel === undefined ? undefined : modelBackend(this.currentModel).context;
+    if (current !== context) this.useContext(context);
     const kind = eventKind(context.hook);
     const restricted = RESTRICTED.has(kind);
     if (!restricted) await this.reemit();

@@ -1,6 +1,6 @@
 // Network bindings: the addresses a unit binds to and advertises for an endpoint (`network-get`).
 
-import type { ModelBackend } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 import type { NetworkRecord } from "./hook-tools/index.js";
 import type { CharmMeta } from "./meta.js";
 
@@ -50,15 +50,19 @@ export class Network {
 export class Binding {
   private cache: Network | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Obtained with `model.getBinding(...)`. */
   constructor(
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     readonly name: string,
     private readonly relationId: number | undefined,
-  ) {}
+  ) {
+    this.#backend = backend;
+  }
 
   get network(): Network {
-    this.cache ??= new Network(this.backend.tools.networkGet(this.name, this.relationId));
+    this.cache ??= new Network(this.#backend.tools.networkGet(this.name, this.relationId));
     return this.cache;
   }
 }

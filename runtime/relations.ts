@@ -2,7 +2,8 @@
 
 import { RelationDataAccessError, RelationDataTypeError } from "./errors.js";
 import type { RelationRef } from "./hook-tools/index.js";
-import type { Application, Model, ModelBackend, Unit } from "./model.js";
+import type { Application, Model, Unit } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 
 /** The model at the other end of a relation (another model's for a cross-model relation). */
 export interface RemoteModel {
@@ -17,14 +18,17 @@ export class Relation {
   private unitsCache: ReadonlySet<Unit> | undefined;
   private remoteModelCache: RemoteModel | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Relations come from `model.getRelation`, `model.relations` and relation events. */
   constructor(
     private readonly model: Model,
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     /** The endpoint name, e.g. `db`. */
     readonly name: string,
     readonly id: number,
   ) {
+    this.#backend = backend;
     this.data = new RelationData(this, model, backend);
   }
 
@@ -40,7 +44,7 @@ export class Relation {
 
   /** False in this relation's relation-broken hook: it is going away. */
   get active(): boolean {
-    const hook = this.backend.context.hook;
+    const hook = this.#backend.context.hook;
     return !(hook.type === "relation" && hook.phase === "broken" && hook.relationId === this.id);
   }
 
@@ -48,10 +52,10 @@ export class Relation {
   get app(): Application | undefined {
     if (this.appCache === undefined) {
       let name: string | undefined;
-      const hook = this.backend.context.hook;
+      const hook = this.#backend.context.hook;
       if (this.isPeer) name = this.model.app.name;
       else if (hook.type === "relation" && hook.relationId === this.id) name = hook.remoteApp;
-      else name = this.backend.tools.relationRemoteApp(this.ref);
+      else name = this.#backend.tools.relationRemoteApp(this.ref);
       this.appCache = { value: name === undefined ? undefined : this.model.getApp(name) };
     }
     return this.appCache.value;
@@ -59,13 +63,13 @@ export class Relation {
 
   /** The remote units in scope (the other units, for a peer relation); `relation-list` on first use. */
   get units(): ReadonlySet<Unit> {
-    this.unitsCache ??= new Set(this.backend.tools.relationList(this.ref).map((name) => this.model.getUnit(name)));
+    this.unitsCache ??= new Set(this.#backend.tools.relationList(this.ref).map((name) => this.model.getUnit(name)));
     return this.unitsCache;
   }
 
   /** The model on the other side: `relation-model-get` on first use (Juju 3.6.2 and later), then cached. */
   get remoteModel(): RemoteModel {
-    this.remoteModelCache ??= Object.freeze({ uuid: this.backend.tools.relationModelGet(this.ref).uuid });
+    this.remoteModelCache ??= Object.freeze({ uuid: this.#backend.tools.relationModelGet(this.ref).uuid });
     return this.remoteModelCache;
   }
 
@@ -78,18 +82,22 @@ export class Relation {
 export class RelationData {
   private readonly bags = new Map<Unit | Application, RelationDataContent>();
 
+  readonly #backend: ModelBackend;
+
   /** @internal */
   constructor(
     private readonly relation: Relation,
     private readonly model: Model,
-    private readonly backend: ModelBackend,
-  ) {}
+    backend: ModelBackend,
+  ) {
+    this.#backend = backend;
+  }
 
   /** The bag of a unit or application. Nothing is read until a key is. */
   get(entity: Unit | Application): RelationDataContent {
     let bag = this.bags.get(entity);
     if (bag === undefined) {
-      bag = new RelationDataContent(this.relation, this.model, this.backend, entity);
+      bag = new RelationDataContent(this.relation, this.model, this.#backend, entity);
       this.bags.set(entity, bag);
     }
     return bag;
@@ -104,13 +112,16 @@ export class RelationDataContent {
   private cache: Record<string, string> | undefined;
   private readonly isApp: boolean;
 
+  readonly #backend: ModelBackend;
+
   /** @internal */
   constructor(
     private readonly relation: Relation,
     private readonly model: Model,
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     private readonly entity: Unit | Application,
   ) {
+    this.#backend = backend;
     // Unit names always hold a "/", application names never do.
     this.isApp = !entity.name.includes("/");
   }
@@ -154,20 +165,20 @@ export class RelationDataContent {
       if ((current[key] ?? "") !== value) delta[key] = value;
     }
     if (Object.keys(delta).length === 0) return;
-    this.backend.tools.relationSet(this.relation.ref, delta, this.isApp);
+    this.#backend.tools.relationSet(this.relation.ref, delta, this.isApp);
     this.cache = Object.fromEntries(Object.entries({ ...current, ...delta }).filter(([, value]) => value !== ""));
   }
 
   private read(): Record<string, string> {
     if (this.cache === undefined) {
       this.checkRead();
-      this.cache = this.backend.tools.relationGet(this.relation.ref, this.entity.name, this.isApp);
+      this.cache = this.#backend.tools.relationGet(this.relation.ref, this.entity.name, this.isApp);
     }
     return this.cache;
   }
 
   private checkRead(): void {
-    if (this.isApp && this.entity.name === this.model.app.name && !this.relation.isPeer && !this.backend.isLeader()) {
+    if (this.isApp && this.entity.name === this.model.app.name && !this.relation.isPeer && !this.#backend.isLeader()) {
       throw new RelationDataAccessError(
         `permission denied: ${this.model.unit.name} is not the leader, and only the leader can read ` +
           `its own application's data in a non-peer relation (${this.where()})`,
@@ -181,7 +192,7 @@ export class RelationDataContent {
       if (this.entity.name !== this.model.app.name) {
         throw new RelationDataAccessError(`cannot write the data of remote application ${this.entity.name} (${this.where()})`);
       }
-      if (!this.backend.isLeader()) {
+      if (!this.#backend.isLeader()) {
         throw new RelationDataAccessError(
           `cannot write relation settings: ${local.name} is not the leader, and only the leader ` +
             `can write application data (${this.where()})`,

@@ -1,21 +1,27 @@
 // Juju secrets: create, read (tracked, refreshed or peeked), update, share and remove, validated as Juju does.
 
+import {
+  type SecretOwner,
+  type SecretRotatePolicy,
+  MAX_SECRET_CONTENT_BYTES,
+  SECRET_KEY,
+  SECRET_ROTATE_POLICIES,
+  base64Length,
+  isGoDuration,
+  isPositiveGoDuration,
+  isRfc3339Time,
+  isSecretRotatePolicy,
+  parseSecretUri,
+} from "../grammar/secrets.js";
 import { InvalidSecretError, ModelError } from "./errors.js";
-import type { SecretInfoRecord, SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
-import type { ModelBackend } from "./model.js";
+import type { SecretInfoRecord } from "./hook-tools/index.js";
+import type { ModelBackend } from "./model-backend.js";
 import type { Relation } from "./relations.js";
 import type { Unit } from "./model.js";
 
-export type { SecretOwner, SecretRotatePolicy } from "./hook-tools/index.js";
-
-/** Juju's rule for content keys: lowercase letter first, then letters, digits and single hyphens; 3+ chars. */
-export const SECRET_KEY_PATTERN = /^([a-z](?:-?[a-z0-9]){2,})$/;
-/** Juju caps each base64-encoded value, and all of them together, at 1,000,000 bytes. */
-export const MAX_SECRET_CONTENT_BYTES = 1_000_000;
-
-const ROTATE_POLICIES: readonly SecretRotatePolicy[] = ["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"];
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/;
-const GO_DURATION = /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+export type { SecretOwner, SecretRotatePolicy } from "../grammar/secrets.js";
+/** Juju's rule for content keys (grammar/secrets.ts), and its cap on each base64-encoded value and on all of them. */
+export { SECRET_KEY as SECRET_KEY_PATTERN, MAX_SECRET_CONTENT_BYTES } from "../grammar/secrets.js";
 
 export interface SecretOptions {
   readonly label?: string;
@@ -47,11 +53,14 @@ export class Secret {
   private content: Record<string, string> | undefined;
   private owner: SecretOwner | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal Secrets come from `addSecret`, `model.getSecret` and secret events. */
   constructor(
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     init: { id: string | undefined; label: string | undefined; content?: Record<string, string>; owner?: SecretOwner },
   ) {
+    this.#backend = backend;
     this.idValue = init.id;
     this.labelValue = init.label;
     this.content = init.content;
@@ -75,21 +84,21 @@ export class Secret {
   /** The content of the tracked revision, or of the latest one (which becomes tracked) with `refresh`. */
   getContent(options: { refresh?: boolean } = {}): Record<string, string> {
     if (this.content === undefined || options.refresh === true) {
-      this.content = this.backend.tools.secretGet({ ...this.query(), ...(options.refresh === true ? { refresh: true } : {}) });
+      this.content = this.#backend.tools.secretGet({ ...this.query(), ...(options.refresh === true ? { refresh: true } : {}) });
     }
     return { ...this.content };
   }
 
   /** The content of the latest revision, without tracking it. Not cached. */
   peekContent(): Record<string, string> {
-    return this.backend.tools.secretGet({ ...this.query(), peek: true });
+    return this.#backend.tools.secretGet({ ...this.query(), peek: true });
   }
 
   /** Publishes new content as a new revision (when the hook succeeds). Owners only. */
   setContent(content: Readonly<Record<string, string>>): void {
     validateSecretContent(content);
     this.requireManage("set the content of");
-    this.backend.tools.secretSet(this.resolveId(), { content });
+    this.#backend.tools.secretSet(this.resolveId(), { content });
   }
 
   /** Changes the label, description, expiry or rotation policy; no new revision. Owners only. */
@@ -99,40 +108,40 @@ export class Secret {
       throw new TypeError("setInfo needs at least one of label, description, expire or rotate");
     }
     this.requireManage("change the info of");
-    this.backend.tools.secretSet(this.resolveId(), flags);
+    this.#backend.tools.secretSet(this.resolveId(), flags);
     if (options.label !== undefined) this.labelValue = options.label;
   }
 
   /** Metadata of the secret (`secret-info-get`). Owners only. */
   getInfo(): SecretInfo {
-    const record = this.backend.tools.secretInfoGet(this.idValue === undefined ? { label: this.requireLabel() } : { id: this.idValue });
+    const record = this.#backend.tools.secretInfoGet(this.idValue === undefined ? { label: this.requireLabel() } : { id: this.idValue });
     this.owner = record.owner;
-    this.idValue ??= canonicalSecretId(record.id, this.backend.context.modelUuid);
-    return toSecretInfo(record, this.backend.context.modelUuid);
+    this.idValue ??= canonicalSecretId(record.id, this.#backend.context.modelUuid);
+    return toSecretInfo(record, this.#backend.context.modelUuid);
   }
 
   /** Lets the remote application of `relation` (or one of its units) read this secret. */
   grant(relation: Relation, options: { unit?: Unit } = {}): void {
     this.requireManage("grant");
-    this.backend.tools.secretGrant(this.resolveId(), relation.id, options.unit?.name);
+    this.#backend.tools.secretGrant(this.resolveId(), relation.id, options.unit?.name);
   }
 
   revoke(relation: Relation, options: { unit?: Unit } = {}): void {
     this.requireManage("revoke");
-    this.backend.tools.secretRevoke(this.resolveId(), relation.id, options.unit?.name);
+    this.#backend.tools.secretRevoke(this.resolveId(), relation.id, options.unit?.name);
   }
 
   /** Removes one revision (typically in secret-remove, once nobody tracks it). */
   removeRevision(revision: number): void {
     if (!Number.isInteger(revision) || revision < 1) throw new TypeError(`secret revisions start at 1, got ${revision}`);
     this.requireManage("remove a revision of");
-    this.backend.tools.secretRemove(this.resolveId(), revision);
+    this.#backend.tools.secretRemove(this.resolveId(), revision);
   }
 
   /** Removes the whole secret. */
   removeAllRevisions(): void {
     this.requireManage("remove");
-    this.backend.tools.secretRemove(this.resolveId());
+    this.#backend.tools.secretRemove(this.resolveId());
   }
 
   toString(): string {
@@ -151,16 +160,16 @@ export class Secret {
   /** secret-set, grant, revoke and remove need the URI; a secret known only by label asks Juju for it. */
   private resolveId(): string {
     if (this.idValue === undefined) {
-      const record = this.backend.tools.secretInfoGet({ label: this.requireLabel() });
+      const record = this.#backend.tools.secretInfoGet({ label: this.requireLabel() });
       this.owner = record.owner;
-      this.idValue = canonicalSecretId(record.id, this.backend.context.modelUuid);
+      this.idValue = canonicalSecretId(record.id, this.#backend.context.modelUuid);
     }
     return this.idValue;
   }
 
   /** An application-owned secret is managed by the leader only; refuse before Juju has to. */
   private requireManage(what: string): void {
-    if (this.owner === "application") this.backend.requireLeader(`${what} an application-owned secret`);
+    if (this.owner === "application") this.#backend.requireLeader(`${what} an application-owned secret`);
   }
 }
 
@@ -192,7 +201,7 @@ export function validateSecretContent(content: unknown): asserts content is Read
   if (entries.length === 0) throw new InvalidSecretError("missing secret value: secret content needs at least one key");
   let total = 0;
   for (const [key, value] of entries) {
-    if (!SECRET_KEY_PATTERN.test(key)) {
+    if (!SECRET_KEY.test(key)) {
       throw new InvalidSecretError(
         `key ${JSON.stringify(key)} not valid: secret keys are 3 or more lowercase letters, digits and ` +
           `single hyphens, starting with a letter`,
@@ -201,7 +210,7 @@ export function validateSecretContent(content: unknown): asserts content is Read
     if (typeof value !== "string") {
       throw new InvalidSecretError(`secret value for key "${key}" must be a string, not ${value === null ? "null" : typeof value}`);
     }
-    const encoded = 4 * Math.ceil(Buffer.byteLength(value, "utf8") / 3);
+    const encoded = base64Length(value);
     if (encoded > MAX_SECRET_CONTENT_BYTES) {
       throw new InvalidSecretError(`base64 encoded secret content for key "${key}" too large: ${encoded} bytes`);
     }
@@ -218,6 +227,9 @@ export function canonicalSecretId(id: string, modelUuid: string): string {
 }
 
 function uniqueIdentifier(id: string): string {
+  const parsed = parseSecretUri(id);
+  if (parsed !== undefined) return parsed.xid;
+  // Not one of Juju's forms (an id the charm passed through): what follows the last "/" or "secret:".
   const slash = id.lastIndexOf("/");
   if (slash >= 0) return id.slice(slash + 1);
   return id.startsWith("secret:") ? id.slice("secret:".length) : id;
@@ -229,8 +241,9 @@ function metadataFlags(options: SecretOptions): { label?: string; description?: 
   if (options.description !== undefined) flags.description = options.description;
   if (options.expire !== undefined) flags.expire = formatExpire(options.expire);
   if (options.rotate !== undefined) {
-    if (!ROTATE_POLICIES.includes(options.rotate)) {
-      throw new InvalidSecretError(`rotate policy ${JSON.stringify(options.rotate)} not valid; use one of ${ROTATE_POLICIES.join(", ")}`);
+    if (!isSecretRotatePolicy(options.rotate)) {
+      const policies = SECRET_ROTATE_POLICIES.join(", ");
+      throw new InvalidSecretError(`rotate policy ${JSON.stringify(options.rotate)} not valid; use one of ${policies}`);
     }
     flags.rotate = options.rotate;
   }
@@ -242,13 +255,13 @@ function formatExpire(expire: Date | string): string {
     if (Number.isNaN(expire.getTime())) throw new InvalidSecretError("expire time or duration is an invalid Date");
     return expire.toISOString().replace(/\.\d{3}Z$/, "Z");
   }
-  if (GO_DURATION.test(expire)) {
-    if (expire.startsWith("-") || !/[1-9]/.test(expire)) {
+  if (isGoDuration(expire)) {
+    if (!isPositiveGoDuration(expire)) {
       throw new InvalidSecretError(`negative expire duration ${JSON.stringify(expire)} not valid`);
     }
     return expire;
   }
-  if (RFC3339.test(expire) && !Number.isNaN(Date.parse(expire))) return expire;
+  if (isRfc3339Time(expire)) return expire;
   throw new InvalidSecretError(
     `expire time or duration ${JSON.stringify(expire)} not valid; use a Date, an RFC 3339 time or a duration such as "24h"`,
   );

@@ -1,9 +1,9 @@
 // Workload status values (active, blocked, maintenance, waiting, unknown, error) and their priority.
 
+import { SETTABLE_STATUSES, type SettableStatusName, type StatusName } from "../grammar/status.js";
 import { InvalidStatusError } from "./errors.js";
-import type { SettableStatusName } from "./hook-tools/index.js";
 
-export type StatusName = SettableStatusName | "unknown" | "error";
+export type { StatusName } from "../grammar/status.js";
 
 /** A status with its message; compare with `toEqual(new ActiveStatus("ready"))`. */
 export abstract class StatusBase {
@@ -80,8 +80,8 @@ export function highestPriority(statuses: readonly StatusBase[]): StatusBase | u
   return best;
 }
 
-/** What `status-set` accepts, in the order its error lists them (juju/juju internal/worker/uniter/runner/jujuc/status-set.go). */
-export const SETTABLE_STATUSES: readonly SettableStatusName[] = ["maintenance", "blocked", "waiting", "active"];
+/** What `status-set` accepts, in the order its error lists them (grammar/status.ts). */
+export { SETTABLE_STATUSES } from "../grammar/status.js";
 
 /** The name to give `status-set`; `unknown` and `error` are refused before any tool runs, in status-set's own words. */
 export function settableName(status: StatusBase): SettableStatusName {

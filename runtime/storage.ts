@@ -1,19 +1,22 @@
 // Juju storage instances attached to this unit (`storage-list`, `storage-get`, `storage-add`).
 
-import type { ModelBackend } from "./model.js";
+import type { ModelBackend } from "./model-backend.js";
 
 /** One storage instance, e.g. `data/0`. Its location is read from Juju on first use. */
 export class Storage {
   private locationCache: string | undefined;
   private kindCache: "block" | "filesystem" | undefined;
 
+  readonly #backend: ModelBackend;
+
   /** @internal */
   constructor(
-    private readonly backend: ModelBackend,
+    backend: ModelBackend,
     readonly name: string,
     readonly index: number,
     known: { location?: string | undefined; kind?: "block" | "filesystem" | undefined } = {},
   ) {
+    this.#backend = backend;
     this.locationCache = known.location;
     this.kindCache = known.kind;
   }
@@ -35,7 +38,7 @@ export class Storage {
   }
 
   private load(): void {
-    const record = this.backend.tools.storageGet(this.id);
+    const record = this.#backend.tools.storageGet(this.id);
     this.locationCache = record.location;
     this.kindCache = record.kind;
   }
@@ -43,15 +46,19 @@ export class Storage {
 
 /** The storage instances of this unit, by storage name: `this.model.storages.get("data")`. */
 export class JujuStorages {
+  readonly #backend: ModelBackend;
+
   /** @internal */
-  constructor(private readonly backend: ModelBackend) {}
+  constructor(backend: ModelBackend) {
+    this.#backend = backend;
+  }
 
   /** The instances of a storage declared in metadata (`storage-list <name>`). */
   get(name: string): Storage[] {
     this.requireDeclared(name);
-    return this.backend.tools.storageList(name).map((id) => {
+    return this.#backend.tools.storageList(name).map((id) => {
       const index = Number(id.slice(id.lastIndexOf("/") + 1));
-      return new Storage(this.backend, name, index);
+      return new Storage(this.#backend, name, index);
     });
   }
 
@@ -59,12 +66,12 @@ export class JujuStorages {
   request(name: string, count = 1): void {
     this.requireDeclared(name);
     if (!Number.isInteger(count) || count < 1) throw new TypeError(`storage count must be a positive integer, got ${count}`);
-    this.backend.tools.storageAdd(name, count);
+    this.#backend.tools.storageAdd(name, count);
   }
 
   private requireDeclared(name: string): void {
-    if (this.backend.meta.storage[name] === undefined) {
-      throw new TypeError(`"${name}" is not a storage declared in ${this.backend.meta.name}'s metadata`);
+    if (this.#backend.meta.storage[name] === undefined) {
+      throw new TypeError(`"${name}" is not a storage declared in ${this.#backend.meta.name}'s metadata`);
     }
   }
 }

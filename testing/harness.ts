@@ -10,7 +10,7 @@ import { classifyHook, parseContext } from "../runtime/context.js";
 import type { CharmClass } from "../runtime/dispatch.js";
 import { Framework } from "../runtime/framework.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";
-import type { Model } from "../runtime/model.js";
+import { type Model, modelBackend } from "../runtime/model.js";
 import { validateSecretContent } from "../runtime/secrets.js";
 import { MemoryStateStore } from "../runtime/state-file.js";
 import { HookContext } from "../engine/hook-context.js";
@@ -367,7 +367,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     if (result.charm !== undefined) {
       this.current = result.charm;
       // Between events the test may use the charm's model: give it a context that commits at once.
-      this.current.framework.useContext(this.current.framework.model.backend.context, this.betweenHooks());
+      this.current.framework.useContext(modelBackend(this.current.framework.model).context, this.betweenHooks());
     }
     if (result.exitCode !== 0) throw new UncaughtCharmError(event.name, result.error);
     return result;

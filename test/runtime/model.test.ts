@@ -11,7 +11,8 @@ import {
   RelationDataTypeError,
   TooManyRelatedAppsError,
 } from "../../runtime/errors.js";
-import { RebootNow } from "../../runtime/model.js";
+import * as tscharm from "../../runtime/index.js";
+import { RebootNow, modelBackend } from "../../runtime/model.js";
 import { ActiveStatus, BlockedStatus, ErrorStatus, UnknownStatus, WaitingStatus } from "../../runtime/status.js";
 import { MODEL_UUID, jujuEnv, relationEnv } from "../support/juju-env.js";
 import { ManualClock, modelFor } from "../support/model.js";
@@ -32,6 +33,26 @@ describe("model basics", () => {
     ]);
     expect(model.getUnit("demo/3")).toBe(model.unit);
     expect(model.getUnit("pg/0").app).toBe(model.getApp("pg"));
+    expect(scripted.calls).toEqual([]);
+  });
+
+  test("the raw hook tools are not reachable from the model: its backend is private and not exported", () => {
+    const { model, scripted } = modelFor(jujuEnv("hooks/start"));
+    // @ts-expect-error Model has no public backend.
+    const leaked: unknown = model.backend;
+    expect(leaked).toBeUndefined();
+    expect(Object.values(model).some((value) => value === scripted.tools)).toBe(false);
+    expect(Object.keys(tscharm)).not.toContain("modelBackend");
+    expect(Object.keys(tscharm)).not.toContain("ModelBackend");
+    // The runtime's own modules and the test kit reach it through modelBackend().
+    const backend = modelBackend(model);
+    expect(backend.tools).toBe(scripted.tools);
+    // Nor do the objects the model hands out carry it in a property.
+    for (const object of [model, model.unit, model.app, model.storages, model.getUnit("pg/0"), model.getApp("pg")]) {
+      const values = Reflect.ownKeys(object).map((key) => (object as unknown as Record<PropertyKey, unknown>)[key]);
+      expect(values).not.toContain(backend);
+      expect(values).not.toContain(scripted.tools);
+    }
     expect(scripted.calls).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
 import { parseContext } from "../../runtime/context.js";
 import type { Clock } from "../../runtime/leadership.js";
 import type { CharmMeta } from "../../runtime/meta.js";
-import { Model, ModelBackend } from "../../runtime/model.js";
+import { Model } from "../../runtime/model.js";
+import { ModelBackend } from "../../runtime/model-backend.js";
 import { testMeta } from "./meta.js";
 import { type Reply, ScriptedTools } from "./scripted-tools.js";
 

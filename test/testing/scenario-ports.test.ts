@@ -42,6 +42,8 @@ import {
   UncaughtCharmError,
 } from "tscharm/testing";
 
+import { modelBackend } from "../../runtime/model.js";
+
 /**
  * Scenario's `MyCharm` with a class-level `_call`: observes every standard hook and runs the test's
  * probe in the handler (tscharm has no `with ctx(...) as mgr`: the probe runs inside the event).
@@ -335,9 +337,9 @@ describe("test_actions.py", () => {
     const ctx = new Context(ProbeCharm, { meta: { name: "foo" }, actions: { foo: { params: { bar: { type: "number" } } } } });
     let fresh: unknown;
     probe = (charm, event) => {
-      const first = charm.model.backend.tools.actionGet();
+      const first = modelBackend(charm.model).tools.actionGet();
       first["bar"] = "MUTATED";
-      fresh = charm.model.backend.tools.actionGet();
+      fresh = modelBackend(charm.model).tools.actionGet();
       expect(actionOf(event).params).toEqual({ bar: 10 });
     };
     await ctx.run(ctx.on.action("foo", { bar: 10 }), new State());
