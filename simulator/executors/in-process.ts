@@ -2,14 +2,16 @@
 // dispatch in this process over the unit's hook context, recording which tools it called.
 
 import type { HookTools } from "../../runtime/hook-tools/index.js";
-import { type CharmClass, runDispatch } from "../../runtime/dispatch.js";
+import type { CharmClass } from "../../runtime/dispatch.js";
 import type { HookContext } from "../../engine/hook-context.js";
 import type { ToolCall } from "../../fake-tools/server.js";
+import { runOverContext } from "../../testing/in-process.js";
 import type { SimulatorCore } from "../core.js";
 import { OUTPUT_LIMIT, type ProcessOutcome } from "./outcome.js";
 
 /** One dispatch of an in-process application's charm class, over the hook context. */
-export async function runInProcess(core: SimulatorCore, 
+export async function runInProcess(
+  core: SimulatorCore,
   unitName: string,
   what: string,
   charmClass: CharmClass,
@@ -18,30 +20,25 @@ export async function runInProcess(core: SimulatorCore,
 ): Promise<ProcessOutcome> {
   const logStart = core.model.logs.length;
   const unit = core.model.unit(unitName);
-  const extra = Object.fromEntries(
-    Object.entries(core.env).map(([key, value]) => [key, value.replaceAll("{machine}", core.machineDir(unit.machine)).replaceAll("{unit}", unitName)]),
-  );
+  const extra = core.unitEnv(unitName);
   const saved = Object.fromEntries(Object.keys(extra).map((key) => [key, process.env[key]]));
   Object.assign(process.env, extra);
   const calls: ToolCall[] = [];
-  let stderr = "";
   core.running = { unit: unitName, what };
   const started = performance.now();
   try {
-    const result = await runDispatch(charmClass, {
+    const result = await runOverContext(charmClass, {
+      context,
+      tools: recordingTools(context, calls),
       env: { ...env, ...extra },
       meta: core.meta(unit.app),
-      tools: recordingTools(context, calls),
-      cwd: core.charmDir(unitName),
-      stderr: (text) => {
-        stderr = (stderr + text).slice(0, OUTPUT_LIMIT);
-      },
+      charmDir: core.charmDir(unitName),
     });
     return {
       exitCode: result.exitCode,
       timedOut: false,
       stdout: "",
-      stderr,
+      stderr: result.stderr.slice(0, OUTPUT_LIMIT),
       calls,
       logs: core.model.logs.slice(logStart).filter((line) => line.unit === unitName).map(({ level, message }) => ({ level, message })),
       durationMs: performance.now() - started,

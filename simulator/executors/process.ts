@@ -21,7 +21,9 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const signalNumbers: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
 
-export async function runProcess(core: SimulatorCore, 
+/** Runs `command` for one hook, action or exec of a unit, its hook tools answered from `context`. */
+export async function runProcess(
+  core: SimulatorCore,
   unitName: string,
   what: string,
   context: HookContext,
@@ -32,13 +34,11 @@ export async function runProcess(core: SimulatorCore,
   const id = env["JUJU_CONTEXT_ID"] ?? `${unitName}-${what}`;
   const calls = core.server.register(id, context, toolEnv);
   const logStart = core.model.logs.length;
-  const unit = core.model.unit(unitName);
-  const placeholders = (value: string): string => value.replaceAll("{machine}", core.machineDir(unit.machine)).replaceAll("{unit}", unitName);
   const fullEnv: Record<string, string> = {
     ...env,
     ...core.server.environment(),
     PATH: `${core.server.binDir}:${PATH}`,
-    ...Object.fromEntries(Object.entries(core.env).map(([key, value]) => [key, placeholders(value)])),
+    ...core.unitEnv(unitName),
   };
   core.running = { unit: unitName, what };
   const started = performance.now();
