@@ -1,5 +1,5 @@
 // The `Juju` client of "tscharm/integration": the juju command line's verbs as methods, shaped like
-// Jubilant's (prior-art.md §2.3). `Juju.local()` runs them on the simulator in this process;
+// Jubilant's (https://github.com/canonical/jubilant). `Juju.local()` runs them on the simulator in this process;
 // `Juju.cli({ model })` runs the real `juju` binary and parses its JSON. A test written against
 // one runs against the other.
 

@@ -74,7 +74,9 @@ export class SimulatorCore {
   /** The simulator's `env` for one unit: `{machine}` and `{unit}` replaced. */
   unitEnv(unitName: string): Record<string, string> {
     const machine = this.machineDir(this.model.unit(unitName).machine);
-    return Object.fromEntries(Object.entries(this.env).map(([key, value]) => [key, value.replaceAll("{machine}", machine).replaceAll("{unit}", unitName)]));
+    return Object.fromEntries(
+      Object.entries(this.env).map(([key, value]) => [key, value.replaceAll("{machine}", machine).replaceAll("{unit}", unitName)]),
+    );
   }
 
   agent(unit: string): AgentState {

@@ -7,7 +7,8 @@ import { type LogEntry, entryFailed } from "./types.js";
 const MAX_LOG_ENTRIES = 20_000;
 
 /** The fields of a log entry its writer must give; the others have defaults. */
-export type NewLogEntry = Omit<LogEntry, "seq" | "time" | "detail" | "durationMs" | "calls" | "logs" | "stdout" | "stderr"> & Partial<LogEntry>;
+export type NewLogEntry = Omit<LogEntry, "seq" | "time" | "detail" | "durationMs" | "calls" | "logs" | "stdout" | "stderr"> &
+  Partial<LogEntry>;
 
 /** Appends an entry (numbered after the last, stamped now), dropping the oldest past the limit. */
 export function appendEntry(log: LogEntry[], entry: NewLogEntry): LogEntry {

@@ -5,9 +5,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
+import { byUnitNumber } from "../grammar/names.js";
 import type { SimulatorCore } from "./core.js";
 import { SimulatorError } from "./types.js";
-import { byUnit } from "./uniter.js";
 
 /** The unit is gone: out of the model, and a new leader if it led. */
 export function bury(core: SimulatorCore, unitName: string): void {
@@ -29,7 +29,7 @@ export function bury(core: SimulatorCore, unitName: string): void {
   }
   core.note(`unit ${unitName} removed`);
   if (app.leader === unitName) {
-    const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnit)[0];
+    const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnitNumber)[0];
     elect(core, app.name, next);
   }
 }

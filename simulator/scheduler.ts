@@ -1,15 +1,16 @@
 // Which unit runs next: round robin over the units in order, or drawn from a seeded random sequence
 // (the same seed, the same interleaving); one step runs one operation, settle runs until all idle.
 
+import { byUnitNumber } from "../grammar/names.js";
 import { remoteView } from "./controller-view.js";
 import type { SimulatorCore } from "./core.js";
 import { execute } from "./operations.js";
 import { taskById } from "./verbs.js";
 import { SimulatorError, type TaskRecord } from "./types.js";
-import { type Operation, byUnit, nextOperation } from "./uniter.js";
+import { type Operation, nextOperation } from "./uniter.js";
 
 export function unitOrder(core: SimulatorCore): string[] {
-  return [...core.model.units.keys()].sort(byUnit);
+  return [...core.model.units.keys()].sort(byUnitNumber);
 }
 
 /**

@@ -36,7 +36,16 @@ import {
 } from "./types.js";
 import * as verbs from "./verbs.js";
 
-export { type DeployOptions, type DispatchRequest, type LogEntry, SimulatorError, type SimulatorOptions, type TaskRecord, type TeardownReport, entryFailed } from "./types.js";
+export {
+  type DeployOptions,
+  type DispatchRequest,
+  type LogEntry,
+  SimulatorError,
+  type SimulatorOptions,
+  type TaskRecord,
+  type TeardownReport,
+  entryFailed,
+} from "./types.js";
 export { validateConfig } from "./juju-rules.js";
 export { mulberry32 } from "./scheduler.js";
 
