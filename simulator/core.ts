@@ -25,8 +25,8 @@ export class SimulatorCore {
   teardownDeadline: number | undefined;
   destroyed = false;
   closed = false;
-  /** Extra environment for every hook (SimulatorOptions.env). */
-  readonly env: Readonly<Record<string, string>>;
+  /** Extra environment for every hook (SimulatorOptions.env), with `{machine}` and `{unit}` placeholders. */
+  readonly extraEnv: Readonly<Record<string, string>>;
   readonly hookTimeoutMs: number;
 
   constructor(
@@ -37,7 +37,7 @@ export class SimulatorCore {
     readonly options: SimulatorOptions,
     readonly book: Bookkeeping,
   ) {
-    this.env = options.env ?? {};
+    this.extraEnv = options.env ?? {};
     this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
   }
 
@@ -71,11 +71,11 @@ export class SimulatorCore {
     return join(this.dir, "machines", machine);
   }
 
-  /** The simulator's `env` for one unit: `{machine}` and `{unit}` replaced. */
-  unitEnv(unitName: string): Record<string, string> {
+  /** The extra environment for one unit: `{machine}` and `{unit}` replaced. */
+  extraEnvFor(unitName: string): Record<string, string> {
     const machine = this.machineDir(this.model.unit(unitName).machine);
     return Object.fromEntries(
-      Object.entries(this.env).map(([key, value]) => [key, value.replaceAll("{machine}", machine).replaceAll("{unit}", unitName)]),
+      Object.entries(this.extraEnv).map(([key, value]) => [key, value.replaceAll("{machine}", machine).replaceAll("{unit}", unitName)]),
     );
   }
 

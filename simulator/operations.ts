@@ -80,26 +80,26 @@ export async function runHook(core: SimulatorCore, unitName: string, hook: HookI
 export async function runHookProcess(core: SimulatorCore, unitName: string, hook: HookInfo): Promise<LogEntry> {
   const agent = core.agent(unitName);
   const unit = core.model.unit(unitName);
-  const context = new HookContext(core.model, unitName);
-  context.knownMembers = (relationId) => knownMembers(agent, relationId, hook);
-  context.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
-  const toolEnv: HookEnvironment = {
+  const hookContext = new HookContext(core.model, unitName);
+  hookContext.knownMembers = (relationId) => knownMembers(agent, relationId, hook);
+  hookContext.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
+  const toolDefaults: HookEnvironment = {
     ...(hook.relationId === undefined ? {} : { relationId: `${core.endpointOf(unitName, hook.relationId)}:${String(hook.relationId)}` }),
     ...(hook.remoteUnit === undefined ? {} : { remoteUnit: hook.remoteUnit }),
     ...(hook.remoteApp === undefined ? {} : { remoteApp: hook.remoteApp }),
     ...(hook.storage === undefined ? {} : { storageId: hook.storage }),
   };
-  const env = hookEnvironment(core.model, unitName, engineEvent(hook), core.charmDir(unitName));
+  const jujuEnv = hookEnvironment(core.model, unitName, engineEvent(hook), core.charmDir(unitName));
   const leaderSettingsBefore = JSON.stringify(core.model.app(unit.app).leaderSettings);
   const charmClass = core.inProcess.get(unit.app);
   const outcome =
     charmClass === undefined
-      ? await runProcess(core, unitName, hook.name, context, env, toolEnv, [join(core.charmDir(unitName), "dispatch")])
-      : await runInProcess(core, unitName, hook.name, charmClass, context, env);
+      ? await runProcess(core, unitName, hook.name, hookContext, jujuEnv, toolDefaults, [join(core.charmDir(unitName), "dispatch")])
+      : await runInProcess(core, unitName, hook.name, charmClass, hookContext, jujuEnv);
   let result = outcome.exitCode === 0 ? "ok" : outcome.timedOut ? "timed out" : "failed";
   if (outcome.exitCode === 0) {
     try {
-      applyCommit(core, unitName, context);
+      applyCommit(core, unitName, hookContext);
     } catch (error) {
       if (!(error instanceof CommitError)) throw error;
       result = `commit failed: ${error.message}`;
@@ -118,28 +118,28 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
   task.started = new Date().toISOString();
   const action: ActionRun | undefined =
     task.kind === "action" ? { name: task.name, id, params: task.params, results: {}, logs: [], failure: undefined } : undefined;
-  const context = new HookContext(core.model, unitName, action);
-  context.knownMembers = (relationId) => knownMembers(agent, relationId, undefined);
-  context.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
+  const hookContext = new HookContext(core.model, unitName, action);
+  hookContext.knownMembers = (relationId) => knownMembers(agent, relationId, undefined);
+  hookContext.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
   const event: EngineEvent = task.kind === "action" ? { kind: "action", name: task.name, id } : { kind: "hook", name: "juju-exec" };
-  const env = hookEnvironment(core.model, unitName, event, core.charmDir(unitName));
+  const jujuEnv = hookEnvironment(core.model, unitName, event, core.charmDir(unitName));
   if (task.kind === "exec") {
     // `juju exec` runs in a hook context, but not a hook: no hook name or dispatch path.
-    env["JUJU_HOOK_NAME"] = "";
-    Reflect.deleteProperty(env, "JUJU_DISPATCH_PATH");
+    jujuEnv["JUJU_HOOK_NAME"] = "";
+    Reflect.deleteProperty(jujuEnv, "JUJU_DISPATCH_PATH");
   }
   const command = task.kind === "action" ? [join(core.charmDir(unitName), "dispatch")] : ["/bin/bash", "-c", task.name];
   const charmClass = task.kind === "action" ? core.inProcess.get(core.model.unit(unitName).app) : undefined;
   const outcome =
     charmClass === undefined
-      ? await runProcess(core, unitName, task.kind === "action" ? task.name : "exec", context, env, {}, command)
-      : await runInProcess(core, unitName, task.name, charmClass, context, env);
+      ? await runProcess(core, unitName, task.kind === "action" ? task.name : "exec", hookContext, jujuEnv, {}, command)
+      : await runInProcess(core, unitName, task.name, charmClass, hookContext, jujuEnv);
   let status: TaskRecord["status"] = "completed";
   let message = "";
   let stderr = outcome.stderr;
   if (outcome.exitCode === 0) {
     try {
-      applyCommit(core, unitName, context);
+      applyCommit(core, unitName, hookContext);
     } catch (error) {
       if (!(error instanceof CommitError)) throw error;
       status = "failed";
@@ -174,9 +174,9 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
 }
 
 /** Applies a successful hook's buffered changes and notes what others must hear about. */
-export function applyCommit(core: SimulatorCore, unitName: string, context: HookContext): void {
+export function applyCommit(core: SimulatorCore, unitName: string, hookContext: HookContext): void {
   const unit = core.model.unit(unitName);
-  const result = context.commit();
+  const result = hookContext.commit();
   for (const change of result.relationChanges) {
     const key = change.unit ?? `app:${change.app}`;
     const version = bump(core, change.relationId, key);

@@ -39,8 +39,8 @@ export interface InProcessResult<C extends CharmBase<CharmTypes>> {
 }
 
 /** One run of a charm class over a hook context the caller made (and commits): the part both share. */
-export interface ContextDispatch {
-  readonly context: HookContext;
+export interface HookContextDispatch {
+  readonly hookContext: HookContext;
   /** The hook tools the charm calls: the context itself by default (the simulator wraps it to record calls). */
   readonly tools?: HookTools;
   readonly env: Readonly<Record<string, string>>;
@@ -59,13 +59,13 @@ export interface ContextDispatch {
  */
 export async function runOverContext<C extends CharmBase<CharmTypes>>(
   charmClass: CharmClass<C>,
-  run: ContextDispatch,
+  run: HookContextDispatch,
 ): Promise<DispatchResult<C> & { readonly stderr: string }> {
   let stderr = "";
   const result = await runDispatch(charmClass, {
     env: run.env,
     meta: run.meta,
-    tools: run.tools ?? run.context,
+    tools: run.tools ?? run.hookContext,
     cwd: run.charmDir,
     stderr: (text) => {
       stderr += text;
@@ -95,7 +95,7 @@ export async function dispatchInProcess<C extends CharmBase<CharmTypes>>(
       : undefined;
   const context = new HookContext(model, unit, action);
   const result = await runOverContext(charmClass, {
-    context,
+    hookContext: context,
     // JUJU_DEBUG lowers the log threshold to DEBUG: in process a record spawns nothing, so the test
     // kit records every level, as ops' Scenario does.
     env: { ...hookEnvironment(model, unit, event, run.charmDir), JUJU_DEBUG: "1" },

@@ -15,12 +15,13 @@ export async function runInProcess(
   unitName: string,
   what: string,
   charmClass: CharmClass,
-  context: HookContext,
-  env: Record<string, string>,
+  hookContext: HookContext,
+  /** The JUJU_* variables of the hook (engine/hook-env.ts). */
+  jujuEnv: Record<string, string>,
 ): Promise<ProcessOutcome> {
   const logStart = core.model.logs.length;
   const unit = core.model.unit(unitName);
-  const extra = core.unitEnv(unitName);
+  const extra = core.extraEnvFor(unitName);
   const saved = Object.fromEntries(Object.keys(extra).map((key) => [key, process.env[key]]));
   Object.assign(process.env, extra);
   const calls: ToolCall[] = [];
@@ -28,9 +29,9 @@ export async function runInProcess(
   const started = performance.now();
   try {
     const result = await runOverContext(charmClass, {
-      context,
-      tools: recordingTools(context, calls),
-      env: { ...env, ...extra },
+      hookContext,
+      tools: recordingTools(hookContext, calls),
+      env: { ...jujuEnv, ...extra },
       meta: core.meta(unit.app),
       charmDir: core.charmDir(unitName),
     });
@@ -59,8 +60,8 @@ const TOOL_OF_METHOD: Readonly<Record<string, string>> = { relationRemoteApp: "r
  * The hook context as an in-process charm's tools, recording each call's tool (not its arguments,
  * which may be secret content) and whether it failed.
  */
-function recordingTools(context: HookContext, calls: ToolCall[]): HookTools {
-  return new Proxy(context, {
+function recordingTools(hookContext: HookContext, calls: ToolCall[]): HookTools {
+  return new Proxy(hookContext, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== "function" || typeof property !== "string" || property === "constructor") return value;

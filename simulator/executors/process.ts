@@ -21,24 +21,26 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const signalNumbers: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
 
-/** Runs `command` for one hook, action or exec of a unit, its hook tools answered from `context`. */
+/** Runs `command` for one hook, action or exec of a unit, its hook tools answered from `hookContext`. */
 export async function runProcess(
   core: SimulatorCore,
   unitName: string,
   what: string,
-  context: HookContext,
-  env: Record<string, string>,
-  toolEnv: HookEnvironment,
+  hookContext: HookContext,
+  /** The JUJU_* variables of the hook (engine/hook-env.ts). */
+  jujuEnv: Record<string, string>,
+  /** What the hook tools default to (the hook's relation, remote unit, storage). */
+  toolDefaults: HookEnvironment,
   command: readonly string[],
 ): Promise<ProcessOutcome> {
-  const id = env["JUJU_CONTEXT_ID"] ?? `${unitName}-${what}`;
-  const calls = core.server.register(id, context, toolEnv);
+  const id = jujuEnv["JUJU_CONTEXT_ID"] ?? `${unitName}-${what}`;
+  const calls = core.server.register(id, hookContext, toolDefaults);
   const logStart = core.model.logs.length;
-  const fullEnv: Record<string, string> = {
-    ...env,
+  const processEnv: Record<string, string> = {
+    ...jujuEnv,
     ...core.server.environment(),
     PATH: `${core.server.binDir}:${PATH}`,
-    ...core.unitEnv(unitName),
+    ...core.extraEnvFor(unitName),
   };
   core.running = { unit: unitName, what };
   const started = performance.now();
@@ -47,7 +49,7 @@ export async function runProcess(
     const timeoutMs = core.teardownDeadline === undefined ? core.hookTimeoutMs : Math.max(1, Math.min(core.hookTimeoutMs, core.teardownDeadline - Date.now()));
     const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done) => {
       // A process group of its own, so a timeout kills whatever the hook started too.
-      const child = spawn(file, args, { cwd: core.charmDir(unitName), env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      const child = spawn(file, args, { cwd: core.charmDir(unitName), env: processEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
       let stdout = "";
       let stderr = "";
       let timedOut = false;
