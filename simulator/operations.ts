@@ -15,7 +15,7 @@ import { hookDetail } from "./debug-log.js";
 import { runInProcess } from "./executors/in-process.js";
 import { ran } from "./executors/outcome.js";
 import { runProcess } from "./executors/process.js";
-import { attachStorage, bump, bury, enterScope } from "./model-writes.js";
+import { attachStorage, bump, bury, dropRelation, enterScope, setInstalling } from "./model-writes.js";
 import { type DispatchRequest, type LogEntry, SimulatorError, type TaskRecord } from "./types.js";
 import { type HookInfo, type Operation, charmSwitched, hookDone, knownMembers, sawOwnWrite } from "./uniter.js";
 import { enqueueAction, taskById } from "./verbs.js";
@@ -59,7 +59,7 @@ export async function runHook(core: SimulatorCore, unitName: string, hook: HookI
   const agent = core.agent(unitName);
   const unit = core.model.unit(unitName);
   if (hook.kind === "install" && unit.status.status === "waiting" && unit.status.message === "waiting for machine") {
-    core.model.setStatus(unit, { status: "maintenance", message: "installing charm software", data: {} });
+    setInstalling(core, unitName);
   }
   // Juju's upgrade operation: the new charm's files, then upgrade-charm (again on a retry: the same files).
   if (hook.kind === "upgrade-charm") installCharm(core.charmSource(unit.app), core.charmDir(unitName));
@@ -204,8 +204,7 @@ export function afterOperation(core: SimulatorCore, unitName: string): void {
   if (core.book.agents[unitName]?.removed === true) bury(core, unitName);
   for (const id of [...core.book.dyingRelations]) {
     if (!Object.values(core.book.agents).some((agent) => agent.relations[String(id)] !== undefined)) {
-      core.model.relations.delete(id);
-      core.book.dyingRelations.delete(id);
+      dropRelation(core, id);
       core.note(`relation ${String(id)} removed`);
     }
   }

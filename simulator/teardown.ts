@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from "node:fs";
 
 import type { SimulatorCore } from "./core.js";
 import { findLeftoverProcesses, stopProcesses } from "./leftover-processes.js";
-import { bury } from "./model-writes.js";
+import { bury, dropEverything } from "./model-writes.js";
 import { step } from "./scheduler.js";
 import { SimulatorError, type TeardownReport } from "./types.js";
 import { removeUnit } from "./verbs.js";
@@ -68,14 +68,7 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
   } else {
     for (const name of units) force(name, "the model directory is gone");
   }
-  for (const name of [...core.model.apps.keys()]) {
-    for (const unit of core.model.app(name).units) core.model.units.delete(unit);
-    core.model.apps.delete(name);
-    Reflect.deleteProperty(core.book.apps, name);
-    core.inProcess.delete(name);
-  }
-  core.model.relations.clear();
-  core.book.dyingRelations.clear();
+  dropEverything(core);
   if (units.length > 0) core.note("model destroyed");
   const stopped = findLeftoverProcesses(core.model.uuid, realDir(core.dir));
   const killed = new Set((await stopProcesses(stopped)).map((entry) => entry.pid));

@@ -13,7 +13,18 @@ import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
 import { managerOf } from "./controller-view.js";
 import type { SimulatorCore } from "./core.js";
 import { minimumCount, parseEndpoint, validateConfig } from "./juju-rules.js";
-import { attachStorage, elect, enterScope } from "./model-writes.js";
+import {
+  addApplication,
+  addRemoteApplication,
+  addWaitingUnit,
+  attachStorage,
+  elect,
+  enterScope,
+  markDying,
+  markRelationDying,
+  setAppConfig,
+  setAppMeta,
+} from "./model-writes.js";
 import { type DeployOptions, SimulatorError, type TaskRecord } from "./types.js";
 import { newAgentState } from "./uniter.js";
 
@@ -39,14 +50,9 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
     const dir = join(core.dir, "charms", `${name}-${String(revision)}`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(store, dir);
-    const app = core.model.addApp(name, source.meta);
-    app.config = config;
-    app.trusted = options.trust === true;
+    addApplication(core, name, source.meta, config, options.trust === true);
     core.book.apps[name] = { charm: { origin: resolve(charm), dir, revision }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 0 };
     if (options.inProcess !== undefined) core.inProcess.set(name, options.inProcess);
-    for (const [endpoint, spec] of Object.entries(source.meta.relations)) {
-      if (spec.role === "peers") core.model.addRelation([{ app: name, endpoint, role: "peers" }], { interface: spec.interface });
-    }
     core.note(`deployed ${name} from ${charm}`);
     addUnit(core, name, numUnits);
     return name;
@@ -64,8 +70,7 @@ export function addUnit(core: SimulatorCore, appName: string, count = 1): string
   const meta = core.meta(appName);
   const added: string[] = [];
   for (let n = 0; n < count; n++) {
-    const unit = core.model.addUnit(appName, { number: app.nextUnit++ });
-    core.model.setStatus(unit, { status: "waiting", message: "waiting for machine", data: {} });
+    const unit = addWaitingUnit(core, appName, app.nextUnit++);
     // A new unit gets the application's current charm: no upgrade-charm for refreshes before it.
     core.book.agents[unit.name] = { ...newAgentState(), charmVersion: app.charmVersion };
     mkdirSync(core.machineDir(unit.machine), { recursive: true });
@@ -88,8 +93,7 @@ export function removeUnit(core: SimulatorCore, ...units: string[]): void {
     const unit = core.model.units.get(name);
     if (unit === undefined) throw new SimulatorError(`removing unit ${name} failed: unit "${name}" does not exist`);
     if (unit.dying) continue;
-    unit.dying = true;
-    for (const relation of core.model.relations.values()) if (relation.members.has(name)) core.model.leaveRelation(relation.id, name);
+    markDying(core, name);
     core.note(`unit ${name} is dying`);
   }
   core.save();
@@ -102,8 +106,7 @@ export function removeUnit(core: SimulatorCore, ...units: string[]): void {
  */
 export function addRemoteApp(core: SimulatorCore, name: string, options: { units?: number } = {}): string[] {
   if (!isAppName(name)) throw new SimulatorError(`invalid application name "${name}"`);
-  core.model.addApp(name);
-  const units = Array.from({ length: options.units ?? 1 }, () => core.model.addUnit(name).name);
+  const units = addRemoteApplication(core, name, options.units ?? 1);
   core.note(`added remote application ${name} (${String(units.length)} units, no hooks)`);
   core.save();
   return units;
@@ -177,8 +180,7 @@ export function removeRelation(core: SimulatorCore, first: string, second: strin
       [a, b].every((side) => candidate.ends.some((end) => end.app === side.app && (side.endpoint === undefined || end.endpoint === side.endpoint))),
   );
   if (relation === undefined) throw new SimulatorError(`relation "${first} ${second}" not found`);
-  core.book.dyingRelations.add(relation.id);
-  for (const member of [...relation.members]) core.model.leaveRelation(relation.id, member);
+  markRelationDying(core, relation.id);
   core.note(`removing relation ${String(relation.id)}`);
   core.save();
 }
@@ -192,15 +194,11 @@ export function config(core: SimulatorCore, appName: string): Record<string, Con
 /** `juju config <app> key=value … --reset key,…`: config-changed runs on every unit if anything changed. */
 export function setConfig(core: SimulatorCore, appName: string, values: Readonly<Record<string, ConfigValue>>, reset: readonly string[] = []): void {
   core.appState(appName);
-  const app = core.model.app(appName);
   const meta = core.meta(appName);
   for (const key of reset) if (meta.config[key] === undefined) throw new SimulatorError(`unknown option "${key}"`);
   const checked = validateConfig(meta, values);
   const before = JSON.stringify(core.model.effectiveConfig(appName));
-  const next = { ...app.config };
-  for (const key of reset) Reflect.deleteProperty(next, key);
-  Object.assign(next, checked);
-  app.config = next;
+  setAppConfig(core, appName, checked, reset);
   if (JSON.stringify(core.model.effectiveConfig(appName)) !== before) {
     core.appState(appName).configVersion++;
     core.note(`configured ${appName}`);
@@ -278,7 +276,7 @@ export function refresh(core: SimulatorCore, appName: string, charm: string, opt
   } catch (error) {
     throw new SimulatorError(error instanceof Error ? error.message : String(error));
   }
-  Object.assign(core.model.app(appName), { meta: source.meta });
+  setAppMeta(core, appName, source.meta);
   app.charm = { origin: resolve(charm), dir, revision };
   app.charmVersion++;
   app.forceUnits = options.forceUnits === true;
