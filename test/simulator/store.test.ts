@@ -73,8 +73,11 @@ describe("a model saved before the simulator was split", () => {
       "backend-relation-changed",
     ]);
     expect(history.every((entry) => entry.kind === "controller" || entry.outcome === "ok")).toBe(true);
-    // Every unit had settled: nothing is left to run.
+    // Every unit had settled: nothing is left to run; each unit's agent is back (resolve asks it).
     expect(sim.busy()).toBe(false);
+    expect(() => {
+      sim.resolve("recorder/1");
+    }).toThrow('unit "recorder/1" is not in an error state');
     expect(sim.model.relations.get(1)?.unitData.get("recorder/0")).toMatchObject({ ready: "yes" });
   });
 
