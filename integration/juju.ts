@@ -1,5 +1,5 @@
 // The `Juju` client of "tscharm/integration": the juju command line's verbs as methods, shaped like
-// Jubilant's (prior-art.md §2.3). `Juju.local()` runs them on the simulator in this process;
+// Jubilant's (https://github.com/canonical/jubilant). `Juju.local()` runs them on the simulator in this process;
 // `Juju.cli({ model })` runs the real `juju` binary and parses its JSON. A test written against
 // one runs against the other.
 
@@ -9,8 +9,12 @@ import { basename, delimiter, join, resolve } from "node:path";
 
 import { writeYaml } from "../project/juju-yaml.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
-import { type DeployOptions, type LogEntry, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
+import { debugLogLines } from "../simulator/debug-log.js";
+import { type DeployOptions, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
 import { type Status, type StatusInfo, type StatusPredicate, leaderOf, parseStatus } from "./status-types.js";
+
+/** `juju debug-log` lines of the simulator's history (simulator/debug-log.ts). */
+export { debugLogLines };
 
 export type { DeployOptions, SimulatorOptions };
 
@@ -419,56 +423,6 @@ export function taskFromJuju(json: unknown): Task {
     log: Array.isArray(entry["log"]) ? entry["log"].map(String) : [],
     success: status === "completed" && returnCode === 0,
   };
-}
-
-/**
- * The simulator's history as `juju debug-log` lines: per hook, its `juju-log` records, the hook
- * tools it called (a `juju-log` call only when it failed, and without its message: the record is
- * shown once), its stdout at DEBUG and stderr at WARNING as Juju logs them, and how it ended.
- */
-export function debugLogLines(entries: readonly LogEntry[]): string[] {
-  const lines: string[] = [];
-  for (const entry of entries) {
-    const time = entry.time.slice(11, 19);
-    const source = entry.unit === "controller" ? "machine-0" : `unit-${entry.unit.replace("/", "-")}`;
-    if (entry.kind === "controller") {
-      lines.push(`${source}: ${time} INFO juju.sim ${entry.name}`);
-      continue;
-    }
-    for (const log of entry.logs) lines.push(`${source}: ${time} ${log.level} unit.${entry.unit}.juju-log ${log.message}`);
-    for (const call of entry.calls) {
-      if (call.tool === "juju-log" && call.exitCode === 0) continue;
-      const args = call.tool === "juju-log" ? withoutMessage(call.args) : call.args;
-      lines.push(`${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`);
-    }
-    // `juju exec` output is the task's, not the unit log's.
-    if (entry.kind !== "exec") {
-      const logger = `unit.${entry.unit}.${entry.name.replace(/ \(task \d+\)$/, "")}`;
-      for (const line of entry.stdout.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} DEBUG ${logger} ${line}`);
-      for (const line of entry.stderr.split("\n").filter((text) => text !== "")) lines.push(`${source}: ${time} WARNING ${logger} ${line}`);
-    }
-    const what = entry.kind === "hook" ? `"${entry.name}" hook` : entry.kind === "action" ? `action ${entry.name}` : `exec ${entry.name}`;
-    const level = entryFailed(entry) ? "ERROR" : "INFO";
-    const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
-    lines.push(
-      `${source}: ${time} ${level} juju.worker.uniter.operation ran ${what}${detail}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls`,
-    );
-  }
-  return lines;
-}
-
-/** A `juju-log` call's arguments with its message left out (`<message>`): the record shows it. */
-function withoutMessage(args: readonly string[]): string[] {
-  const flags: string[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "-l" || arg === "--log-level") flags.push(arg, args[++i] ?? "");
-    else if (arg.startsWith("--log-level=") || arg === "--debug") flags.push(arg);
-    else break;
-  }
-  if (args[i] === "--") i++;
-  return i < args.length ? [...flags, "<message>"] : flags;
 }
 
 /** `arg` as one word of a POSIX shell command line: as it is when that is safe, else single-quoted. */

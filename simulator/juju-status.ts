@@ -1,4 +1,5 @@
-// The simulator's model as `juju status --format=json` prints it (reference prior-art.md §2.5):
+// The simulator's model as `juju status --format=json` prints it
+// (https://documentation.ubuntu.com/juju/3.6/reference/juju-cli/list-of-juju-cli-commands/status/):
 // the same keys, the same omissions (`leader` only on the leader, empty messages left out), and
 // the same display rules (a unit whose hook failed shows workload `error`; an application whose
 // leader set no status shows its units' most severe one).
@@ -6,7 +7,8 @@
 import { formatPort } from "../runtime/hook-tools/index.js";
 import type { JsonObject, JsonValue } from "../runtime/meta.js";
 import type { JujuModel } from "../engine/model.js";
-import { type HookInfo, byUnit } from "./uniter.js";
+import { byUnitNumber } from "../grammar/names.js";
+import type { HookInfo } from "./uniter.js";
 
 /** What the simulator knows beyond the model, for status. */
 export interface StatusSnapshot {
@@ -48,7 +50,7 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
     if (info === undefined) continue;
     const units: JsonObject = {};
     const displayed: { current: string; message: string }[] = [];
-    for (const name of [...app.units].sort(byUnit)) {
+    for (const name of [...app.units].sort(byUnitNumber)) {
       const unit = model.unit(name);
       const state = snapshot.units[name];
       const since = jujuTime(state?.since);

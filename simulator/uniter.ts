@@ -8,6 +8,8 @@
 // simulator does the same: `nextOperation` is a pure function of the two states, and `hookDone`
 // records in the local state what a successful hook told the charm.
 
+import { byUnitNumber } from "../grammar/names.js";
+
 /** A hook to run, with what the agent remembers about it once it succeeds. Plain JSON: it is persisted. */
 export interface HookInfo {
   /** The hook's name as Juju runs it: `install`, `db-relation-changed`, `data-storage-attached`. */
@@ -276,7 +278,7 @@ function nextRelationOperation(agent: AgentState, remote: RemoteView): Operation
       const unit = local.changedPending;
       return hook("relation-changed", { remoteUnit: unit, version: members.get(unit) ?? local.members[unit] ?? 0 });
     }
-    for (const unit of Object.keys(local.members).sort(byUnit)) {
+    for (const unit of Object.keys(local.members).sort(byUnitNumber)) {
       if (!members.has(unit)) {
         // A dying unit departs everyone, naming itself; otherwise the departing unit is the remote one.
         return hook("relation-departed", { remoteUnit: unit, departingUnit: remote.dying ? remote.unit : unit });
@@ -292,10 +294,10 @@ function nextRelationOperation(agent: AgentState, remote: RemoteView): Operation
     if (relation.appVersion !== (local.app[relation.remoteApp] ?? 0)) {
       return hook("relation-changed", { version: relation.appVersion });
     }
-    for (const [unit, version] of [...members].sort(([a], [b]) => byUnit(a, b))) {
+    for (const [unit, version] of [...members].sort(([a], [b]) => byUnitNumber(a, b))) {
       if (local.members[unit] === undefined) return hook("relation-joined", { remoteUnit: unit, version });
     }
-    for (const [unit, version] of [...members].sort(([a], [b]) => byUnit(a, b))) {
+    for (const [unit, version] of [...members].sort(([a], [b]) => byUnitNumber(a, b))) {
       if (local.members[unit] !== version) return hook("relation-changed", { remoteUnit: unit, version });
     }
   }
@@ -330,7 +332,7 @@ export function hookDone(agent: AgentState, hook: HookInfo): void {
       break;
     case "upgrade-charm":
       // On a machine, Juju follows upgrade-charm with config-changed, leader-settings-changed on a
-      // non-leader, then start (reference juju-hook-tools.md §1.5).
+      // non-leader, then start (https://documentation.ubuntu.com/juju/3.6/reference/hook/#upgrade-charm).
       agent.charmVersion = version;
       agent.configVersion = -1;
       agent.upgrading = true;
@@ -416,7 +418,7 @@ export function knownMembers(agent: AgentState, relationId: number, hook: HookIn
     if (hook.kind === "relation-joined") members.add(hook.remoteUnit);
     if (hook.kind === "relation-departed") members.delete(hook.remoteUnit);
   }
-  return [...members].sort(byUnit);
+  return [...members].sort(byUnitNumber);
 }
 
 /** The unit wrote its own application's bag in a peer relation: it has seen that version. */
@@ -439,11 +441,4 @@ function sortedRelations(remote: RemoteView): [number, RemoteRelation][] {
 
 function storageName(id: string): string {
   return id.split("/")[0] ?? id;
-}
-
-/** Unit names in number order: demo/2 before demo/10. */
-export function byUnit(a: string, b: string): number {
-  const [appA = "", numberA = "0"] = a.split("/");
-  const [appB = "", numberB = "0"] = b.split("/");
-  return appA.localeCompare(appB) || Number(numberA) - Number(numberB);
 }

@@ -1,0 +1,152 @@
+// The simulator's direct writes to the engine's model and its bookkeeping, gathered by kind: a unit
+// leaving, leadership, relation scope, storage, bag versions. (These become JujuModel's named
+// operations later: each kind is one function here so that the switch is one place.)
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { byUnitNumber } from "../grammar/names.js";
+import type { CharmMeta, ConfigValue } from "../runtime/meta.js";
+import type { UnitRecord } from "../engine/model.js";
+import type { SimulatorCore } from "./core.js";
+import { SimulatorError } from "./types.js";
+
+/** The unit is gone: out of the model, and a new leader if it led. */
+export function bury(core: SimulatorCore, unitName: string): void {
+  const unit = core.model.unit(unitName);
+  const app = core.model.app(unit.app);
+  for (const relation of core.model.relations.values()) relation.members.delete(unitName);
+  core.model.units.delete(unitName);
+  app.units.splice(app.units.indexOf(unitName), 1);
+  Reflect.deleteProperty(core.book.agents, unitName);
+  // A removed unit consumes nothing any more: its tracked revisions no longer keep old ones alive.
+  for (const secret of core.model.secrets.values()) {
+    secret.tracking.delete(unitName);
+    secret.consumerLabels.delete(unitName);
+  }
+  for (const task of Object.values(core.book.tasks)) {
+    if (task.unit === unitName && (task.status === "pending" || task.status === "running")) {
+      Object.assign(task, { status: "failed", message: `unit ${unitName} was removed`, completed: new Date().toISOString() });
+    }
+  }
+  core.note(`unit ${unitName} removed`);
+  if (app.leader === unitName) {
+    const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnitNumber)[0];
+    elect(core, app.name, next);
+  }
+}
+
+/** Leadership goes to `unit` (or nobody); leader-elected there, leader-settings-changed elsewhere. */
+export function elect(core: SimulatorCore, appName: string, unit: string | undefined): void {
+  core.model.app(appName).leader = unit;
+  core.appState(appName).leaderSettingsVersion++;
+  core.note(unit === undefined ? `${appName} has no leader` : `${unit} is the leader of ${appName}`);
+}
+
+/** Juju puts a unit in scope of its application's relations once it is installed. */
+export function enterScope(core: SimulatorCore, unitName: string): void {
+  const unit = core.model.unit(unitName);
+  if (unit.dying) return;
+  for (const relation of core.model.relations.values()) {
+    if (core.model.endOf(relation, unit.app) !== undefined && !core.book.dyingRelations.has(relation.id)) {
+      core.model.joinRelation(relation.id, unitName, { "private-address": unit.address, "ingress-address": unit.address, "egress-subnets": `${unit.address}/32` });
+    }
+  }
+}
+
+export function attachStorage(core: SimulatorCore, unitName: string, name: string): void {
+  const unit = core.model.unit(unitName);
+  const spec = core.meta(unit.app).storage[name];
+  if (spec === undefined) throw new SimulatorError(`the charm of ${unitName} has no storage "${name}"`);
+  const index = core.book.nextStorage++;
+  const id = `${name}/${String(index)}`;
+  const location = spec.type === "block" ? `/dev/loop${String(index)}` : join(core.machineDir(unit.machine), spec.location ?? join("var", "lib", "juju", "storage", name, String(index)));
+  if (spec.type !== "block") mkdirSync(location, { recursive: true });
+  unit.storage.set(id, { kind: spec.type, location });
+}
+
+export function bump(core: SimulatorCore, relationId: number, key: string): number {
+  const name = `${String(relationId)}/${key}`;
+  const version = (core.book.bagVersions[name] ?? 0) + 1;
+  core.book.bagVersions[name] = version;
+  return version;
+}
+
+/** A deployed application, with its config and trust, and its peer relations (Juju creates them with the application). */
+export function addApplication(
+  core: SimulatorCore,
+  name: string,
+  meta: CharmMeta,
+  config: Record<string, ConfigValue>,
+  trusted: boolean,
+): void {
+  const app = core.model.addApp(name, meta);
+  app.config = config;
+  app.trusted = trusted;
+  for (const [endpoint, spec] of Object.entries(meta.relations)) {
+    if (spec.role === "peers") core.model.addRelation([{ app: name, endpoint, role: "peers" }], { interface: spec.interface });
+  }
+}
+
+/** An application the simulator does not run, with `count` units. */
+export function addRemoteApplication(core: SimulatorCore, name: string, count: number): string[] {
+  core.model.addApp(name);
+  return Array.from({ length: count }, () => core.model.addUnit(name).name);
+}
+
+/** A new unit of an application, waiting for its machine as Juju shows it. */
+export function addWaitingUnit(core: SimulatorCore, appName: string, number: number): UnitRecord {
+  const unit = core.model.addUnit(appName, { number });
+  core.model.setStatus(unit, { status: "waiting", message: "waiting for machine", data: {} });
+  return unit;
+}
+
+/** The unit's install hook starts: Juju shows it installing, unless the charm set a status already. */
+export function setInstalling(core: SimulatorCore, unitName: string): void {
+  core.model.setStatus(core.model.unit(unitName), { status: "maintenance", message: "installing charm software", data: {} });
+}
+
+/** The unit is going away: it leaves every relation's scope (its teardown hooks follow). */
+export function markDying(core: SimulatorCore, unitName: string): void {
+  core.model.unit(unitName).dying = true;
+  for (const relation of core.model.relations.values()) if (relation.members.has(unitName)) core.model.leaveRelation(relation.id, unitName);
+}
+
+/** The relation is being removed: every member leaves its scope; it goes once nobody holds it (dropRelation). */
+export function markRelationDying(core: SimulatorCore, relationId: number): void {
+  core.book.dyingRelations.add(relationId);
+  const relation = core.model.relations.get(relationId);
+  for (const member of [...(relation?.members ?? [])]) core.model.leaveRelation(relationId, member);
+}
+
+/** A dying relation no unit holds any more leaves the model. */
+export function dropRelation(core: SimulatorCore, relationId: number): void {
+  core.model.relations.delete(relationId);
+  core.book.dyingRelations.delete(relationId);
+}
+
+/** `juju config`: the checked values set, the `reset` keys back to their defaults. */
+export function setAppConfig(core: SimulatorCore, appName: string, values: Record<string, ConfigValue>, reset: readonly string[]): void {
+  const app = core.model.app(appName);
+  const next = { ...app.config };
+  for (const key of reset) Reflect.deleteProperty(next, key);
+  Object.assign(next, values);
+  app.config = next;
+}
+
+/** A refresh: the application's metadata is the new charm's. */
+export function setAppMeta(core: SimulatorCore, appName: string, meta: CharmMeta): void {
+  Object.assign(core.model.app(appName), { meta });
+}
+
+/** The model is destroyed: every application, unit and relation goes. */
+export function dropEverything(core: SimulatorCore): void {
+  for (const name of [...core.model.apps.keys()]) {
+    for (const unit of core.model.app(name).units) core.model.units.delete(unit);
+    core.model.apps.delete(name);
+    Reflect.deleteProperty(core.book.apps, name);
+    core.inProcess.delete(name);
+  }
+  core.model.relations.clear();
+  core.book.dyingRelations.clear();
+}
