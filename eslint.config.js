@@ -3,6 +3,8 @@ import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
+import { layersPlugin } from "./eslint/layers.js";
+
 export default defineConfig(
   { ignores: ["node_modules/", "dist/", "lib/", "coverage/", "test/.docs-snippets/", "test/.scratch/"] },
   js.configs.recommended,
@@ -18,6 +20,12 @@ export default defineConfig(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
     },
+  },
+  {
+    // The import direction between layers (eslint/layers.js).
+    files: ["**/*.ts", "**/*.mjs", "**/*.js"],
+    plugins: { tscharm: layersPlugin },
+    rules: { "tscharm/layers": "error" },
   },
   {
     // CommonJS files (a SEA's main script, and what it loads) can only require.
