@@ -77,19 +77,30 @@ export function canReadSecret(model: JujuModel, secret: SecretRecord, unitName: 
   });
 }
 
+/** The unit that manages a secret: its owner unit, or the leader of its owner application. */
+export function secretManager(model: JujuModel, secret: SecretRecord): string | undefined {
+  if (secret.owner.kind === "unit") return secret.owner.unit;
+  if (secret.owner.kind === "application") return model.apps.get(secret.owner.app)?.leader;
+  return undefined;
+}
+
 /**
- * The units that get secret-changed for the latest revision of a secret: each unit that tracks
- * (has read) an older revision and may still read it, except the unit that manages the secret
- * (its owner unit, or the leader of its owner application), which publishes the revisions. Juju
- * watches each unit's consumed secrets for new revisions (juju/juju domain/secret/service/watcher.go,
- * WatchConsumedSecretsChanges); a unit that never read the secret is not a consumer.
+ * Who hears secret-changed, the one rule the test kit and the simulator share: a unit hears it for
+ * the latest revision of a secret when it consumes the secret (it has read it, so it tracks a
+ * revision), may still read it, does not manage it (the manager publishes the revisions), and has
+ * not seen the latest revision yet. Juju watches each unit's consumed secrets for new revisions
+ * (juju/juju domain/secret/service/watcher.go, WatchConsumedSecretsChanges); a unit that never read
+ * the secret is not a consumer. `seen` is the last revision the unit was told of: by default the
+ * revision it tracks; the simulator's unit agents remember the revisions they ran secret-changed for.
  */
+export function hearsSecretChanged(model: JujuModel, secret: SecretRecord, unitName: string, seen = secret.tracking.get(unitName)): boolean {
+  if (!secret.tracking.has(unitName) || seen === undefined || seen >= secret.latest) return false;
+  return model.units.has(unitName) && unitName !== secretManager(model, secret) && canReadSecret(model, secret, unitName);
+}
+
+/** The units that hear secret-changed for the latest revision of a secret (hearsSecretChanged), in name order. */
 export function secretChangedAudience(model: JujuModel, xid: string): string[] {
   const secret = model.secrets.get(xid);
   if (secret === undefined) return [];
-  const manager = secret.owner.kind === "unit" ? secret.owner.unit : secret.owner.kind === "application" ? model.apps.get(secret.owner.app)?.leader : undefined;
-  return [...secret.tracking]
-    .filter(([unit, revision]) => unit !== manager && revision < secret.latest && model.units.has(unit) && canReadSecret(model, secret, unit))
-    .map(([unit]) => unit)
-    .sort();
+  return [...secret.tracking.keys()].filter((unit) => hearsSecretChanged(model, secret, unit)).sort();
 }

@@ -14,7 +14,16 @@ import { type Bag, type SecretRecord, newSecretRecord, sameBag } from "./records
 import { canReadSecret, checkSecretContent, checkSecretMetadata, expiryTime, xidOf } from "./secret-rules.js";
 import { NOT_LEADER, fail, relationNotFound } from "./tool-errors.js";
 
-export { canReadSecret, checkSecretContent, checkSecretMetadata, expiryTime, secretChangedAudience, xidOf } from "./secret-rules.js";
+export {
+  canReadSecret,
+  checkSecretContent,
+  checkSecretMetadata,
+  expiryTime,
+  hearsSecretChanged,
+  secretChangedAudience,
+  secretManager,
+  xidOf,
+} from "./secret-rules.js";
 
 interface PendingSecretSet {
   readonly xid: string;

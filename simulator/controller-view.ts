@@ -1,7 +1,8 @@
 // The controller's view for one unit's agent (uniter.ts's RemoteView): what the model says the unit
 // should have seen, as a pure function of the engine's model and the simulator's bookkeeping.
 
-import type { JujuModel, SecretRecord } from "../engine/model.js";
+import { hearsSecretChanged, secretManager } from "../engine/secrets.js";
+import type { JujuModel } from "../engine/model.js";
 import { SimulatorError } from "./types.js";
 import type { AppState, Bookkeeping } from "./store.js";
 import type { AgentState, RemoteRelation, RemoteView } from "./uniter.js";
@@ -43,14 +44,13 @@ export function remoteView(model: JujuModel, book: Bookkeeping, unitName: string
   const obsoleteRevisions: { secret: string; revision: number }[] = [];
   if (!unit.dying) {
     for (const secret of model.secrets.values()) {
-      if (managerOf(model, secret) === unitName) {
+      if (secretManager(model, secret) === unitName) {
         const tracked = new Set(secret.tracking.values());
         for (const revision of [...secret.revisions.keys()].sort((a, b) => a - b)) {
           if (revision < secret.latest && !tracked.has(revision)) obsoleteRevisions.push({ secret: secret.xid, revision });
         }
-      } else if (secret.tracking.has(unitName)) {
-        const seen = agent.secretRevisions[secret.xid] ?? secret.tracking.get(unitName) ?? 0;
-        if (secret.latest > seen) changedSecrets.push({ secret: secret.xid, latest: secret.latest });
+      } else if (hearsSecretChanged(model, secret, unitName, agent.secretRevisions[secret.xid] ?? secret.tracking.get(unitName))) {
+        changedSecrets.push({ secret: secret.xid, latest: secret.latest });
       }
     }
   }
@@ -68,13 +68,6 @@ export function remoteView(model: JujuModel, book: Bookkeeping, unitName: string
     changedSecrets,
     obsoleteRevisions,
   };
-}
-
-/** The unit that manages a secret: its owner unit, or the leader of its owner application. */
-export function managerOf(model: JujuModel, secret: SecretRecord): string | undefined {
-  if (secret.owner.kind === "unit") return secret.owner.unit;
-  if (secret.owner.kind === "application") return model.apps.get(secret.owner.app)?.leader;
-  return undefined;
 }
 
 /** How many times a relation bag changed: `key` is a unit name, or `app:<application>`. */

@@ -10,7 +10,7 @@ import { isAppName } from "../grammar/names.js";
 import { actionParamsError } from "../engine/actions.js";
 import type { RelationEnd } from "../engine/model.js";
 import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
-import { managerOf } from "./controller-view.js";
+import { secretManager } from "../engine/secrets.js";
 import type { SimulatorCore } from "./core.js";
 import { minimumCount, parseEndpoint, validateConfig } from "./juju-rules.js";
 import {
@@ -295,7 +295,7 @@ export function markResolved(core: SimulatorCore, unitName: string, options: { n
 /** Tells a secret's owner to rotate it (Juju does when its rotate policy says so). */
 export function rotateSecret(core: SimulatorCore, id: string): void {
   const secret = core.secret(id);
-  const manager = managerOf(core.model, secret);
+  const manager = secretManager(core.model, secret);
   if (manager === undefined) throw new SimulatorError(`secret ${id} has no owner unit here to rotate it`);
   if (!core.agent(manager).rotate.includes(secret.xid)) core.agent(manager).rotate.push(secret.xid);
   core.save();
@@ -304,7 +304,7 @@ export function rotateSecret(core: SimulatorCore, id: string): void {
 /** Tells a secret's owner that a revision (the latest by default) expired. */
 export function expireSecret(core: SimulatorCore, id: string, revision?: number): void {
   const secret = core.secret(id);
-  const manager = managerOf(core.model, secret);
+  const manager = secretManager(core.model, secret);
   if (manager === undefined) throw new SimulatorError(`secret ${id} has no owner unit here to expire it`);
   core.agent(manager).expire.push({ secret: secret.xid, revision: revision ?? secret.latest });
   core.save();
