@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "#compiled/cmd/build";
+import { HOST_ARCH, NODE_VERSION, nodeBinary } from "#compiled/cmd/node-binary";
+import { makeExecutable } from "#compiled/cmd/sea";
 import { alternate, fixed, isMain, option, runOnce, stage, summarize, table } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -18,7 +18,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH, NODE_VERSION, makeExecutable, nodeBinary } from "#compiled/cmd/build";
+import { HOST_ARCH, NODE_VERSION, nodeBinary } from "#compiled/cmd/node-binary";
+import { makeExecutable } from "#compiled/cmd/sea";
 import { hookSandbox } from "./dispatch.mjs";
 import { alternate, fixed, isMain, option, stage, summarize, table } from "./lib.mjs";
 
@@ -34,7 +35,7 @@ const MAIN_CALL = "main(DemoCharm);";
  *   name: string,
  *   source?: "bundle" | "floor",
  *   transform?: (code: string) => string,
- *   codeCache?: import("#compiled/cmd/build").CodeCache,
+ *   codeCache?: import("#compiled/cmd/sea").CodeCache,
  *   snapshot?: boolean,
  *   flags?: readonly string[],
  *   blobFlags?: readonly string[],

@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { deflateRawSync } from "node:zlib";
 
-import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION, strip } from "#compiled/cmd/build";
+import { HOST_ARCH, NODE_PACKAGES, NODE_VERSION } from "#compiled/cmd/node-binary";
+import { strip } from "#compiled/cmd/sea";
 import { listZip } from "#compiled/project/archive";
 import { fixed, isMain, table } from "./lib.mjs";
 

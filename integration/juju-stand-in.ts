@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { shellQuote } from "./juju.js";
+import { shellQuote } from "./shell-quote.js";
 
 export interface JujuStandInOptions {
   /**

@@ -7,7 +7,7 @@
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HOST_ARCH } from "#compiled/cmd/build";
+import { HOST_ARCH } from "#compiled/cmd/node-binary";
 import { pack } from "#compiled/cmd/pack";
 import { Juju, allActive, allAgentsIdle, anyError, formatStatusTable, getLeaderUnit } from "tscharm/integration";
 

@@ -14,13 +14,15 @@ import { type Model, modelBackend } from "../runtime/model.js";
 import { validateSecretContent } from "../runtime/secrets.js";
 import { MemoryStateStore } from "../runtime/state-file.js";
 import { HookContext } from "../engine/hook-context.js";
-import { secretChangedAudience, xidOf } from "../engine/secrets.js";
+import { secretChangedAudience } from "../engine/secrets.js";
 import { actionParamsError } from "../engine/actions.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
-import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
+import { type Bag, JujuModel } from "../engine/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
+import { createRelation, relationEvent, relationsOf, remoteMembers } from "./harness-relations.js";
+import { ownsSecret, refuseOwnSecret, relationToOwner, secretById } from "./harness-secrets.js";
 import { type InProcessResult, dispatchInProcess } from "./in-process.js";
 
 export interface HarnessOptions extends MetaOptions {
@@ -112,18 +114,20 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     }
     await this.emit({ kind: "hook", name: "install" });
     for (const [endpoint, spec] of Object.entries(this.meta.relations)) {
-      if (spec.role === "peers" && this.relationsOf(endpoint).length === 0) this.createRelation(endpoint, this.appName);
+      if (spec.role === "peers" && relationsOf(this.juju, this.appName, endpoint).length === 0) {
+        createRelation(this.juju, this.meta, this.unitName, endpoint, this.appName);
+      }
     }
     const relations = [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName) !== undefined);
-    for (const relation of relations) await this.emit(this.relationEvent(relation, "created"));
+    for (const relation of relations) await this.emit(relationEvent(this.juju, this.appName, relation, "created"));
     const leader = this.juju.app(this.appName).leader === this.unitName;
     await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
     await this.emit({ kind: "hook", name: "config-changed" });
     await this.emit({ kind: "hook", name: "start" });
     for (const relation of relations) {
-      for (const remote of this.remoteMembers(relation)) {
-        await this.emit(this.relationEvent(relation, "joined", remote));
-        await this.emit(this.relationEvent(relation, "changed", remote));
+      for (const remote of remoteMembers(this.juju, this.unitName, relation)) {
+        await this.emit(relationEvent(this.juju, this.appName, relation, "joined", remote));
+        await this.emit(relationEvent(this.juju, this.appName, relation, "changed", remote));
       }
     }
   }
@@ -150,8 +154,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * relation-created. With data, `<remoteApp>/0` also joins and its data is set (joined, changed).
    */
   async addRelation(endpoint: string, remoteApp: string, options: { appData?: Bag; unitData?: Bag } = {}): Promise<number> {
-    const relation = this.createRelation(endpoint, remoteApp);
-    await this.emit(this.relationEvent(relation, "created"));
+    const relation = createRelation(this.juju, this.meta, this.unitName, endpoint, remoteApp);
+    await this.emit(relationEvent(this.juju, this.appName, relation, "created"));
     if (options.appData !== undefined || options.unitData !== undefined) {
       const unit = `${remoteApp}/0`;
       await this.addRelationUnit(relation.id, unit);
@@ -170,7 +174,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     }
     if (!this.juju.units.has(unitName)) this.juju.addUnit(app, { number: Number(unitName.split("/")[1]) });
     this.juju.joinRelation(relationId, unitName);
-    await this.emit(this.relationEvent(relation, "joined", unitName));
+    await this.emit(relationEvent(this.juju, this.appName, relation, "joined", unitName));
   }
 
   /** A remote unit leaves the relation: relation-departed. */
@@ -178,7 +182,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const relation = this.juju.relation(relationId);
     if (!relation.members.has(unitName)) throw new Error(`${unitName} is not in relation ${relationId}`);
     this.juju.leaveRelation(relationId, unitName);
-    await this.emit(this.relationEvent(relation, "departed", unitName, unitName));
+    await this.emit(relationEvent(this.juju, this.appName, relation, "departed", unitName, unitName));
   }
 
   /**
@@ -187,8 +191,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   async removeRelation(relationId: number): Promise<void> {
     const relation = this.juju.relation(relationId);
-    for (const remote of this.remoteMembers(relation)) await this.removeRelationUnit(relationId, remote);
-    if (!this.juju.isPeer(relation)) await this.emit(this.relationEvent(relation, "broken"));
+    for (const remote of remoteMembers(this.juju, this.unitName, relation)) await this.removeRelationUnit(relationId, remote);
+    if (!this.juju.isPeer(relation)) await this.emit(relationEvent(this.juju, this.appName, relation, "broken"));
     this.juju.removeRelation(relationId);
   }
 
@@ -210,7 +214,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const leaderWrote = !isUnit && appOrUnit === this.appName && this.juju.isPeer(relation) && this.juju.app(this.appName).leader !== this.unitName;
     if (!changed || !(otherUnit || remoteApp || leaderWrote)) return;
     // For a change of application data Juju runs relation-changed with no remote unit.
-    await this.emit(this.relationEvent(relation, "changed", isUnit ? appOrUnit : undefined));
+    await this.emit(relationEvent(this.juju, this.appName, relation, "changed", isUnit ? appOrUnit : undefined));
   }
 
   /** A copy of a bag, whoever it belongs to. */
@@ -262,24 +266,15 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * charm's own code (`secret.grant(relation)`), not here.
    */
   grantSecret(id: string, observer: string): void {
-    const secret = this.secret(id);
-    this.refuseOwnSecret(secret, id, "grantSecret", "secret.grant(relation)");
-    let relationId: number | undefined;
-    if (secret.owner.kind !== "model") {
-      const ownerApp = secret.owner.kind === "application" ? secret.owner.app : secret.owner.unit.split("/")[0] ?? "";
-      const relation = [...this.juju.relations.values()].find(
-        (candidate) => this.juju.endOf(candidate, this.appName) !== undefined && this.juju.remoteAppOf(candidate, this.appName) === ownerApp,
-      );
-      if (relation === undefined) throw new Error(`there is no relation between ${this.appName} and ${ownerApp}, the owner of the secret`);
-      relationId = relation.id;
-    }
-    this.juju.grantSecret(secret.xid, observer, relationId);
+    const secret = secretById(this.juju, id);
+    refuseOwnSecret(this.juju, this.unitName, secret, id, "grantSecret", "secret.grant(relation)");
+    this.juju.grantSecret(secret.xid, observer, relationToOwner(this.juju, this.appName, secret));
   }
 
   /** Takes back what `grantSecret` gave `observer`. */
   revokeSecret(id: string, observer: string): void {
-    const secret = this.secret(id);
-    this.refuseOwnSecret(secret, id, "revokeSecret", "secret.revoke(relation)");
+    const secret = secretById(this.juju, id);
+    refuseOwnSecret(this.juju, this.unitName, secret, id, "revokeSecret", "secret.revoke(relation)");
     this.juju.revokeSecret(secret.xid, observer);
   }
 
@@ -290,7 +285,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   async setSecretContent(id: string, content: Bag): Promise<void> {
     validateSecretContent(content);
-    const secret = this.secret(id);
+    const secret = secretById(this.juju, id);
     this.juju.publishSecretRevision(secret.xid, content);
     if (secretChangedAudience(this.juju, secret.xid).includes(this.unitName)) {
       await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
@@ -379,66 +374,11 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     return tools;
   }
 
-  private createRelation(endpoint: string, remoteApp: string): RelationRecord {
-    const spec = this.meta.relations[endpoint];
-    if (spec === undefined) throw new Error(`"${endpoint}" is not a relation endpoint of ${this.meta.name}`);
-    const peer = spec.role === "peers";
-    if (peer && remoteApp !== this.appName) throw new Error(`"${endpoint}" is a peer endpoint: its remote application is ${this.appName}`);
-    if (!peer && !this.juju.apps.has(remoteApp)) this.juju.addApp(remoteApp);
-    const ends = peer
-      ? [{ app: this.appName, endpoint, role: spec.role }]
-      : [
-          { app: this.appName, endpoint, role: spec.role },
-          { app: remoteApp, endpoint, role: spec.role === "provides" ? ("requires" as const) : ("provides" as const) },
-        ];
-    const relation = this.juju.addRelation(ends, { interface: spec.interface, scope: spec.scope ?? "global" });
-    this.juju.joinRelation(relation.id, this.unitName);
-    return relation;
-  }
-
-  private relationsOf(endpoint: string): RelationRecord[] {
-    return [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName)?.endpoint === endpoint);
-  }
-
-  private remoteMembers(relation: RelationRecord): string[] {
-    const remoteApp = this.juju.remoteAppOf(relation, this.appName);
-    return [...relation.members]
-      .filter((unit) => unit !== this.unitName && unit.split("/")[0] === remoteApp)
-      .sort((a, b) => Number(a.split("/")[1]) - Number(b.split("/")[1]));
-  }
-
-  private relationEvent(relation: RelationRecord, phase: string, remoteUnit?: string, departingUnit?: string): EngineEvent {
-    const endpoint = this.juju.endOf(relation, this.appName)?.endpoint ?? "";
-    return {
-      kind: "hook",
-      name: `${endpoint}-relation-${phase}`,
-      relation: {
-        id: relation.id,
-        ...(remoteUnit === undefined ? {} : { remoteUnit }),
-        ...(departingUnit === undefined ? {} : { departingUnit }),
-      },
-    };
-  }
-
-  /** A secret of this application or unit is shared by the charm itself, through its own hook tools. */
-  private refuseOwnSecret(secret: SecretRecord, id: string, method: string, instead: string): void {
-    if (this.ownsSecret(secret)) throw new Error(`${method}: ${id} is owned by the charm under test, which shares it itself (${instead} in a handler)`);
-  }
-
-  /** Whether the charm under test owns the secret: its application's, or this unit's. */
-  private ownsSecret(secret: SecretRecord): boolean {
-    return (secret.owner.kind === "application" && secret.owner.app === this.appName) || (secret.owner.kind === "unit" && secret.owner.unit === this.unitName);
-  }
-
-  private secret(id: string): SecretRecord {
-    const secret = this.juju.secrets.get(xidOf(id) ?? id);
-    if (secret === undefined) throw new Error(`no secret ${id}`);
-    return secret;
-  }
-
   private async ownedSecretEvent(id: string, hook: string, revision: number | undefined, label: string | undefined): Promise<void> {
-    const secret = this.secret(id);
-    if (!this.ownsSecret(secret)) throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
+    const secret = secretById(this.juju, id);
+    if (!ownsSecret(this.juju, this.unitName, secret)) {
+      throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
+    }
     if (label !== undefined) this.juju.setSecretMetadata(secret.xid, { label });
     await this.emit({ kind: "hook", name: hook, secret: { xid: secret.xid, ...(revision === undefined ? {} : { revision }) } });
   }

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { pack } from "../../cmd/pack.js";
-import { HOST_ARCH } from "../../cmd/build.js";
+import { HOST_ARCH } from "../../cmd/node-binary.js";
 import { Juju, LocalJuju, TaskError, allActive, allAgentsIdle, anyError, getLeaderUnit, writeJujuStandIn } from "tscharm/integration";
 import { SecretScan } from "../support/secret-scan.js";
 

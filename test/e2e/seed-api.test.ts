@@ -8,7 +8,8 @@ import { join, resolve } from "node:path";
 
 import { beforeAll, expect, test } from "vitest";
 
-import { HOST_ARCH, bundleDispatch } from "../../cmd/build.js";
+import { bundleDispatch } from "../../cmd/build.js";
+import { HOST_ARCH } from "../../cmd/node-binary.js";
 import { pack } from "../../cmd/pack.js";
 import { Juju, allActive, getLeaderUnit } from "tscharm/integration";
 

@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { HOST_ARCH, makeExecutable, nodeBinary } from "../../cmd/build.js";
+import { HOST_ARCH, nodeBinary } from "../../cmd/node-binary.js";
+import { makeExecutable } from "../../cmd/sea.js";
 import { debugLogLines } from "../../integration/juju.js";
 import { mapStack, mapperOf } from "../../runtime/stack-trace.js";
 import { Simulator } from "../../simulator/simulator.js";

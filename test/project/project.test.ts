@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, test } from "vitest";
 
-import { BuildError, assertSameNode, build, selectArches, typeCheck } from "../../cmd/build.js";
+import { BuildError, build, selectArches, typeCheck } from "../../cmd/build.js";
+import { assertSameNode } from "../../cmd/node-binary.js";
 import { MetadataError } from "../../project/charm-meta.js";
 import { loadProject, readPlatforms } from "../../project/project.js";
 

@@ -5,7 +5,8 @@ import { describe, expect, test } from "vitest";
 
 import type { CharmMeta } from "../../runtime/meta.js";
 import { JujuModel } from "../../engine/model.js";
-import { bagVersion, managerOf, remoteView } from "../../simulator/controller-view.js";
+import { secretManager } from "../../engine/secrets.js";
+import { bagVersion, remoteView } from "../../simulator/controller-view.js";
 import { type Bookkeeping, newBookkeeping } from "../../simulator/store.js";
 import { newAgentState } from "../../simulator/uniter.js";
 
@@ -96,7 +97,7 @@ describe("remoteView", () => {
     secret.tracking.set("pg/0", 2);
     book.agents["pg/0"] = newAgentState();
     book.apps["pg"] = { charm: { origin: "/pg", dir: "/pg", revision: 0 }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 2 };
-    expect(managerOf(model, secret)).toBe("app/0");
+    expect(secretManager(model, secret)).toBe("app/0");
     // Revision 1 is tracked by nobody and not the latest: obsolete. Revision 2 is tracked by pg/0.
     expect(remoteView(model, book, "app/0").obsoleteRevisions).toEqual([{ secret: secret.xid, revision: 1 }]);
     expect(remoteView(model, book, "app/1").obsoleteRevisions).toEqual([]);
@@ -104,7 +105,7 @@ describe("remoteView", () => {
     (book.agents["pg/0"] ?? newAgentState()).secretRevisions[secret.xid] = 3;
     expect(remoteView(model, book, "pg/0").changedSecrets).toEqual([]);
     const owned = model.addSecret({ kind: "unit", unit: "app/1" }, { key: "v" });
-    expect(managerOf(model, owned)).toBe("app/1");
+    expect(secretManager(model, owned)).toBe("app/1");
   });
 
   test("bagVersion: 0 for a bag never written", () => {

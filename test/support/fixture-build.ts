@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { HOST_ARCH, build } from "../../cmd/build.js";
+import { build } from "../../cmd/build.js";
+import { HOST_ARCH } from "../../cmd/node-binary.js";
 
 export interface BuiltFixture {
   /** The temporary directory holding the build; remove it when done. */
