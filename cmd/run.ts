@@ -73,7 +73,7 @@ function prepareFreshUnit(simulator: Simulator, options: RunOptions) {
   const app = simulator.deploy(options.charm ?? ".", { numUnits: 1, config: keyValues(options.config ?? []) });
   const unit = `${app}/0`;
   // Deploying makes the first unit the leader; a unit that does not lead sees another leader.
-  if (options.leader !== true) simulator.model.app(app).leader = undefined;
+  if (options.leader !== true) simulator.model.electLeader(app, undefined);
   for (const spec of options.relation ?? []) {
     const [endpoint = "", remoteApp = "remote", count = "1"] = spec.split(":");
     const units = Number(count);

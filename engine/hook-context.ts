@@ -82,11 +82,8 @@ export class HookContext implements HookTools {
   private readonly applied: readonly HookConcept[];
 
   constructor(
-    /**
-     * The model this hook runs against. Read it through the queries below; the fake hook tools
-     * still read it directly until they move to them.
-     */
-    readonly model: JujuModel,
+    /** The model this hook runs against; the fake hook tools read it through the queries below. */
+    private readonly model: JujuModel,
     readonly unitName: string,
     readonly action?: ActionRun,
   ) {

@@ -244,6 +244,11 @@ export class JujuModel {
     this.app(appName).config = { ...values };
   }
 
+  /** A refresh: the application's charm metadata is the new charm's. */
+  setCharmMeta(appName: string, meta: CharmMeta): void {
+    this.app(appName).meta = meta;
+  }
+
   /** `juju trust`: whether credential-get answers, and with what. */
   setTrust(appName: string, trusted: boolean, cloudSpec?: CloudSpecRecord): void {
     const app = this.app(appName);

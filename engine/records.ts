@@ -11,7 +11,7 @@ export type Bag = Record<string, string>;
 export interface AppRecord {
   readonly name: string;
   /** The charm's metadata; undefined for an application known only from the other end of a relation. */
-  readonly meta: CharmMeta | undefined;
+  meta: CharmMeta | undefined;
   /** Option values the user set; defaults come from the metadata. */
   config: Record<string, ConfigValue>;
   leader: string | undefined;

@@ -1,6 +1,6 @@
-// The simulator's direct writes to the engine's model and its bookkeeping, gathered by kind: a unit
-// leaving, leadership, relation scope, storage, bag versions. (These become JujuModel's named
-// operations later: each kind is one function here so that the switch is one place.)
+// What the simulator changes in the engine's model, through the model's named operations, together
+// with its own bookkeeping for each change: a unit leaving, leadership, relation scope, storage,
+// bag versions, applications and their config.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -13,17 +13,10 @@ import { SimulatorError } from "./types.js";
 
 /** The unit is gone: out of the model, and a new leader if it led. */
 export function bury(core: SimulatorCore, unitName: string): void {
-  const unit = core.model.unit(unitName);
-  const app = core.model.app(unit.app);
-  for (const relation of core.model.relations.values()) relation.members.delete(unitName);
-  core.model.units.delete(unitName);
-  app.units.splice(app.units.indexOf(unitName), 1);
+  const app = core.model.app(core.model.unit(unitName).app);
+  // Out of every relation's scope, and a consumer of nothing: its tracked revisions no longer keep old ones alive.
+  core.model.removeUnit(unitName);
   Reflect.deleteProperty(core.book.agents, unitName);
-  // A removed unit consumes nothing any more: its tracked revisions no longer keep old ones alive.
-  for (const secret of core.model.secrets.values()) {
-    secret.tracking.delete(unitName);
-    secret.consumerLabels.delete(unitName);
-  }
   for (const task of Object.values(core.book.tasks)) {
     if (task.unit === unitName && (task.status === "pending" || task.status === "running")) {
       Object.assign(task, { status: "failed", message: `unit ${unitName} was removed`, completed: new Date().toISOString() });
@@ -38,7 +31,7 @@ export function bury(core: SimulatorCore, unitName: string): void {
 
 /** Leadership goes to `unit` (or nobody); leader-elected there, leader-settings-changed elsewhere. */
 export function elect(core: SimulatorCore, appName: string, unit: string | undefined): void {
-  core.model.app(appName).leader = unit;
+  core.model.electLeader(appName, unit);
   core.appState(appName).leaderSettingsVersion++;
   core.note(unit === undefined ? `${appName} has no leader` : `${unit} is the leader of ${appName}`);
 }
@@ -62,7 +55,7 @@ export function attachStorage(core: SimulatorCore, unitName: string, name: strin
   const id = `${name}/${String(index)}`;
   const location = spec.type === "block" ? `/dev/loop${String(index)}` : join(core.machineDir(unit.machine), spec.location ?? join("var", "lib", "juju", "storage", name, String(index)));
   if (spec.type !== "block") mkdirSync(location, { recursive: true });
-  unit.storage.set(id, { kind: spec.type, location });
+  core.model.attachStorage(unitName, id, { kind: spec.type, location });
 }
 
 export function bump(core: SimulatorCore, relationId: number, key: string): number {
@@ -80,9 +73,9 @@ export function addApplication(
   config: Record<string, ConfigValue>,
   trusted: boolean,
 ): void {
-  const app = core.model.addApp(name, meta);
-  app.config = config;
-  app.trusted = trusted;
+  core.model.addApp(name, meta);
+  core.model.setConfig(name, config);
+  core.model.setTrust(name, trusted);
   for (const [endpoint, spec] of Object.entries(meta.relations)) {
     if (spec.role === "peers") core.model.addRelation([{ app: name, endpoint, role: "peers" }], { interface: spec.interface });
   }
@@ -108,7 +101,7 @@ export function setInstalling(core: SimulatorCore, unitName: string): void {
 
 /** The unit is going away: it leaves every relation's scope (its teardown hooks follow). */
 export function markDying(core: SimulatorCore, unitName: string): void {
-  core.model.unit(unitName).dying = true;
+  core.model.markDying(unitName);
   for (const relation of core.model.relations.values()) if (relation.members.has(unitName)) core.model.leaveRelation(relation.id, unitName);
 }
 
@@ -121,32 +114,30 @@ export function markRelationDying(core: SimulatorCore, relationId: number): void
 
 /** A dying relation no unit holds any more leaves the model. */
 export function dropRelation(core: SimulatorCore, relationId: number): void {
-  core.model.relations.delete(relationId);
+  core.model.removeRelation(relationId);
   core.book.dyingRelations.delete(relationId);
 }
 
 /** `juju config`: the checked values set, the `reset` keys back to their defaults. */
 export function setAppConfig(core: SimulatorCore, appName: string, values: Record<string, ConfigValue>, reset: readonly string[]): void {
-  const app = core.model.app(appName);
-  const next = { ...app.config };
+  const next = { ...core.model.app(appName).config };
   for (const key of reset) Reflect.deleteProperty(next, key);
   Object.assign(next, values);
-  app.config = next;
+  core.model.setConfig(appName, next);
 }
 
 /** A refresh: the application's metadata is the new charm's. */
 export function setAppMeta(core: SimulatorCore, appName: string, meta: CharmMeta): void {
-  Object.assign(core.model.app(appName), { meta });
+  core.model.setCharmMeta(appName, meta);
 }
 
 /** The model is destroyed: every application, unit and relation goes. */
 export function dropEverything(core: SimulatorCore): void {
   for (const name of [...core.model.apps.keys()]) {
-    for (const unit of core.model.app(name).units) core.model.units.delete(unit);
-    core.model.apps.delete(name);
+    core.model.removeApp(name);
     Reflect.deleteProperty(core.book.apps, name);
     core.inProcess.delete(name);
   }
-  core.model.relations.clear();
+  for (const id of [...core.model.relations.keys()]) core.model.removeRelation(id);
   core.book.dyingRelations.clear();
 }

@@ -69,7 +69,7 @@ export async function runHook(core: SimulatorCore, unitName: string, hook: HookI
     agent.error = undefined;
     agent.resolved = undefined;
     if (hook.kind === "install") enterScope(core, unitName);
-    if (hook.kind === "storage-detaching" && hook.storage !== undefined) unit.storage.delete(hook.storage);
+    if (hook.kind === "storage-detaching" && hook.storage !== undefined) core.model.detachStorage(unitName, hook.storage);
   } else {
     agent.error = hook;
     agent.resolved = undefined;
@@ -187,9 +187,8 @@ export function applyCommit(core: SimulatorCore, unitName: string, hookContext: 
     }
   }
   // Storage the hook asked for (storage-add) is attached now; storage-attached follows.
-  for (const [name, count] of Object.entries(unit.storageRequests)) {
+  for (const [name, count] of Object.entries(core.model.takeStorageRequests(unitName))) {
     for (let n = 0; n < count; n++) attachStorage(core, unitName, name);
-    Reflect.deleteProperty(unit.storageRequests, name);
   }
   // What the charm read, it has seen: no secret-changed for a revision it already has.
   const agent = core.agent(unitName);
