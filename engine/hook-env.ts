@@ -1,22 +1,12 @@
 // The environment Juju gives a unit's hook or action (juju/juju worker/uniter/runner/context/context.go, HookVars).
 
+import type { DispatchInfo } from "./hook-info.js";
 import type { JujuModel } from "./model.js";
-
-/** A hook or action to run on one unit, with what Juju says about it in the environment. */
-export type EngineEvent =
-  | {
-      readonly kind: "hook";
-      /** The hook name, e.g. `install`, `db-relation-changed`, `data-storage-attached`, `secret-changed`. */
-      readonly name: string;
-      readonly relation?: { readonly id: number; readonly remoteUnit?: string; readonly departingUnit?: string };
-      readonly secret?: { readonly xid: string; readonly revision?: number };
-      readonly storage?: { readonly id: string };
-    }
-  | { readonly kind: "action"; readonly name: string; readonly id: string };
 
 let contextCounter = 0;
 
-export function hookEnvironment(model: JujuModel, unitName: string, event: EngineEvent, charmDir: string): Record<string, string> {
+/** The environment of one dispatch on a unit: a hook or an action. */
+export function hookEnvironment(model: JujuModel, unitName: string, event: DispatchInfo, charmDir: string): Record<string, string> {
   const unit = model.unit(unitName);
   const slug = unitName.replace("/", "-");
   const name = event.name;
@@ -24,7 +14,7 @@ export function hookEnvironment(model: JujuModel, unitName: string, event: Engin
     CHARM_DIR: charmDir,
     JUJU_CHARM_DIR: charmDir,
     JUJU_CONTEXT_ID: `${unitName}-${name}-${String(++contextCounter)}`,
-    JUJU_HOOK_NAME: event.kind === "hook" ? name : "",
+    JUJU_HOOK_NAME: event.kind === "action" ? "" : name,
     JUJU_AGENT_SOCKET_ADDRESS: `/var/lib/juju/agents/unit-${slug}/agent.socket`,
     JUJU_AGENT_SOCKET_NETWORK: "unix",
     JUJU_UNIT_NAME: unitName,
@@ -44,37 +34,37 @@ export function hookEnvironment(model: JujuModel, unitName: string, event: Engin
   if (event.kind === "action") {
     Object.assign(env, { JUJU_ACTION_NAME: name, JUJU_ACTION_UUID: event.id, JUJU_ACTION_TAG: `action-${event.id}` });
   } else {
-    if (event.relation !== undefined) {
-      const relation = model.relation(event.relation.id);
+    if (event.relationId !== undefined) {
+      const relation = model.relation(event.relationId);
       const end = model.endOf(relation, unit.app);
-      if (end === undefined) throw new Error(`${unitName} is not in relation ${event.relation.id}`);
+      if (end === undefined) throw new Error(`${unitName} is not in relation ${String(event.relationId)}`);
       Object.assign(env, {
         JUJU_RELATION: end.endpoint,
-        JUJU_RELATION_ID: `${end.endpoint}:${relation.id}`,
+        JUJU_RELATION_ID: `${end.endpoint}:${String(relation.id)}`,
         JUJU_REMOTE_APP: model.remoteAppOf(relation, unit.app),
-        JUJU_REMOTE_UNIT: event.relation.remoteUnit ?? "",
-        ...(event.relation.departingUnit === undefined ? {} : { JUJU_DEPARTING_UNIT: event.relation.departingUnit }),
+        JUJU_REMOTE_UNIT: event.remoteUnit ?? "",
+        ...(event.departingUnit === undefined ? {} : { JUJU_DEPARTING_UNIT: event.departingUnit }),
       });
     }
     if (event.secret !== undefined) {
-      const secret = model.secrets.get(event.secret.xid);
+      const secret = model.secrets.get(event.secret);
       const ownLabel = secret?.owner.kind === "unit" ? secret.owner.unit === unitName : secret?.owner.kind === "application" && secret.owner.app === unit.app;
       const label = ownLabel ? secret?.label : secret?.consumerLabels.get(unitName);
       Object.assign(env, {
-        JUJU_SECRET_ID: model.secretUri(event.secret.xid),
+        JUJU_SECRET_ID: model.secretUri(event.secret),
         JUJU_SECRET_LABEL: label ?? "",
-        ...(event.secret.revision === undefined ? {} : { JUJU_SECRET_REVISION: String(event.secret.revision) }),
+        ...(event.secretRevision === undefined ? {} : { JUJU_SECRET_REVISION: String(event.secretRevision) }),
       });
     }
     if (event.storage !== undefined) {
-      const storage = unit.storage.get(event.storage.id);
+      const storage = unit.storage.get(event.storage);
       Object.assign(env, {
-        JUJU_STORAGE_ID: event.storage.id,
+        JUJU_STORAGE_ID: event.storage,
         JUJU_STORAGE_LOCATION: storage?.location ?? "",
         JUJU_STORAGE_KIND: storage?.kind ?? "filesystem",
       });
     }
   }
-  env["JUJU_DISPATCH_PATH"] = `${event.kind === "hook" ? "hooks" : "actions"}/${name}`;
+  env["JUJU_DISPATCH_PATH"] = `${event.kind === "action" ? "actions" : "hooks"}/${name}`;
   return env;
 }

@@ -143,7 +143,7 @@ function parseAction(env: Environment, name: string): HookDescriptor {
 }
 
 /** What a hook name means for this charm, before any environment is read. */
-export type HookKind =
+export type HookClass =
   | { readonly type: "lifecycle"; readonly name: LifecycleHook }
   | { readonly type: "relation"; readonly endpoint: string; readonly phase: RelationPhase }
   | { readonly type: "storage"; readonly storage: string; readonly phase: StoragePhase }
@@ -155,7 +155,7 @@ export type HookKind =
  * any other hook (an endpoint this version of the charm no longer declares, meter-status-changed,
  * a hook the charm author invented) is custom, routed by name to `this.on.custom(name)`.
  */
-export function classifyHook(name: string, meta: CharmMeta): HookKind {
+export function classifyHook(name: string, meta: CharmMeta): HookClass {
   if ((LIFECYCLE_HOOKS as readonly string[]).includes(name)) return { type: "lifecycle", name: name as LifecycleHook };
   const relation = /^(.+)-relation-(created|joined|changed|departed|broken)$/.exec(name);
   if (relation && meta.relations[relation[1] as string]) {

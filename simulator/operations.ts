@@ -6,7 +6,8 @@ import { join } from "node:path";
 
 import type { JsonObject } from "../runtime/meta.js";
 import { type ActionRun, CommitError, HookContext } from "../engine/hook-context.js";
-import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
+import { hookEnvironment } from "../engine/hook-env.js";
+import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
 import type { HookEnvironment } from "../fake-tools/handler.js";
 import { installCharm } from "./charm-source.js";
 import { remoteView } from "./controller-view.js";
@@ -89,7 +90,7 @@ export async function runHookProcess(core: SimulatorCore, unitName: string, hook
     ...(hook.remoteApp === undefined ? {} : { remoteApp: hook.remoteApp }),
     ...(hook.storage === undefined ? {} : { storageId: hook.storage }),
   };
-  const jujuEnv = hookEnvironment(core.model, unitName, engineEvent(hook), core.charmDir(unitName));
+  const jujuEnv = hookEnvironment(core.model, unitName, hook, core.charmDir(unitName));
   const leaderSettingsBefore = JSON.stringify(core.model.app(unit.app).leaderSettings);
   const charmClass = core.inProcess.get(unit.app);
   const outcome =
@@ -121,7 +122,7 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
   const hookContext = new HookContext(core.model, unitName, action);
   hookContext.knownMembers = (relationId) => knownMembers(agent, relationId, undefined);
   hookContext.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
-  const event: EngineEvent = task.kind === "action" ? { kind: "action", name: task.name, id } : { kind: "hook", name: "juju-exec" };
+  const event: DispatchInfo = task.kind === "action" ? { kind: "action", name: task.name, id } : hookInfo("juju-exec");
   const jujuEnv = hookEnvironment(core.model, unitName, event, core.charmDir(unitName));
   if (task.kind === "exec") {
     // `juju exec` runs in a hook context, but not a hook: no hook name or dispatch path.
@@ -273,27 +274,6 @@ export function fastForward(core: SimulatorCore, unitName: string): void {
     };
   }
   core.save();
-}
-
-/** The engine's event for a hook, as hook-env.ts builds the environment from it. */
-function engineEvent(hook: HookInfo): EngineEvent {
-  return {
-    kind: "hook",
-    name: hook.name,
-    ...(hook.relationId === undefined
-      ? {}
-      : {
-          relation: {
-            id: hook.relationId,
-            ...(hook.remoteUnit === undefined ? {} : { remoteUnit: hook.remoteUnit }),
-            ...(hook.departingUnit === undefined ? {} : { departingUnit: hook.departingUnit }),
-          },
-        }),
-    ...(hook.secret === undefined
-      ? {}
-      : { secret: { xid: hook.secret, ...(hook.secretRevision === undefined ? {} : { revision: hook.secretRevision }) } }),
-    ...(hook.storage === undefined ? {} : { storage: { id: hook.storage } }),
-  };
 }
 
 /** Juju's action log timestamps: `2025-03-01 16:23:26 +0000 UTC`. */

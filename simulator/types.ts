@@ -1,5 +1,6 @@
 // The simulator's public option and record types: what `Simulator` takes and what it reports.
 
+import type { HookTarget } from "../engine/hook-info.js";
 import type { CharmClass } from "../runtime/dispatch.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { ToolCall } from "../fake-tools/server.js";
@@ -86,15 +87,8 @@ export interface LogEntry {
 
 /** What `Simulator.dispatch` runs: a hook by name (with what it is about), or an action. */
 export type DispatchRequest =
-  | {
-      readonly hook: string;
-      readonly relationId?: number;
-      readonly remoteUnit?: string;
-      readonly departingUnit?: string;
-      readonly secret?: string;
-      readonly secretRevision?: number;
-      readonly storage?: string;
-    }
+  /** A hook by name, with the ids of a hook to run (engine/hook-info.ts); `secret` may be any form of secret id. */
+  | ({ readonly hook: string } & Omit<HookTarget, "remoteApp">)
   | { readonly action: string; readonly params?: JsonObject };
 
 /**

@@ -8,47 +8,10 @@
 // simulator does the same: `nextOperation` is a pure function of the two states, and `hookDone`
 // records in the local state what a successful hook told the charm.
 
+import type { HookInfo, HookKind } from "../engine/hook-info.js";
 import { byUnitNumber } from "../grammar/names.js";
 
-/** A hook to run, with what the agent remembers about it once it succeeds. Plain JSON: it is persisted. */
-export interface HookInfo {
-  /** The hook's name as Juju runs it: `install`, `db-relation-changed`, `data-storage-attached`. */
-  readonly name: string;
-  readonly kind: HookKind;
-  readonly relationId?: number;
-  readonly remoteUnit?: string;
-  readonly remoteApp?: string;
-  readonly departingUnit?: string;
-  readonly secret?: string;
-  readonly secretRevision?: number;
-  readonly storage?: string;
-  /** The remote version this hook brings the local state to (config, leader settings, a bag, a secret). */
-  readonly version?: number;
-}
-
-export type HookKind =
-  /** A hook the agents never run by themselves (collect-metrics, a custom hook): only `Simulator.dispatch` runs it. */
-  | "other"
-  | "install"
-  | "start"
-  | "stop"
-  | "remove"
-  | "config-changed"
-  | "upgrade-charm"
-  | "update-status"
-  | "leader-elected"
-  | "leader-settings-changed"
-  | "relation-created"
-  | "relation-joined"
-  | "relation-changed"
-  | "relation-departed"
-  | "relation-broken"
-  | "storage-attached"
-  | "storage-detaching"
-  | "secret-changed"
-  | "secret-rotate"
-  | "secret-expired"
-  | "secret-remove";
+export type { HookInfo, HookKind } from "../engine/hook-info.js";
 
 /** What the charm of one unit has been told: the unit agent's local state. */
 export interface AgentState {

@@ -116,7 +116,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const result = await dispatchInProcess(this.charmClass, {
       model,
       unit: this.unitName,
-      event: event.engineEvent(),
+      event: event.dispatchInfo(),
       meta: this.meta,
       store,
       charmDir: this.charmRoot(),

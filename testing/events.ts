@@ -4,7 +4,7 @@ import type { HookDescriptor, RelationPhase, SecretPhase, StoragePhase } from ".
 import { eventKind } from "../runtime/context.js";
 import { snapshotOf } from "../runtime/events.js";
 import type { JsonObject } from "../runtime/meta.js";
-import type { EngineEvent } from "../engine/hook-env.js";
+import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
 import { xidOf } from "../engine/secrets.js";
 import { type AnyRelation, DeferredEvent, PeerRelation, type Secret, type Storage, SubordinateRelation } from "./state.js";
 
@@ -74,33 +74,21 @@ export class ContextEvent {
     }
   }
 
-  /** @internal The event as the engine schedules it. */
-  engineEvent(): EngineEvent {
+  /** @internal The event as the engine runs it. */
+  dispatchInfo(): DispatchInfo {
     const spec = this.spec;
     switch (spec.type) {
       case "action":
         return { kind: "action", name: this.name, id: spec.id };
       case "relation":
-        return {
-          kind: "hook",
-          name: this.name,
-          relation: {
-            id: spec.relation.id,
-            ...(spec.remoteUnit === undefined ? {} : { remoteUnit: spec.remoteUnit }),
-            ...(spec.departingUnit === undefined ? {} : { departingUnit: spec.departingUnit }),
-          },
-        };
+        return hookInfo(this.name, { relationId: spec.relation.id, remoteUnit: spec.remoteUnit, departingUnit: spec.departingUnit });
       case "secret":
-        return {
-          kind: "hook",
-          name: this.name,
-          secret: { xid: xidOf(spec.secret.id) ?? spec.secret.id, ...(spec.revision === undefined ? {} : { revision: spec.revision }) },
-        };
+        return hookInfo(this.name, { secret: xidOf(spec.secret.id) ?? spec.secret.id, secretRevision: spec.revision });
       case "storage":
-        return { kind: "hook", name: this.name, storage: { id: spec.storage.id } };
+        return hookInfo(this.name, { storage: spec.storage.id });
       case "lifecycle":
       case "custom":
-        return { kind: "hook", name: this.name };
+        return hookInfo(this.name);
     }
   }
 }

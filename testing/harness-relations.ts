@@ -2,7 +2,7 @@
 // the relation events the Harness runs for it.
 
 import type { CharmMeta } from "../runtime/meta.js";
-import type { EngineEvent } from "../engine/hook-env.js";
+import { type HookInfo, hookInfo } from "../engine/hook-info.js";
 import type { JujuModel, RelationRecord } from "../engine/model.js";
 
 /** Relates `endpoint` of the unit's application to `remoteApp` (its own for a peer endpoint), with the unit in scope. */
@@ -45,15 +45,7 @@ export function relationEvent(
   phase: string,
   remoteUnit?: string,
   departingUnit?: string,
-): EngineEvent {
+): HookInfo {
   const endpoint = juju.endOf(relation, appName)?.endpoint ?? "";
-  return {
-    kind: "hook",
-    name: `${endpoint}-relation-${phase}`,
-    relation: {
-      id: relation.id,
-      ...(remoteUnit === undefined ? {} : { remoteUnit }),
-      ...(departingUnit === undefined ? {} : { departingUnit }),
-    },
-  };
+  return hookInfo(`${endpoint}-relation-${phase}`, { relationId: relation.id, remoteUnit, departingUnit });
 }

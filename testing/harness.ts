@@ -17,7 +17,8 @@ import { HookContext } from "../engine/hook-context.js";
 import { secretChangedAudience } from "../engine/secrets.js";
 import { actionParamsError } from "../engine/actions.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
-import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
+import { hookEnvironment } from "../engine/hook-env.js";
+import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
 import { type Bag, JujuModel } from "../engine/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
@@ -92,7 +93,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   async begin(): Promise<void> {
     if (this.current !== undefined) throw new Error("begin() was already called");
     const tools = this.betweenHooks();
-    const context = parseContext(hookEnvironment(this.juju, this.unitName, { kind: "hook", name: "install" }, this.charmDir), this.meta, this.charmDir);
+    const context = parseContext(hookEnvironment(this.juju, this.unitName, hookInfo("install"), this.charmDir), this.meta, this.charmDir);
     const framework = new Framework(this.meta, tools, this.store.load());
     framework.useContext(context);
     this.current = new this.charmClass(framework);
@@ -110,9 +111,9 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     await this.begin();
     const unit = this.juju.unit(this.unitName);
     for (const id of [...unit.storage.keys()].sort()) {
-      await this.emit({ kind: "hook", name: `${id.split("/")[0] ?? id}-storage-attached`, storage: { id } });
+      await this.emit(hookInfo(`${id.split("/")[0] ?? id}-storage-attached`, { storage: id }));
     }
-    await this.emit({ kind: "hook", name: "install" });
+    await this.emit(hookInfo("install"));
     for (const [endpoint, spec] of Object.entries(this.meta.relations)) {
       if (spec.role === "peers" && relationsOf(this.juju, this.appName, endpoint).length === 0) {
         createRelation(this.juju, this.meta, this.unitName, endpoint, this.appName);
@@ -121,9 +122,9 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const relations = [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName) !== undefined);
     for (const relation of relations) await this.emit(relationEvent(this.juju, this.appName, relation, "created"));
     const leader = this.juju.app(this.appName).leader === this.unitName;
-    await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
-    await this.emit({ kind: "hook", name: "config-changed" });
-    await this.emit({ kind: "hook", name: "start" });
+    await this.emit(hookInfo(leader ? "leader-elected" : "leader-settings-changed"));
+    await this.emit(hookInfo("config-changed"));
+    await this.emit(hookInfo("start"));
     for (const relation of relations) {
       for (const remote of remoteMembers(this.juju, this.unitName, relation)) {
         await this.emit(relationEvent(this.juju, this.appName, relation, "joined", remote));
@@ -140,7 +141,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const was = this.juju.app(this.appName).leader === this.unitName;
     if (leader) this.juju.electLeader(this.appName, this.unitName);
     else if (was) this.juju.electLeader(this.appName, undefined);
-    if (leader !== was) await this.emit({ kind: "hook", name: leader ? "leader-elected" : "leader-settings-changed" });
+    if (leader !== was) await this.emit(hookInfo(leader ? "leader-elected" : "leader-settings-changed"));
   }
 
   /** How many units goal-state reports for the application. */
@@ -236,7 +237,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     }
     for (const key of unset) Reflect.deleteProperty(config, key);
     this.juju.setConfig(this.appName, config);
-    await this.emit({ kind: "hook", name: "config-changed" });
+    await this.emit(hookInfo("config-changed"));
   }
 
   /**
@@ -288,7 +289,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const secret = secretById(this.juju, id);
     this.juju.publishSecretRevision(secret.xid, content);
     if (secretChangedAudience(this.juju, secret.xid).includes(this.unitName)) {
-      await this.emit({ kind: "hook", name: "secret-changed", secret: { xid: secret.xid } });
+      await this.emit(hookInfo("secret-changed", { secret: secret.xid }));
     }
   }
 
@@ -330,7 +331,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     if (kind !== "lifecycle" && kind !== "custom") {
       throw new Error(`${name} needs a relation, secret or storage: use the Harness method that makes that change`);
     }
-    await this.emit({ kind: "hook", name });
+    await this.emit(hookInfo(name));
   }
 
   /**
@@ -339,7 +340,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    * deferred events first.
    */
   async evaluateStatus(): Promise<void> {
-    await this.emit({ kind: "hook", name: EVALUATE_STATUS_HOOK });
+    await this.emit(hookInfo(EVALUATE_STATUS_HOOK));
   }
 
   /** Removes the Harness's temporary charm directory. */
@@ -348,7 +349,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   }
 
   /** Runs one event if the charm exists; throws UncaughtCharmError if the hook failed. */
-  private async emit(event: EngineEvent, params?: JsonObject): Promise<InProcessResult<C> | undefined> {
+  private async emit(event: DispatchInfo, params?: JsonObject): Promise<InProcessResult<C> | undefined> {
     if (this.current === undefined) return undefined;
     const result = await dispatchInProcess(this.charmClass, {
       model: this.juju,
@@ -380,6 +381,6 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
       throw new Error(`${hook} goes to the secret's owner, and this charm does not own ${id}`);
     }
     if (label !== undefined) this.juju.setSecretMetadata(secret.xid, { label });
-    await this.emit({ kind: "hook", name: hook, secret: { xid: secret.xid, ...(revision === undefined ? {} : { revision }) } });
+    await this.emit(hookInfo(hook, { secret: secret.xid, secretRevision: revision }));
   }
 }

@@ -9,13 +9,14 @@ import type { Clock } from "../runtime/leadership.js";
 import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import type { UnitStateStore } from "../runtime/state-file.js";
 import { type ActionRun, CommitError, type CommitResult, HookContext } from "../engine/hook-context.js";
-import { type EngineEvent, hookEnvironment } from "../engine/hook-env.js";
+import { hookEnvironment } from "../engine/hook-env.js";
+import type { DispatchInfo } from "../engine/hook-info.js";
 import type { JujuModel } from "../engine/model.js";
 
 export interface InProcessDispatch {
   readonly model: JujuModel;
   readonly unit: string;
-  readonly event: EngineEvent;
+  readonly event: DispatchInfo;
   readonly meta: CharmMeta;
   readonly store: UnitStateStore;
   readonly charmDir: string;

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, expect } from "vitest";
 import type { CharmMeta, JsonObject } from "../../runtime/meta.js";
 import type { HookEnvironment } from "../../fake-tools/handler.js";
 import { type ActionRun, HookContext } from "../../engine/hook-context.js";
-import { type EngineEvent, hookEnvironment } from "../../engine/hook-env.js";
+import { hookEnvironment } from "../../engine/hook-env.js";
+import { type DispatchInfo, hookInfo } from "../../engine/hook-info.js";
 import { JujuModel } from "../../engine/model.js";
 import { type ToolCall, ToolServer } from "../../fake-tools/server.js";
 import { defined } from "../support/engine.js";
@@ -114,7 +115,7 @@ export class Hook {
   }
 }
 
-export function openHook(model: JujuModel, unit: string, event: EngineEvent, action?: ActionRun): Hook {
+export function openHook(model: JujuModel, unit: string, event: DispatchInfo, action?: ActionRun): Hook {
   const charmDir = mkdtempSync(join(root, "charm-"));
   const env = {
     ...hookEnvironment(model, unit, event, charmDir),
@@ -126,12 +127,12 @@ export function openHook(model: JujuModel, unit: string, event: EngineEvent, act
 
 /** An update-status hook of `unit`: no relation, storage or action. */
 export function hook(model: JujuModel, unit: string): Hook {
-  return openHook(model, unit, { kind: "hook", name: "update-status" });
+  return openHook(model, unit, hookInfo("update-status"));
 }
 
 /** A relation hook, e.g. `relationHook(model, "demo/0", "db-relation-changed", 2, "pg/0")`. */
 export function relationHook(model: JujuModel, unit: string, name: string, relationId: number, remoteUnit?: string): Hook {
-  return openHook(model, unit, { kind: "hook", name, relation: { id: relationId, ...(remoteUnit === undefined ? {} : { remoteUnit }) } });
+  return openHook(model, unit, hookInfo(name, { relationId, remoteUnit }));
 }
 
 export function actionHook(model: JujuModel, unit: string, name: string, given: JsonObject = {}): { hook: Hook; run: ActionRun } {

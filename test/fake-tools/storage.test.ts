@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from "vitest";
 
+import { hookInfo } from "../../engine/hook-info.js";
 import { demoModel, failure, hook, openHook, serveTools, success } from "./hook.js";
 
 serveTools();
@@ -25,7 +26,7 @@ describe("§3.8 storage-list, storage-get, storage-add", () => {
   });
 
   test("storage-get: -s defaults to the storage hook's storage", async () => {
-    const h = openHook(demoModel(), "demo/0", { kind: "hook", name: "data-storage-attached", storage: { id: "data/1" } });
+    const h = openHook(demoModel(), "demo/0", hookInfo("data-storage-attached", { storage: "data/1" }));
     expect(h.env["JUJU_STORAGE_ID"]).toBe("data/1");
     expect(await h.run("storage-get", ["location"])).toEqual(success("/srv/data1\n"));
   });

@@ -95,6 +95,7 @@ describe("remoteView", () => {
     secret.revisions.set(3, { password: "three" });
     secret.latest = 3;
     secret.tracking.set("pg/0", 2);
+    model.grantSecret(secret.xid, "pg", undefined);
     book.agents["pg/0"] = newAgentState();
     book.apps["pg"] = { charm: { origin: "/pg", dir: "/pg", revision: 0 }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 2 };
     expect(secretManager(model, secret)).toBe("app/0");
@@ -102,6 +103,10 @@ describe("remoteView", () => {
     expect(remoteView(model, book, "app/0").obsoleteRevisions).toEqual([{ secret: secret.xid, revision: 1 }]);
     expect(remoteView(model, book, "app/1").obsoleteRevisions).toEqual([]);
     expect(remoteView(model, book, "pg/0").changedSecrets).toEqual([{ secret: secret.xid, latest: 3 }]);
+    // A consumer that may no longer read the secret is not told (the rule the test kit shares: hearsSecretChanged).
+    model.revokeSecret(secret.xid, "pg");
+    expect(remoteView(model, book, "pg/0").changedSecrets).toEqual([]);
+    model.grantSecret(secret.xid, "pg", undefined);
     (book.agents["pg/0"] ?? newAgentState()).secretRevisions[secret.xid] = 3;
     expect(remoteView(model, book, "pg/0").changedSecrets).toEqual([]);
     const owned = model.addSecret({ kind: "unit", unit: "app/1" }, { key: "v" });
