@@ -7,7 +7,7 @@ import type { FlagSpec, ParsedArgs } from "./flags.js";
 import type { Format } from "./formats.js";
 
 /** What the hook's environment says, for tools whose flags default to it. */
-export interface HookEnvironment {
+export interface ToolDefaults {
   /** JUJU_RELATION_ID, e.g. `db:7`. */
   readonly relationId?: string;
   readonly remoteUnit?: string;
@@ -18,7 +18,7 @@ export interface HookEnvironment {
 /** One call of a tool: the hook it runs in, and what the client sent. */
 export interface Invocation {
   readonly context: HookContext;
-  readonly env: HookEnvironment;
+  readonly env: ToolDefaults;
   readonly tool: string;
   readonly args: readonly string[];
   readonly stdin: Buffer | undefined;

@@ -11,7 +11,7 @@ import { ACTION_TOOLS } from "./actions.js";
 import { CONFIG_TOOLS } from "./config.js";
 import { type FlagSpec, UsageError, parseFlags, stringFlag } from "./flags.js";
 import { type Format, formatOutput } from "./formats.js";
-import type { Handler, Handlers, HookEnvironment } from "./handler.js";
+import type { Handler, Handlers, ToolDefaults } from "./handler.js";
 import { resolvePath } from "./input.js";
 import { LEADERSHIP_TOOLS } from "./leadership.js";
 import { LOGGING_TOOLS } from "./logging.js";
@@ -57,7 +57,7 @@ const OUTPUT: FlagSpec = { names: ["o", "output"], kind: "string" };
 /** Runs one hook tool and returns what the real one would print and exit with. */
 export function runTool(
   context: HookContext,
-  env: HookEnvironment,
+  env: ToolDefaults,
   tool: string,
   args: readonly string[],
   stdin: Buffer | undefined,

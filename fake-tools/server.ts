@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { join } from "node:path";
 
-import type { HookEnvironment } from "./handler.js";
+import type { ToolDefaults } from "./handler.js";
 import { TOOL_NAMES, runTool } from "./runner.js";
 import type { HookContext } from "../engine/hook-context.js";
 
@@ -27,7 +27,7 @@ export interface ToolCall {
 
 interface Registered {
   readonly context: HookContext;
-  readonly env: HookEnvironment;
+  readonly env: ToolDefaults;
   readonly calls: ToolCall[];
 }
 
@@ -108,7 +108,7 @@ export class ToolServer {
   }
 
   /** Serves tool calls for the hook whose JUJU_CONTEXT_ID is `id`; returns where its calls are recorded. */
-  register(id: string, context: HookContext, env: HookEnvironment): ToolCall[] {
+  register(id: string, context: HookContext, env: ToolDefaults): ToolCall[] {
     const calls: ToolCall[] = [];
     this.contexts.set(id, { context, env, calls });
     return calls;

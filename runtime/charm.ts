@@ -1,6 +1,6 @@
 // CharmBase, the class a charm extends, and `this.on`: every event a machine charm can observe.
 
-import { classifyHook } from "./context.js";
+import { classifyHook } from "./dispatch-context.js";
 import {
   ActionEvent,
   CollectMetricsEvent,

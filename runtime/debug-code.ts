@@ -1,7 +1,7 @@
 // `juju debug-code` in Node's terms: JUJU_DEBUG_AT opens the inspector on 127.0.0.1, prints how to attach, and waits for a debugger.
 
 import { BreakpointNameError, DebugCodeError } from "./errors.js";
-import type { Environment } from "./context.js";
+import type { JujuEnv } from "./dispatch-context.js";
 import { log } from "./log.js";
 
 /** The inspector's port: Node's default, the one `node inspect`, Chrome and VS Code look at first. */
@@ -40,7 +40,7 @@ export class DebugSession {
     /** What is running, for the messages: `demo/0 hooks/install`. */
     private readonly running: string,
     /** The process environment, for TSCHARM_DEBUG_PORT. */
-    private readonly env: Environment,
+    private readonly env: JujuEnv,
     /** Where the attach instructions go besides juju-log (the process's stderr in production). */
     private readonly stderr: (text: string) => void,
   ) {}
@@ -71,7 +71,7 @@ export class DebugSession {
 }
 
 /** Opens the inspector on 127.0.0.1: TSCHARM_DEBUG_PORT, or the first free port from DEBUG_PORT on. */
-function openInspector(inspector: typeof import("node:inspector"), env: Environment): string {
+function openInspector(inspector: typeof import("node:inspector"), env: JujuEnv): string {
   const requested = env[DEBUG_PORT_ENV];
   let ports: number[];
   if (requested === undefined || requested === "") {

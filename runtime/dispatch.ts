@@ -3,7 +3,7 @@
 import { join } from "node:path";
 
 import type { CharmBase, CharmTypes } from "./charm.js";
-import { type Environment, parseContext } from "./context.js";
+import { type JujuEnv, parseContext } from "./dispatch-context.js";
 import { DebugSession } from "./debug-code.js";
 import { EnvironmentError } from "./errors.js";
 import { Framework } from "./framework.js";
@@ -20,7 +20,7 @@ export type CharmClass<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> 
 
 export interface DispatchOptions {
   /** The process environment Juju gave the dispatch. */
-  readonly env: Environment;
+  readonly env: JujuEnv;
   /** The charm's metadata, config options and actions. */
   readonly meta: CharmMeta;
   /** How hook tools are reached: processes in production, the in-memory engine in tests. */

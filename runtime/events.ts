@@ -1,7 +1,7 @@
 // Event classes for every machine hook, actions, custom hooks and collect-status, and how they defer.
 
 import { flattenActionResults, type ActionResults } from "./actions.js";
-import type { HookDescriptor } from "./context.js";
+import type { HookDescriptor } from "./dispatch-context.js";
 import { Storage } from "./storage.js";
 import type { JsonObject, JsonValue } from "./meta.js";
 import { type Application, type Model, type Unit, modelBackend } from "./model.js";

@@ -1,6 +1,6 @@
 // The framework: observers, deferred events, stored state, collect-status, and the order of one hook.
 
-import { type DispatchContext, eventKind } from "./context.js";
+import { type DispatchContext, eventKind } from "./dispatch-context.js";
 import { type DebugSession, checkBreakpointName } from "./debug-code.js";
 import { StateError } from "./errors.js";
 import {

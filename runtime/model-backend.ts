@@ -1,7 +1,7 @@
 // What every model object of one dispatch shares: the hook tools, the event's context and the hook's caches.
 // Internal to the runtime: a charm reaches it only through the model's objects, never directly.
 
-import type { DispatchContext } from "./context.js";
+import type { DispatchContext } from "./dispatch-context.js";
 import { NotLeaderError } from "./errors.js";
 import type { HookTools } from "./hook-tools/index.js";
 import { type Clock, LeadershipCache } from "./leadership.js";

@@ -8,7 +8,7 @@ import type { JsonObject } from "../runtime/meta.js";
 import { type ActionRun, CommitError, HookContext } from "../engine/hook-context.js";
 import { hookEnvironment } from "../engine/hook-env.js";
 import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
-import type { HookEnvironment } from "../fake-tools/handler.js";
+import type { ToolDefaults } from "../fake-tools/handler.js";
 import { installCharm } from "./charm-source.js";
 import { remoteView } from "./controller-view.js";
 import type { SimulatorCore } from "./core.js";
@@ -84,7 +84,7 @@ export async function runHookProcess(core: SimulatorCore, unitName: string, hook
   const hookContext = new HookContext(core.model, unitName);
   hookContext.knownMembers = (relationId) => knownMembers(agent, relationId, hook);
   hookContext.knowsRelation = (relationId) => core.knowsRelation(unitName, relationId);
-  const toolDefaults: HookEnvironment = {
+  const toolDefaults: ToolDefaults = {
     ...(hook.relationId === undefined ? {} : { relationId: `${core.endpointOf(unitName, hook.relationId)}:${String(hook.relationId)}` }),
     ...(hook.remoteUnit === undefined ? {} : { remoteUnit: hook.remoteUnit }),
     ...(hook.remoteApp === undefined ? {} : { remoteApp: hook.remoteApp }),

@@ -1,7 +1,7 @@
 // The events a Context can run: `ctx.on.start()`, `ctx.on.relationChanged(rel)`, `ctx.on.action(...)`.
 
-import type { HookDescriptor, RelationPhase, SecretPhase, StoragePhase } from "../runtime/context.js";
-import { eventKind } from "../runtime/context.js";
+import type { HookDescriptor, RelationPhase, SecretPhase, StoragePhase } from "../runtime/dispatch-context.js";
+import { eventKind } from "../runtime/dispatch-context.js";
 import { snapshotOf } from "../runtime/events.js";
 import type { JsonObject } from "../runtime/meta.js";
 import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { CharmBase, CharmTypes } from "../runtime/charm.js";
-import { classifyHook, parseContext } from "../runtime/context.js";
+import { classifyHook, parseContext } from "../runtime/dispatch-context.js";
 import type { CharmClass } from "../runtime/dispatch.js";
 import { Framework } from "../runtime/framework.js";
 import type { CharmMeta, ConfigValue, JsonObject } from "../runtime/meta.js";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { Socket } from "node:net";
 
 import type { HookContext } from "../../engine/hook-context.js";
-import type { HookEnvironment } from "../../fake-tools/handler.js";
+import type { ToolDefaults } from "../../fake-tools/handler.js";
 import type { SimulatorCore } from "../core.js";
 import { OUTPUT_LIMIT, type ProcessOutcome } from "./outcome.js";
 
@@ -30,7 +30,7 @@ export async function runProcess(
   /** The JUJU_* variables of the hook (engine/hook-env.ts). */
   jujuEnv: Record<string, string>,
   /** What the hook tools default to (the hook's relation, remote unit, storage). */
-  toolDefaults: HookEnvironment,
+  toolDefaults: ToolDefaults,
   command: readonly string[],
 ): Promise<ProcessOutcome> {
   const id = jujuEnv["JUJU_CONTEXT_ID"] ?? `${unitName}-${what}`;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 
 import type { CharmMeta, JsonObject } from "../../runtime/meta.js";
-import type { HookEnvironment } from "../../fake-tools/handler.js";
+import type { ToolDefaults } from "../../fake-tools/handler.js";
 import { type ActionRun, HookContext } from "../../engine/hook-context.js";
 import { hookEnvironment } from "../../engine/hook-env.js";
 import { type DispatchInfo, hookInfo } from "../../engine/hook-info.js";
@@ -83,7 +83,7 @@ export class Hook {
     readonly env: Readonly<Record<string, string>>,
     readonly charmDir: string,
   ) {
-    const toolEnv: HookEnvironment = {
+    const toolEnv: ToolDefaults = {
       ...(env["JUJU_RELATION_ID"] === undefined ? {} : { relationId: env["JUJU_RELATION_ID"] }),
       ...(env["JUJU_REMOTE_UNIT"] === undefined ? {} : { remoteUnit: env["JUJU_REMOTE_UNIT"] }),
       ...(env["JUJU_REMOTE_APP"] === undefined ? {} : { remoteApp: env["JUJU_REMOTE_APP"] }),

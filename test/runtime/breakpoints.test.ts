@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from "vitest";
 
-import { parseContext } from "../../runtime/context.js";
+import { parseContext } from "../../runtime/dispatch-context.js";
 import { DebugSession } from "../../runtime/debug-code.js";
 import { ActionEvent, BreakpointNameError, CharmBase, type EventBase, type Framework, StartEvent } from "../../runtime/index.js";
 import { MemoryStateStore } from "../../runtime/state-file.js";

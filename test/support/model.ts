@@ -1,6 +1,6 @@
 // Builds a Model for one hook over scripted hook tools, for in-process tests of the model layer.
 
-import { parseContext } from "../../runtime/context.js";
+import { parseContext } from "../../runtime/dispatch-context.js";
 import type { Clock } from "../../runtime/leadership.js";
 import type { CharmMeta } from "../../runtime/meta.js";
 import { Model } from "../../runtime/model.js";

@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "vitest";
 
-import { eventKind, parseContext } from "../../runtime/context.js";
+import { eventKind, parseContext } from "../../runtime/dispatch-context.js";
 import { EnvironmentError } from "../../runtime/errors.js";
 import { MODEL_UUID, jujuEnv, relationEnv } from "../support/juju-env.js";
 import { testMeta } from "../support/meta.js";

@@ -81,7 +81,7 @@ export interface DispatchContext {
   readonly principalUnit: string | undefined;
 }
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type JujuEnv = Readonly<Record<string, string | undefined>>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VERSION = /^\d+\.\d+(?:[.-][0-9A-Za-z.-]+)?$/;
@@ -91,7 +91,7 @@ const NATURAL = /^(0|[1-9][0-9]*)$/;
  * Read the environment of one dispatch. Throws `EnvironmentError` with a one-line message naming
  * the variable when a value the event needs is missing or malformed.
  */
-export function parseContext(env: Environment, meta: CharmMeta, cwd: string): DispatchContext {
+export function parseContext(env: JujuEnv, meta: CharmMeta, cwd: string): DispatchContext {
   const dispatchPath = required(env, "JUJU_DISPATCH_PATH");
   const match = /^(hooks|actions)\/([^/]+)$/.exec(dispatchPath);
   if (!match) {
@@ -134,7 +134,7 @@ export function parseContext(env: Environment, meta: CharmMeta, cwd: string): Di
   return Object.freeze(context);
 }
 
-function parseAction(env: Environment, name: string): HookDescriptor {
+function parseAction(env: JujuEnv, name: string): HookDescriptor {
   const actionName = required(env, "JUJU_ACTION_NAME");
   if (actionName !== name) {
     throw bad("JUJU_ACTION_NAME", actionName, `does not match JUJU_DISPATCH_PATH "actions/${name}"`);
@@ -170,7 +170,7 @@ export function classifyHook(name: string, meta: CharmMeta): HookClass {
   return { type: "custom" };
 }
 
-function parseHook(env: Environment, name: string, meta: CharmMeta): HookDescriptor {
+function parseHook(env: JujuEnv, name: string, meta: CharmMeta): HookDescriptor {
   const kind = classifyHook(name, meta);
   switch (kind.type) {
     case "lifecycle":
@@ -186,7 +186,7 @@ function parseHook(env: Environment, name: string, meta: CharmMeta): HookDescrip
   }
 }
 
-function parseRelationHook(env: Environment, endpoint: string, phase: RelationPhase): HookDescriptor {
+function parseRelationHook(env: JujuEnv, endpoint: string, phase: RelationPhase): HookDescriptor {
   const relationName = required(env, "JUJU_RELATION");
   if (relationName !== endpoint) {
     throw bad("JUJU_RELATION", relationName, `does not match the hook's endpoint "${endpoint}"`);
@@ -225,7 +225,7 @@ function parseRelationHook(env: Environment, endpoint: string, phase: RelationPh
   };
 }
 
-function parseStorageHook(env: Environment, storageName: string, phase: StoragePhase): HookDescriptor {
+function parseStorageHook(env: JujuEnv, storageName: string, phase: StoragePhase): HookDescriptor {
   const id = required(env, "JUJU_STORAGE_ID");
   const match = /^(.+)\/(0|[1-9][0-9]*)$/.exec(id);
   if (!match || match[1] !== storageName) {
@@ -245,7 +245,7 @@ function parseStorageHook(env: Environment, storageName: string, phase: StorageP
   };
 }
 
-function parseSecretHook(env: Environment, phase: SecretPhase): HookDescriptor {
+function parseSecretHook(env: JujuEnv, phase: SecretPhase): HookDescriptor {
   const secretId = required(env, "JUJU_SECRET_ID");
   if (!isExactSecretId(secretId)) {
     throw bad("JUJU_SECRET_ID", secretId, 'must be a secret URI such as "secret:cs9ab3go9ns0ql5jgv6g"');
@@ -284,12 +284,12 @@ export function eventKind(hook: HookDescriptor): string {
   }
 }
 
-function nonEmpty(env: Environment, name: string): string | undefined {
+function nonEmpty(env: JujuEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === "" ? undefined : value;
 }
 
-function required(env: Environment, name: string): string {
+function required(env: JujuEnv, name: string): string {
   const value = nonEmpty(env, name);
   if (value === undefined) throw new EnvironmentError(`${name} is not set; Juju sets it for this event`);
   return value;
