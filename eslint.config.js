@@ -33,7 +33,7 @@ export default defineConfig(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // DESIGN.md's examples call harness.setLeader() before begin() without awaiting it (nothing
+    // The design's seed examples (test/fixtures/seed-charm) call harness.setLeader() before begin() without awaiting it (nothing
     // runs then); the file keeps them as written.
     files: ["test/fixtures/seed-charm/seed.test.ts"],
     rules: { "@typescript-eslint/no-floating-promises": "off" },

@@ -18,8 +18,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
  * Python ops doing the floor's work takes about this many times the floor on these machines
- * (../shared/reference/toolchain-measurements.md §6: 151–162 ms against a TypeScript prototype of
- * the same work at 0.39 of that). The target is to stay within 0.4× of ops.
+ * (measured when the project began: 151–162 ms, against a TypeScript prototype of the same work
+ * at 0.39 of that; docs/performance.md). The target is to stay within 0.4× of ops.
  */
 const OPS_OVER_FLOOR = 3.6;
 const OPS_TARGET = 0.4;

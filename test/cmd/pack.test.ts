@@ -1,4 +1,4 @@
-// `tscharm pack` on this repository: the archives against Juju's charm format (reference §6), read
+// `tscharm pack` on this repository: the archives against Juju's charm format (https://documentation.ubuntu.com/juju/3.6/reference/charm/), read
 // back with Python's zipfile (an independent reader), and the demo's black-box suite run on the
 // dispatch unpacked from demo_amd64.charm.
 

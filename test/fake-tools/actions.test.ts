@@ -7,7 +7,7 @@ import { actionHook, demoModel, failure, hook, serveTools, success } from "./hoo
 
 serveTools();
 
-describe("§3.4 action-get", () => {
+describe("action-get", () => {
   test("the whole params map, schema defaults included, in each format", async () => {
     const { hook: h } = actionHook(demoModel(), "demo/0", "backup", { filename: "x.tgz", nested: { a: { b: "deep" } } });
     expect(await h.run("action-get", ["--format=json"])).toEqual(success('{"compress":true,"filename":"x.tgz","level":3,"nested":{"a":{"b":"deep"}}}\n'));
@@ -32,7 +32,7 @@ describe("§3.4 action-get", () => {
   });
 });
 
-describe("§3.4 action-set, action-fail, action-log", () => {
+describe("action-set, action-fail, action-log", () => {
   test("action-set: dotted keys build nested maps; values are strings; later writes overwrite", async () => {
     const { hook: h, run } = actionHook(demoModel(), "demo/0", "backup");
     expect(await h.run("action-set", ["a.b=1", "a.c=2", "size=10", "out.file=/tmp/x"])).toEqual(success());

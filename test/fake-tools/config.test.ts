@@ -6,7 +6,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.3 config-get", () => {
+describe("config-get", () => {
   test("no key: the options set or with a default, typed as config.yaml says", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("config-get", ["--format=json"])).toEqual(success('{"debug":false,"greeting":"hi there","port":8080,"ratio":1.5}\n'));
@@ -36,8 +36,8 @@ describe("§3.3 config-get", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.3 config-get: cached per hook context, a change made meanwhile is not seen", async () => {
+describe("details of Juju's behaviour", () => {
+  test("config-get: cached per hook context, a change made meanwhile is not seen", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
     expect(await h.out("config-get", ["greeting"])).toBe("hi there\n");

@@ -8,7 +8,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§2 flag grammar, through the tools", () => {
+describe("flag grammar, through the tools", () => {
   test("short and long flags, `--flag value` and `--flag=value`", async () => {
     const h = hook(demoModel(), "demo/0");
     const expected = success('["pg/0"]\n');
@@ -87,8 +87,8 @@ describe("§2 flag grammar, through the tools", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§2 (gnuflag, GNU style): a one-letter flag takes its value attached, `-r2`", async () => {
+describe("details of Juju's behaviour", () => {
+  test("(gnuflag, GNU style): a one-letter flag takes its value attached, `-r2`", async () => {
     expect(await hook(demoModel(), "demo/0").run("relation-list", ["-rdb:2", "--format=json"])).toEqual(success('["pg/0"]\n'));
   });
 });

@@ -79,7 +79,7 @@ export class Hook {
   constructor(
     readonly model: JujuModel,
     readonly context: HookContext,
-    /** The environment Juju gives the hook (§1.4), pointed at the test's server. */
+    /** The environment Juju gives the hook (juju/juju worker/uniter/runner/context/context.go, HookVars), pointed at the test's server. */
     readonly env: Readonly<Record<string, string>>,
     readonly charmDir: string,
   ) {

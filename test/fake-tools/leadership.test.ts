@@ -7,7 +7,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.1 is-leader, leader-get, leader-set", () => {
+describe("is-leader, leader-get, leader-set", () => {
   test("is-leader: once False in a hook, False for the rest of it", async () => {
     const model = demoModel();
     const h = hook(model, "demo/1");
@@ -63,8 +63,8 @@ describe("§3.1 is-leader, leader-get, leader-set", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.1 leader-get: values are cached for the hook context", async () => {
+describe("details of Juju's behaviour", () => {
+  test("leader-get: values are cached for the hook context", async () => {
     const model = demoModel();
     const h = hook(model, "demo/1");
     expect(await h.out("leader-get", ["k"])).toBe("v\n");

@@ -6,7 +6,7 @@ import { demoModel, failure, hook, relationHook, serveTools, success } from "./h
 
 serveTools();
 
-describe("§3.3 juju-log", () => {
+describe("juju-log", () => {
   test("the words joined by single spaces, at INFO; immediate", async () => {
     const model = demoModel();
     expect(await hook(model, "demo/0").run("juju-log", ["hello", "big", "world"])).toEqual(success());
@@ -37,14 +37,14 @@ describe("§3.3 juju-log", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.3 juju-log: in a relation hook the message is prefixed with `<endpoint>:<id>: `", async () => {
+describe("details of Juju's behaviour", () => {
+  test("juju-log: in a relation hook the message is prefixed with `<endpoint>:<id>: `", async () => {
     const model = demoModel();
     expect(await relationHook(model, "demo/0", "db-relation-changed", 2, "pg/0").run("juju-log", ["hello"])).toEqual(success());
     expect(model.logs.at(-1)).toEqual({ unit: "demo/0", level: "INFO", message: "db:2: hello" });
   });
 
-  test("§3.3 juju-log: an invalid level also logs a warning", async () => {
+  test("juju-log: an invalid level also logs a warning", async () => {
     const model = demoModel();
     expect(await hook(model, "demo/0").run("juju-log", ["-l", "LOUD", "message"])).toEqual(success());
     expect(model.logs.map((log) => log.level)).toEqual(["WARNING", "INFO"]);

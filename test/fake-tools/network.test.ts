@@ -9,7 +9,7 @@ import { demoModel, failure, hook, MAC, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.3 unit-get", () => {
+describe("unit-get", () => {
   test("unit-get private-address / public-address; anything else (exit 2)", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("unit-get", ["private-address"])).toEqual(success(`${machineAddress("0")}\n`));
@@ -18,7 +18,7 @@ describe("§3.3 unit-get", () => {
   });
 });
 
-describe("§3.5 network-get", () => {
+describe("network-get", () => {
   test("the full record: bind addresses, egress subnets, ingress addresses", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.json("network-get", ["db"])).toEqual({
@@ -68,8 +68,8 @@ describe("§3.5 network-get", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.5 network-get json: Juju's field order, byte for byte as the reference's example", async () => {
+describe("details of Juju's behaviour", () => {
+  test("network-get json: Juju's field order, byte for byte as in Juju", async () => {
     expect(await hook(demoModel(), "demo/0").run("network-get", ["db", "--format=json"])).toEqual(
       success(
         `{"bind-addresses":[{"mac-address":"${MAC}","interface-name":"eth0",` +
@@ -79,7 +79,7 @@ describe("details of the reference", () => {
     );
   });
 
-  test("§3.5 network-get yaml: also the old agents' keys macaddress, interfacename and address", async () => {
+  test("network-get yaml: also the old agents' keys macaddress, interfacename and address", async () => {
     const yaml = parseYaml(await hook(demoModel(), "demo/0").out("network-get", ["db", "--format=yaml"])) as {
       "bind-addresses": { macaddress?: string; interfacename?: string; addresses: { address?: string }[] }[];
     };

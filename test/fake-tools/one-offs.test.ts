@@ -9,7 +9,7 @@ import { demoModel, failure, hook, RESOURCE_PATH, serveTools, success } from "./
 
 serveTools();
 
-describe("§3.3 application-version-set", () => {
+describe("application-version-set", () => {
   test("application-version-set: immediate; any unit may call it", async () => {
     const model = demoModel();
     expect(await hook(model, "demo/1").run("application-version-set", ["--", "14.2-beta"])).toEqual(success());
@@ -21,7 +21,7 @@ describe("§3.3 application-version-set", () => {
   });
 });
 
-describe("§3.9 resource-get, goal-state, credential-get, juju-reboot", () => {
+describe("resource-get, goal-state, credential-get, juju-reboot", () => {
   test("resource-get prints the path without a trailing newline", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("resource-get", ["software"])).toEqual(success(RESOURCE_PATH));
@@ -74,8 +74,8 @@ describe("§3.9 resource-get, goal-state, credential-get, juju-reboot", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.9 credential-get: every key of the cloud spec, identity-endpoint and storage-endpoint included", async () => {
+describe("details of Juju's behaviour", () => {
+  test("credential-get: every key of the cloud spec, identity-endpoint and storage-endpoint included", async () => {
     expect(await hook(demoModel(), "demo/0").json("credential-get")).toEqual({
       type: "lxd",
       name: "localhost",
@@ -90,14 +90,14 @@ describe("details of the reference", () => {
     });
   });
 
-  test("§3.9 goal-state (not in the reference: Juju's next unit number): a planned unit is named demo/2", async () => {
+  test("goal-state (Juju's next unit number): a planned unit is named demo/2", async () => {
     const model = demoModel();
     model.app("demo").plannedUnits = 3;
     const goal = (await hook(model, "demo/0").json("goal-state")) as { units: Record<string, { status: string }> };
     expect(Object.keys(goal.units).sort()).toEqual(["demo/0", "demo/1", "demo/2"]);
   });
 
-  test("§3.9 goal-state json: `units` before `relations`, as the reference's example", async () => {
+  test("goal-state json: `units` before `relations`, as in Juju", async () => {
     expect(await hook(demoModel(), "demo/0").out("goal-state", ["--format=json"])).toMatch(/^\{"units":\{/);
   });
 });

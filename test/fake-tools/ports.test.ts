@@ -8,7 +8,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.5 open-port, close-port, opened-ports", () => {
+describe("open-port, close-port, opened-ports", () => {
   test("open-port is buffered: opened-ports in the same hook shows it, the model has it after commit", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -97,8 +97,8 @@ describe("§3.5 open-port, close-port, opened-ports", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.5 open-port: an unknown endpoint name is refused when the hook commits", async () => {
+describe("details of Juju's behaviour", () => {
+  test("open-port: an unknown endpoint name is refused when the hook commits", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
     expect(await h.run("open-port", ["--endpoints", "nosuch", "8080"])).toEqual(success());

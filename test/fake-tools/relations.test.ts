@@ -10,7 +10,7 @@ import { demoModel, failure, hook, relationHook, scratchDir, serveTools, success
 
 serveTools();
 
-describe("§2 the -r flag: relation ids", () => {
+describe("the -r flag: relation ids", () => {
   test("relation ids: `7` or `anything:7`, only the text after the last `:` counts", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("relation-list", ["-r", "2", "--format=json"])).toEqual(success('["pg/0"]\n'));
@@ -27,7 +27,7 @@ describe("§2 the -r flag: relation ids", () => {
   });
 });
 
-describe("§3.2 relation-ids", () => {
+describe("relation-ids", () => {
   test("ids of the endpoint's relations as `endpoint:id`, sorted as strings", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("relation-ids", ["db"])).toEqual(success("db:10\ndb:2\n"));
@@ -51,7 +51,7 @@ describe("§3.2 relation-ids", () => {
   });
 });
 
-describe("§3.2 relation-list", () => {
+describe("relation-list", () => {
   test("remote units in scope; for a peer relation the other peers; `[]` when none", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -76,7 +76,7 @@ describe("§3.2 relation-list", () => {
   });
 });
 
-describe("§3.2 relation-get", () => {
+describe("relation-get", () => {
   test("a remote unit's whole bag (key omitted or `-`), one key, a missing key", async () => {
     const h = hook(demoModel(), "demo/0");
     const bag = success('{"host":"pg-0.internal","port":"5432"}\n');
@@ -173,7 +173,7 @@ describe("§3.2 relation-get", () => {
   });
 });
 
-describe("§3.2 relation-set", () => {
+describe("relation-set", () => {
   test("buffered: visible to this hook, not to the model or to another hook until commit", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -284,14 +284,14 @@ describe("§3.2 relation-set", () => {
   });
 });
 
-describe("§3.2 relation-model-get", () => {
+describe("relation-model-get", () => {
   test("the model hosting the remote application", async () => {
     expect(await hook(demoModel(), "demo/0").run("relation-model-get", ["-r", "db:2", "--format=json"])).toEqual(success(`{"uuid":"${UUID}"}\n`));
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.2 relation-list: the units as the context saw them at hook start: a unit entering scope meanwhile is not listed", async () => {
+describe("details of Juju's behaviour", () => {
+  test("relation-list: the units as the context saw them at hook start: a unit entering scope meanwhile is not listed", async () => {
     const model = demoModel();
     model.addUnit("pg", { machine: "6" });
     const h = hook(model, "demo/0");
@@ -301,13 +301,13 @@ describe("details of the reference", () => {
     expect(await hook(model, "demo/0").out("relation-list", ["-r", "db:2"])).toBe("pg/0\npg/1\n");
   });
 
-  test("§3.2 relation-get: a non-relation hook with -r and no name has no default to fall back to", async () => {
+  test("relation-get: a non-relation hook with -r and no name has no default to fall back to", async () => {
     // One could expect a fall back to the remote application; juju/juju worker/uniter/runner/jujuc/relation-get.go looks at
     // the hook's JUJU_REMOTE_APP only, which a non-relation hook does not have: Juju wins.
     expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "database"])).toEqual(failure(2, "no unit or application specified"));
   });
 
-  test("§3.2 relation-get: without --app a name that is not a valid unit name is `invalid unit name` (exit 2)", async () => {
+  test("relation-get: without --app a name that is not a valid unit name is `invalid unit name` (exit 2)", async () => {
     expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "-", "pg/x"])).toEqual(failure(2, 'invalid unit name "pg/x"'));
   });
 });

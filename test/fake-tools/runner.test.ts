@@ -28,7 +28,7 @@ import {
 
 serveTools();
 
-describe("§2 output formats", () => {
+describe("output formats", () => {
   test("is-leader: smart True/False, json true/false, yaml true/false", async () => {
     const model = demoModel();
     const leader = hook(model, "demo/0");
@@ -91,7 +91,7 @@ describe("§2 output formats", () => {
   });
 });
 
-describe("§2 deprecated --format", () => {
+describe("deprecated --format", () => {
   test("`--format` on juju-log, relation-set, open-port and close-port: accepted, deprecated, exit 0", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -108,7 +108,7 @@ describe("§2 deprecated --format", () => {
   });
 });
 
-describe("§1.2 buffered writes and immediate ones", () => {
+describe("buffered writes and immediate ones", () => {
   test("a hook that is not committed leaves relation data, state, secrets, ports and storage requests untouched", async () => {
     const model = demoModel();
     const before = committedState(model);
@@ -151,8 +151,8 @@ describe("§1.2 buffered writes and immediate ones", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§1.8: --help and -h exit 0 with help on stdout", async () => {
+describe("details of Juju's behaviour", () => {
+  test("--help and -h exit 0 with help on stdout", async () => {
     const h = hook(demoModel(), "demo/0");
     for (const flag of ["--help", "-h"]) {
       const result = await h.run("relation-get", [flag]);
@@ -161,7 +161,7 @@ describe("details of the reference", () => {
     }
   });
 
-  test("§2 yaml (goyaml = yaml.v2, YAML 1.1): strings that look like booleans there (yes, on) are quoted", async () => {
+  test("yaml (goyaml = yaml.v2, YAML 1.1): strings that look like booleans there (yes, on) are quoted", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.out("relation-get", ["-r", "db:2", "--app", "flag", "pg", "--format=yaml"])).toBe('"yes"\n');
     expect(await h.out("relation-get", ["-r", "db:2", "--app", "-", "demo", "--format=yaml"])).toBe('requested: "yes"\n');

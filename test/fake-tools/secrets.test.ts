@@ -27,7 +27,7 @@ import {
 
 serveTools();
 
-describe("§3.6 secret-add", () => {
+describe("secret-add", () => {
   test("prints the model-qualified URI; buffered: readable by URI and label in the hook, in the model after commit", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -127,7 +127,7 @@ describe("§3.6 secret-add", () => {
   });
 });
 
-describe("§3.6 secret-get", () => {
+describe("secret-get", () => {
   test("default format yaml; json; a key; key#base64", async () => {
     const h = hook(demoModel(), "demo/0");
     const uri = `secret:${APP_SECRET}`;
@@ -209,7 +209,7 @@ describe("§3.6 secret-get", () => {
   });
 });
 
-describe("§3.6 secret-set", () => {
+describe("secret-set", () => {
   test("new content: seen by this hook, a new revision in the model at commit", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -272,7 +272,7 @@ describe("§3.6 secret-set", () => {
   });
 });
 
-describe("§3.6 secret-remove", () => {
+describe("secret-remove", () => {
   test("buffered: the secret goes at commit", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -300,7 +300,7 @@ describe("§3.6 secret-remove", () => {
   });
 });
 
-describe("§3.6 secret-grant and secret-revoke", () => {
+describe("secret-grant and secret-revoke", () => {
   test("grant to the remote application of a relation, or one of its units; committed at hook end", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
@@ -362,7 +362,7 @@ describe("§3.6 secret-grant and secret-revoke", () => {
   });
 });
 
-describe("§3.6 secret-ids", () => {
+describe("secret-ids", () => {
   test("the leader: its unit's and the application's secrets, as bare xids, including this hook's", async () => {
     const h = hook(demoModel(), "demo/0");
     const uri = await addSecret(h, ["abc=1"]);
@@ -381,7 +381,7 @@ describe("§3.6 secret-ids", () => {
   });
 });
 
-describe("§3.6 secret-info-get", () => {
+describe("secret-info-get", () => {
   test("a one-entry map keyed by the bare xid; by URI or by label; yaml by default", async () => {
     const h = hook(demoModel(), "demo/0");
     const expected = { [APP_SECRET]: { revision: 1, label: "db-pass", owner: "application", description: "database password" } };
@@ -416,19 +416,19 @@ describe("§3.6 secret-info-get", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§3.6 secret-add: an argument without `=` is `key value \"x\" not valid` (exit 2)", async () => {
+describe("details of Juju's behaviour", () => {
+  test("secret-add: an argument without `=` is `key value \"x\" not valid` (exit 2)", async () => {
     expect(await hook(demoModel(), "demo/0").run("secret-add", ["x"])).toEqual(failure(2, 'key value "x" not valid'));
   });
 
-  test("§3.6 secret-add: a file with no content is `empty secret value not valid` (exit 1)", async () => {
+  test("secret-add: a file with no content is `empty secret value not valid` (exit 1)", async () => {
     const h = hook(demoModel(), "demo/0");
     const cwd = scratchDir();
     writeFileSync(join(cwd, "empty.yaml"), "{}\n");
     expect(await h.run("secret-add", ["--file", "empty.yaml"], { cwd })).toEqual(failure(1, "empty secret value not valid"));
   });
 
-  test("§3.6 secret-grant / §2: in a relation hook -r defaults to the hook's relation", async () => {
+  test("secret-grant: in a relation hook -r defaults to the hook's relation", async () => {
     const model = demoModel();
     const h = relationHook(model, "demo/0", "db-relation-joined", 2, "pg/0");
     expect(await h.run("secret-grant", [APP_SECRET])).toEqual(success());
@@ -436,26 +436,26 @@ describe("details of the reference", () => {
     expect([...(model.secrets.get(APP_SECRET)?.grants.keys() ?? [])]).toEqual(["pg"]);
   });
 
-  test("§3.6 secret-info-get: `label` is always present, empty when the secret has none", async () => {
+  test("secret-info-get: `label` is always present, empty when the secret has none", async () => {
     expect(await hook(demoModel(), "demo/0").json("secret-info-get", [UNIT_SECRET])).toEqual({
       [UNIT_SECRET]: { revision: 1, label: "", owner: "unit" },
     });
   });
 
-  test("§3.6 secret-info-get json: fields in the reference's order (revision, label, owner, description, …)", async () => {
+  test("secret-info-get json: fields in Juju's order (revision, label, owner, description, …)", async () => {
     expect(await hook(demoModel(), "demo/0").run("secret-info-get", [APP_SECRET, "--format=json"])).toEqual(
       success(`{"${APP_SECRET}":{"revision":1,"label":"db-pass","owner":"application","description":"database password"}}\n`),
     );
   });
 
-  test("§3.6 secret-info-get: `access` lists the grants", async () => {
+  test("secret-info-get: `access` lists the grants", async () => {
     const model = demoModel();
     model.secrets.get(APP_SECRET)?.grants.set("pg", { relationId: 2 });
     const info = (await hook(model, "demo/0").json("secret-info-get", [APP_SECRET])) as Record<string, { access?: unknown }>;
     expect(info[APP_SECRET]?.access).toEqual([{ target: "application-pg", scope: "relation-2", role: "view" }]);
   });
 
-  test("§3.6 secret-info-get: `expiry` is a time, also when --expire was given as a duration", async () => {
+  test("secret-info-get: `expiry` is a time, also when --expire was given as a duration", async () => {
     const h = hook(demoModel(), "demo/0");
     const uri = await addSecret(h, ["--owner", "unit", "--expire", "24h", "abc=1"]);
     const info = (await h.json("secret-info-get", [uri])) as Record<string, { expiry?: string }>;

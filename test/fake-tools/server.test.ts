@@ -9,7 +9,7 @@ import { demoModel, hook, runProcess, server, serveTools } from "./hook.js";
 
 serveTools();
 
-describe("§1.8 the client and the hook context", () => {
+describe("the client and the hook context", () => {
   test("every call is recorded for the test, values of secret arguments redacted", async () => {
     const h = hook(demoModel(), "demo/0");
     await h.run("is-leader", ["--format=json"]);
@@ -46,8 +46,8 @@ describe("§1.8 the client and the hook context", () => {
   });
 });
 
-describe("details of the reference", () => {
-  test("§1.8: a client with no JUJU_CONTEXT_ID fails with `JUJU_CONTEXT_ID not set` (exit 1)", async () => {
+describe("details of Juju's behaviour", () => {
+  test("a client with no JUJU_CONTEXT_ID fails with `JUJU_CONTEXT_ID not set` (exit 1)", async () => {
     const result = await hook(demoModel(), "demo/0").run("is-leader", [], { env: { JUJU_CONTEXT_ID: undefined } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^ERROR [^\n]*JUJU_CONTEXT_ID not set\n$/);

@@ -6,7 +6,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.3 status-set and status-get", () => {
+describe("status-set and status-get", () => {
   test("status-get: smart prints the status word; json and yaml a map", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("status-get")).toEqual(success("active\n"));

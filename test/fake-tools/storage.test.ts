@@ -8,7 +8,7 @@ import { demoModel, failure, hook, openHook, serveTools, success } from "./hook.
 
 serveTools();
 
-describe("§3.8 storage-list, storage-get, storage-add", () => {
+describe("storage-list, storage-get, storage-add", () => {
   test("storage-list: ids attached to the unit, optionally for one storage name", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("storage-list", ["--format=json"])).toEqual(success('["cache/0","data/0","data/1"]\n'));

@@ -8,7 +8,7 @@ import { demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
-describe("§3.7 state-get, state-set, state-delete", () => {
+describe("state-get, state-set, state-delete", () => {
   test("empty state: json null, smart and yaml nothing", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("state-get", ["--format=json"])).toEqual(success("null\n"));

@@ -29,7 +29,7 @@ import {
 import { running } from "../../simulator/leftover-processes.js";
 import { type RecorderCharm, recorderCharm } from "../support/recorder-charm.js";
 
-/** Shaped like Jubilant's fixtures and prior-art.md §2.5 (names invented). */
+/** Shaped like Jubilant's test fixtures (https://github.com/canonical/jubilant; names invented). */
 const STATUS = {
   model: { name: "test", type: "iaas", controller: "lxd", cloud: "localhost", region: "localhost", version: "3.6.4", "model-status": { current: "available" } },
   machines: { "0": { "juju-status": { current: "started" }, "dns-name": "10.0.0.10" }, "1": {} },

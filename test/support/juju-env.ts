@@ -1,4 +1,4 @@
-// Builds the environment Juju sets for a hook or action (reference juju-hook-tools.md §1.4).
+// Builds the environment Juju sets for a hook or action (juju/juju worker/uniter/runner/context/context.go, HookVars).
 
 export const MODEL_UUID = "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
