@@ -31,7 +31,11 @@ const OPS_TARGET = 0.4;
  * @returns {unknown}
  */
 function runBench(script, args) {
-  const result = spawnSync(process.execPath, [join(HERE, script), ...args, "--json"], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(process.execPath, [join(HERE, script), ...args, "--json"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (result.status !== 0) throw new Error(`bench/${script} failed (exit ${String(result.status ?? result.signal)})`);
   return JSON.parse(result.stdout);
 }
@@ -43,16 +47,27 @@ const sim = /** @type {import("./sim.mjs").SimBench} */ (runBench("sim.mjs", ["-
 const size = /** @type {import("./size.mjs").PlatformSize[]} */ (runBench("size.mjs", []));
 const TARGETS = dispatch.targets;
 
-const ok = (/** @type {number} */ ratio, /** @type {number} */ target) => `${fixed(ratio, 2)}× (≤ ${fixed(target, 1)}: ${ratio <= target ? "ok" : "OVER"})`;
+const ok = (/** @type {number} */ ratio, /** @type {number} */ target) =>
+  `${fixed(ratio, 2)}× (≤ ${fixed(target, 1)}: ${ratio <= target ? "ok" : "OVER"})`;
 const ms = (/** @type {number} */ value) => `${fixed(value)} ms`;
 
 /** @type {string[][]} */
 const rows = [["measure", "tscharm", "baseline (same run)", "ratio"]];
 for (const hook of dispatch.hooks) {
-  rows.push([`${hook.hook}: wall time (median)`, ms(hook.tscharm.median), `floor ${ms(hook.floor.median)}`, ok(hook.tscharm.median / hook.floor.median, TARGETS.time)]);
+  rows.push([
+    `${hook.hook}: wall time (median)`,
+    ms(hook.tscharm.median),
+    `floor ${ms(hook.floor.median)}`,
+    ok(hook.tscharm.median / hook.floor.median, TARGETS.time),
+  ]);
 }
 for (const hook of dispatch.hooks) {
-  rows.push([`${hook.hook}: peak RSS`, `${fixed(hook.tscharm.rssMiB)} MiB`, `floor ${fixed(hook.floor.rssMiB)} MiB`, ok(hook.tscharm.rssMiB / hook.floor.rssMiB, TARGETS.rss)]);
+  rows.push([
+    `${hook.hook}: peak RSS`,
+    `${fixed(hook.tscharm.rssMiB)} MiB`,
+    `floor ${fixed(hook.floor.rssMiB)} MiB`,
+    ok(hook.tscharm.rssMiB / hook.floor.rssMiB, TARGETS.rss),
+  ]);
 }
 for (const hook of dispatch.hooks) {
   rows.push([`${hook.hook}: hook-tool calls`, String(hook.calls.tscharm.length), `floor ${String(hook.calls.floor.length)}`, ""]);
@@ -67,7 +82,12 @@ if (leader !== undefined) {
     ok(overFloor / OPS_OVER_FLOOR, OPS_TARGET),
   ]);
 }
-rows.push(["update-status, not observed: wall time", ms(dispatch.idle.tscharm.median), `empty SEA ${ms(dispatch.idle.floor.median)}`, `${fixed(dispatch.idle.tscharm.median / dispatch.idle.floor.median, 2)}×`]);
+rows.push([
+  "update-status, not observed: wall time",
+  ms(dispatch.idle.tscharm.median),
+  `empty SEA ${ms(dispatch.idle.floor.median)}`,
+  `${fixed(dispatch.idle.tscharm.median / dispatch.idle.floor.median, 2)}×`,
+]);
 
 const storyMs = sim.story.reduce((total, phase) => total + median(phase.ms), 0);
 const storyHooks = sim.story.reduce((total, phase) => total + phase.hooks, 0);
@@ -78,7 +98,12 @@ rows.push([
   `${String(storyHooks)} bare dispatches ${fixed(storyHooks * sim.bareMs, 0)} ms`,
   `${fixed(storyMs / (storyHooks * sim.bareMs), 2)}×`,
 ]);
-rows.push(["simulator: demo story throughput", `${fixed(storyHooks / (storyMs / 1000), 1)} hooks/s, ${fixed(storyCalls / (storyMs / 1000), 0)} tool calls/s`, "", ""]);
+rows.push([
+  "simulator: demo story throughput",
+  `${fixed(storyHooks / (storyMs / 1000), 1)} hooks/s, ${fixed(storyCalls / (storyMs / 1000), 0)} tool calls/s`,
+  "",
+  "",
+]);
 rows.push([
   "simulator: one tool call from a shell on a unit",
   `${fixed(sim.toolCall.simulator, 2)} ms`,
@@ -92,7 +117,12 @@ for (const fan of sim.fanOut) {
     "",
     `${fixed(fan.deploy.hooks / (fan.deploy.ms / 1000), 0)} hooks/s, ${fixed(fan.deploy.calls / (fan.deploy.ms / 1000), 0)} tool calls/s`,
   ]);
-  rows.push([`simulator: one leader write read by ${String(fan.units - 1)} peers`, `${fixed(fan.fanOut.ms, 0)} ms, ${String(fan.fanOut.hooks)} hooks`, "", `${fixed(fan.fanOut.ms / fan.fanOut.hooks, 2)} ms/hook`]);
+  rows.push([
+    `simulator: one leader write read by ${String(fan.units - 1)} peers`,
+    `${fixed(fan.fanOut.ms, 0)} ms, ${String(fan.fanOut.hooks)} hooks`,
+    "",
+    `${fixed(fan.fanOut.ms / fan.fanOut.hooks, 2)} ms/hook`,
+  ]);
 }
 for (const platform of size) {
   const dispatchEntry = platform.entries.find((entry) => entry.name === "dispatch");
@@ -104,5 +134,7 @@ for (const platform of size) {
   ]);
 }
 
-process.stdout.write(`tscharm benchmarks: Node ${process.version} driving; ${String(dispatch.hooks.length)} hook kinds × ${String(dispatch.runs)} alternating runs\n\n`);
+process.stdout.write(
+  `tscharm benchmarks: Node ${process.version} driving; ${String(dispatch.hooks.length)} hook kinds × ${String(dispatch.runs)} alternating runs\n\n`,
+);
 process.stdout.write(table(rows));

@@ -27,12 +27,46 @@ export const TARGETS = { time: 1.3, rss: 1.1 };
 
 /** Every hook tool a charm might call: all are on PATH, so an unexpected call shows up in the counts. */
 const TOOLS = [
-  "action-fail", "action-get", "action-log", "action-set", "application-version-set", "close-port", "config-get",
-  "credential-get", "goal-state", "is-leader", "juju-log", "juju-reboot", "leader-get", "leader-set", "network-get",
-  "open-port", "opened-ports", "relation-get", "relation-ids", "relation-list", "relation-model-get", "relation-set",
-  "resource-get", "secret-add", "secret-get", "secret-grant", "secret-ids", "secret-info-get", "secret-remove",
-  "secret-revoke", "secret-set", "state-delete", "state-get", "state-set", "status-get", "status-set", "storage-add",
-  "storage-get", "storage-list", "unit-get",
+  "action-fail",
+  "action-get",
+  "action-log",
+  "action-set",
+  "application-version-set",
+  "close-port",
+  "config-get",
+  "credential-get",
+  "goal-state",
+  "is-leader",
+  "juju-log",
+  "juju-reboot",
+  "leader-get",
+  "leader-set",
+  "network-get",
+  "open-port",
+  "opened-ports",
+  "relation-get",
+  "relation-ids",
+  "relation-list",
+  "relation-model-get",
+  "relation-set",
+  "resource-get",
+  "secret-add",
+  "secret-get",
+  "secret-grant",
+  "secret-ids",
+  "secret-info-get",
+  "secret-remove",
+  "secret-revoke",
+  "secret-set",
+  "state-delete",
+  "state-get",
+  "state-set",
+  "status-get",
+  "status-set",
+  "storage-add",
+  "storage-get",
+  "storage-list",
+  "unit-get",
 ];
 
 const SECRET_ID = "secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/cs9ab3go9ns0ql5jgv6g";
@@ -77,7 +111,7 @@ export async function benchDispatch({ runs, warmup, log = () => undefined }) {
     const built = join(work, "built");
     await makeExecutable(node, node, FLOOR_SOURCE, join(built, "floor"), { codeCache: "full" });
     // The floor of a hook the charm does not observe: an executable that does nothing at all.
-    writeFileSync(join(work, "empty.cjs"), "\"use strict\";\n");
+    writeFileSync(join(work, "empty.cjs"), '"use strict";\n');
     await makeExecutable(node, node, join(work, "empty.cjs"), join(built, "empty"), { codeCache: "full" });
     const dispatch = stage(DISPATCH, work, "tscharm");
     const floor = stage(join(built, "floor"), work, "floor");
@@ -98,7 +132,12 @@ export async function benchDispatch({ runs, warmup, log = () => undefined }) {
       hooks.push({ hook, tscharm: summarize(get(samples, "tscharm")), floor: summarize(get(samples, "floor")), calls });
     }
 
-    const idleEnv = { ...env, JUJU_DISPATCH_PATH: "hooks/update-status", JUJU_HOOK_NAME: "update-status", JUJU_CONTEXT_ID: "demo/0-update-status-1" };
+    const idleEnv = {
+      ...env,
+      JUJU_DISPATCH_PATH: "hooks/update-status",
+      JUJU_HOOK_NAME: "update-status",
+      JUJU_CONTEXT_ID: "demo/0-update-status-1",
+    };
     log(`update-status (not observed): ${String(runs)} alternating runs`);
     const idleCommands = [
       { name: "tscharm", argv: [dispatch], env: idleEnv, cwd },
@@ -107,7 +146,11 @@ export async function benchDispatch({ runs, warmup, log = () => undefined }) {
     const idleSamples = alternate(idleCommands, { runs, warmup });
     const idle = { tscharm: summarize(get(idleSamples, "tscharm")), floor: summarize(get(idleSamples, "floor")) };
 
-    const sizes = { dispatch: statSync(DISPATCH).size, floor: statSync(floor).size, bundle: statSync(join(ROOT, "dist", "dispatch.cjs")).size };
+    const sizes = {
+      dispatch: statSync(DISPATCH).size,
+      floor: statSync(floor).size,
+      bundle: statSync(join(ROOT, "dist", "dispatch.cjs")).size,
+    };
     return { runs, targets: TARGETS, hooks, idle, sizes };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -181,7 +224,9 @@ function toolCalls(command, callLog) {
 /** The table of a DispatchBench, with ratios to the floor and whether each meets its target. */
 export function formatDispatch(/** @type {DispatchBench} */ result) {
   const verdict = (/** @type {number} */ ratio, /** @type {number} */ target) => `${fixed(ratio, 2)}× ${ratio <= target ? "ok" : "OVER"}`;
-  const rows = [["hook", "tscharm ms (min–max)", "floor ms (min–max)", "time ÷ floor", "tscharm RSS", "floor RSS", "RSS ÷ floor", "tool calls"]];
+  const rows = [
+    ["hook", "tscharm ms (min–max)", "floor ms (min–max)", "time ÷ floor", "tscharm RSS", "floor RSS", "RSS ÷ floor", "tool calls"],
+  ];
   const row = (/** @type {string} */ name, /** @type {Summary} */ ours, /** @type {Summary} */ floor, /** @type {string} */ calls) => [
     name,
     `${fixed(ours.median)} (${fixed(ours.min)}–${fixed(ours.max)})`,
@@ -206,6 +251,10 @@ export function formatDispatch(/** @type {DispatchBench} */ result) {
 }
 
 if (isMain(import.meta.url)) {
-  const result = await benchDispatch({ runs: option("runs", 30), warmup: option("warmup", 3), log: (line) => process.stderr.write(`${line}\n`) });
+  const result = await benchDispatch({
+    runs: option("runs", 30),
+    warmup: option("warmup", 3),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   process.stdout.write(process.argv.includes("--json") ? JSON.stringify(result) : formatDispatch(result));
 }

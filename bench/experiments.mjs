@@ -56,7 +56,11 @@ export const VARIANTS = [
     snapshot: true,
     transform: (code) => replaceMain(code, `require("node:v8").startupSnapshot.setDeserializeMainFunction(() => { ${MAIN_CALL} });`),
   },
-  { name: "SEA code cache + compile hint allFunctionsCalledOnLoad", codeCache: "sea", transform: (code) => `//# allFunctionsCalledOnLoad\n${code}` },
+  {
+    name: "SEA code cache + compile hint allFunctionsCalledOnLoad",
+    codeCache: "sea",
+    transform: (code) => `//# allFunctionsCalledOnLoad\n${code}`,
+  },
   { name: "SEA code cache, --no-lazy at build and run", codeCache: "sea", flags: ["--no-lazy"] },
   { name: "SEA code cache made with --no-lazy", codeCache: "sea", blobFlags: ["--no-lazy"] },
   { name: "--single-threaded", flags: ["--single-threaded"] },
@@ -91,7 +95,9 @@ export async function runExperiments({ runs, warmup, only, extra = [], instructi
     const bundle = readFileSync(BUNDLE, "utf8");
     /** @type {{ name: string, path: string }[]} */
     const executables = [];
-    for (const variant of VARIANTS.filter((v) => only === undefined || only.includes(v.name) || v.name === "full code cache (tscharm build)")) {
+    for (const variant of VARIANTS.filter(
+      (v) => only === undefined || only.includes(v.name) || v.name === "full code cache (tscharm build)",
+    )) {
       log(`building: ${variant.name}`);
       const dir = join(work, String(executables.length));
       mkdirSync(dir);
@@ -112,14 +118,25 @@ export async function runExperiments({ runs, warmup, only, extra = [], instructi
     const { env, cwd } = hookSandbox(work);
     /** @type {Record<string, { leader: import("./lib.mjs").Summary, idle: import("./lib.mjs").Summary, size: number, instructions: { leader?: number, idle?: number } }>} */
     const results = {};
-    for (const [hook, key] of /** @type {const} */ ([["leader-elected", "leader"], ["update-status", "idle"]])) {
+    for (const [hook, key] of /** @type {const} */ ([
+      ["leader-elected", "leader"],
+      ["update-status", "idle"],
+    ])) {
       log(`${hook}: ${String(runs)} alternating runs of ${String(executables.length)} executables`);
       const hookEnv = { ...env, JUJU_DISPATCH_PATH: `hooks/${hook}`, JUJU_HOOK_NAME: hook, JUJU_CONTEXT_ID: `demo/0-${hook}-1` };
-      const samples = alternate(executables.map(({ name, path }) => ({ name, argv: [path], env: hookEnv, cwd })), { runs, warmup });
+      const samples = alternate(
+        executables.map(({ name, path }) => ({ name, argv: [path], env: hookEnv, cwd })),
+        { runs, warmup },
+      );
       for (const { name, path } of executables) {
         const sample = samples.get(name);
         if (sample === undefined) continue;
-        const entry = (results[name] ??= { leader: summarize(sample), idle: summarize(sample), size: statSync(path).size, instructions: {} });
+        const entry = (results[name] ??= {
+          leader: summarize(sample),
+          idle: summarize(sample),
+          size: statSync(path).size,
+          instructions: {},
+        });
         entry[key] = summarize(sample);
         if (instructions) {
           log(`${hook}: counting the instructions of ${name}`);
@@ -142,11 +159,11 @@ export async function runExperiments({ runs, warmup, only, extra = [], instructi
  */
 function countInstructions(path, env, cwd) {
   if (!existsSync("/usr/bin/valgrind")) throw new Error("--instructions needs valgrind (apt install valgrind)");
-  const result = spawnSync(
-    "/usr/bin/valgrind",
-    ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--smc-check=all-non-file", path],
-    { env, cwd, encoding: "utf8" },
-  );
+  const result = spawnSync("/usr/bin/valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--smc-check=all-non-file", path], {
+    env,
+    cwd,
+    encoding: "utf8",
+  });
   const refs = /I\s+refs:\s+([\d,]+)/.exec(result.stderr)?.[1];
   if (result.status !== 0 || refs === undefined) throw new Error(`callgrind failed on ${path}:\n${result.stderr}`);
   return Number(refs.replaceAll(",", ""));

@@ -12,7 +12,18 @@
 //   npm run build && node bench/sim.mjs [--runs 5] [--units 10,30,100]
 
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,7 +74,16 @@ export async function benchSim({ runs, units, log = () => undefined }) {
     // simulator starts every hook with fork+exec, which costs more the more memory the driving
     // process has mapped: with the packer (esbuild, TypeScript) loaded here, a hook of the fan
     // charm took 14-22 ms instead of 8.
-    await run(process.execPath, [join(ROOT, "cmd", "tscharm.mjs"), "pack", "--no-build", "--platform", HOST_ARCH, "--output-dir", work, ROOT]);
+    await run(process.execPath, [
+      join(ROOT, "cmd", "tscharm.mjs"),
+      "pack",
+      "--no-build",
+      "--platform",
+      HOST_ARCH,
+      "--output-dir",
+      work,
+      ROOT,
+    ]);
     const charm = readdirSync(work).find((name) => name.endsWith(".charm"));
     if (charm === undefined) throw new Error("tscharm pack wrote no charm");
     const packed = { path: join(work, charm) };
@@ -125,7 +145,10 @@ async function demoStory(charm) {
     await body();
     await juju.wait(settled);
     const ms = performance.now() - t0;
-    const entries = simulator.history().slice(seen).filter((entry) => entry.kind !== "controller");
+    const entries = simulator
+      .history()
+      .slice(seen)
+      .filter((entry) => entry.kind !== "controller");
     seen = simulator.history().length;
     phases[name] = { ms, hooks: entries.length, calls: entries.reduce((total, entry) => total + entry.calls.length, 0) };
   };
@@ -259,9 +282,19 @@ export function formatSim(result) {
       `${fixed(wall / (count * result.bareMs), 2)}×`,
     ]);
   }
-  storyRows.push(["whole story", `${fixed(total, 0)} ms`, "", String(hooks), String(calls), fixed(total / hooks), `${fixed(total / (hooks * result.bareMs), 2)}×`]);
+  storyRows.push([
+    "whole story",
+    `${fixed(total, 0)} ms`,
+    "",
+    String(hooks),
+    String(calls),
+    fixed(total / hooks),
+    `${fixed(total / (hooks * result.bareMs), 2)}×`,
+  ]);
 
-  const fanRows = [["units", "deploy: wall", "hooks", "tool calls", "hooks/s", "tool calls/s", "ms per hook", "fan-out: wall", "hooks", "tool calls"]];
+  const fanRows = [
+    ["units", "deploy: wall", "hooks", "tool calls", "hooks/s", "tool calls/s", "ms per hook", "fan-out: wall", "hooks", "tool calls"],
+  ];
   for (const { units, deploy, fanOut } of result.fanOut) {
     fanRows.push([
       String(units),
@@ -291,7 +324,8 @@ export function formatSim(result) {
 if (isMain(import.meta.url)) {
   const unitsIndex = process.argv.indexOf("--units");
   const units = unitsIndex > 0 ? (process.argv[unitsIndex + 1] ?? "").split(",").map(Number) : [10, 30, 100];
-  if (units.some((count) => !Number.isInteger(count) || count < 2)) throw new Error("--units takes unit counts of 2 or more, e.g. 10,30,100");
+  if (units.some((count) => !Number.isInteger(count) || count < 2))
+    throw new Error("--units takes unit counts of 2 or more, e.g. 10,30,100");
   const result = await benchSim({ runs: option("runs", 5), units, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(process.argv.includes("--json") ? JSON.stringify(result) : formatSim(result));
 }

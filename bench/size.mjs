@@ -43,7 +43,9 @@ export async function benchSize({ log = () => undefined } = {}) {
     const sourceMap = readFileSync(join(ROOT, "dist", "dispatch.cjs.map"));
     /** @type {PlatformSize[]} */
     const results = [];
-    for (const file of readdirSync(work).filter((name) => name.endsWith(".charm")).sort()) {
+    for (const file of readdirSync(work)
+      .filter((name) => name.endsWith(".charm"))
+      .sort()) {
       const platform = file.replace(/^.*_/, "").replace(/\.charm$/, "");
       log(`${platform}: measuring ${file}`);
       const charm = readFileSync(join(work, file));
@@ -52,18 +54,38 @@ export async function benchSize({ log = () => undefined } = {}) {
       const node = await strippedNode(platform, work);
       const parts = [];
       if (node !== undefined) {
-        parts.push({ name: `Node ${NODE_VERSION} (${platform}), stripped`, bytes: node.length, deflated: deflateRawSync(node, { level: 6 }).length });
-        parts.push({ name: "what postject adds: the SEA blob, its ELF note, alignment", bytes: dispatchBytes - node.length, deflated: NaN });
+        parts.push({
+          name: `Node ${NODE_VERSION} (${platform}), stripped`,
+          bytes: node.length,
+          deflated: deflateRawSync(node, { level: 6 }).length,
+        });
+        parts.push({
+          name: "what postject adds: the SEA blob, its ELF note, alignment",
+          bytes: dispatchBytes - node.length,
+          deflated: NaN,
+        });
       }
-      parts.push({ name: "  of which: the bundle, dist/dispatch.cjs", bytes: bundle.length, deflated: deflateRawSync(bundle, { level: 6 }).length });
-      parts.push({ name: "  of which: its source map (read only to format an error)", bytes: sourceMap.length, deflated: deflateRawSync(sourceMap, { level: 6 }).length });
+      parts.push({
+        name: "  of which: the bundle, dist/dispatch.cjs",
+        bytes: bundle.length,
+        deflated: deflateRawSync(bundle, { level: 6 }).length,
+      });
+      parts.push({
+        name: "  of which: its source map (read only to format an error)",
+        bytes: sourceMap.length,
+        deflated: deflateRawSync(sourceMap, { level: 6 }).length,
+      });
       if (platform === HOST_ARCH) {
         // Only this machine's architecture carries a code cache (docs/build.md): make it again to weigh it.
         const nodeBinary = join(CACHE, `${NODE_PACKAGES[HOST_ARCH].name}-${NODE_VERSION}`, "node");
         const [source, cache] = [join(work, "dispatch.js"), join(work, "dispatch.cache")];
         await run(nodeBinary, [join(ROOT, "cmd", "sea", "code-cache.cjs"), join(ROOT, "dist", "dispatch.cjs"), source, cache]);
         const cached = readFileSync(cache);
-        parts.push({ name: "  of which: the V8 code cache of every function", bytes: cached.length, deflated: deflateRawSync(cached, { level: 6 }).length });
+        parts.push({
+          name: "  of which: the V8 code cache of every function",
+          bytes: cached.length,
+          deflated: deflateRawSync(cached, { level: 6 }).length,
+        });
       }
       results.push({ platform, charmBytes: charm.length, entries, dispatch: parts });
     }
@@ -98,7 +120,10 @@ export function formatSize(results) {
     text += `demo_${platform}.charm: ${mib(charmBytes)} (${String(charmBytes)} bytes)\n\n`;
     text += table([["entry", "size", "in the archive"], ...entries.map((entry) => [entry.name, size(entry.bytes), size(entry.deflated)])]);
     text += `\nits dispatch:\n\n`;
-    text += table([["part", "size", "deflated (level 6, as packed)"], ...dispatch.map((part) => [part.name, size(part.bytes), size(part.deflated)])]);
+    text += table([
+      ["part", "size", "deflated (level 6, as packed)"],
+      ...dispatch.map((part) => [part.name, size(part.bytes), size(part.deflated)]),
+    ]);
     text += "\n";
   }
   return text;

@@ -52,9 +52,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
 
   const project = loadProject(projectDir);
-  if (project.charmcraftDir !== project.dir) log(`reading charmcraft.yaml from ${project.charmcraftDir} ($CRAFT_PROJECT_DIR: charmcraft leaves it out of the part's build directory)`);
+  if (project.charmcraftDir !== project.dir)
+    log(
+      `reading charmcraft.yaml from ${project.charmcraftDir} ($CRAFT_PROJECT_DIR: charmcraft leaves it out of the part's build directory)`,
+    );
   const arches = selectArches(project, options.platforms);
-  if (!existsSync(entry)) throw new BuildError(`entry point ${relative(process.cwd(), entry) || entry} does not exist; a charm starts at dispatch.ts`);
+  if (!existsSync(entry))
+    throw new BuildError(`entry point ${relative(process.cwd(), entry) || entry} does not exist; a charm starts at dispatch.ts`);
 
   const types = writeCharmTypes(project.dir, project.meta);
   log(`wrote ${relative(process.cwd(), types) || types}`);
@@ -108,7 +112,9 @@ export function selectArches(project: CharmProject, requested: readonly string[]
         const platform = project.platforms.find((candidate) => candidate.name === name || candidate.arch === name);
         if (platform !== undefined) return platform.arch;
         if ((ARCHITECTURES as readonly string[]).includes(name)) {
-          throw new BuildError(`--platform ${name}: charmcraft.yaml has no ${name} platform (it has ${project.platforms.map((p) => p.name).join(", ")})`);
+          throw new BuildError(
+            `--platform ${name}: charmcraft.yaml has no ${name} platform (it has ${project.platforms.map((p) => p.name).join(", ")})`,
+          );
         }
         throw new BuildError(`--platform ${name}: tscharm builds for ${ARCHITECTURES.join(" and ")}`);
       }),
@@ -123,7 +129,13 @@ export function selectArches(project: CharmProject, requested: readonly string[]
 export async function typeCheck(entry: string, projectDir: string) {
   const { default: ts } = await import("typescript");
   const configPath = ts.findConfigFile(projectDir, (path) => ts.sys.fileExists(path), "tsconfig.json");
-  let options: import("typescript").CompilerOptions = { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, skipLibCheck: true };
+  let options: import("typescript").CompilerOptions = {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2023,
+    skipLibCheck: true,
+  };
   if (configPath !== undefined && dirname(configPath) === projectDir) {
     const read = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
     options = ts.parseJsonConfigFileContent(read.config, ts.sys, projectDir).options;
@@ -152,7 +164,18 @@ export const BUNDLE_BANNER = "// A charm's dispatch, bundled by tscharm build; i
  * The directories of the tscharm package whose files a bundle can contain: their frames read
  * `tscharm/runtime/framework.ts:…` in stack traces, wherever tscharm is installed.
  */
-const TSCHARM_DIRS = new Set(["grammar", "runtime", "engine", "fake-tools", "testing", "simulator", "integration", "project", "cmd", "lib"]);
+const TSCHARM_DIRS = new Set([
+  "grammar",
+  "runtime",
+  "engine",
+  "fake-tools",
+  "testing",
+  "simulator",
+  "integration",
+  "project",
+  "cmd",
+  "lib",
+]);
 
 /**
  * Bundles the charm into one CommonJS file with its metadata compiled in, and its source map
@@ -162,7 +185,12 @@ const TSCHARM_DIRS = new Set(["grammar", "runtime", "engine", "fake-tools", "tes
  * @param projectDir what the charm's own paths are relative to (default: the entry's directory)
  * @returns the source map's path
  */
-export async function bundleDispatch(entry: string, outfile: string, meta: CharmMeta, projectDir: string = dirname(entry)): Promise<string> {
+export async function bundleDispatch(
+  entry: string,
+  outfile: string,
+  meta: CharmMeta,
+  projectDir: string = dirname(entry),
+): Promise<string> {
   const esbuild = await import("esbuild");
   const result = await esbuild
     .build({
@@ -185,14 +213,14 @@ export async function bundleDispatch(entry: string, outfile: string, meta: Charm
       logLevel: "silent",
     })
     .catch((error: unknown) => {
-      const failure = (error as { errors?: import("esbuild").Message[] });
+      const failure = error as { errors?: import("esbuild").Message[] };
       if (failure.errors === undefined) throw error;
       throw new BuildError(failure.errors.map(formatMessage).join("\n"));
     });
   if (result.errors.length > 0) throw new BuildError(result.errors.map(formatMessage).join("\n"));
   const mapFile = `${outfile}.map`;
   const written: unknown = JSON.parse(readFileSync(mapFile, "utf8"));
-  const map = (written as { sources: string[], file?: string });
+  const map = written as { sources: string[]; file?: string };
   // esbuild names generated code `<define:…>` and the like: those are kept as they are.
   map.sources = map.sources.map((source) => {
     const virtual = /(?:^|\/)(<[^/]*>)$/.exec(source);
@@ -216,10 +244,11 @@ export function sourceName(file: string, projectDir: string) {
 }
 
 function formatMessage(message: import("esbuild").Message) {
-  const where = message.location ? `${message.location.file}:${String(message.location.line)}:${String(message.location.column + 1)}: ` : "";
+  const where = message.location
+    ? `${message.location.file}:${String(message.location.line)}:${String(message.location.column + 1)}: `
+    : "";
   return `${where}error: ${message.text}`;
 }
-
 
 /**
  * `node build.mjs [project-dir]`: builds a project (default: tscharm's own demo charm). An error a

@@ -15,7 +15,12 @@ export { TSCHARM_ROOT };
 
 const TEMPLATE = join(TSCHARM_ROOT, "cmd", "template");
 
-export interface InitOptions { dir: string; name?: string; tscharm?: string; log?: (line: string) => void }
+export interface InitOptions {
+  dir: string;
+  name?: string;
+  tscharm?: string;
+  log?: (line: string) => void;
+}
 
 /**
  * Writes a new project into `dir` (which must not exist or be empty).
@@ -26,7 +31,9 @@ export function init(options: InitOptions): string {
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const name = options.name ?? basename(dir);
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
-    throw new MetadataError(`"${name}" is not a charm name (lowercase letters, digits and single hyphens, starting with a letter); choose one with --name`);
+    throw new MetadataError(
+      `"${name}" is not a charm name (lowercase letters, digits and single hyphens, starting with a letter); choose one with --name`,
+    );
   }
   if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
     throw new MetadataError(`${dir} exists and is not an empty directory; tscharm init will not write over it`);
@@ -42,7 +49,12 @@ export function init(options: InitOptions): string {
     Types: typesName(name),
   };
   for (const template of templates(TEMPLATE)) {
-    const target = join(dir, relative(TEMPLATE, template).replace(/\.tmpl$/, "").replace(/^gitignore$/, ".gitignore"));
+    const target = join(
+      dir,
+      relative(TEMPLATE, template)
+        .replace(/\.tmpl$/, "")
+        .replace(/^gitignore$/, ".gitignore"),
+    );
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, fill(readFileSync(template, "utf8"), values));
   }
@@ -50,7 +62,11 @@ export function init(options: InitOptions): string {
   const pkg = packageJson(name, source);
   let lock;
   try {
-    lock = projectLock(source.lock, { name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies }, source.dependency);
+    lock = projectLock(
+      source.lock,
+      { name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
+      source.dependency,
+    );
   } catch (error) {
     if (error instanceof LockError) throw new MetadataError(error.message);
     throw error;
@@ -71,7 +87,10 @@ export function init(options: InitOptions): string {
  *   project installs anywhere, charmcraft's build container included; the lock it ships in
  *   `lib/`, or the lock of the tscharm running init.
  */
-function tscharmSource(projectDir: string, requested: string | undefined): { dependency: TscharmSource; spec: string; lock: Lock; tarball?: string } {
+function tscharmSource(
+  projectDir: string,
+  requested: string | undefined,
+): { dependency: TscharmSource; spec: string; lock: Lock; tarball?: string } {
   const path = resolve(requested ?? TSCHARM_ROOT);
   if (!existsSync(path)) throw new MetadataError(`--tscharm ${path}: no such checkout or tarball`);
   if (statSync(path).isDirectory()) {
@@ -97,7 +116,8 @@ function testedLockOf(root: string) {
 
 function readManifest(text: string, where: string): Record<string, unknown> {
   const manifest: unknown = JSON.parse(text);
-  if (!isRecord(manifest) || manifest["name"] !== "tscharm") throw new MetadataError(`--tscharm ${where}: not a tscharm checkout or tarball (its package.json names another package)`);
+  if (!isRecord(manifest) || manifest["name"] !== "tscharm")
+    throw new MetadataError(`--tscharm ${where}: not a tscharm checkout or tarball (its package.json names another package)`);
   return manifest;
 }
 
@@ -107,9 +127,15 @@ function readManifest(text: string, where: string): Record<string, unknown> {
  */
 function tarEntry(tarball: string, entry: string): string {
   try {
-    return execFileSync("tar", ["-xzOf", tarball, entry], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("tar", ["-xzOf", tarball, entry], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
-    throw new MetadataError(`--tscharm ${tarball}: cannot read ${entry} from it (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    throw new MetadataError(
+      `--tscharm ${tarball}: cannot read ${entry} from it (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+    );
   }
 }
 

@@ -28,10 +28,21 @@ export interface LockEntry {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   [key: string]: unknown;
 }
-export interface Lock { name?: string; version?: string; lockfileVersion: number; requires?: boolean; packages: Record<string, LockEntry> }
+export interface Lock {
+  name?: string;
+  version?: string;
+  lockfileVersion: number;
+  requires?: boolean;
+  packages: Record<string, LockEntry>;
+}
 
 /** The project's package.json fields a lock's root entry repeats. */
-export interface ProjectManifest { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> }
+export interface ProjectManifest {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
 
 /**
  * How the project gets tscharm: a link to a checkout (a directory), or a packed tarball.
@@ -62,7 +73,9 @@ export function testedLock(tscharmRoot: string): Lock {
     }
     return lock as unknown as Lock;
   }
-  throw new LockError(`${tscharmRoot} has no package-lock.json (nor lib/package-lock.json): cannot pin the new project's versions to the ones tscharm was tested with`);
+  throw new LockError(
+    `${tscharmRoot} has no package-lock.json (nor lib/package-lock.json): cannot pin the new project's versions to the ones tscharm was tested with`,
+  );
 }
 
 /**
@@ -72,7 +85,12 @@ export function testedLock(tscharmRoot: string): Lock {
 export function projectLock(tested: Lock, project: ProjectManifest, tscharm: TscharmSource): Lock {
   const from = tested.packages;
   const packages: Record<string, LockEntry> = {
-    "": { name: project.name, version: project.version, dependencies: { ...project.dependencies }, devDependencies: { ...project.devDependencies } },
+    "": {
+      name: project.name,
+      version: project.version,
+      dependencies: { ...project.dependencies },
+      devDependencies: { ...project.devDependencies },
+    },
   };
   if (tscharm.kind === "link") {
     // npm installs a linked package's dependencies in the link's target, not in the project, and
@@ -80,7 +98,10 @@ export function projectLock(tested: Lock, project: ProjectManifest, tscharm: Tsc
     packages["node_modules/tscharm"] = { resolved: tscharm.path, link: true };
     // npm names the target only when its directory is named otherwise.
     const named = tscharm.path.split("/").at(-1) === "tscharm" ? {} : { name: "tscharm" };
-    packages[tscharm.path] = { ...named, ...pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "devDependencies", "engines"]) };
+    packages[tscharm.path] = {
+      ...named,
+      ...pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "devDependencies", "engines"]),
+    };
   } else {
     const fields = pickManifest(tscharm.manifest, ["version", "license", "dependencies", "bin", "engines"]);
     packages["node_modules/tscharm"] = { ...fields, resolved: `file:${tscharm.path}`, integrity: tscharm.integrity };
@@ -98,7 +119,9 @@ export function projectLock(tested: Lock, project: ProjectManifest, tscharm: Tsc
     // tarball from another tscharm fails now rather than in `npm ci`.
     const version = from[found]?.version;
     if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(range) && version !== range) {
-      throw new LockError(`${location === "" ? "the project" : location} needs ${name}@${range}, but tscharm's lock has ${name}@${String(version)}: make the project with the tscharm that pins ${range}`);
+      throw new LockError(
+        `${location === "" ? "the project" : location} needs ${name}@${range}, but tscharm's lock has ${name}@${String(version)}: make the project with the tscharm that pins ${range}`,
+      );
     }
     if (packages[found] === undefined) {
       packages[found] = { ...(from[found] as LockEntry) };
@@ -108,7 +131,7 @@ export function projectLock(tested: Lock, project: ProjectManifest, tscharm: Tsc
   for (const [name, range] of Object.entries(project.devDependencies)) require("", name, range, "required");
   if (tscharm.kind === "tarball") queue.push("node_modules/tscharm");
   for (let location = queue.shift(); location !== undefined; location = queue.shift()) {
-    const entry = (packages[location] as LockEntry);
+    const entry = packages[location] as LockEntry;
     for (const [name, range] of Object.entries(entry.dependencies ?? {})) require(location, name, range, "required");
     // Optional dependencies a platform does not use (fsevents on Linux) are in the lock all the same.
     for (const [name, range] of Object.entries(entry.optionalDependencies ?? {})) require(location, name, range, "optional");
@@ -118,7 +141,9 @@ export function projectLock(tested: Lock, project: ProjectManifest, tscharm: Tsc
   }
 
   markDependencyFlags(packages, project);
-  const ordered = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+  const ordered = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+  );
   return { name: project.name, version: project.version, lockfileVersion: 3, requires: true, packages: ordered };
 }
 
@@ -148,11 +173,17 @@ function parentOf(location: string) {
  * path is one or the other, `peer` when every path goes through a peer dependency.
  */
 function markDependencyFlags(packages: Record<string, LockEntry>, project: ProjectManifest) {
-  interface Flags { dev: boolean; optional: boolean; devOptional: boolean; peer: boolean }
+  interface Flags {
+    dev: boolean;
+    optional: boolean;
+    devOptional: boolean;
+    peer: boolean;
+  }
   const flags: Map<string, Flags> = new Map();
   // Installed packages only: not the project, a link, nor a link's target (a prod dependency here).
   for (const [location, entry] of Object.entries(packages)) {
-    if (location.startsWith("node_modules/") && entry.link !== true) flags.set(location, { dev: true, optional: true, devOptional: true, peer: true });
+    if (location.startsWith("node_modules/") && entry.link !== true)
+      flags.set(location, { dev: true, optional: true, devOptional: true, peer: true });
   }
 
   // A path clears a flag on every package it reaches without that property; walk until nothing changes.
@@ -166,7 +197,13 @@ function markDependencyFlags(packages: Record<string, LockEntry>, project: Proje
       devOptional: current.devOptional && path.devOptional,
       peer: current.peer && path.peer,
     };
-    if (next.dev === current.dev && next.optional === current.optional && next.devOptional === current.devOptional && next.peer === current.peer) return;
+    if (
+      next.dev === current.dev &&
+      next.optional === current.optional &&
+      next.devOptional === current.devOptional &&
+      next.peer === current.peer
+    )
+      return;
     flags.set(target, next);
     work.push({ location: target, path: next });
   };
@@ -191,13 +228,19 @@ function markDependencyFlags(packages: Record<string, LockEntry>, project: Proje
     follow(entry.dependencies, { optional: false, peer: false });
     follow(entry.optionalDependencies, { optional: true, peer: false });
     const peers = entry.peerDependencies ?? {};
-    follow(Object.fromEntries(Object.entries(peers).filter(([name]) => entry.peerDependenciesMeta?.[name]?.optional !== true)), { optional: false, peer: true });
-    follow(Object.fromEntries(Object.entries(peers).filter(([name]) => entry.peerDependenciesMeta?.[name]?.optional === true)), { optional: true, peer: true });
+    follow(Object.fromEntries(Object.entries(peers).filter(([name]) => entry.peerDependenciesMeta?.[name]?.optional !== true)), {
+      optional: false,
+      peer: true,
+    });
+    follow(Object.fromEntries(Object.entries(peers).filter(([name]) => entry.peerDependenciesMeta?.[name]?.optional === true)), {
+      optional: true,
+      peer: true,
+    });
   }
 
   for (const [location, flag] of flags) {
-    const entry = (packages[location] as LockEntry);
-    for (const key of (["dev", "optional", "devOptional", "peer"] as const)) Reflect.deleteProperty(entry, key);
+    const entry = packages[location] as LockEntry;
+    for (const key of ["dev", "optional", "devOptional", "peer"] as const) Reflect.deleteProperty(entry, key);
     if (flag.dev) entry.dev = true;
     if (flag.optional) entry.optional = true;
     if (flag.devOptional && !flag.dev && !flag.optional) entry.devOptional = true;
@@ -214,7 +257,10 @@ function pickManifest(manifest: Record<string, unknown>, keys: readonly string[]
     const value = manifest[key];
     if (value === undefined) continue;
     // npm writes a bin path without its leading "./".
-    entry[key] = key === "bin" && isRecord(value) ? Object.fromEntries(Object.entries(value).map(([name, path]) => [name, String(path).replace(/^\.\//, "")])) : value;
+    entry[key] =
+      key === "bin" && isRecord(value)
+        ? Object.fromEntries(Object.entries(value).map(([name, path]) => [name, String(path).replace(/^\.\//, "")]))
+        : value;
   }
   return entry;
 }

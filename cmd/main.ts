@@ -45,7 +45,13 @@ function tscharmVersion(): string {
 }
 
 /** `--platform amd64,arm64` (or repeated). */
-const platformList = (value: string, previous: string[]) => [...previous, ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
+const platformList = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+];
 
 /** The commands, each loading what it needs when it runs. */
 export function tscharmProgram(): Command {
@@ -70,7 +76,12 @@ export function tscharmProgram(): Command {
     .command("build")
     .description("type-check, bundle and make the single executable dispatch for each platform")
     .argument("[project-dir]", "the charm project (where charmcraft.yaml and dispatch.ts are)", ".")
-    .option("--platform <platforms>", "amd64, arm64, or a platform name of charmcraft.yaml (comma-separated; default: all)", platformList, [])
+    .option(
+      "--platform <platforms>",
+      "amd64, arm64, or a platform name of charmcraft.yaml (comma-separated; default: all)",
+      platformList,
+      [],
+    )
     .action(async (projectDir: string, options: { platform: string[] }) => {
       const { build } = await import("./build.js");
       await build({ projectDir, platforms: options.platform });
@@ -83,15 +94,15 @@ export function tscharmProgram(): Command {
     .option("--platform <platforms>", "which platforms (comma-separated; default: all)", platformList, [])
     .option("--no-build", "pack what dist/ already holds")
     .option("--output-dir <dir>", "where to write the .charm files (default: the project)")
-    .action(
-      async (
-        projectDir: string,
-        options: { platform: string[]; build: boolean; outputDir?: string },
-      ) => {
-        const { pack } = await import("./pack.js");
-        await pack({ projectDir, platforms: options.platform, build: options.build, ...(options.outputDir === undefined ? {} : { outputDir: options.outputDir }) });
-      },
-    );
+    .action(async (projectDir: string, options: { platform: string[]; build: boolean; outputDir?: string }) => {
+      const { pack } = await import("./pack.js");
+      await pack({
+        projectDir,
+        platforms: options.platform,
+        build: options.build,
+        ...(options.outputDir === undefined ? {} : { outputDir: options.outputDir }),
+      });
+    });
 
   program
     .command("types")
@@ -110,7 +121,9 @@ export function tscharmProgram(): Command {
 
   program
     .command("run")
-    .description("dispatch one event to the built charm on a fresh unit (or a unit of a saved simulator model); print the tool calls and the state")
+    .description(
+      "dispatch one event to the built charm on a fresh unit (or a unit of a saved simulator model); print the tool calls and the state",
+    )
     .argument("<event>", "a hook (config-changed, db-relation-changed, …) or an action (actions/<name>, or its name)")
     .option("--charm <path>", "the charm: a .charm, or a project where `tscharm build` ran", ".")
     .option("--leader", "the unit leads its application")
@@ -132,9 +145,24 @@ export function tscharmProgram(): Command {
     .action(
       async (
         event: string,
-        options: { charm: string; leader?: boolean; config: string[]; relation: string[]; remoteUnit?: string; secret?: string; revision?: number; params: string[]; env: string[]; model?: string; unit?: string; save?: string; format: string },
+        options: {
+          charm: string;
+          leader?: boolean;
+          config: string[];
+          relation: string[];
+          remoteUnit?: string;
+          secret?: string;
+          revision?: number;
+          params: string[];
+          env: string[];
+          model?: string;
+          unit?: string;
+          save?: string;
+          format: string;
+        },
       ) => {
-        if (options.format !== "yaml" && options.format !== "json") throw new SimCommandError(`--format must be yaml or json, not "${options.format}"`);
+        if (options.format !== "yaml" && options.format !== "json")
+          throw new SimCommandError(`--format must be yaml or json, not "${options.format}"`);
         await runEvent({ ...options, event, format: options.format });
       },
     );

@@ -39,7 +39,10 @@ export interface PackOptions {
   outputDir?: string;
   log?: (line: string) => void;
 }
-export interface PackedCharm { platform: Platform; path: string }
+export interface PackedCharm {
+  platform: Platform;
+  path: string;
+}
 
 /**
  * Builds (unless `build: false`) and packs the project's platforms.
@@ -48,7 +51,10 @@ export async function pack(options: PackOptions = {}): Promise<PackedCharm[]> {
   const project = loadProject(options.projectDir ?? ".");
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const platforms = project.platforms.filter(
-    (platform) => options.platforms === undefined || options.platforms.length === 0 || options.platforms.some((name) => name === platform.name || name === platform.arch),
+    (platform) =>
+      options.platforms === undefined ||
+      options.platforms.length === 0 ||
+      options.platforms.some((name) => name === platform.name || name === platform.arch),
   );
   if (platforms.length === 0) throw new BuildError(`no platform of charmcraft.yaml matches ${String(options.platforms)}`);
   if (options.build !== false) await build({ projectDir: project.dir, platforms: platforms.map((platform) => platform.arch), log });

@@ -53,10 +53,22 @@ export async function runEvent(options: RunOptions) {
     const { entry, task } = await simulator.dispatch(unit, request);
     const report = {
       ran: describeEntry(entry),
-      calls: entry.calls.map((call) => `${[call.tool, ...call.args].join(" ")}  → exit ${String(call.exitCode)}${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`),
+      calls: entry.calls.map(
+        (call) =>
+          `${[call.tool, ...call.args].join(" ")}  → exit ${String(call.exitCode)}${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`,
+      ),
       ...(entry.logs.length > 0 ? { "juju-log": entry.logs.map((line) => `${line.level} ${line.message}`) } : {}),
       ...(entry.stderr === "" ? {} : { stderr: entry.stderr }),
-      ...(task === undefined ? {} : { action: { status: task.status, ...(task.message === "" ? {} : { message: task.message }), results: task.results, log: task.log } }),
+      ...(task === undefined
+        ? {}
+        : {
+            action: {
+              status: task.status,
+              ...(task.message === "" ? {} : { message: task.message }),
+              results: task.results,
+              log: task.log,
+            },
+          }),
       state: resultingState(simulator, unit),
     };
     process.stdout.write(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : stringify(report, { lineWidth: 0 }));
@@ -112,14 +124,22 @@ function dispatchRequest(simulator: Simulator, unit: string, options: RunOptions
   if (relationHook !== null) {
     const endpoint = relationHook[1] ?? "";
     const phase = relationHook[2];
-    const relation = [...simulator.model.relations.values()].find((candidate) => simulator.model.endOf(candidate, app)?.endpoint === endpoint);
+    const relation = [...simulator.model.relations.values()].find(
+      (candidate) => simulator.model.endOf(candidate, app)?.endpoint === endpoint,
+    );
     if (relation === undefined) {
-      throw new SimCommandError(`${unit} has no ${endpoint} relation${meta.relations[endpoint] === undefined ? ` (the charm has no endpoint "${endpoint}")` : ": add one with --relation " + endpoint}`);
+      throw new SimCommandError(
+        `${unit} has no ${endpoint} relation${meta.relations[endpoint] === undefined ? ` (the charm has no endpoint "${endpoint}")` : ": add one with --relation " + endpoint}`,
+      );
     }
     const remoteApp = simulator.model.remoteAppOf(relation, app);
     const remoteUnit =
-      options.remoteUnit ?? (phase === "created" || phase === "broken" ? undefined : [...relation.members].find((member) => member !== unit && member.startsWith(`${remoteApp}/`)));
-    if (remoteUnit === undefined && (phase === "joined" || phase === "departed")) throw new SimCommandError(`${event} needs a remote unit: give --remote-unit`);
+      options.remoteUnit ??
+      (phase === "created" || phase === "broken"
+        ? undefined
+        : [...relation.members].find((member) => member !== unit && member.startsWith(`${remoteApp}/`)));
+    if (remoteUnit === undefined && (phase === "joined" || phase === "departed"))
+      throw new SimCommandError(`${event} needs a remote unit: give --remote-unit`);
     return {
       hook: event,
       relationId: relation.id,
@@ -161,8 +181,19 @@ function resultingState(simulator: Simulator, unitName: string) {
     stored = undefined;
   }
   return {
-    unit: { name: unitName, leader: app.leader === unitName, status: unit.status.status, message: unit.status.message, ...(unit.ports.length > 0 ? { ports: unit.ports.map((port) => port.range) } : {}) },
-    application: { name: app.name, status: app.status.status, message: app.status.message, ...(app.workloadVersion === "" ? {} : { version: app.workloadVersion }) },
+    unit: {
+      name: unitName,
+      leader: app.leader === unitName,
+      status: unit.status.status,
+      message: unit.status.message,
+      ...(unit.ports.length > 0 ? { ports: unit.ports.map((port) => port.range) } : {}),
+    },
+    application: {
+      name: app.name,
+      status: app.status.status,
+      message: app.status.message,
+      ...(app.workloadVersion === "" ? {} : { version: app.workloadVersion }),
+    },
     relations,
     secrets: [...model.secrets.values()].map((secret) => ({
       id: model.secretUri(secret.xid),

@@ -61,9 +61,13 @@ export async function makeExecutable(
   if (codeCache === "full") {
     assets["dispatch.js"] = join(work, "dispatch.js");
     assets["dispatch.cache"] = join(work, "dispatch.cache");
-    await quietly(blobNode, [...blobNodeArgs, join(TSCHARM_ROOT, "cmd", "sea", "code-cache.cjs"), bundle, assets["dispatch.js"], assets["dispatch.cache"]], {
-      NODE_OPTIONS: undefined,
-    });
+    await quietly(
+      blobNode,
+      [...blobNodeArgs, join(TSCHARM_ROOT, "cmd", "sea", "code-cache.cjs"), bundle, assets["dispatch.js"], assets["dispatch.cache"]],
+      {
+        NODE_OPTIONS: undefined,
+      },
+    );
     main = join(TSCHARM_ROOT, "cmd", "sea", "main.cjs");
   }
   writeFileSync(
@@ -105,7 +109,9 @@ export async function strip(file: string, native: boolean) {
       if (!(error instanceof BuildError) || !error.message.startsWith("not found")) throw error;
     }
   }
-  process.stderr.write(`warning: no strip tool for this architecture (install ${native ? "binutils" : "llvm"}); the executable keeps its debug symbols\n`);
+  process.stderr.write(
+    `warning: no strip tool for this architecture (install ${native ? "binutils" : "llvm"}); the executable keeps its debug symbols\n`,
+  );
 }
 
 /**

@@ -27,7 +27,9 @@ export async function integration(): Promise<Integration> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code !== "ERR_MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
-    throw new SimCommandError(`the simulator is not compiled: run \`npm run build\` in ${TSCHARM_ROOT} (${error instanceof Error ? error.message : String(error)})`);
+    throw new SimCommandError(
+      `the simulator is not compiled: run \`npm run build\` in ${TSCHARM_ROOT} (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -60,7 +62,7 @@ export function keyValues(pairs: readonly string[]) {
 export function actionParams(pairs: readonly string[]): Record<string, JsonValue> {
   const params: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(keyValues(pairs))) {
-    params[key] = (jujuYaml(value, `param ${key}`, value) as JsonValue);
+    params[key] = jujuYaml(value, `param ${key}`, value) as JsonValue;
   }
   return params;
 }
@@ -70,8 +72,9 @@ export function actionParams(pairs: readonly string[]): Record<string, JsonValue
  */
 export function actionParamsFile(path: string): Record<string, JsonValue> {
   const params = jujuYaml(readFileSync(path, "utf8"), path, {});
-  if (typeof params !== "object" || params === null || Array.isArray(params)) throw new SimCommandError(`${path} must hold a YAML mapping of params`);
-  return (params as Record<string, JsonValue>);
+  if (typeof params !== "object" || params === null || Array.isArray(params))
+    throw new SimCommandError(`${path} must hold a YAML mapping of params`);
+  return params as Record<string, JsonValue>;
 }
 
 function jujuYaml(text: string, what: string, empty: unknown) {
@@ -99,10 +102,15 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * the units and saves.
  * @template T
  */
-async function withModel<T>(options: { model: string }, change: (simulator: Simulator) => T | Promise<T>, how: { create?: SimulatorOptions; settle?: boolean } = {}): Promise<T> {
+async function withModel<T>(
+  options: { model: string },
+  change: (simulator: Simulator) => T | Promise<T>,
+  how: { create?: SimulatorOptions; settle?: boolean } = {},
+): Promise<T> {
   const dir = resolve(options.model);
   const exists = existsSync(resolve(dir, "model.json"));
-  if (!exists && how.create === undefined) throw new SimCommandError(`no simulated model in ${options.model}: start one with \`tscharm sim deploy\``);
+  if (!exists && how.create === undefined)
+    throw new SimCommandError(`no simulated model in ${options.model}: start one with \`tscharm sim deploy\``);
   const { Simulator } = await integration();
   const simulator = exists ? await Simulator.open(dir) : await Simulator.create({ ...how.create, dir, persistent: true });
   try {
@@ -151,32 +159,54 @@ async function historyPrinter(simulator: Simulator) {
 async function reportUnitsInError(simulator: Simulator) {
   const { parseStatus } = await integration();
   const failed = Object.values(parseStatus(simulator.status()).apps).flatMap((app) =>
-    Object.entries(app.units).filter(([, unit]) => unit.workloadStatus.current === "error").map(([name, unit]) => `${name} (${unit.workloadStatus.message})`),
+    Object.entries(app.units)
+      .filter(([, unit]) => unit.workloadStatus.current === "error")
+      .map(([name, unit]) => `${name} (${unit.workloadStatus.message})`),
   );
   if (failed.length === 0) return;
   const which = failed.length === 1 ? "1 unit is" : `${String(failed.length)} units are`;
-  process.stderr.write(`tscharm: ${which} in error: ${failed.join(", ")}; \`tscharm sim debug-log\` shows why, \`tscharm sim resolve <unit>\` runs the hook again\n`);
+  process.stderr.write(
+    `tscharm: ${which} in error: ${failed.join(", ")}; \`tscharm sim debug-log\` shows why, \`tscharm sim resolve <unit>\` runs the hook again\n`,
+  );
 }
 
 /**
  * Under a hook that failed: its ERROR records (first lines) and the last lines of its stderr, indented.
  */
 function failureDetails(entry: LogEntry): string[] {
-  const records = entry.logs.filter((log) => log.level === "ERROR" || log.level === "CRITICAL").map((log) => `    ${log.level} ${log.message.split("\n", 1)[0] ?? ""}`);
-  const stderr = entry.stderr.split("\n").filter((line) => line !== "").slice(-5).map((line) => `    stderr: ${line}`);
+  const records = entry.logs
+    .filter((log) => log.level === "ERROR" || log.level === "CRITICAL")
+    .map((log) => `    ${log.level} ${log.message.split("\n", 1)[0] ?? ""}`);
+  const stderr = entry.stderr
+    .split("\n")
+    .filter((line) => line !== "")
+    .slice(-5)
+    .map((line) => `    stderr: ${line}`);
   return [...records, ...stderr];
 }
 
 export function describeEntry(entry: LogEntry) {
   if (entry.kind === "controller") return `controller: ${entry.name}`;
   const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
-  const ran = entry.exitCode === undefined ? "" : ` [exit ${String(entry.exitCode)}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls]`;
+  const ran =
+    entry.exitCode === undefined
+      ? ""
+      : ` [exit ${String(entry.exitCode)}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls]`;
   return `${entry.unit}: ${entry.name}${detail}: ${entry.outcome}${ran}`;
 }
 
 async function printTask(record: TaskRecord, format: string) {
   const { taskOf } = await integration();
-  const entry = { [record.unit]: { id: record.id, ...(record.log.length > 0 ? { log: record.log } : {}), ...(record.message === "" ? {} : { message: record.message }), results: record.results, status: record.status, unit: record.unit } };
+  const entry = {
+    [record.unit]: {
+      id: record.id,
+      ...(record.log.length > 0 ? { log: record.log } : {}),
+      ...(record.message === "" ? {} : { message: record.message }),
+      results: record.results,
+      status: record.status,
+      unit: record.unit,
+    },
+  };
   const task = taskOf(record);
   if (format === "json") process.stdout.write(`${JSON.stringify(entry)}\n`);
   else if (format === "yaml") process.stdout.write(stringify(entry));
@@ -188,7 +218,9 @@ async function printTask(record: TaskRecord, format: string) {
   }
   if (!task.success) {
     // juju run / juju exec: exit 1 and say so when the task failed.
-    process.stderr.write(`ERROR the following task failed:\n id "${task.id}" with return code ${String(task.returnCode)}${task.message === "" ? "" : `: ${task.message}`}\n\nuse 'juju show-task' to inspect the failure\n`);
+    process.stderr.write(
+      `ERROR the following task failed:\n id "${task.id}" with return code ${String(task.returnCode)}${task.message === "" ? "" : `: ${task.message}`}\n\nuse 'juju show-task' to inspect the failure\n`,
+    );
     process.exitCode = 1;
   }
 }
@@ -197,7 +229,10 @@ export function addSimCommands(program: import("commander").Command) {
   const sim = program
     .command("sim")
     .description("a local Juju model in a directory: deploy, add units, integrate, run actions, watch status")
-    .addHelpText("after", `\nThe model lives in -m <dir> (default ./${DEFAULT_MODEL_DIR}). Every command runs the units until they are idle.`);
+    .addHelpText(
+      "after",
+      `\nThe model lives in -m <dir> (default ./${DEFAULT_MODEL_DIR}). Every command runs the units until they are idle.`,
+    );
   const modelOption = () => new Option("-m, --model <dir>", "the directory holding the simulated model").default(DEFAULT_MODEL_DIR);
 
   sim
@@ -209,7 +244,12 @@ export function addSimCommands(program: import("commander").Command) {
     .option("-n, --num-units <n>", "how many units", "1")
     .option("--config <key=value>", "a config value (repeatable)", collect, [])
     .option("--trust", "let the charm read its cloud credential")
-    .option("--env <KEY=VALUE>", "when creating the model: extra environment for every hook ({machine}, {unit} are replaced; repeatable)", collect, [])
+    .option(
+      "--env <KEY=VALUE>",
+      "when creating the model: extra environment for every hook ({machine}, {unit} are replaced; repeatable)",
+      collect,
+      [],
+    )
     .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
     .action(
       async (
@@ -218,7 +258,8 @@ export function addSimCommands(program: import("commander").Command) {
         options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string },
       ) => {
         const seed = options.seed === undefined ? undefined : Number(options.seed);
-        if (seed !== undefined && !Number.isInteger(seed)) throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
+        if (seed !== undefined && !Number.isInteger(seed))
+          throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
         if (existsSync(resolve(options.model, "model.json")) && (options.env.length > 0 || seed !== undefined)) {
           throw new SimCommandError(`--env and --seed apply when a model is created, and ${options.model} already holds one`);
         }
@@ -226,7 +267,12 @@ export function addSimCommands(program: import("commander").Command) {
         await withModel(
           options,
           (simulator) => {
-            simulator.deploy(charm, { ...(app === undefined ? {} : { app }), numUnits: wholeNumber(options.numUnits, "--num-units"), config: keyValues(options.config), trust: options.trust === true });
+            simulator.deploy(charm, {
+              ...(app === undefined ? {} : { app }),
+              numUnits: wholeNumber(options.numUnits, "--num-units"),
+              config: keyValues(options.config),
+              trust: options.trust === true,
+            });
           },
           { create },
         );
@@ -281,50 +327,50 @@ export function addSimCommands(program: import("commander").Command) {
     .addOption(modelOption())
     .option("--reset <keys>", "comma-separated options to reset to their defaults")
     .addOption(new Option("--format <format>", "output format when showing").choices(["yaml", "json"]).default("yaml"))
-    .action(
-      async (app: string, values: string[], options: { model: string; reset?: string; format: string }) => {
-        const reset = options.reset === undefined ? [] : options.reset.split(",").map((key) => key.trim()).filter((key) => key !== "");
-        if (values.length === 0 && reset.length === 0) {
-          await withModel(
-            options,
-            (simulator) => {
-              const settings = configSettings(simulator, app);
-              const shown = { application: app, charm: simulator.model.app(app).meta?.name ?? app, settings };
-              process.stdout.write(options.format === "json" ? `${JSON.stringify(shown)}\n` : stringify(shown));
-            },
-            { settle: false },
-          );
-          return;
-        }
-        await withModel(options, (simulator) => simulator.setConfig(app, keyValues(values), reset));
-      },
-    );
+    .action(async (app: string, values: string[], options: { model: string; reset?: string; format: string }) => {
+      const reset =
+        options.reset === undefined
+          ? []
+          : options.reset
+              .split(",")
+              .map((key) => key.trim())
+              .filter((key) => key !== "");
+      if (values.length === 0 && reset.length === 0) {
+        await withModel(
+          options,
+          (simulator) => {
+            const settings = configSettings(simulator, app);
+            const shown = { application: app, charm: simulator.model.app(app).meta?.name ?? app, settings };
+            process.stdout.write(options.format === "json" ? `${JSON.stringify(shown)}\n` : stringify(shown));
+          },
+          { settle: false },
+        );
+        return;
+      }
+      await withModel(options, (simulator) => simulator.setConfig(app, keyValues(values), reset));
+    });
 
   sim
     .command("run")
     .description("run an action on a unit (or <app>/leader) and wait for it")
     .argument("<unit>")
     .argument("<action>")
-    .argument("[params...]", "key=value params, each value read as juju run reads it (YAML 1.1: 3 is a number, no a boolean, \"no\" a string)")
+    .argument(
+      "[params...]",
+      'key=value params, each value read as juju run reads it (YAML 1.1: 3 is a number, no a boolean, "no" a string)',
+    )
     .addOption(modelOption())
     .option("--params <file>", "a YAML file of params")
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
-    .action(
-      async (
-        unit: string,
-        action: string,
-        params: string[],
-        options: { model: string; params?: string; format: string },
-      ) => {
-        let record: TaskRecord | undefined;
-        await withModel(options, async (simulator) => {
-          const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
-          const task = simulator.enqueueAction(unit, action, given);
-          record = await simulator.runTask(task.id);
-        });
-        if (record !== undefined) await printTask(record, options.format);
-      },
-    );
+    .action(async (unit: string, action: string, params: string[], options: { model: string; params?: string; format: string }) => {
+      let record: TaskRecord | undefined;
+      await withModel(options, async (simulator) => {
+        const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
+        const task = simulator.enqueueAction(unit, action, given);
+        record = await simulator.runTask(task.id);
+      });
+      if (record !== undefined) await printTask(record, options.format);
+    });
 
   sim
     .command("exec")
@@ -413,7 +459,9 @@ export function addSimCommands(program: import("commander").Command) {
 
   sim
     .command("destroy")
-    .description("destroy the model as `juju destroy-model --force` does: every unit tears down, leftover processes are stopped, the directory goes")
+    .description(
+      "destroy the model as `juju destroy-model --force` does: every unit tears down, leftover processes are stopped, the directory goes",
+    )
     .addOption(modelOption())
     .option("--no-prompt", "accepted for juju compatibility")
     .option("--force", "accepted for juju compatibility (the simulator always forces what cannot tear down)")

@@ -48,7 +48,10 @@ export function hookEnvironment(model: JujuModel, unitName: string, event: Dispa
     }
     if (event.secret !== undefined) {
       const secret = model.secrets.get(event.secret);
-      const ownLabel = secret?.owner.kind === "unit" ? secret.owner.unit === unitName : secret?.owner.kind === "application" && secret.owner.app === unit.app;
+      const ownLabel =
+        secret?.owner.kind === "unit"
+          ? secret.owner.unit === unitName
+          : secret?.owner.kind === "application" && secret.owner.app === unit.app;
       const label = ownLabel ? secret?.label : secret?.consumerLabels.get(unitName);
       Object.assign(env, {
         JUJU_SECRET_ID: model.secretUri(event.secret),

@@ -47,7 +47,10 @@ export interface HookInfo {
 }
 
 /** What a hook concerns besides its name: the ids of `HookInfo`. */
-export type HookTarget = Pick<HookInfo, "relationId" | "remoteUnit" | "remoteApp" | "departingUnit" | "secret" | "secretRevision" | "storage">;
+export type HookTarget = Pick<
+  HookInfo,
+  "relationId" | "remoteUnit" | "remoteApp" | "departingUnit" | "secret" | "secretRevision" | "storage"
+>;
 
 /** An action to run (`juju run`): its name and the task's id. */
 export interface ActionInfo {

@@ -210,7 +210,11 @@ export class JujuModel {
   // --- status, version, logs ---------------------------------------------------------------
 
   /** A unit's or application's workload status; recorded in its history unless `recordHistory` is false (a test's set-up). */
-  setStatus(target: { status: StatusRecord; statusHistory: StatusRecord[] }, status: StatusRecord, options: { recordHistory?: boolean } = {}): void {
+  setStatus(
+    target: { status: StatusRecord; statusHistory: StatusRecord[] },
+    status: StatusRecord,
+    options: { recordHistory?: boolean } = {},
+  ): void {
     target.status = status;
     if (options.recordHistory !== false) target.statusHistory.push(status);
   }
@@ -389,7 +393,12 @@ export class JujuModel {
   /** The owner's metadata; what is undefined stays as it was. */
   setSecretMetadata(
     xid: string,
-    metadata: { label?: string | undefined; description?: string | undefined; expire?: string | undefined; rotate?: SecretRotatePolicy | undefined },
+    metadata: {
+      label?: string | undefined;
+      description?: string | undefined;
+      expire?: string | undefined;
+      rotate?: SecretRotatePolicy | undefined;
+    },
   ): void {
     const secret = this.secret(xid);
     if (metadata.label !== undefined) secret.label = metadata.label;
@@ -432,11 +441,13 @@ export class JujuModel {
 
   /** The whole model as JSON (Maps and Sets tagged), for the simulator's model directory. */
   toJSON(): JsonValue {
-    return JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(this)), (_key, value: unknown) => {
-      if (value instanceof Map) return { $map: [...value.entries()] };
-      if (value instanceof Set) return { $set: [...value] };
-      return value;
-    })) as JsonValue;
+    return JSON.parse(
+      JSON.stringify(Object.fromEntries(Object.entries(this)), (_key, value: unknown) => {
+        if (value instanceof Map) return { $map: [...value.entries()] };
+        if (value instanceof Set) return { $set: [...value] };
+        return value;
+      }),
+    ) as JsonValue;
   }
 
   /** The model `toJSON` saved. */
@@ -451,4 +462,3 @@ export class JujuModel {
     return Object.assign(new JujuModel(data.name, data.uuid, data.jujuVersion), data);
   }
 }
-

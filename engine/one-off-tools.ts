@@ -41,7 +41,8 @@ export class OneOffTools implements HookConcept {
       const remote = model.remoteAppOf(relation, appName);
       const entry = (relations[end.endpoint] ??= {});
       entry[remote] = { status: "joined" };
-      for (const member of relation.members) if (member.split("/")[0] === remote && member !== unitName) entry[member] = { status: "joined" };
+      for (const member of relation.members)
+        if (member.split("/")[0] === remote && member !== unitName) entry[member] = { status: "joined" };
     }
     return { units, relations };
   }

@@ -115,7 +115,12 @@ export function newSecretRecord(
   xid: string,
   owner: SecretOwnerRef,
   content: Bag,
-  options: { label?: string | undefined; description?: string | undefined; rotate?: SecretRotatePolicy | undefined; expire?: string | undefined },
+  options: {
+    label?: string | undefined;
+    description?: string | undefined;
+    rotate?: SecretRotatePolicy | undefined;
+    expire?: string | undefined;
+  },
 ): SecretRecord {
   return {
     xid,

@@ -21,11 +21,15 @@ export class Relations implements HookConcept {
   }
 
   relationIds(endpoint: string): number[] {
-    return [...this.model.relations.values()]
-      .filter((relation) => this.model.endOf(relation, this.scope.appName)?.endpoint === endpoint && this.scope.knowsRelation(relation.id))
-      .map((relation) => relation.id)
-      // Juju sorts the ids as strings: db:10 before db:2.
-      .sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    return (
+      [...this.model.relations.values()]
+        .filter(
+          (relation) => this.model.endOf(relation, this.scope.appName)?.endpoint === endpoint && this.scope.knowsRelation(relation.id),
+        )
+        .map((relation) => relation.id)
+        // Juju sorts the ids as strings: db:10 before db:2.
+        .sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))
+    );
   }
 
   relationList(ref: RelationRef): string[] {
@@ -118,7 +122,9 @@ export class Relations implements HookConcept {
       ] as const) {
         const size = bagBytes(applyChanges(bags.get(owner) ?? {}, changes));
         if (size > MAX_RELATION_SETTINGS_BYTES) {
-          throw new CommitError(`relation settings of ${owner} in relation ${relationId} are ${size} bytes, over the limit of ${MAX_RELATION_SETTINGS_BYTES}`);
+          throw new CommitError(
+            `relation settings of ${owner} in relation ${relationId} are ${size} bytes, over the limit of ${MAX_RELATION_SETTINGS_BYTES}`,
+          );
         }
       }
     }

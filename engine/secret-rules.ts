@@ -93,7 +93,12 @@ export function secretManager(model: JujuModel, secret: SecretRecord): string | 
  * the secret is not a consumer. `seen` is the last revision the unit was told of: by default the
  * revision it tracks; the simulator's unit agents remember the revisions they ran secret-changed for.
  */
-export function hearsSecretChanged(model: JujuModel, secret: SecretRecord, unitName: string, seen = secret.tracking.get(unitName)): boolean {
+export function hearsSecretChanged(
+  model: JujuModel,
+  secret: SecretRecord,
+  unitName: string,
+  seen = secret.tracking.get(unitName),
+): boolean {
   if (!secret.tracking.has(unitName) || seen === undefined || seen >= secret.latest) return false;
   return model.units.has(unitName) && unitName !== secretManager(model, secret) && canReadSecret(model, secret, unitName);
 }

@@ -2,12 +2,7 @@
 // Juju's rules (owners, leaders, grants, tracked revisions, owner and consumer labels), buffered
 // until commit, where the controller's checks run (managing someone else's secret, unique labels).
 
-import type {
-  SecretAddOptions,
-  SecretGetOptions,
-  SecretInfoRecord,
-  SecretSetOptions,
-} from "../runtime/hook-tools/index.js";
+import type { SecretAddOptions, SecretGetOptions, SecretInfoRecord, SecretSetOptions } from "../runtime/hook-tools/index.js";
 import { isUnitName } from "../grammar/names.js";
 import { type CommitChanges, CommitError, type HookConcept, type HookScope } from "./hook-scope.js";
 import { type Bag, type SecretRecord, newSecretRecord, sameBag } from "./records.js";
@@ -59,7 +54,9 @@ export class Secrets implements HookConcept {
     const xid = this.model.newSecretXid();
     options = { ...options, ...(options.expire === undefined ? {} : { expire: expiryTime(options.expire) }) };
     const secretOwner =
-      options.owner === "application" ? ({ kind: "application", app: this.scope.appName } as const) : ({ kind: "unit", unit: this.scope.unitName } as const);
+      options.owner === "application"
+        ? ({ kind: "application", app: this.scope.appName } as const)
+        : ({ kind: "unit", unit: this.scope.unitName } as const);
     this.adds.push(newSecretRecord(xid, secretOwner, content, options));
     this.scope.autoCommit();
     return this.model.secretUri(xid);
@@ -188,7 +185,10 @@ export class Secrets implements HookConcept {
     ]);
     for (const secret of secrets.filter((candidate) => relabelled.has(candidate.xid))) {
       const label = this.ownerLabel(secret);
-      if (label !== undefined && secrets.some((other) => other !== secret && sameOwner(other, secret) && this.ownerLabel(other) === label)) {
+      if (
+        label !== undefined &&
+        secrets.some((other) => other !== secret && sameOwner(other, secret) && this.ownerLabel(other) === label)
+      ) {
         throw new CommitError(`secret with label "${label}" already exists`);
       }
     }

@@ -10,7 +10,9 @@ export class Storage implements HookConcept {
   constructor(private readonly scope: HookScope) {}
 
   storageList(name?: string): string[] {
-    return [...this.scope.model.unit(this.scope.unitName).storage.keys()].filter((id) => name === undefined || id.split("/")[0] === name).sort();
+    return [...this.scope.model.unit(this.scope.unitName).storage.keys()]
+      .filter((id) => name === undefined || id.split("/")[0] === name)
+      .sort();
   }
 
   storageGet(id: string): StorageRecord {

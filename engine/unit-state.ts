@@ -52,5 +52,6 @@ export class UnitState implements HookConcept {
 /** state-set's quota: keys up to 256 bytes, values up to 64 KiB (exit 1: the context checks it). */
 export function checkStateEntry(key: string, value: string): void {
   if (Buffer.byteLength(key) > MAX_STATE_KEY_BYTES) fail("state-set", 1, `max allowed key length (${MAX_STATE_KEY_BYTES}) exceeded`);
-  if (Buffer.byteLength(value) > MAX_STATE_VALUE_BYTES) fail("state-set", 1, `max allowed value length (${MAX_STATE_VALUE_BYTES}) exceeded`);
+  if (Buffer.byteLength(value) > MAX_STATE_VALUE_BYTES)
+    fail("state-set", 1, `max allowed value length (${MAX_STATE_VALUE_BYTES}) exceeded`);
 }

@@ -64,7 +64,14 @@ const rule = {
       if (typeof source !== "string") return;
       const target = layerOfImport(root, context.filename, source);
       if (target === from || allowed.includes(target)) return;
-      const what = target === "npm" ? "an npm package" : target === "node" ? "a node: builtin" : target === "outside" ? "a file outside the layers" : `${target}/`;
+      const what =
+        target === "npm"
+          ? "an npm package"
+          : target === "node"
+            ? "a node: builtin"
+            : target === "outside"
+              ? "a file outside the layers"
+              : `${target}/`;
       context.report({
         node,
         messageId: "upward",

@@ -40,7 +40,7 @@ export const ACTION_TOOLS: Handlers = {
 
   "action-fail": {
     specs: [],
-    usage: "[\"<failure message>\"]",
+    usage: '["<failure message>"]',
     run: ({ context }, parsed) => {
       noMoreArgs(parsed.positionals, 1);
       context.actionFail(parsed.positionals[0] ?? "");

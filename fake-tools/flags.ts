@@ -65,7 +65,13 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
 }
 
 /** Parses a cluster of one-letter flags; returns the index of the last argument it used. */
-function shortFlags(cluster: string, specs: readonly FlagSpec[], flags: Map<string, string | boolean>, args: readonly string[], index: number): number {
+function shortFlags(
+  cluster: string,
+  specs: readonly FlagSpec[],
+  flags: Map<string, string | boolean>,
+  args: readonly string[],
+  index: number,
+): number {
   for (let at = 0; at < cluster.length; at++) {
     const letter = cluster[at] ?? "";
     const spec = specs.find((candidate) => candidate.names.includes(letter));

@@ -8,7 +8,10 @@ const LOGGO_LEVELS: readonly string[] = ["TRACE", "DEBUG", "INFO", "WARNING", "E
 
 export const LOGGING_TOOLS: Handlers = {
   "juju-log": {
-    specs: [{ names: ["l", "log-level"], kind: "string" }, { names: ["debug"], kind: "bool" }],
+    specs: [
+      { names: ["l", "log-level"], kind: "string" },
+      { names: ["debug"], kind: "bool" },
+    ],
     usage: "<message>",
     deprecatedFormat: true,
     run: ({ context, env }, parsed) => {

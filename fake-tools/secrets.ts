@@ -38,7 +38,11 @@ export const SECRET_TOOLS: Handlers = {
   },
 
   "secret-get": {
-    specs: [{ names: ["label"], kind: "string" }, { names: ["peek"], kind: "bool" }, { names: ["refresh"], kind: "bool" }],
+    specs: [
+      { names: ["label"], kind: "string" },
+      { names: ["peek"], kind: "bool" },
+      { names: ["refresh"], kind: "bool" },
+    ],
     usage: "<ID> [key[#base64]]",
     formats: YAML_JSON,
     defaultFormat: "yaml",

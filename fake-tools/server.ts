@@ -152,7 +152,12 @@ export class ToolServer {
       return;
     }
     const output = runTool(registered.context, registered.env, request.tool, request.args, request.stdin, request.cwd);
-    registered.calls.push({ tool: request.tool, args: redactedArgs(request.tool, request.args), exitCode: output.exitCode, stderr: output.stderr });
+    registered.calls.push({
+      tool: request.tool,
+      args: redactedArgs(request.tool, request.args),
+      exitCode: output.exitCode,
+      stderr: output.stderr,
+    });
     reply(output.exitCode, output.stderr, output.stdout);
   }
 }

@@ -8,7 +8,10 @@ import { ALL_FORMATS, type Handlers, value } from "./handler.js";
 
 export const STATUS_TOOLS: Handlers = {
   "status-get": {
-    specs: [{ names: ["include-data"], kind: "bool" }, { names: ["application"], kind: "bool" }],
+    specs: [
+      { names: ["include-data"], kind: "bool" },
+      { names: ["application"], kind: "bool" },
+    ],
     formats: ALL_FORMATS,
     run: ({ context }, parsed) => {
       noMoreArgs(parsed.positionals, 0);

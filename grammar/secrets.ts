@@ -53,7 +53,8 @@ export function isPositiveGoDuration(text: string): boolean {
 export function goDurationMs(text: string): number {
   const units: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
-  for (const [, amount = "0", unit = "s"] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * (units[unit] ?? 0);
+  for (const [, amount = "0", unit = "s"] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(amount) * (units[unit] ?? 0);
   return text.startsWith("-") ? -total : total;
 }
 

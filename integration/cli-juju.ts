@@ -50,7 +50,9 @@ export class CliJuju extends Juju {
     // The simulator deploys a built project directory; juju does not: a project has no
     // metadata.yaml or dispatch until it is packed, and Juju 4 refuses directories outright.
     if (existsSync(join(resolve(charm), "charmcraft.yaml"))) {
-      throw new Error(`${charm} is a charm project, not a charm: juju deploys the packed .charm (\`npm run pack\`, then deploy ./<name>_<arch>.charm)`);
+      throw new Error(
+        `${charm} is a charm project, not a charm: juju deploys the packed .charm (\`npm run pack\`, then deploy ./<name>_<arch>.charm)`,
+      );
     }
     await this.withReadableCopy(charm, async (path) => {
       const args = ["deploy", path];
@@ -79,7 +81,9 @@ export class CliJuju extends Juju {
   }
 
   protected async readConfig(app: string): Promise<Record<string, ConfigValue>> {
-    const settings = (JSON.parse(await this.cli("config", "--format", "json", app)) as { settings?: Record<string, { value?: ConfigValue }> }).settings ?? {};
+    const settings =
+      (JSON.parse(await this.cli("config", "--format", "json", app)) as { settings?: Record<string, { value?: ConfigValue }> }).settings ??
+      {};
     const config: Record<string, ConfigValue> = {};
     for (const [key, setting] of Object.entries(settings)) if (setting.value !== undefined) config[key] = setting.value;
     return config;
@@ -93,7 +97,10 @@ export class CliJuju extends Juju {
 
   async run(unit: string, action: string, params?: JsonObject): Promise<Task> {
     const run = async (paramsFile: string | undefined): Promise<Task> =>
-      this.taskOutput(["run", "--format", "json", unit, action, ...(paramsFile === undefined ? [] : ["--params", paramsFile])], `action "${action}"`);
+      this.taskOutput(
+        ["run", "--format", "json", unit, action, ...(paramsFile === undefined ? [] : ["--params", paramsFile])],
+        `action "${action}"`,
+      );
     if (params === undefined) return run(undefined);
     const dir = mkdtempSync(join(tmpdir(), "tscharm-params-"));
     try {
@@ -123,7 +130,9 @@ export class CliJuju extends Juju {
   }
 
   async refresh(app: string, options: RefreshOptions): Promise<void> {
-    await this.withReadableCopy(options.path, (path) => this.cli("refresh", app, "--path", path, ...(options.forceUnits === true ? ["--force-units"] : [])));
+    await this.withReadableCopy(options.path, (path) =>
+      this.cli("refresh", app, "--path", path, ...(options.forceUnits === true ? ["--force-units"] : [])),
+    );
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,9 @@ import type { Task } from "./tasks.js";
 export class TaskError extends Error {
   override name = "TaskError";
   constructor(readonly task: Task) {
-    super(`task ${task.id} ${task.status} (return code ${String(task.returnCode)})${task.message === "" ? "" : `: ${task.message}`}${task.stderr === "" ? "" : `\n${task.stderr}`}`);
+    super(
+      `task ${task.id} ${task.status} (return code ${String(task.returnCode)})${task.message === "" ? "" : `: ${task.message}`}${task.stderr === "" ? "" : `\n${task.stderr}`}`,
+    );
   }
 }
 

@@ -46,6 +46,14 @@ export {
   type StatusPredicate,
   type UnitStatus,
 } from "./status-types.js";
-export { Simulator, SimulatorError, entryFailed, type DispatchRequest, type LogEntry, type TaskRecord, type TeardownReport } from "../simulator/simulator.js";
+export {
+  Simulator,
+  SimulatorError,
+  entryFailed,
+  type DispatchRequest,
+  type LogEntry,
+  type TaskRecord,
+  type TeardownReport,
+} from "../simulator/simulator.js";
 export type { LeftoverProcess } from "../simulator/leftover-processes.js";
 export { type JujuStandInOptions, writeJujuStandIn } from "./juju-stand-in.js";

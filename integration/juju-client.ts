@@ -138,7 +138,10 @@ export abstract class Juju {
         throw new WaitError(`wait: the model is idle and ${describe(ready)} does not hold${await this.explain(status)}`, status);
       }
       if (Date.now() > deadline) {
-        throw new WaitTimeoutError(`wait: timed out after ${String(timeout)} ms waiting for ${describe(ready)}${await this.explain(status)}`, status);
+        throw new WaitTimeoutError(
+          `wait: timed out after ${String(timeout)} ms waiting for ${describe(ready)}${await this.explain(status)}`,
+          status,
+        );
       }
     }
   }
@@ -158,7 +161,8 @@ export abstract class Juju {
     const lines: string[] = [];
     for (const entry of troubled.slice(0, MAX_EXPLAINED)) {
       lines.push(`  ${entry.name}: ${entry.info.current}${entry.info.message === "" ? "" : `: ${entry.info.message}`}`);
-      if (entry.unit && entry.info.current === "error") lines.push(...(await this.failedHookReport(entry.name)).map((line) => `    ${line}`));
+      if (entry.unit && entry.info.current === "error")
+        lines.push(...(await this.failedHookReport(entry.name)).map((line) => `    ${line}`));
     }
     if (troubled.length > MAX_EXPLAINED) lines.push(`  … and ${String(troubled.length - MAX_EXPLAINED)} more`);
     return `\n${lines.join("\n")}`;
@@ -179,8 +183,11 @@ function notActive(status: Status): { name: string; info: StatusInfo; unit: bool
   const found: { name: string; info: StatusInfo; unit: boolean }[] = [];
   for (const [appName, app] of Object.entries(status.apps)) {
     const units = Object.entries(app.units);
-    for (const [name, unit] of units) if (unit.workloadStatus.current !== "active") found.push({ name, info: unit.workloadStatus, unit: true });
-    const shownByUnit = units.some(([, unit]) => unit.workloadStatus.current === app.appStatus.current && unit.workloadStatus.message === app.appStatus.message);
+    for (const [name, unit] of units)
+      if (unit.workloadStatus.current !== "active") found.push({ name, info: unit.workloadStatus, unit: true });
+    const shownByUnit = units.some(
+      ([, unit]) => unit.workloadStatus.current === app.appStatus.current && unit.workloadStatus.message === app.appStatus.message,
+    );
     if ((app.appStatus.current === "error" || app.appStatus.current === "blocked") && !shownByUnit) {
       found.push({ name: `${appName} (application)`, info: app.appStatus, unit: false });
     }

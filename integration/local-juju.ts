@@ -122,7 +122,9 @@ export class LocalJuju extends Juju {
       .history()
       .findLast((candidate) => candidate.unit === unit && candidate.kind === "hook" && entryFailed(candidate));
     if (entry === undefined) return [];
-    const lines = [`the ${entry.name} hook${entry.detail === "" ? "" : ` (${entry.detail})`}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}`];
+    const lines = [
+      `the ${entry.name} hook${entry.detail === "" ? "" : ` (${entry.detail})`}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}`,
+    ];
     for (const log of entry.logs.filter((record) => record.level === "ERROR" || record.level === "CRITICAL")) {
       const [first = "", ...rest] = log.message.split("\n");
       lines.push(`${log.level} ${first}`, ...rest.slice(0, MAX_RECORD_LINES).map((line) => `  ${line.trim()}`));

@@ -113,7 +113,11 @@ export function parseStatus(json: unknown): Status {
             // Juju 2.x listed application names; 3.x lists objects.
             if (typeof entry === "string") return { relatedApp: entry, interface: "", scope: "" };
             const relation = object(entry);
-            return { relatedApp: text(relation["related-application"]), interface: text(relation["interface"]), scope: text(relation["scope"]) };
+            return {
+              relatedApp: text(relation["related-application"]),
+              interface: text(relation["interface"]),
+              scope: text(relation["scope"]),
+            };
           }),
         ),
         subordinateTo: Array.isArray(app["subordinate-to"]) ? app["subordinate-to"].map(text) : [],
@@ -184,14 +188,21 @@ function appsOf(status: Status, apps: readonly string[]): readonly string[] {
 function allAre(expected: string, status: Status, apps: readonly string[]): boolean {
   return appsOf(status, apps).every((app) => {
     const info = status.apps[app];
-    return info !== undefined && info.appStatus.current === expected && Object.values(unitsOf(status, app)).every((unit) => unit.workloadStatus.current === expected);
+    return (
+      info !== undefined &&
+      info.appStatus.current === expected &&
+      Object.values(unitsOf(status, app)).every((unit) => unit.workloadStatus.current === expected)
+    );
   });
 }
 
 function anyIs(expected: string, status: Status, apps: readonly string[]): boolean {
   return appsOf(status, apps).some((app) => {
     const info = status.apps[app];
-    return info !== undefined && (info.appStatus.current === expected || Object.values(unitsOf(status, app)).some((unit) => unit.workloadStatus.current === expected));
+    return (
+      info !== undefined &&
+      (info.appStatus.current === expected || Object.values(unitsOf(status, app)).some((unit) => unit.workloadStatus.current === expected))
+    );
   });
 }
 
@@ -210,7 +221,9 @@ export const anyWaiting = (status: Status, ...apps: string[]): boolean => anyIs(
 
 /** Every unit agent (of the applications named) is idle: no hook is running. */
 export const allAgentsIdle = (status: Status, ...apps: string[]): boolean =>
-  appsOf(status, apps).every((app) => status.apps[app] !== undefined && Object.values(unitsOf(status, app)).every((unit) => unit.jujuStatus.current === "idle"));
+  appsOf(status, apps).every(
+    (app) => status.apps[app] !== undefined && Object.values(unitsOf(status, app)).every((unit) => unit.jujuStatus.current === "idle"),
+  );
 
 /** The leader unit's name, from status (the unit with `leader: true`); undefined while there is none. */
 export function leaderOf(status: Status, app: string): string | undefined {
@@ -222,14 +235,26 @@ export function leaderOf(status: Status, app: string): string | undefined {
 /** `juju status` as a table: model, applications, units (the leader marked `*`). */
 export function formatStatusTable(status: Status): string {
   const sections = [
-    table([["Model", "Controller", "Cloud/Region", "Version"], [status.model.name, status.model.controller, `${status.model.cloud}/${status.model.region}`, status.model.version]]),
+    table([
+      ["Model", "Controller", "Cloud/Region", "Version"],
+      [status.model.name, status.model.controller, `${status.model.cloud}/${status.model.region}`, status.model.version],
+    ]),
   ];
   const apps = Object.entries(status.apps).sort(([a], [b]) => a.localeCompare(b));
   if (apps.length > 0) {
     sections.push(
       table([
         ["App", "Version", "Status", "Scale", "Charm", "Rev", "Exposed", "Message"],
-        ...apps.map(([name, app]) => [name, app.version, app.appStatus.current, String(Object.keys(app.units).length), app.charmName, String(app.charmRev), app.exposed ? "yes" : "no", app.appStatus.message]),
+        ...apps.map(([name, app]) => [
+          name,
+          app.version,
+          app.appStatus.current,
+          String(Object.keys(app.units).length),
+          app.charmName,
+          String(app.charmRev),
+          app.exposed ? "yes" : "no",
+          app.appStatus.message,
+        ]),
       ]),
     );
     const rows = apps.flatMap(([, app]) =>
@@ -252,5 +277,12 @@ export function formatStatusTable(status: Status): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

@@ -30,7 +30,9 @@ export function taskOf(record: TaskRecord): Task {
 /** One unit's entry of `juju run --format json` / `juju exec --format json`. */
 export function taskFromJuju(json: unknown): Task {
   const entry = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
-  const results: JsonObject = { ...(typeof entry["results"] === "object" && entry["results"] !== null ? (entry["results"] as JsonObject) : {}) };
+  const results: JsonObject = {
+    ...(typeof entry["results"] === "object" && entry["results"] !== null ? (entry["results"] as JsonObject) : {}),
+  };
   const take = (key: string): unknown => {
     const value = results[key];
     Reflect.deleteProperty(results, key);

@@ -11,7 +11,11 @@ import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { ArchiveError } from "./errors.js";
 
 /** One file of an archive: its path inside it, its content and its Unix mode. */
-export interface ZipEntry { name: string; data: Buffer; mode: number }
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+  mode: number;
+}
 
 const S_IFREG = 0o100000;
 const UNIX = 3;
@@ -96,7 +100,14 @@ function dosDateTime(when: Date) {
 }
 
 /** One entry as stored: `raw` is its data as it is in the archive (deflated when `method` is 8). */
-export interface ZipListing { name: string; mode: number; method: number; size: number; compressedSize: number; raw: Buffer }
+export interface ZipListing {
+  name: string;
+  mode: number;
+  method: number;
+  size: number;
+  compressedSize: number;
+  raw: Buffer;
+}
 
 /**
  * The entries of a zip written by `writeZip` or by charmcraft (stored or deflated, no zip64),
@@ -123,7 +134,14 @@ export function listZip(zip: Buffer): ZipListing[] {
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     if (method !== 0 && method !== 8) throw new ArchiveError(`zip entry ${name}: compression method ${String(method)} is not supported`);
     const mode = (external >>> 16) & 0o7777;
-    entries.push({ name, mode: mode === 0 ? 0o644 : mode, method, size, compressedSize, raw: zip.subarray(dataStart, dataStart + compressedSize) });
+    entries.push({
+      name,
+      mode: mode === 0 ? 0o644 : mode,
+      method,
+      size,
+      compressedSize,
+      raw: zip.subarray(dataStart, dataStart + compressedSize),
+    });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
@@ -144,7 +162,8 @@ export function extractZip(zipPath: string, dir: string) {
   const root = resolve(dir);
   const files = readZip(readFileSync(zipPath)).filter((entry) => !entry.name.endsWith("/"));
   for (const entry of files) {
-    if (!resolve(root, entry.name).startsWith(root + sep)) throw new ArchiveError(`zip entry "${entry.name}" would be written outside the directory`);
+    if (!resolve(root, entry.name).startsWith(root + sep))
+      throw new ArchiveError(`zip entry "${entry.name}" would be written outside the directory`);
   }
   for (const entry of files) {
     const target = resolve(root, entry.name);

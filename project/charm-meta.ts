@@ -71,14 +71,19 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
 
   const name = metadata["name"];
   if (typeof name !== "string" || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
-    throw new MetadataError(`${metadataFile}: "name" must be a charm name (lowercase letters, digits and hyphens), got ${JSON.stringify(name)}`);
+    throw new MetadataError(
+      `${metadataFile}: "name" must be a charm name (lowercase letters, digits and hyphens), got ${JSON.stringify(name)}`,
+    );
   }
 
   const relations: Record<string, RelationMeta> = {};
-  for (const role of (["provides", "requires", "peers"] as const)) {
+  for (const role of ["provides", "requires", "peers"] as const) {
     for (const [endpoint, spec] of Object.entries(objectAt(metadata, role, metadataFile))) {
       const where = `${metadataFile}: ${role}.${endpoint}`;
-      if (!NAME.test(endpoint)) throw new MetadataError(`${where}: "${endpoint}" is not a valid endpoint name (lowercase letters, digits, "-" and "_", starting with a letter)`);
+      if (!NAME.test(endpoint))
+        throw new MetadataError(
+          `${where}: "${endpoint}" is not a valid endpoint name (lowercase letters, digits, "-" and "_", starting with a letter)`,
+        );
       if (relations[endpoint] !== undefined) throw new MetadataError(`${where}: endpoint "${endpoint}" is declared twice`);
       if (!isRecord(spec) || typeof spec["interface"] !== "string") throw new MetadataError(`${where}: needs an "interface"`);
       const iface = spec["interface"];
@@ -87,7 +92,9 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
       }
       // Juju provides juju-* interfaces itself (every charm provides juju-info): charms may only require them.
       if (role !== "requires" && (iface === "juju" || iface.startsWith("juju-"))) {
-        throw new MetadataError(`${where}.interface: "${iface}" is reserved by Juju; a charm can require it, not ${role === "peers" ? "use it for peers" : "provide it"}`);
+        throw new MetadataError(
+          `${where}.interface: "${iface}" is reserved by Juju; a charm can require it, not ${role === "peers" ? "use it for peers" : "provide it"}`,
+        );
       }
       const scope = spec["scope"];
       if (scope !== undefined && scope !== "global" && scope !== "container") {
@@ -136,10 +143,11 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
       (type === "int" && Number.isInteger(value)) ||
       (type === "float" && typeof value === "number") ||
       (type === "boolean" && typeof value === "boolean");
-    if (!ok) throw new MetadataError(`${where}.default: ${misreadDefault(spec, option, type) ?? `${JSON.stringify(value)} is not a ${type}`}`);
+    if (!ok)
+      throw new MetadataError(`${where}.default: ${misreadDefault(spec, option, type) ?? `${JSON.stringify(value)} is not a ${type}`}`);
     config[option] = {
       type,
-      ...(value === undefined || value === null ? {} : { default: (value as string | number | boolean) }),
+      ...(value === undefined || value === null ? {} : { default: value as string | number | boolean }),
       ...(typeof spec["description"] === "string" ? { description: spec["description"] } : {}),
     };
   }
@@ -154,7 +162,7 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
     const body = isRecord(spec) ? spec : {};
     actions[action] = {
       ...(typeof body["description"] === "string" ? { description: body["description"] } : {}),
-      ...(isRecord(body["params"]) ? { params: (body["params"] as Record<string, JsonObject>) } : {}),
+      ...(isRecord(body["params"]) ? { params: body["params"] as Record<string, JsonObject> } : {}),
       ...(Array.isArray(body["required"]) ? { required: body["required"].map(String) } : {}),
       ...(typeof body["additionalProperties"] === "boolean" ? { additionalProperties: body["additionalProperties"] } : {}),
     };
@@ -192,7 +200,10 @@ function misreadDefault(spec: Record<string, unknown>, option: string, type: str
   const [reader] = reading?.readers ?? [];
   const read = reader === undefined ? undefined : reading?.by[reader];
   if (reading === undefined || read === undefined) return undefined;
-  const refusal = reader === "juju" ? `, and Juju refuses the charm (invalid config default: option ${JSON.stringify(option)} expected ${type}, got ${goValue(read)})` : "";
+  const refusal =
+    reader === "juju"
+      ? `, and Juju refuses the charm (invalid config default: option ${JSON.stringify(option)} expected ${type}, got ${goValue(read)})`
+      : "";
   return `${reading.text} is read as ${describeReading(read)} by ${readerNames(reading)} (YAML 1.1), not as ${describeReading(reading.yaml12)}${refusal}; ${yamlAdvice(reading)}`;
 }
 

@@ -11,9 +11,16 @@ import { type CharmSources, MetadataError, compileCharmMeta, readCharmSources } 
 export const ARCHITECTURES = ["amd64", "arm64"] as const;
 
 export type Arch = (typeof ARCHITECTURES)[number];
-export interface Base { name: string; channel: string }
+export interface Base {
+  name: string;
+  channel: string;
+}
 /** `name` is the platform's key in charmcraft.yaml; it names the .charm file. */
-export interface Platform { name: string; arch: Arch; base: Base }
+export interface Platform {
+  name: string;
+  arch: Arch;
+  base: Base;
+}
 
 /** `charmcraftDir` is where charmcraft.yaml was read: the project, or `$CRAFT_PROJECT_DIR`. */
 export interface CharmProject {
@@ -58,9 +65,12 @@ function charmcraftDirOf(dir: string, env: Readonly<Record<string, string | unde
 function checkLayout(dir: string, sources: CharmSources) {
   const charmcraft = sources.charmcraft;
   if (charmcraft === undefined) {
-    throw new MetadataError(`${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)`);
+    throw new MetadataError(
+      `${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)`,
+    );
   }
-  if (charmcraft["type"] !== "charm") throw new MetadataError(`charmcraft.yaml: type: must be "charm", got ${JSON.stringify(charmcraft["type"])}`);
+  if (charmcraft["type"] !== "charm")
+    throw new MetadataError(`charmcraft.yaml: type: must be "charm", got ${JSON.stringify(charmcraft["type"])}`);
   const separate = sources.metadataFile === "metadata.yaml";
   if (separate) {
     for (const key of ["name", "summary", "description"]) {
@@ -86,7 +96,9 @@ function checkLayout(dir: string, sources: CharmSources) {
   }
   for (const [name, part] of Object.entries(parts)) {
     if (!isRecord(part) || typeof part["plugin"] !== "string") {
-      throw new MetadataError(`charmcraft.yaml: parts.${name}.plugin: set it (nil or dump): a part without one gets a plugin named after the part`);
+      throw new MetadataError(
+        `charmcraft.yaml: parts.${name}.plugin: set it (nil or dump): a part without one gets a plugin named after the part`,
+      );
     }
   }
 }
@@ -98,7 +110,9 @@ function checkLayout(dir: string, sources: CharmSources) {
 export function readPlatforms(charmcraft: Record<string, unknown> | undefined): Platform[] {
   if (charmcraft === undefined) return [];
   if (charmcraft["bases"] !== undefined) {
-    throw new MetadataError("charmcraft.yaml: bases: tscharm uses the current form, base and platforms (base: ubuntu@24.04, platforms: {amd64:})");
+    throw new MetadataError(
+      "charmcraft.yaml: bases: tscharm uses the current form, base and platforms (base: ubuntu@24.04, platforms: {amd64:})",
+    );
   }
   const platforms = charmcraft["platforms"];
   if (!isRecord(platforms) || Object.keys(platforms).length === 0) {
@@ -125,10 +139,10 @@ export function readPlatforms(charmcraft: Record<string, unknown> | undefined): 
       arch = target?.[2] ?? buildFor[0];
     }
     if (base === undefined) throw new MetadataError(`charmcraft.yaml: base: is required for ${where} (e.g. base: ubuntu@24.04)`);
-    if (!((ARCHITECTURES as readonly string[]).includes(arch))) {
+    if (!(ARCHITECTURES as readonly string[]).includes(arch)) {
       throw new MetadataError(`charmcraft.yaml: ${where}: tscharm builds for ${ARCHITECTURES.join(" and ")} only, not "${arch}"`);
     }
-    return { name: key.replace(":", "-").replace("@", "-"), arch: (arch as Arch), base };
+    return { name: key.replace(":", "-").replace("@", "-"), arch: arch as Arch, base };
   });
 }
 

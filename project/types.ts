@@ -42,7 +42,9 @@ export function renderCharmTypes(meta: CharmMeta): string {
     if (spec.description !== undefined) lines.push(`    /** ${comment(spec.description)} */`);
     // Juju leaves out options with neither a value nor a default.
     const optional = spec.default === undefined ? "?" : "";
-    lines.push(`    readonly ${key(option)}${optional}: ${spec.type === "boolean" ? "boolean" : spec.type === "int" || spec.type === "float" ? "number" : "string"};`);
+    lines.push(
+      `    readonly ${key(option)}${optional}: ${spec.type === "boolean" ? "boolean" : spec.type === "int" || spec.type === "float" ? "number" : "string"};`,
+    );
   }
   lines.push("  };");
   lines.push(`  readonly relations: ${union(Object.keys(meta.relations))};`);

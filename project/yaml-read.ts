@@ -27,7 +27,10 @@ const READINGS_BY_HOLDER: WeakMap<object, Map<string | number, YamlReading>> = n
  *   `file` names the document in errors; `readers[0]` is whose values come back; `empty` is what
  *   a document with no node at all (nothing, or only comments) gives (default null).
  */
-export function readYaml(text: string, { file, readers, empty = null }: { file: string; readers: readonly [YamlReader, ...YamlReader[]]; empty?: unknown }): unknown {
+export function readYaml(
+  text: string,
+  { file, readers, empty = null }: { file: string; readers: readonly [YamlReader, ...YamlReader[]]; empty?: unknown },
+): unknown {
   const doc = parseDocument(text, { schema: "failsafe", merge: true, version: "1.1", prettyErrors: true });
   const [error] = doc.errors;
   if (error !== undefined) throw new YamlError(`${file}: ${error.message}`);
@@ -60,7 +63,11 @@ export function yamlReadingAt(holder: unknown, key: string | number): YamlReadin
 
 /**
  */
-interface ReadContext { file: string; readers: readonly YamlReader[]; readings: YamlReading[] }
+interface ReadContext {
+  file: string;
+  readers: readonly YamlReader[];
+  readings: YamlReading[];
+}
 
 /**
  * Resolves the plain scalars under `node` in place (the failsafe parse left them as text).
@@ -100,7 +107,8 @@ function resolveScalar(node: Scalar, path: (string | number)[], context: ReadCon
     if (kind === undefined) return;
     const reading = SCALAR_RESOLVERS[primary](text);
     const fits = reading.kind === kind || (kind === "float" && reading.kind === "int");
-    if (!fits || !("value" in reading)) throw new YamlError(`${where(context.file, path)}: ${text} is not a valid ${kind.replace("bool", "boolean")} for its tag`);
+    if (!fits || !("value" in reading))
+      throw new YamlError(`${where(context.file, path)}: ${text} is not a valid ${kind.replace("bool", "boolean")} for its tag`);
     node.value = reading.value;
     return;
   }
@@ -109,7 +117,9 @@ function resolveScalar(node: Scalar, path: (string | number)[], context: ReadCon
   for (const reader of context.readers) {
     const reading = SCALAR_RESOLVERS[reader](text);
     if (reading.kind === "refused") {
-      throw new YamlError(`${where(context.file, path)}: ${READER_NAMES[reader]} cannot read the unquoted ${text} (${reading.reason}); quote it: ${JSON.stringify(text)}`);
+      throw new YamlError(
+        `${where(context.file, path)}: ${READER_NAMES[reader]} cannot read the unquoted ${text} (${reading.reason}); quote it: ${JSON.stringify(text)}`,
+      );
     }
     by[reader] = reading;
   }
@@ -130,7 +140,6 @@ function noteKey(text: string, path: (string | number)[], context: ReadContext) 
     context.readings.push({ file: context.file, path, text, key: true, readers: context.readers, by, yaml12 });
   }
 }
-
 
 function noteAtHolder(root: object, reading: YamlReading) {
   let holder: unknown = root;
@@ -167,7 +176,7 @@ export function describeReading(reading: ScalarReading) {
     case "int":
       return `the integer ${String(reading.value)}`;
     case "float":
-      return `the number ${writeNumber((reading.value as number))}`;
+      return `the number ${writeNumber(reading.value as number)}`;
     case "timestamp":
       return "a timestamp (a date or time)";
     case "str":
@@ -184,7 +193,8 @@ export function describeReading(reading: ScalarReading) {
 export function yamlAdvice(reading: YamlReading) {
   if (reading.key) return `quote the key: ${JSON.stringify(reading.text)}`;
   if (reading.yaml12.kind === "str") return `quote it: ${JSON.stringify(reading.text)}`;
-  if (reading.yaml12.kind === "int" || reading.yaml12.kind === "float") return `write it as ${writeNumber((reading.yaml12.value as number))} if you mean ${describeReading(reading.yaml12)}`;
+  if (reading.yaml12.kind === "int" || reading.yaml12.kind === "float")
+    return `write it as ${writeNumber(reading.yaml12.value as number)} if you mean ${describeReading(reading.yaml12)}`;
   return `quote it if you mean the string ${JSON.stringify(reading.text)}`;
 }
 

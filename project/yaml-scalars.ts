@@ -11,8 +11,7 @@ export type YamlReader = "juju" | "charmcraft";
 
 /** What one reader makes of a plain (unquoted, untagged) scalar. */
 export type ScalarReading =
-  | { kind: "null" | "bool" | "int" | "float" | "str" | "timestamp"; value: unknown }
-  | { kind: "refused"; reason: string };
+  { kind: "null" | "bool" | "int" | "float" | "str" | "timestamp"; value: unknown } | { kind: "refused"; reason: string };
 
 /**
  * A plain scalar that its readers, or YAML 1.2, read differently.
@@ -34,14 +33,16 @@ export interface YamlReading {
 
 /** yaml.v2's table of words. */
 const GO_WORDS: ReadonlyMap<string, ScalarReading> = new Map(
-  ([
-    [["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], { kind: "bool", value: true }],
-    [["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], { kind: "bool", value: false }],
-    [["", "~", "null", "Null", "NULL"], { kind: "null", value: null }],
-    [[".nan", ".NaN", ".NAN"], { kind: "float", value: Number.NaN }],
-    [[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { kind: "float", value: Number.POSITIVE_INFINITY }],
-    [["-.inf", "-.Inf", "-.INF"], { kind: "float", value: Number.NEGATIVE_INFINITY }],
-  ] as [string[], ScalarReading][]).flatMap(([words, reading]) => words.map((word) => ([word, reading] as [string, ScalarReading]))),
+  (
+    [
+      [["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], { kind: "bool", value: true }],
+      [["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], { kind: "bool", value: false }],
+      [["", "~", "null", "Null", "NULL"], { kind: "null", value: null }],
+      [[".nan", ".NaN", ".NAN"], { kind: "float", value: Number.NaN }],
+      [[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { kind: "float", value: Number.POSITIVE_INFINITY }],
+      [["-.inf", "-.Inf", "-.INF"], { kind: "float", value: Number.NEGATIVE_INFINITY }],
+    ] as [string[], ScalarReading][]
+  ).flatMap(([words, reading]) => words.map((word) => [word, reading] as [string, ScalarReading])),
 );
 /** Go's strconv.ParseInt/ParseUint with base 0 (after yaml.v2 drops every "_"). */
 const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
@@ -99,13 +100,16 @@ export function pyYamlScalar(text: string): ScalarReading {
   if (PY_FLOAT.test(text)) return { kind: "float", value: pyFloat(text) };
   if (PY_INT.test(text)) {
     const value = pyInt(text);
-    return Number.isNaN(value) ? { kind: "refused", reason: `PyYAML cannot read ${text} as the integer it looks like` } : { kind: "int", value };
+    return Number.isNaN(value)
+      ? { kind: "refused", reason: `PyYAML cannot read ${text} as the integer it looks like` }
+      : { kind: "int", value };
   }
   if (text === "<<") return { kind: "refused", reason: "PyYAML reads an unquoted << as a merge key, and refuses it as a value" };
   if (PY_NULL.test(text)) return { kind: "null", value: null };
   const timestamp = PY_TIMESTAMP.exec(text);
   if (timestamp !== null) return { kind: "timestamp", value: pyTimestamp(timestamp) };
-  if (text === "=") return { kind: "refused", reason: "PyYAML's safe loader has no constructor for an unquoted = (the YAML 1.1 value tag)" };
+  if (text === "=")
+    return { kind: "refused", reason: "PyYAML's safe loader has no constructor for an unquoted = (the YAML 1.1 value tag)" };
   return { kind: "str", value: text };
 }
 
@@ -137,10 +141,27 @@ function sexagesimal(body: string) {
 }
 
 function pyTimestamp(match: RegExpExecArray) {
-  const [, year, month, day, y, mo, d, hour = "0", minute = "0", second = "0", fraction = "", zone, zoneSign, zoneHour = "0", zoneMinute = "0"] = match;
+  const [
+    ,
+    year,
+    month,
+    day,
+    y,
+    mo,
+    d,
+    hour = "0",
+    minute = "0",
+    second = "0",
+    fraction = "",
+    zone,
+    zoneSign,
+    zoneHour = "0",
+    zoneMinute = "0",
+  ] = match;
   const ms = Number(`0.${fraction}`) * 1000;
   const utc = Date.UTC(Number(year ?? y), Number(month ?? mo) - 1, Number(day ?? d), Number(hour), Number(minute), Number(second), ms);
-  const offset = zone === undefined || zone === "Z" ? 0 : (zoneSign === "-" ? -1 : 1) * (Number(zoneHour) * 60 + Number(zoneMinute)) * 60_000;
+  const offset =
+    zone === undefined || zone === "Z" ? 0 : (zoneSign === "-" ? -1 : 1) * (Number(zoneHour) * 60 + Number(zoneMinute)) * 60_000;
   return new Date(utc - offset);
 }
 

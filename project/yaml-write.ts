@@ -22,7 +22,9 @@ class Matcher extends RegExp {
 }
 
 /** The yaml npm package's own YAML 1.1 schema, one more 1.1 reader (it reads `._5` as 0.5). */
-const YAML_PACKAGE_1_1_TAGS = new Schema({ schema: "yaml-1.1" }).tags.filter((tag) => tag.default === true && tag.tag !== "tag:yaml.org,2002:str");
+const YAML_PACKAGE_1_1_TAGS = new Schema({ schema: "yaml-1.1" }).tags.filter(
+  (tag) => tag.default === true && tag.tag !== "tag:yaml.org,2002:str",
+);
 
 /** A plain scalar that some reader of the files Juju reads would take for something else than a string. */
 function notAStringToSomeone(text: string) {
@@ -97,7 +99,8 @@ function checkWritable(value: unknown, path: (string | number)[], file: string |
     for (const [key, item] of Object.entries(value)) checkWritable(item, [...path, key], file);
     return;
   }
-  const what = value instanceof Date ? `the timestamp ${value.toISOString()} (charmcraft reads an unquoted date or time as one)` : typeof value;
+  const what =
+    value instanceof Date ? `the timestamp ${value.toISOString()} (charmcraft reads an unquoted date or time as one)` : typeof value;
   const place = file === undefined ? dotted(path) || "the document" : where(file, path);
   throw new YamlError(`${place}: cannot write ${what} as YAML that Juju reads the same way; quote it in the source`);
 }

@@ -24,8 +24,7 @@ export function flattenActionResults(results: ActionResults): Record<string, str
     if (problem?.kind === "reserved") throw new InvalidActionResultError(`cannot set reserved action key "${problem.segment}"`);
     if (problem !== undefined) {
       throw new InvalidActionResultError(
-        `key "${prefix}" must start and end with lowercase alphanumeric, and contain only lowercase ` +
-          `alphanumeric, hyphens and periods`,
+        `key "${prefix}" must start and end with lowercase alphanumeric, and contain only lowercase ` + `alphanumeric, hyphens and periods`,
       );
     }
     if (Object.hasOwn(flat, prefix)) throw new InvalidActionResultError(`action result key "${prefix}" is given twice`);

@@ -22,7 +22,8 @@ const BREAKPOINT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Refuses what ops' `Framework.breakpoint` refuses: a name that is not `foo` or `foo-bar`, or a reserved one. */
 export function checkBreakpointName(name: unknown): void {
   if (typeof name !== "string") throw new BreakpointNameError("breakpoint names must be strings");
-  if (name === STOP_EVERYWHERE || name === STOP_AT_HANDLERS) throw new BreakpointNameError('breakpoint names "all" and "hook" are reserved');
+  if (name === STOP_EVERYWHERE || name === STOP_AT_HANDLERS)
+    throw new BreakpointNameError('breakpoint names "all" and "hook" are reserved');
   if (!BREAKPOINT_NAME.test(name)) throw new BreakpointNameError('breakpoint names must look like "foo" or "foo-bar"');
 }
 

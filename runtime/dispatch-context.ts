@@ -264,7 +264,14 @@ function parseSecretHook(env: JujuEnv, phase: SecretPhase): HookDescriptor {
 /** `JUJU_DEBUG_AT`'s names, as ops reads them: comma-separated, trimmed, without empty ones or repeats. */
 function parseDebugAt(value: string | undefined): string[] {
   if (value === undefined || value === "") return [];
-  return [...new Set(value.split(",").map((name) => name.trim()).filter((name) => name !== ""))];
+  return [
+    ...new Set(
+      value
+        .split(",")
+        .map((name) => name.trim())
+        .filter((name) => name !== ""),
+    ),
+  ];
 }
 
 /** The string used to route an event to its observers and to store deferred notices. */
@@ -299,6 +306,9 @@ function required(env: JujuEnv, name: string): string {
 const QUOTE_LIMIT = 80;
 
 function bad(name: string, value: string, why: string): EnvironmentError {
-  const quoted = value.length > QUOTE_LIMIT ? `${JSON.stringify(value.slice(0, QUOTE_LIMIT))}… (${String(value.length)} characters)` : JSON.stringify(value);
+  const quoted =
+    value.length > QUOTE_LIMIT
+      ? `${JSON.stringify(value.slice(0, QUOTE_LIMIT))}… (${String(value.length)} characters)`
+      : JSON.stringify(value);
   return new EnvironmentError(`${name}=${quoted} ${why}`);
 }

@@ -82,7 +82,8 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     const store = options.stateStore ?? new FileStateStore(join(context.charmDir, STATE_FILE));
     const framework = new Framework(options.meta, tools, store.load(), options.clock);
     framework.onEmit = options.onEmit;
-    if (context.debugAt.length > 0) framework.debugSession = new DebugSession(context.debugAt, `${context.unitName} ${context.dispatchPath}`, options.env, stderr);
+    if (context.debugAt.length > 0)
+      framework.debugSession = new DebugSession(context.debugAt, `${context.unitName} ${context.dispatchPath}`, options.env, stderr);
     framework.useContext(context);
     charm = new charmClass(framework);
     await framework.runHook(context);
@@ -99,7 +100,9 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
       // `juju run` shows stderr to the user: one line with where it came from; the traceback stays in debug-log.
       const firstLine = message.split("\n", 1)[0] ?? "";
       const origin = originOf(detail);
-      stderr(`Uncaught ${name} in charm code: ${firstLine}${origin === undefined ? "" : ` at ${origin}`} (the traceback is in juju debug-log)\n`);
+      stderr(
+        `Uncaught ${name} in charm code: ${firstLine}${origin === undefined ? "" : ` at ${origin}`} (the traceback is in juju debug-log)\n`,
+      );
     }
     return { exitCode: 1, charm, error };
   } finally {

@@ -3,13 +3,7 @@
 import { type DispatchContext, eventKind } from "./dispatch-context.js";
 import { type DebugSession, checkBreakpointName } from "./debug-code.js";
 import { StateError } from "./errors.js";
-import {
-  CollectStatusEvent,
-  type EventBase,
-  type EventClass,
-  type EventScope,
-  snapshotOf,
-} from "./events.js";
+import { CollectStatusEvent, type EventBase, type EventClass, type EventScope, snapshotOf } from "./events.js";
 import type { HookTools } from "./hook-tools/index.js";
 import type { Clock } from "./leadership.js";
 import { log } from "./log.js";
@@ -131,7 +125,9 @@ export class Framework implements EventScope {
     const session = this.debugSession;
     if (session === undefined) return;
     if (!session.stopsAt(name)) {
-      log.warning(`Breakpoint ${name === undefined ? "(unnamed)" : JSON.stringify(name)} skipped (not found in the requested breakpoints: ${session.debugAt.join(", ")})`);
+      log.warning(
+        `Breakpoint ${name === undefined ? "(unnamed)" : JSON.stringify(name)} skipped (not found in the requested breakpoints: ${session.debugAt.join(", ")})`,
+      );
       return;
     }
     session.attach(name === undefined ? "at framework.breakpoint()" : `at framework.breakpoint("${name}")`);

@@ -272,9 +272,7 @@ export class Model {
     }
     const ids = this.liveRelationIds(endpoint);
     if (ids.length > 1) {
-      throw new TooManyRelatedAppsError(
-        `endpoint "${endpoint}" has ${ids.length} relations (${ids.join(", ")}); pass the relation id`,
-      );
+      throw new TooManyRelatedAppsError(`endpoint "${endpoint}" has ${ids.length} relations (${ids.join(", ")}); pass the relation id`);
     }
     return ids[0] === undefined ? undefined : this.relationObject(endpoint, ids[0]);
   }

@@ -21,12 +21,20 @@ let executableMapper: PositionMapper | null | undefined;
  * under vitest, which maps TypeScript itself; a plain Node process) there is no map and `stack`
  * comes back unchanged, so nothing is mapped twice.
  */
-export function mapStack(stack: string, mapper: PositionMapper | undefined = sourceMapper(), bundleFile: string | undefined = mapper === undefined ? undefined : thisFile()): string {
+export function mapStack(
+  stack: string,
+  mapper: PositionMapper | undefined = sourceMapper(),
+  bundleFile: string | undefined = mapper === undefined ? undefined : thisFile(),
+): string {
   if (mapper === undefined || bundleFile === undefined || !stack.includes(`${bundleFile}:`)) return stack;
   const position = new RegExp(`${escapeRegExp(bundleFile)}:(\\d+):(\\d+)`, "g");
   return stack
     .split("\n")
-    .map((line) => (FRAME.test(line) ? line.replace(position, (whole, row: string, column: string) => mapper(Number(row), Number(column)) ?? whole) : line))
+    .map((line) =>
+      FRAME.test(line)
+        ? line.replace(position, (whole, row: string, column: string) => mapper(Number(row), Number(column)) ?? whole)
+        : line,
+    )
     .join("\n");
 }
 

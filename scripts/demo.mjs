@@ -80,7 +80,9 @@ try {
     const task = await juju.exec(unit, 'grep -E "^(leader|password-sha256) =" "$TSCHARM_DEMO_CONFIG_FILE" | tr "\\n" " "');
     out(`  ${unit}: ${task.stdout.trim()}`);
   }
-  out(`\nthe whole story took ${((performance.now() - started) / 1000).toFixed(1)} s; every hook ran the packed dispatch as a real process.`);
+  out(
+    `\nthe whole story took ${((performance.now() - started) / 1000).toFixed(1)} s; every hook ran the packed dispatch as a real process.`,
+  );
 } finally {
   await juju.close();
 }

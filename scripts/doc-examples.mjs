@@ -20,7 +20,13 @@ export const EXAMPLES_DIR = join("test", ".docs-snippets");
 
 /** Every ```ts block of the docs, with the line it starts on. @param {string} root @returns {DocBlock[]} */
 export function docBlocks(root) {
-  const docs = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+  const docs = [
+    "README.md",
+    ...readdirSync(join(root, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
   return docs.flatMap((doc) => {
     /** @type {DocBlock[]} */
     const found = [];

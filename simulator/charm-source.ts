@@ -31,15 +31,16 @@ export function loadCharm(origin: string, storeDir: string): CharmSource {
   rmSync(storeDir, { recursive: true, force: true });
   mkdirSync(storeDir, { recursive: true });
   if (statSync(path).isDirectory()) {
-    const dispatch = [join(path, "dist", arch() === "arm64" ? "arm64" : "amd64", "dispatch"), join(path, "dist", "dispatch")].find((candidate) =>
-      existsSync(candidate),
+    const dispatch = [join(path, "dist", arch() === "arm64" ? "arm64" : "amd64", "dispatch"), join(path, "dist", "dispatch")].find(
+      (candidate) => existsSync(candidate),
     );
     if (dispatch === undefined) throw new Error(`${origin} has no built dispatch: run \`tscharm build\` there first`);
     place(dispatch, join(storeDir, "dispatch"));
     return { origin, meta: compileCharmMeta(readCharmSources(path)), dir: storeDir };
   }
   unpack(path, origin, storeDir);
-  const text = (name: string): string | undefined => (existsSync(join(storeDir, name)) ? readFileSync(join(storeDir, name), "utf8") : undefined);
+  const text = (name: string): string | undefined =>
+    existsSync(join(storeDir, name)) ? readFileSync(join(storeDir, name), "utf8") : undefined;
   const metadata = text("metadata.yaml");
   if (metadata === undefined) throw new Error(`${origin} has no metadata.yaml: it is not a charm`);
   if (!existsSync(join(storeDir, "dispatch"))) throw new Error(`${origin} has no dispatch`);

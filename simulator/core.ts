@@ -124,7 +124,10 @@ export class SimulatorCore {
 
   /** A unit's hooks see the relations it entered (once installed) and those it has not finished with. */
   knowsRelation(unitName: string, relationId: number): boolean {
-    return this.model.relations.get(relationId)?.members.has(unitName) === true || this.agent(unitName).relations[String(relationId)] !== undefined;
+    return (
+      this.model.relations.get(relationId)?.members.has(unitName) === true ||
+      this.agent(unitName).relations[String(relationId)] !== undefined
+    );
   }
 
   endpointOf(unitName: string, relationId: number): string {

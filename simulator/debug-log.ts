@@ -40,7 +40,8 @@ export function hookDetail(hook: HookInfo): string {
   else if (hook.kind === "relation-changed" && hook.remoteApp !== undefined) parts.push(`application ${hook.remoteApp}`);
   if (hook.departingUnit !== undefined && hook.departingUnit !== hook.remoteUnit) parts.push(`departing ${hook.departingUnit}`);
   if (hook.relationId !== undefined) parts.push(`relation ${String(hook.relationId)}`);
-  if (hook.secret !== undefined) parts.push(`secret ${hook.secret}${hook.secretRevision === undefined ? "" : ` revision ${String(hook.secretRevision)}`}`);
+  if (hook.secret !== undefined)
+    parts.push(`secret ${hook.secret}${hook.secretRevision === undefined ? "" : ` revision ${String(hook.secretRevision)}`}`);
   if (hook.storage !== undefined) parts.push(`storage ${hook.storage}`);
   return parts.join(", ");
 }
@@ -63,7 +64,9 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
     for (const call of entry.calls) {
       if (call.tool === "juju-log" && call.exitCode === 0) continue;
       const args = call.tool === "juju-log" ? withoutMessage(call.args) : call.args;
-      lines.push(`${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`);
+      lines.push(
+        `${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`,
+      );
     }
     // `juju exec` output is the task's, not the unit log's.
     if (entry.kind !== "exec") {

@@ -36,7 +36,15 @@ export interface StatusSnapshot {
  * Juju 3.x's severities for an application status derived from its units (state/application.go):
  * the most severe unit status wins.
  */
-const SEVERITY: Readonly<Record<string, number>> = { error: 100, blocked: 90, waiting: 80, maintenance: 70, active: 60, terminated: 50, unknown: 40 };
+const SEVERITY: Readonly<Record<string, number>> = {
+  error: 100,
+  blocked: 90,
+  waiting: 80,
+  maintenance: 70,
+  active: 60,
+  terminated: 50,
+  unknown: 40,
+};
 
 const BASE = { name: "ubuntu", channel: "24.04" };
 
@@ -70,7 +78,10 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
       } else {
         workload = status(unit.status.status, unit.status.message, since);
         const current = state?.allocating === true ? "allocating" : state?.executing === undefined ? "idle" : "executing";
-        agent = { ...status(current, state?.executing === undefined ? "" : `running ${state.executing}`, since), version: model.jujuVersion };
+        agent = {
+          ...status(current, state?.executing === undefined ? "" : `running ${state.executing}`, since),
+          version: model.jujuVersion,
+        };
       }
       const current = workload["current"];
       const message = workload["message"];

@@ -42,7 +42,11 @@ export function enterScope(core: SimulatorCore, unitName: string): void {
   if (unit.dying) return;
   for (const relation of core.model.relations.values()) {
     if (core.model.endOf(relation, unit.app) !== undefined && !core.book.dyingRelations.has(relation.id)) {
-      core.model.joinRelation(relation.id, unitName, { "private-address": unit.address, "ingress-address": unit.address, "egress-subnets": `${unit.address}/32` });
+      core.model.joinRelation(relation.id, unitName, {
+        "private-address": unit.address,
+        "ingress-address": unit.address,
+        "egress-subnets": `${unit.address}/32`,
+      });
     }
   }
 }
@@ -53,7 +57,10 @@ export function attachStorage(core: SimulatorCore, unitName: string, name: strin
   if (spec === undefined) throw new SimulatorError(`the charm of ${unitName} has no storage "${name}"`);
   const index = core.book.nextStorage++;
   const id = `${name}/${String(index)}`;
-  const location = spec.type === "block" ? `/dev/loop${String(index)}` : join(core.machineDir(unit.machine), spec.location ?? join("var", "lib", "juju", "storage", name, String(index)));
+  const location =
+    spec.type === "block"
+      ? `/dev/loop${String(index)}`
+      : join(core.machineDir(unit.machine), spec.location ?? join("var", "lib", "juju", "storage", name, String(index)));
   if (spec.type !== "block") mkdirSync(location, { recursive: true });
   core.model.attachStorage(unitName, id, { kind: spec.type, location });
 }

@@ -34,14 +34,23 @@ export async function execute(core: SimulatorCore, unitName: string, op: Operati
     case "switch-charm":
       installCharm(core.charmSource(core.model.unit(unitName).app), core.charmDir(unitName));
       charmSwitched(agent, op.version);
-      core.note(`${unitName} switched to revision ${String(core.appState(core.model.unit(unitName).app).charm.revision)} while in error (refresh --force-units): no upgrade-charm`);
+      core.note(
+        `${unitName} switched to revision ${String(core.appState(core.model.unit(unitName).app).charm.revision)} while in error (refresh --force-units): no upgrade-charm`,
+      );
       return;
     case "skip":
       hookDone(agent, op.hook);
       agent.error = undefined;
       agent.resolved = undefined;
       if (op.hook.kind === "install") enterScope(core, unitName);
-      core.record({ unit: unitName, kind: "hook", name: op.hook.name, detail: hookDetail(op.hook), exitCode: undefined, outcome: "skipped (resolve --no-retry)" });
+      core.record({
+        unit: unitName,
+        kind: "hook",
+        name: op.hook.name,
+        detail: hookDetail(op.hook),
+        exitCode: undefined,
+        outcome: "skipped (resolve --no-retry)",
+      });
       afterOperation(core, unitName);
       return;
     case "task":
@@ -216,7 +225,11 @@ export function afterOperation(core: SimulatorCore, unitName: string): void {
  * run`). The hook's changes are committed if it exits 0; the agent's own bookkeeping is left
  * alone, so the units later converge as they would have.
  */
-export async function dispatch(core: SimulatorCore, unitName: string, request: DispatchRequest): Promise<{ entry: LogEntry; task: TaskRecord | undefined }> {
+export async function dispatch(
+  core: SimulatorCore,
+  unitName: string,
+  request: DispatchRequest,
+): Promise<{ entry: LogEntry; task: TaskRecord | undefined }> {
   const unit = core.model.unit(unitName);
   if ("action" in request) {
     const task = enqueueAction(core, unitName, request.action, request.params ?? {});

@@ -72,7 +72,10 @@ export async function settle(core: SimulatorCore, options: { maxOperations?: num
   let count = 0;
   while (await step(core)) {
     if (++count >= limit && busy(core)) {
-      const recent = core.book.log.slice(-5).map((entry) => `${entry.unit} ${entry.name}`).join(", ");
+      const recent = core.book.log
+        .slice(-5)
+        .map((entry) => `${entry.unit} ${entry.name}`)
+        .join(", ");
       throw new SimulatorError(`the model did not settle after ${String(limit)} operations (latest: ${recent})`);
     }
   }

@@ -184,7 +184,6 @@ export class Simulator {
     return verbs.enqueueExec(this.core, target, command);
   }
 
-
   task(id: string): TaskRecord {
     return verbs.taskById(this.core, id);
   }

@@ -23,24 +23,29 @@ export function snapshot(core: SimulatorCore): StatusSnapshot {
   return {
     model: core.model,
     apps: Object.fromEntries(
-      Object.entries(core.book.apps).map(([name, app]) => [name, { charmName: core.meta(name).name, revision: app.charm.revision, since: core.book.since[`app:${name}`]?.since }]),
+      Object.entries(core.book.apps).map(([name, app]) => [
+        name,
+        { charmName: core.meta(name).name, revision: app.charm.revision, since: core.book.since[`app:${name}`]?.since },
+      ]),
     ),
     units: Object.fromEntries(
-      [...core.model.units.keys()].filter((name) => core.book.agents[name] !== undefined).map((name) => {
-        const agent = core.agent(name);
-        const next = nextOperation(agent, remoteView(core.model, core.book, name));
-        const running = core.running?.unit === name ? core.running.what : undefined;
-        return [
-          name,
-          {
-            error: agent.error?.name,
-            errorData: agent.error,
-            executing: running ?? (next === undefined ? undefined : describeOperation(next, core.book.tasks)),
-            allocating: !agent.installed && running === undefined,
-            since: core.book.since[`unit:${name}`]?.since,
-          },
-        ];
-      }),
+      [...core.model.units.keys()]
+        .filter((name) => core.book.agents[name] !== undefined)
+        .map((name) => {
+          const agent = core.agent(name);
+          const next = nextOperation(agent, remoteView(core.model, core.book, name));
+          const running = core.running?.unit === name ? core.running.what : undefined;
+          return [
+            name,
+            {
+              error: agent.error?.name,
+              errorData: agent.error,
+              executing: running ?? (next === undefined ? undefined : describeOperation(next, core.book.tasks)),
+              allocating: !agent.installed && running === undefined,
+              since: core.book.since[`unit:${name}`]?.since,
+            },
+          ];
+        }),
     ),
     dyingRelations: core.book.dyingRelations,
   };

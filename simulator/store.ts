@@ -67,7 +67,6 @@ export interface SavedState {
   readonly since: Record<string, { key: string; since: string }>;
 }
 
-
 export const MODEL_FILE = "model.json";
 
 /** A fresh model's bookkeeping. */
@@ -178,7 +177,6 @@ export function unlockModel(dir: string): void {
     // Not held.
   }
 }
-
 
 function processAlive(pid: number): boolean {
   try {

@@ -45,7 +45,8 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
     try {
       for (;;) {
         for (const [name, agent] of Object.entries(core.book.agents)) {
-          if (agent.error !== undefined) force(name, `its ${agent.error.name} hook failed (destroy-model --force does not wait for a unit in error)`);
+          if (agent.error !== undefined)
+            force(name, `its ${agent.error.name} hook failed (destroy-model --force does not wait for a unit in error)`);
         }
         if (Object.keys(core.book.agents).length === 0) break;
         if (Date.now() >= deadline) {
@@ -59,7 +60,8 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
       }
     } catch (error) {
       // Whatever went wrong, the model still goes and its processes are still stopped.
-      for (const name of Object.keys(core.book.agents)) force(name, `the teardown failed: ${error instanceof Error ? error.message : String(error)}`);
+      for (const name of Object.keys(core.book.agents))
+        force(name, `the teardown failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       core.teardownDeadline = undefined;
     }
@@ -72,7 +74,8 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
   if (units.length > 0) core.note("model destroyed");
   const stopped = findLeftoverProcesses(core.model.uuid, realDir(core.dir));
   const killed = new Set((await stopProcesses(stopped)).map((entry) => entry.pid));
-  for (const { pid, command } of stopped) core.note(`${killed.has(pid) ? "killed" : "stopped"} process ${String(pid)} the hooks left running: ${command}`);
+  for (const { pid, command } of stopped)
+    core.note(`${killed.has(pid) ? "killed" : "stopped"} process ${String(pid)} the hooks left running: ${command}`);
   core.save();
   return { removed, forced, stopped };
 }

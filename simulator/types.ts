@@ -88,8 +88,7 @@ export interface LogEntry {
 /** What `Simulator.dispatch` runs: a hook by name (with what it is about), or an action. */
 export type DispatchRequest =
   /** A hook by name, with the ids of a hook to run (engine/hook-info.ts); `secret` may be any form of secret id. */
-  | ({ readonly hook: string } & Omit<HookTarget, "remoteApp">)
-  | { readonly action: string; readonly params?: JsonObject };
+  ({ readonly hook: string } & Omit<HookTarget, "remoteApp">) | { readonly action: string; readonly params?: JsonObject };
 
 /**
  * Whether a hook, action or exec of the log failed: it neither succeeded (`ok`) nor was skipped by
@@ -112,4 +111,3 @@ export interface TeardownReport {
   /** Processes the hooks had left running, stopped with SIGTERM (SIGKILL for those still running 2 s later). */
   readonly stopped: readonly LeftoverProcess[];
 }
-

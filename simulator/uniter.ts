@@ -139,7 +139,8 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
     // A unit in error runs actions, takes a charm forced on it, and otherwise waits for `juju resolve`.
     const task = agent.tasks[0];
     if (task !== undefined) return { kind: "task", task };
-    if (remote.forceCharmUpgrade && agent.charmVersion !== remote.charmVersion) return { kind: "switch-charm", version: remote.charmVersion };
+    if (remote.forceCharmUpgrade && agent.charmVersion !== remote.charmVersion)
+      return { kind: "switch-charm", version: remote.charmVersion };
     if (agent.resolved === "retry") return hook(agent.error);
     if (agent.resolved === "no-retry") return { kind: "skip", hook: agent.error };
     return undefined;
@@ -165,7 +166,12 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
   if (!remote.dying) {
     for (const [id, relation] of sortedRelations(remote)) {
       if (relation.alive && agent.relations[String(id)]?.created !== true) {
-        return hook({ name: `${relation.endpoint}-relation-created`, kind: "relation-created", relationId: id, remoteApp: relation.remoteApp });
+        return hook({
+          name: `${relation.endpoint}-relation-created`,
+          kind: "relation-created",
+          relationId: id,
+          remoteApp: relation.remoteApp,
+        });
       }
     }
   }
@@ -187,7 +193,8 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
     return hook({ name: "secret-expired", kind: "secret-expired", secret: expired.secret, secretRevision: expired.revision });
   }
   const changed = remote.changedSecrets[0];
-  if (changed !== undefined) return hook({ name: "secret-changed", kind: "secret-changed", secret: changed.secret, version: changed.latest });
+  if (changed !== undefined)
+    return hook({ name: "secret-changed", kind: "secret-changed", secret: changed.secret, version: changed.latest });
   const obsolete = remote.obsoleteRevisions.find((entry) => !agent.removeNotified.includes(`${entry.secret}/${String(entry.revision)}`));
   if (obsolete !== undefined) {
     return hook({ name: "secret-remove", kind: "secret-remove", secret: obsolete.secret, secretRevision: obsolete.revision });
@@ -250,7 +257,11 @@ function nextRelationOperation(agent: AgentState, remote: RemoteView): Operation
     if (!alive) {
       if (relation === undefined || relation.peer) {
         // Juju never runs relation-broken for a peer relation; the agent just forgets it.
-        return { kind: "note", why: `relation ${String(id)} is gone`, apply: (state) => Reflect.deleteProperty(state.relations, String(id)) };
+        return {
+          kind: "note",
+          why: `relation ${String(id)} is gone`,
+          apply: (state) => Reflect.deleteProperty(state.relations, String(id)),
+        };
       }
       return hook("relation-broken", {});
     }

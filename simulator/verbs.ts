@@ -43,15 +43,23 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
   try {
     if (!isAppName(name)) throw new SimulatorError(`invalid application name "${name}"`);
     if (core.model.apps.has(name)) throw new SimulatorError(`cannot add application "${name}": application already exists`);
-    if (source.meta.subordinate === true) throw new SimulatorError(`${charm} is a subordinate charm: the simulator does not run subordinates yet`);
+    if (source.meta.subordinate === true)
+      throw new SimulatorError(`${charm} is a subordinate charm: the simulator does not run subordinates yet`);
     const numUnits = options.numUnits ?? 1;
-    if (!Number.isInteger(numUnits) || numUnits < 0) throw new SimulatorError(`--num-units must be a whole number, not ${String(numUnits)}`);
+    if (!Number.isInteger(numUnits) || numUnits < 0)
+      throw new SimulatorError(`--num-units must be a whole number, not ${String(numUnits)}`);
     const config = validateConfig(source.meta, options.config ?? {});
     const dir = join(core.dir, "charms", `${name}-${String(revision)}`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(store, dir);
     addApplication(core, name, source.meta, config, options.trust === true);
-    core.book.apps[name] = { charm: { origin: resolve(charm), dir, revision }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 0 };
+    core.book.apps[name] = {
+      charm: { origin: resolve(charm), dir, revision },
+      charmVersion: 0,
+      configVersion: 0,
+      leaderSettingsVersion: 0,
+      nextUnit: 0,
+    };
     if (options.inProcess !== undefined) core.inProcess.set(name, options.inProcess);
     core.note(`deployed ${name} from ${charm}`);
     addUnit(core, name, numUnits);
@@ -124,14 +132,20 @@ export function integrate(core: SimulatorCore, first: string, second: string): n
       const matches =
         specA.interface === specB.interface &&
         ((specA.role === "provides" && specB.role === "requires") || (specA.role === "requires" && specB.role === "provides"));
-      if (matches) candidates.push([{ app: a.app, endpoint: endA, role: specA.role }, { app: b.app, endpoint: endB, role: specB.role }]);
+      if (matches)
+        candidates.push([
+          { app: a.app, endpoint: endA, role: specA.role },
+          { app: b.app, endpoint: endB, role: specB.role },
+        ]);
     }
   }
   const described = (pair: [RelationEnd, RelationEnd]): string => `${pair[0].app}:${pair[0].endpoint} ${pair[1].app}:${pair[1].endpoint}`;
   const [pair, ...others] = candidates;
   if (pair === undefined) throw new SimulatorError(`no relations found between "${first}" and "${second}"`);
   if (others.length > 0) {
-    throw new SimulatorError(`ambiguous relation: "${first} ${second}" could refer to ${candidates.map((c) => `"${described(c)}"`).join("; ")}`);
+    throw new SimulatorError(
+      `ambiguous relation: "${first} ${second}" could refer to ${candidates.map((c) => `"${described(c)}"`).join("; ")}`,
+    );
   }
   for (const relation of core.model.relations.values()) {
     const same = pair.every((end) => relation.ends.some((other) => other.app === end.app && other.endpoint === end.endpoint));
@@ -151,10 +165,14 @@ export function integrate(core: SimulatorCore, first: string, second: string): n
 
 /** Relates an endpoint of a simulated application to a remote application, whose units join at once. */
 export function integrateRemote(core: SimulatorCore, side: { app: string; endpoint: string | undefined }, remote: string): number {
-  const endpoints = Object.entries(core.meta(side.app).relations).filter(([name, spec]) => spec.role !== "peers" && (side.endpoint === undefined || side.endpoint === name));
+  const endpoints = Object.entries(core.meta(side.app).relations).filter(
+    ([name, spec]) => spec.role !== "peers" && (side.endpoint === undefined || side.endpoint === name),
+  );
   const [chosen, ...others] = endpoints;
-  if (chosen === undefined) throw new SimulatorError(`${side.app} has no endpoint ${side.endpoint ?? "to relate"} (peer endpoints relate by themselves)`);
-  if (others.length > 0) throw new SimulatorError(`ambiguous relation: say which endpoint of ${side.app} (${endpoints.map(([name]) => name).join(", ")})`);
+  if (chosen === undefined)
+    throw new SimulatorError(`${side.app} has no endpoint ${side.endpoint ?? "to relate"} (peer endpoints relate by themselves)`);
+  if (others.length > 0)
+    throw new SimulatorError(`ambiguous relation: say which endpoint of ${side.app} (${endpoints.map(([name]) => name).join(", ")})`);
   const [endpoint, spec] = chosen;
   const relation = core.model.addRelation(
     [
@@ -177,7 +195,9 @@ export function removeRelation(core: SimulatorCore, first: string, second: strin
     (candidate) =>
       !core.book.dyingRelations.has(candidate.id) &&
       candidate.ends.length === 2 &&
-      [a, b].every((side) => candidate.ends.some((end) => end.app === side.app && (side.endpoint === undefined || end.endpoint === side.endpoint))),
+      [a, b].every((side) =>
+        candidate.ends.some((end) => end.app === side.app && (side.endpoint === undefined || end.endpoint === side.endpoint)),
+      ),
   );
   if (relation === undefined) throw new SimulatorError(`relation "${first} ${second}" not found`);
   markRelationDying(core, relation.id);
@@ -192,7 +212,12 @@ export function config(core: SimulatorCore, appName: string): Record<string, Con
 }
 
 /** `juju config <app> key=value … --reset key,…`: config-changed runs on every unit if anything changed. */
-export function setConfig(core: SimulatorCore, appName: string, values: Readonly<Record<string, ConfigValue>>, reset: readonly string[] = []): void {
+export function setConfig(
+  core: SimulatorCore,
+  appName: string,
+  values: Readonly<Record<string, ConfigValue>>,
+  reset: readonly string[] = [],
+): void {
   core.appState(appName);
   const meta = core.meta(appName);
   for (const key of reset) if (meta.config[key] === undefined) throw new SimulatorError(`unknown option "${key}"`);

@@ -49,7 +49,9 @@ export function resolveCharmMeta(options: MetaOptions): CharmMeta {
 const KIT_DIRS = ((): string[] => {
   const here = dirname(fileURLToPath(import.meta.url));
   const root = basename(dirname(here)) === "lib" ? dirname(dirname(here)) : dirname(here);
-  return ["grammar", "runtime", "engine", "fake-tools", "testing", "simulator", "integration", "project", "lib", "cmd"].map((dir) => `${join(root, dir)}/`);
+  return ["grammar", "runtime", "engine", "fake-tools", "testing", "simulator", "integration", "project", "lib", "cmd"].map(
+    (dir) => `${join(root, dir)}/`,
+  );
 })();
 
 /** The charm project of the test calling the kit: the caller's directory or its nearest parent with metadata. */

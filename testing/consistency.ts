@@ -34,7 +34,8 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
       continue;
     }
     const notSecret = option.type === "secret" && typeof value === "string" ? secretOptionProblem(value) : undefined;
-    if (notSecret !== undefined) problems.push(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
+    if (notSecret !== undefined)
+      problems.push(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
   }
 
   const ids = new Set<number>();
@@ -43,7 +44,9 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
     ids.add(relation.id);
     const endpoint = meta.relations[relation.endpoint];
     if (endpoint === undefined) {
-      problems.push(`relation endpoint "${relation.endpoint}" is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`);
+      problems.push(
+        `relation endpoint "${relation.endpoint}" is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`,
+      );
       continue;
     }
     if (endpoint.role === "peers" && !(relation instanceof PeerRelation)) {
@@ -64,14 +67,17 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
     }
     // peersData holds the other units; the engine would otherwise drop this unit's entry silently.
     if (relation instanceof PeerRelation && Object.hasOwn(relation.peersData, unitId)) {
-      problems.push(`relation ${relation.id} peersData has ${appName}/${unitId}, the unit under test: peersData holds the other units (use localUnitData for this one)`);
+      problems.push(
+        `relation ${relation.id} peersData has ${appName}/${unitId}, the unit under test: peersData holds the other units (use localUnitData for this one)`,
+      );
     }
     const bags: [string, Readonly<Record<string, unknown>>][] = [
       ["localAppData", relation.localAppData],
       ["localUnitData", relation.localUnitData],
     ];
     if (relation instanceof Relation || relation instanceof SubordinateRelation) bags.push(["remoteAppData", relation.remoteAppData]);
-    if (relation instanceof Relation) for (const [n, bag] of Object.entries(relation.remoteUnitsData)) bags.push([`remoteUnitsData[${n}]`, bag]);
+    if (relation instanceof Relation)
+      for (const [n, bag] of Object.entries(relation.remoteUnitsData)) bags.push([`remoteUnitsData[${n}]`, bag]);
     if (relation instanceof SubordinateRelation) bags.push(["remoteUnitData", relation.remoteUnitData]);
     if (relation instanceof PeerRelation) for (const [n, bag] of Object.entries(relation.peersData)) bags.push([`peersData[${n}]`, bag]);
     for (const [where, bag] of bags) {
@@ -132,15 +138,20 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
     }
     case "secret": {
       const secret = spec.secret;
-      if (state.getSecret({ id: secret.id }) === undefined) problems.push(`${event.name} is about a secret that is not in the state's secrets`);
+      if (state.getSecret({ id: secret.id }) === undefined)
+        problems.push(`${event.name} is about a secret that is not in the state's secrets`);
       // The unit manages a secret it owns, or an application secret when it leads; the other units
       // of the application observe the application's secrets like any consumer.
       const manages = secret.owner === "unit" || (secret.owner === "app" && state.leader);
       if (spec.phase === "changed" && manages) {
-        problems.push(`secret-changed goes to observers of a secret, but this unit manages ${secret.id} (owner "${secret.owner}"${state.leader ? ", leader" : ""})`);
+        problems.push(
+          `secret-changed goes to observers of a secret, but this unit manages ${secret.id} (owner "${secret.owner}"${state.leader ? ", leader" : ""})`,
+        );
       }
       if (spec.phase !== "changed" && !manages) {
-        problems.push(`secret-${spec.phase} goes to the unit that manages the secret (its owner, or the leader for an application secret), and this unit does not manage ${secret.id}`);
+        problems.push(
+          `secret-${spec.phase} goes to the unit that manages the secret (its owner, or the leader for an application secret), and this unit does not manage ${secret.id}`,
+        );
       }
       break;
     }

@@ -132,8 +132,11 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     this.jujuLog.push(...model.logs.map(({ level, message }) => ({ level, message })));
     this.unitStatusHistory.push(...valuesBefore(state.unitStatus, unit.statusHistory.map(fromRecord)));
     this.appStatusHistory.push(...valuesBefore(state.appStatus, app.statusHistory.map(fromRecord)));
-    this.workloadVersionHistory.push(...valuesBefore(state.workloadVersion, app.workloadVersionHistory).filter((version) => version !== ""));
-    for (const removal of result.commit?.removedSecrets ?? []) if (removal.revision !== undefined) this.removedSecretRevisions.push(removal.revision);
+    this.workloadVersionHistory.push(
+      ...valuesBefore(state.workloadVersion, app.workloadVersionHistory).filter((version) => version !== ""),
+    );
+    for (const removal of result.commit?.removedSecrets ?? [])
+      if (removal.revision !== undefined) this.removedSecretRevisions.push(removal.revision);
     if (result.commit !== undefined) Object.assign(this.requestedStorages, unit.storageRequests);
     this.emittedEvents.push(...emitted);
     if (result.action !== undefined) {

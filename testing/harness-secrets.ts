@@ -38,7 +38,7 @@ export function refuseOwnSecret(
  */
 export function relationToOwner(juju: JujuModel, appName: string, secret: SecretRecord): number | undefined {
   if (secret.owner.kind === "model") return undefined;
-  const ownerApp = secret.owner.kind === "application" ? secret.owner.app : secret.owner.unit.split("/")[0] ?? "";
+  const ownerApp = secret.owner.kind === "application" ? secret.owner.app : (secret.owner.unit.split("/")[0] ?? "");
   const relation = [...juju.relations.values()].find(
     (candidate) => juju.endOf(candidate, appName) !== undefined && juju.remoteAppOf(candidate, appName) === ownerApp,
   );

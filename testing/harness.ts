@@ -212,7 +212,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     // application's bag, or (in a peer relation) this application's bag written by the leader.
     const otherUnit = isUnit && appOrUnit !== this.unitName;
     const remoteApp = !isUnit && appOrUnit !== this.appName;
-    const leaderWrote = !isUnit && appOrUnit === this.appName && this.juju.isPeer(relation) && this.juju.app(this.appName).leader !== this.unitName;
+    const leaderWrote =
+      !isUnit && appOrUnit === this.appName && this.juju.isPeer(relation) && this.juju.app(this.appName).leader !== this.unitName;
     if (!changed || !(otherUnit || remoteApp || leaderWrote)) return;
     // For a change of application data Juju runs relation-changed with no remote unit.
     await this.emit(relationEvent(this.juju, this.appName, relation, "changed", isUnit ? appOrUnit : undefined));
@@ -229,10 +230,13 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const config = { ...this.juju.app(this.appName).config };
     for (const [key, value] of Object.entries(values)) {
       const option = this.meta.config[key];
-      if (option === undefined) throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
-      if (!configValueFits(option.type, value)) throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
+      if (option === undefined)
+        throw new Error(`unknown config option "${key}" (declared: ${Object.keys(this.meta.config).join(", ") || "none"})`);
+      if (!configValueFits(option.type, value))
+        throw new TypeError(`config option "${key}" is a ${option.type}, not ${JSON.stringify(value)}`);
       const notSecret = option.type === "secret" && typeof value === "string" ? secretOptionProblem(value) : undefined;
-      if (notSecret !== undefined) throw new TypeError(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
+      if (notSecret !== undefined)
+        throw new TypeError(`config option "${key}" is a secret, but ${JSON.stringify(value)} is not a secret URI: ${notSecret}`);
       config[key] = value;
     }
     for (const key of unset) Reflect.deleteProperty(config, key);
@@ -311,7 +315,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   /** Runs an action; throws ActionFailed (with the logs and results) if it called `event.fail()`. */
   async runAction(name: string, params: JsonObject = {}): Promise<ActionOutput> {
     const action = this.meta.actions[name];
-    if (action === undefined) throw new Error(`action "${name}" is not declared (declared: ${Object.keys(this.meta.actions).join(", ") || "none"})`);
+    if (action === undefined)
+      throw new Error(`action "${name}" is not declared (declared: ${Object.keys(this.meta.actions).join(", ") || "none"})`);
     // Juju validates the params against the action's schema before the action runs.
     const invalid = actionParamsError(action, params);
     if (invalid !== undefined) throw new Error(`action "${name}": ${invalid}`);

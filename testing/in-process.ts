@@ -107,7 +107,8 @@ export async function dispatchInProcess<C extends CharmBase<CharmTypes>>(
     ...(run.onEmit === undefined ? {} : { onEmit: run.onEmit }),
   });
   const { stderr } = result;
-  if (result.exitCode !== 0) return { exitCode: result.exitCode, charm: result.charm, error: result.error, context, action, commit: undefined, stderr };
+  if (result.exitCode !== 0)
+    return { exitCode: result.exitCode, charm: result.charm, error: result.error, context, action, commit: undefined, stderr };
   try {
     return { exitCode: 0, charm: result.charm, error: result.error, context, action, commit: context.commit(), stderr };
   } catch (error) {

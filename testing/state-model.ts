@@ -6,16 +6,7 @@ import { StatusBase } from "../runtime/status.js";
 import type { UnitState } from "../runtime/state-file.js";
 import { xidOf } from "../engine/secrets.js";
 import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
-import {
-  type AnyRelation,
-  DeferredEvent,
-  PeerRelation,
-  Relation,
-  Secret,
-  State,
-  StoredState,
-  SubordinateRelation,
-} from "./state.js";
+import { type AnyRelation, DeferredEvent, PeerRelation, Relation, Secret, State, StoredState, SubordinateRelation } from "./state.js";
 
 /** Where the unit under test sits. */
 export interface Placement {
@@ -44,7 +35,10 @@ export function modelFromState(state: State, placement: Placement): JujuModel {
   const unitName = unitNameOf(placement);
   const unit = model.addUnit(appName, { number: placement.unitId, machine: "0" });
   model.setStatus(unit, toRecord(state.unitStatus), set);
-  model.setOpenedPorts(unitName, state.openedPorts.map((range) => ({ range, endpoint: undefined })));
+  model.setOpenedPorts(
+    unitName,
+    state.openedPorts.map((range) => ({ range, endpoint: undefined })),
+  );
   for (const storage of state.storages) {
     model.attachStorage(unitName, storage.id, { kind: meta.storage[storage.name]?.type ?? "filesystem", location: storage.location });
   }
@@ -70,13 +64,17 @@ export function modelFromState(state: State, placement: Placement): JujuModel {
         : secret.owner === "unit"
           ? ({ kind: "unit", unit: unitName } as const)
           : ({ kind: "model" } as const);
-    model.addSecret(owner, { ...secret.trackedContent }, {
-      xid,
-      ...(secret.label === undefined || secret.owner === undefined ? {} : { label: secret.label }),
-      ...(secret.description === undefined ? {} : { description: secret.description }),
-      ...(secret.rotate === undefined ? {} : { rotate: secret.rotate }),
-      ...(secret.expire === undefined ? {} : { expire: secret.expire.toISOString() }),
-    });
+    model.addSecret(
+      owner,
+      { ...secret.trackedContent },
+      {
+        xid,
+        ...(secret.label === undefined || secret.owner === undefined ? {} : { label: secret.label }),
+        ...(secret.description === undefined ? {} : { description: secret.description }),
+        ...(secret.rotate === undefined ? {} : { rotate: secret.rotate }),
+        ...(secret.expire === undefined ? {} : { expire: secret.expire.toISOString() }),
+      },
+    );
     if (!sameBag(secret.trackedContent, secret.latestContent)) model.publishSecretRevision(xid, secret.latestContent);
     model.trackSecretRevision(xid, unitName, 1);
     if (secret.owner === undefined) {
@@ -125,9 +123,7 @@ function addRelation(model: JujuModel, relation: AnyRelation, placement: Placeme
   model.setRelationBag(record.id, remoteApp, relation.remoteAppData);
   model.joinRelation(record.id, unitName, { ...relation.localUnitData });
   const remoteUnits =
-    relation instanceof SubordinateRelation
-      ? { [relation.remoteUnitId]: relation.remoteUnitData }
-      : relation.remoteUnitsData;
+    relation instanceof SubordinateRelation ? { [relation.remoteUnitId]: relation.remoteUnitData } : relation.remoteUnitsData;
   for (const [id, bag] of Object.entries(remoteUnits)) {
     const remote = `${remoteApp}/${id}`;
     if (!model.units.has(remote)) model.addUnit(remoteApp, { number: Number(id) });

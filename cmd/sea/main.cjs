@@ -15,7 +15,9 @@ const { Script } = require("node:vm");
 const debugging = (process.env["JUJU_DEBUG_AT"] ?? "").split(",").some((name) => name.trim() !== "");
 const script = debugging ? forDebugger() : withCodeCache();
 const compiled = /** @type {unknown} */ (script.runInThisContext());
-const run = /** @type {(exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void} */ (compiled);
+const run = /** @type {(exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void} */ (
+  compiled
+);
 run(module.exports, require, module, __filename, __dirname);
 
 /** Every hook: the bundle, compiled with its code cache. */

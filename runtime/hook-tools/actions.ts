@@ -17,7 +17,10 @@ export function actionGet(call: ToolCall): JsonObject {
 
 /** Keys are dotted (`a.b`), already checked against Juju's grammar by the caller. */
 export function actionSet(call: ToolCall, results: Readonly<Record<string, string>>): void {
-  call.run("action-set", Object.entries(results).map(([key, value]) => `${key}=${value}`));
+  call.run(
+    "action-set",
+    Object.entries(results).map(([key, value]) => `${key}=${value}`),
+  );
 }
 
 export function actionFail(call: ToolCall, message: string): void {

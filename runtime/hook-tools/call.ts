@@ -1,12 +1,6 @@
 // Calling one hook tool: its stdout, its JSON output, or the typed error for its failure (the one error mapping).
 
-import {
-  HookToolError,
-  HookToolUsageError,
-  ModelError,
-  RelationNotFoundError,
-  SecretNotFoundError,
-} from "../errors.js";
+import { HookToolError, HookToolUsageError, ModelError, RelationNotFoundError, SecretNotFoundError } from "../errors.js";
 import type { JsonValue } from "../meta.js";
 import { malformed } from "./output.js";
 import type { ToolRunner } from "./spawn.js";

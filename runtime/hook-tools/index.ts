@@ -52,7 +52,8 @@ export type { UnitStateTools } from "./unit-state.js";
  * `ProcessHookTools` runs the real tools, and the test kit implements it in memory.
  */
 export interface HookTools
-  extends leadership.LeadershipTools,
+  extends
+    leadership.LeadershipTools,
     config.ConfigTools,
     relations.RelationTools,
     status.StatusTools,

@@ -91,7 +91,7 @@ interface SpawnSyncBinding {
     file: string;
     args: string[];
     envPairs: string[];
-    stdio: readonly ({ type: "pipe"; readable: boolean; writable: boolean; input?: Buffer })[];
+    stdio: readonly { type: "pipe"; readable: boolean; writable: boolean; input?: Buffer }[];
     maxBuffer: number;
     killSignal: undefined;
     detached: boolean;

@@ -41,7 +41,10 @@ export async function runInProcess(
       stdout: "",
       stderr: result.stderr.slice(0, OUTPUT_LIMIT),
       calls,
-      logs: core.model.logs.slice(logStart).filter((line) => line.unit === unitName).map(({ level, message }) => ({ level, message })),
+      logs: core.model.logs
+        .slice(logStart)
+        .filter((line) => line.unit === unitName)
+        .map(({ level, message }) => ({ level, message })),
       durationMs: performance.now() - started,
     };
   } finally {

@@ -19,7 +19,16 @@ const OUTPUT_GRACE_MS = 100;
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-const signalNumbers: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+const signalNumbers: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
 
 /** Runs `command` for one hook, action or exec of a unit, its hook tools answered from `hookContext`. */
 export async function runProcess(
@@ -46,7 +55,10 @@ export async function runProcess(
   const started = performance.now();
   try {
     const [file = "", ...args] = command;
-    const timeoutMs = core.teardownDeadline === undefined ? core.hookTimeoutMs : Math.max(1, Math.min(core.hookTimeoutMs, core.teardownDeadline - Date.now()));
+    const timeoutMs =
+      core.teardownDeadline === undefined
+        ? core.hookTimeoutMs
+        : Math.max(1, Math.min(core.hookTimeoutMs, core.teardownDeadline - Date.now()));
     const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done) => {
       // A process group of its own, so a timeout kills whatever the hook started too.
       const child = spawn(file, args, { cwd: core.charmDir(unitName), env: processEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -81,7 +93,8 @@ export async function runProcess(
         stderr += `cannot run ${file}: ${error.message}\n`;
         finish((error as NodeJS.ErrnoException).code === "ENOENT" ? 127 : 126);
       });
-      const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null): number => code ?? (signal === null ? 1 : 128 + (signalNumbers[signal] ?? 9));
+      const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null): number =>
+        code ?? (signal === null ? 1 : 128 + (signalNumbers[signal] ?? 9));
       child.on("exit", (code, signal) => {
         clearTimeout(timer);
         grace = setTimeout(() => {
@@ -95,7 +108,10 @@ export async function runProcess(
     return {
       ...result,
       calls,
-      logs: core.model.logs.slice(logStart).filter((line) => line.unit === unitName).map(({ level, message }) => ({ level, message })),
+      logs: core.model.logs
+        .slice(logStart)
+        .filter((line) => line.unit === unitName)
+        .map(({ level, message }) => ({ level, message })),
       durationMs: performance.now() - started,
     };
   } finally {

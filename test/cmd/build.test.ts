@@ -76,13 +76,28 @@ test.each([
   [{ "metadata.yaml": "name: [\n" }, "metadata.yaml: "],
   [{ "metadata.yaml": "name: w\nrequires: { db: {} }\n" }, 'metadata.yaml: requires.db: needs an "interface"'],
   [{ "metadata.yaml": "name: w\nrequires: { db: { interface: pg, scope: local } }\n" }, "metadata.yaml: requires.db.scope: must be"],
-  [{ "metadata.yaml": "name: w\nrequires: { db: { interface: a } }\npeers: { db: { interface: b } }\n" }, 'endpoint "db" is declared twice'],
-  [{ "metadata.yaml": "name: w\nstorage: { data: { type: tape } }\n" }, 'storage.data.type must be "filesystem" or "block"'],
-  [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: integer } }\n" }, "config.yaml.options.port.type: must be string, int, float, boolean or secret"],
-  [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: int, default: '80' } }\n" }, 'config.yaml.options.port.default: "80" is not a int'],
-  [{ "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { default: 80 } }\n" }, "config.yaml.options.port.default: 80 is not a string"],
   [
-    { "metadata.yaml": "name: w\nrequires: { db: { interface: pg }, cache: { interface: redis } }\nextra-bindings: { db: , cache: , admin: }\n" },
+    { "metadata.yaml": "name: w\nrequires: { db: { interface: a } }\npeers: { db: { interface: b } }\n" },
+    'endpoint "db" is declared twice',
+  ],
+  [{ "metadata.yaml": "name: w\nstorage: { data: { type: tape } }\n" }, 'storage.data.type must be "filesystem" or "block"'],
+  [
+    { "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: integer } }\n" },
+    "config.yaml.options.port.type: must be string, int, float, boolean or secret",
+  ],
+  [
+    { "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { type: int, default: '80' } }\n" },
+    'config.yaml.options.port.default: "80" is not a int',
+  ],
+  [
+    { "metadata.yaml": "name: w\n", "config.yaml": "options: { port: { default: 80 } }\n" },
+    "config.yaml.options.port.default: 80 is not a string",
+  ],
+  [
+    {
+      "metadata.yaml":
+        "name: w\nrequires: { db: { interface: pg }, cache: { interface: redis } }\nextra-bindings: { db: , cache: , admin: }\n",
+    },
     'metadata.yaml: extra-bindings: charm "w" has invalid extra bindings: relation names (cache, db) cannot be used in extra bindings',
   ],
   [{ "metadata.yaml": "name: w\n", "actions.yaml": "Do_It: {}\n" }, 'actions.yaml: "Do_It" is not a valid action name'],
@@ -95,7 +110,13 @@ test.each([
 
 test("a syntax error in the charm is reported as file:line:column", async () => {
   const dir = project({ "dispatch.ts": 'import { main } from "tscharm";\nconst x = ;\n' });
-  const failure = bundleDispatch(join(dir, "dispatch.ts"), join(dir, "out.cjs"), { name: "w", relations: {}, storage: {}, config: {}, actions: {} });
+  const failure = bundleDispatch(join(dir, "dispatch.ts"), join(dir, "out.cjs"), {
+    name: "w",
+    relations: {},
+    storage: {},
+    config: {},
+    actions: {},
+  });
   await expect(failure).rejects.toThrow(BuildError);
   await expect(failure).rejects.toThrow(/dispatch\.ts:2:11: error: Unexpected ";"/);
 });

@@ -23,7 +23,8 @@ function run(dir: string, command: string, args: string[]): string {
   // Without colours, so the output can be matched.
   const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", npm_config_fund: "false", npm_config_audit: "false" };
   const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", env });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -52,7 +53,11 @@ test("a project from tscharm init installs with npm ci alone, tests, packs, and 
   // for this machine on two simulated units.
   expect(run(dir, "npm", ["run", "integration"])).toMatch(/Tests\s+1 passed/);
   expect(existsSync(join(dir, "dist", "amd64", "dispatch")) && existsSync(join(dir, "dist", "arm64", "dispatch"))).toBe(true);
-  expect(readdirSync(dir).filter((name) => name.endsWith(".charm")).sort()).toEqual(["hello-charm_amd64.charm", "hello-charm_arm64.charm"]);
+  expect(
+    readdirSync(dir)
+      .filter((name) => name.endsWith(".charm"))
+      .sort(),
+  ).toEqual(["hello-charm_amd64.charm", "hello-charm_arm64.charm"]);
 
   // The packed executable runs: config-changed sets the configured message as the status.
   const unpacked = mkdtempSync(join(tmpdir(), "tscharm-init-unpacked-"));
@@ -88,12 +93,18 @@ test("charmcraft's part builds dispatch as craft-parts runs it: in a copy of the
   // craft-parts' local source: a copy of the project but for the top-level ignore patterns
   // charmcraft gives it (charmcraft.yaml, *.charm); the build step runs in a copy of that.
   const build = join(work, "parts", "charm", "build");
-  cpSync(project, build, { recursive: true, filter: (source) => source === project || !(dirname(source) === project && (basename(source) === "charmcraft.yaml" || source.endsWith(".charm"))) });
+  cpSync(project, build, {
+    recursive: true,
+    filter: (source) =>
+      source === project || !(dirname(source) === project && (basename(source) === "charmcraft.yaml" || source.endsWith(".charm"))),
+  });
   expect(existsSync(join(build, "charmcraft.yaml")) || readdirSync(build).some((name) => name.endsWith(".charm"))).toBe(false);
 
   // The override-build scriptlet, run as craft-parts runs it: bash, -euo pipefail, in the build
   // directory, with the part's environment.
-  const charmcraft = parse(readFileSync(join(project, "charmcraft.yaml"), "utf8")) as { parts: { charm: { "override-build": string; plugin: string } } };
+  const charmcraft = parse(readFileSync(join(project, "charmcraft.yaml"), "utf8")) as {
+    parts: { charm: { "override-build": string; plugin: string } };
+  };
   expect(charmcraft.parts.charm.plugin).toBe("nil");
   const install = join(work, "parts", "charm", "install");
   mkdirSync(install, { recursive: true });
@@ -121,7 +132,9 @@ test("charmcraft's part builds dispatch as craft-parts runs it: in a copy of the
 /** The name → version of every package npm installed in the project. */
 function installedVersions(dir: string): Record<string, string> {
   const versions: Record<string, string> = {};
-  const lock = JSON.parse(readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; link?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(dir, "node_modules", ".package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string; link?: boolean }>;
+  };
   for (const [location, entry] of Object.entries(lock.packages)) {
     if (location.startsWith("node_modules/") && entry.link !== true && entry.version !== undefined) versions[location] = entry.version;
   }
@@ -144,5 +157,8 @@ test("tscharm init refuses a bad name and a directory that is not empty", () => 
   const full = spawnSync(process.execPath, [CLI, "init", parent, "--name", "ok"], { encoding: "utf8" });
   expect(full.status).toBe(0);
   const again = spawnSync(process.execPath, [CLI, "init", parent, "--name", "ok"], { encoding: "utf8" });
-  expect([again.status, again.stderr]).toEqual([1, `tscharm: ${parent} exists and is not an empty directory; tscharm init will not write over it\n`]);
+  expect([again.status, again.stderr]).toEqual([
+    1,
+    `tscharm: ${parent} exists and is not an empty directory; tscharm init will not write over it\n`,
+  ]);
 });

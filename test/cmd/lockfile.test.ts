@@ -19,8 +19,13 @@ afterAll(() => {
 });
 
 function run(dir: string, command: string, args: string[]): string {
-  const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false" } });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(command, args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false" },
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -38,17 +43,25 @@ describe("the lock tscharm init writes", () => {
     const project = join(mkdtempSync(join(scratch, "project-")), "lock-charm");
     const args = [CLI, "init", project];
     if (how.includes("tarball")) {
-      const packed = JSON.parse(run(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch])) as { filename: string }[];
+      const packed = JSON.parse(run(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch])) as {
+        filename: string;
+      }[];
       args.push("--tscharm", join(scratch, packed[0]?.filename ?? ""));
     }
     run(tmpdir(), process.execPath, args);
     const written = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as Lock;
     expect(npmsOwnLock(project)).toEqual(written);
 
-    const installed = Object.entries(written.packages).filter(([location, entry]) => location.startsWith("node_modules/") && location !== "node_modules/tscharm" && entry.link !== true);
+    const installed = Object.entries(written.packages).filter(
+      ([location, entry]) => location.startsWith("node_modules/") && location !== "node_modules/tscharm" && entry.link !== true,
+    );
     expect(installed.length).toBeGreaterThan(40);
     for (const [location, entry] of installed) {
-      expect([location, entry.version, entry.integrity]).toEqual([location, TESTED.packages[location]?.version, TESTED.packages[location]?.integrity]);
+      expect([location, entry.version, entry.integrity]).toEqual([
+        location,
+        TESTED.packages[location]?.version,
+        TESTED.packages[location]?.integrity,
+      ]);
     }
     // Nothing is downloaded from an address the lock names: each package comes by name, version
     // and integrity from the configured registry (or, for tscharm, from the project's tarball).
@@ -61,16 +74,26 @@ describe("projectLock", () => {
   const manifest = { name: "tscharm", version: "0.1.0", dependencies: { yaml: "2.9.1" } };
 
   test("a tarball whose pins are not in the lock is refused, naming the package and both versions", () => {
-    expect(() => projectLock(TESTED, project, { kind: "tarball", path: "t.tgz", integrity: "sha512-x", manifest: { ...manifest, dependencies: { yaml: "9.9.9" } } })).toThrow(
-      new LockError("node_modules/tscharm needs yaml@9.9.9, but tscharm's lock has yaml@2.9.1: make the project with the tscharm that pins 9.9.9"),
+    expect(() =>
+      projectLock(TESTED, project, {
+        kind: "tarball",
+        path: "t.tgz",
+        integrity: "sha512-x",
+        manifest: { ...manifest, dependencies: { yaml: "9.9.9" } },
+      }),
+    ).toThrow(
+      new LockError(
+        "node_modules/tscharm needs yaml@9.9.9, but tscharm's lock has yaml@2.9.1: make the project with the tscharm that pins 9.9.9",
+      ),
     );
-    expect(() => projectLock(TESTED, { ...project, devDependencies: { "left-pad": "1.3.0" } }, { kind: "link", path: "../t", manifest })).toThrow(
-      "the project needs left-pad@1.3.0, which tscharm's lock does not hold",
-    );
+    expect(() =>
+      projectLock(TESTED, { ...project, devDependencies: { "left-pad": "1.3.0" } }, { kind: "link", path: "../t", manifest }),
+    ).toThrow("the project needs left-pad@1.3.0, which tscharm's lock does not hold");
   });
 
   test("a linked checkout is named in the lock only when its directory is named otherwise, as npm does", () => {
-    const link = (path: string) => projectLock(TESTED, { ...project, dependencies: { tscharm: "file:x" } }, { kind: "link", path, manifest }).packages[path];
+    const link = (path: string) =>
+      projectLock(TESTED, { ...project, dependencies: { tscharm: "file:x" } }, { kind: "link", path, manifest }).packages[path];
     expect(link("../checkouts/main")).toMatchObject({ name: "tscharm", version: "0.1.0" });
     expect(link("../work/tscharm")).not.toHaveProperty("name");
   });
@@ -88,7 +111,11 @@ describe("projectLock", () => {
     expect(resolveIn(packages, "", "a")).toBe("node_modules/a");
     expect(resolveIn(packages, "node_modules/a", "zzz")).toBeUndefined();
 
-    const lock = projectLock({ lockfileVersion: 3, packages }, { name: "p", version: "1.0.0", dependencies: {}, devDependencies: { a: "1.0.0" } }, { kind: "link", path: "../t", manifest: { name: "tscharm", version: "0.1.0" } });
+    const lock = projectLock(
+      { lockfileVersion: 3, packages },
+      { name: "p", version: "1.0.0", dependencies: {}, devDependencies: { a: "1.0.0" } },
+      { kind: "link", path: "../t", manifest: { name: "tscharm", version: "0.1.0" } },
+    );
     expect(Object.keys(lock.packages)).toEqual(["", "../t", "node_modules/a", "node_modules/a/node_modules/b", "node_modules/tscharm"]);
     expect(lock.packages["node_modules/a/node_modules/b"]).toEqual({ version: "2.0.0", dev: true });
   });
@@ -105,5 +132,4 @@ describe("testedLock", () => {
     writeFileSync(join(installed, "lib", "package-lock.json"), JSON.stringify({ lockfileVersion: 2, dependencies: {} }));
     expect(() => testedLock(installed)).toThrow("is not an npm lock file of version 3");
   });
-
 });

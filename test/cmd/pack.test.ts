@@ -21,7 +21,8 @@ let charms: PackedCharm[] = [];
 
 /** [name, Unix mode, compression method] of each entry, as Python's zipfile reads them. */
 function entries(charm: string): [string, number, number][] {
-  const script = "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps([[i.filename, i.external_attr >> 16, i.compress_type] for i in z.infolist()]))";
+  const script =
+    "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps([[i.filename, i.external_attr >> 16, i.compress_type] for i in z.infolist()]))";
   return JSON.parse(execFileSync("python3", ["-c", script, charm], { encoding: "utf8" })) as [string, number, number][];
 }
 
@@ -77,7 +78,12 @@ describe("demo_<platform>.charm, against Juju's charm format", () => {
     expect(text).toContain('channel: "24.04"');
     const manifest = parse(text) as Record<string, unknown>;
     expect(manifest["bases"]).toEqual([{ name: "ubuntu", channel: "24.04", architectures: [arch] }]);
-    expect(manifest["analysis"]).toEqual({ attributes: [{ name: "language", result: "unknown" }, { name: "framework", result: "unknown" }] });
+    expect(manifest["analysis"]).toEqual({
+      attributes: [
+        { name: "language", result: "unknown" },
+        { name: "framework", result: "unknown" },
+      ],
+    });
     expect(typeof manifest["charmcraft-started-at"]).toBe("string");
   });
 

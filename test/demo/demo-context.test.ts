@@ -147,7 +147,10 @@ describe("a follower", () => {
   test("configures itself from the leader's data and the secret: 'I am ruled'", async () => {
     const ctx = new ScannedContext(DemoCharm);
     const cluster = publishedBy("demo/1");
-    const out = await ctx.run(ctx.on.relationChanged(cluster, { remoteUnit: 1 }), new State({ relations: [cluster], secrets: [credentials()] }));
+    const out = await ctx.run(
+      ctx.on.relationChanged(cluster, { remoteUnit: 1 }),
+      new State({ relations: [cluster], secrets: [credentials()] }),
+    );
     expect(out.unitStatus).toEqual(new ActiveStatus("I am ruled"));
     expect(readConfig()).toEqual({ leader: "demo/1", greeting: "hello", secretId: SECRET_ID, passwordSha256: hashPassword(OLD.password) });
     // Reading the secret made this unit track its revision; it wrote nothing.
@@ -192,7 +195,10 @@ test("leadership moves: the new leader publishes itself, and the old one follows
   // The old leader, demo/0, sees the new data as relation-changed from demo/1.
   const oldLeader = new ScannedContext(DemoCharm, { unitId: 0 });
   const cluster = new PeerRelation({ endpoint: "cluster", localAppData: published, peersData: { 1: {} } });
-  const followed = await oldLeader.run(oldLeader.on.relationChanged(cluster, { remoteUnit: 1 }), new State({ relations: [cluster], secrets: [credentials()] }));
+  const followed = await oldLeader.run(
+    oldLeader.on.relationChanged(cluster, { remoteUnit: 1 }),
+    new State({ relations: [cluster], secrets: [credentials()] }),
+  );
   expect(followed.unitStatus).toEqual(new ActiveStatus("I am ruled"));
   expect(readConfig()?.leader).toBe("demo/1");
 });
@@ -200,7 +206,10 @@ test("leadership moves: the new leader publishes itself, and the old one follows
 test("a secret-changed that comes before the leader's data is deferred, and runs first on the next hook", async () => {
   const ctx = new ScannedContext(DemoCharm);
   const early = new PeerRelation({ endpoint: "cluster", peersData: { 1: {} } });
-  const waiting = await ctx.run(ctx.on.secretChanged(credentials(OLD, NEW)), new State({ relations: [early], secrets: [credentials(OLD, NEW)] }));
+  const waiting = await ctx.run(
+    ctx.on.secretChanged(credentials(OLD, NEW)),
+    new State({ relations: [early], secrets: [credentials(OLD, NEW)] }),
+  );
   expect(waiting.unitStatus).toEqual(new WaitingStatus("waiting for the leader to publish the cluster configuration"));
   expect(waiting.deferred).toEqual([ctx.on.secretChanged(credentials(OLD, NEW)).deferred("reconfigure")]);
 

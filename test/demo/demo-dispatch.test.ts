@@ -25,7 +25,15 @@ describe("the executable", () => {
     const needed = spawnSync("readelf", ["-d", DISPATCH], { encoding: "utf8" })
       .stdout.split("\n")
       .flatMap((line) => /\(NEEDED\).*\[(.+)\]/.exec(line)?.[1] ?? []);
-    const baseSystem = ["libdl.so.2", "libstdc++.so.6", "libm.so.6", "libgcc_s.so.1", "libpthread.so.0", "libc.so.6", "ld-linux-x86-64.so.2"];
+    const baseSystem = [
+      "libdl.so.2",
+      "libstdc++.so.6",
+      "libm.so.6",
+      "libgcc_s.so.1",
+      "libpthread.so.0",
+      "libc.so.6",
+      "ld-linux-x86-64.so.2",
+    ];
     expect(needed.length).toBeGreaterThan(0);
     for (const library of needed) expect(baseSystem).toContain(library);
   });

@@ -81,7 +81,10 @@ describe("as a follower", () => {
     // The leader, demo/1, joins and creates the credentials (as its own hooks would).
     await harness.addRelationUnit(cluster, "demo/1");
     harness.juju.app("demo").leader = "demo/1";
-    secretId = harness.juju.secretUri(harness.juju.addSecret({ kind: "application", app: "demo" }, { username: "admin", password: "first" }, { label: "admin-credentials" }).xid);
+    secretId = harness.juju.secretUri(
+      harness.juju.addSecret({ kind: "application", app: "demo" }, { username: "admin", password: "first" }, { label: "admin-credentials" })
+        .xid,
+    );
   });
 
   test("it waits until the leader has published, and never creates the credentials", () => {

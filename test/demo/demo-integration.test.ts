@@ -43,10 +43,12 @@ interface WorkloadConfig {
 /** A unit's workload configuration file, read on the unit. */
 async function workloadConfig(juju: Juju, unit: string): Promise<WorkloadConfig> {
   const task = await juju.exec(unit, `cat ${CONFIG_FILE}`);
-  const values = new Map(task.stdout.split("\n").flatMap((line) => {
-    const match = /^([a-z0-9-]+) = (.*)$/.exec(line);
-    return match === null ? [] : [[match[1] ?? "", match[2] ?? ""] as const];
-  }));
+  const values = new Map(
+    task.stdout.split("\n").flatMap((line) => {
+      const match = /^([a-z0-9-]+) = (.*)$/.exec(line);
+      return match === null ? [] : [[match[1] ?? "", match[2] ?? ""] as const];
+    }),
+  );
   return {
     leader: values.get("leader") ?? "",
     greeting: values.get("greeting") ?? "",
@@ -197,7 +199,12 @@ clusterStory("on the local simulator (Juju.local)", () => Juju.local({ env: SIMU
 clusterStory(
   "through juju's command line (Juju.cli) on a stand-in juju",
   // The stand-in settles the model in every command: no need to poll slowly.
-  () => Juju.cli({ model: "demo-test", cliBinary: writeJujuStandIn(mkdtempSync(join(tmpdir(), "tscharm-juju-")), { env: SIMULATED_ENV }), pollInterval: 10 }),
+  () =>
+    Juju.cli({
+      model: "demo-test",
+      cliBinary: writeJujuStandIn(mkdtempSync(join(tmpdir(), "tscharm-juju-")), { env: SIMULATED_ENV }),
+      pollInterval: 10,
+    }),
   120_000,
 );
 

@@ -114,7 +114,10 @@ describe(`${String(UNITS)} units of the demo charm`, () => {
         const log = simulator
           .history()
           .filter((entry) => entry.kind !== "controller")
-          .map((entry) => `${entry.unit} ${entry.name.replace(/ \(task \d+\)$/, "")} ${entry.detail} ${entry.outcome}: ${entry.calls.map((call) => call.tool).join(",")}`);
+          .map(
+            (entry) =>
+              `${entry.unit} ${entry.name.replace(/ \(task \d+\)$/, "")} ${entry.detail} ${entry.outcome}: ${entry.calls.map((call) => call.tool).join(",")}`,
+          );
         return { log, consistent: inconsistencies(simulator) };
       } finally {
         await simulator.close();

@@ -75,7 +75,9 @@ function start(extra: Record<string, string>): Running {
         };
         watchers.push(check);
         check();
-        void exit.then((code) => fail(new Error(`the dispatch ended (exit ${String(code)}) before stderr matched ${String(pattern)}:\n${text}`)));
+        void exit.then((code) =>
+          fail(new Error(`the dispatch ended (exit ${String(code)}) before stderr matched ${String(pattern)}:\n${text}`)),
+        );
       }),
   };
 }
@@ -143,7 +145,10 @@ describe("JUJU_DEBUG_AT on a built dispatch", () => {
     const sourceMapURL = bundle?.params["sourceMapURL"];
     if (typeof sourceMapURL !== "string") throw new Error(`the bundle's script came with no source map URL: ${JSON.stringify(bundle)}`);
     expect(sourceMapURL).toMatch(/^data:application\/json;base64,/);
-    const map = JSON.parse(Buffer.from(sourceMapURL.split(",")[1] ?? "", "base64").toString("utf8")) as { sources: string[]; sourcesContent: string[] };
+    const map = JSON.parse(Buffer.from(sourceMapURL.split(",")[1] ?? "", "base64").toString("utf8")) as {
+      sources: string[];
+      sourcesContent: string[];
+    };
     expect(map.sources).toContain("hooks/charm.ts");
     expect(map.sources).toContain("tscharm/runtime/framework.ts");
     expect(map.sourcesContent[map.sources.indexOf("hooks/charm.ts")]).toContain('this.framework.breakpoint("configure")');

@@ -21,13 +21,20 @@ test("the docs have examples to check, and some of them are tests", () => {
   expect(excerpts.length).toBeGreaterThanOrEqual(8);
 });
 
-test.each(excerpts.map((block) => [`${block.doc}:${String(block.line)}`, block] as const))("excerpt %s is in its source file", (_where, block) => {
-  const file = /excerpt=(\S+)/.exec(block.info)?.[1] ?? "";
-  const source = readFileSync(join(ROOT, file), "utf8");
-  // Compare line by line without indentation, so an excerpt may be shown dedented.
-  const strip = (text: string) => text.split("\n").map((line) => line.trim()).join("\n");
-  expect(strip(source)).toContain(strip(block.code));
-});
+test.each(excerpts.map((block) => [`${block.doc}:${String(block.line)}`, block] as const))(
+  "excerpt %s is in its source file",
+  (_where, block) => {
+    const file = /excerpt=(\S+)/.exec(block.info)?.[1] ?? "";
+    const source = readFileSync(join(ROOT, file), "utf8");
+    // Compare line by line without indentation, so an excerpt may be shown dedented.
+    const strip = (text: string) =>
+      text
+        .split("\n")
+        .map((line) => line.trim())
+        .join("\n");
+    expect(strip(source)).toContain(strip(block.code));
+  },
+);
 
 test("every ts example compiles against the tscharm API", () => {
   const files = examples.map((example) => example.file);

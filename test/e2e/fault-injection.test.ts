@@ -33,7 +33,10 @@ const HEALTHY: FakeRule[] = [
   ["status-get * --application=false", '{"status":"active","message":"","status-data":{}}'],
   ["status-get * --application=true", '{"application-status":{"status":"active","message":"","status-data":{},"units":{}}}'],
   ["opened-ports *", '["8080/tcp"]'],
-  ["network-get *", '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.0.0.2","cidr":"10.0.0.0/24"}]}],"egress-subnets":["10.0.0.2/32"],"ingress-addresses":["10.0.0.2"]}'],
+  [
+    "network-get *",
+    '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.0.0.2","cidr":"10.0.0.0/24"}]}],"egress-subnets":["10.0.0.2/32"],"ingress-addresses":["10.0.0.2"]}',
+  ],
   ["secret-add *", `${SECRET}\n`],
   ["secret-get *", '{"password":"old"}'],
   ["secret-info-get *", `{"cs9ab3go9ns0ql5jgv6g":{"revision":1,"owner":"application"}}`],
@@ -49,7 +52,10 @@ const HEALTHY: FakeRule[] = [
  * applies to, and whether the runtime reads the tool's output.
  */
 const CALLS: readonly { label: string; tool: string; pattern: string; readsOutput: boolean }[] = [
-  ...["is-leader", "config-get", "relation-ids", "relation-list", "relation-get", "relation-model-get"].map((label) => ({ label, readsOutput: true })),
+  ...["is-leader", "config-get", "relation-ids", "relation-list", "relation-get", "relation-model-get"].map((label) => ({
+    label,
+    readsOutput: true,
+  })),
   { label: "relation-list --app", pattern: "relation-list --format=json --app *", readsOutput: true },
   { label: "relation-set", readsOutput: false },
   { label: "status-get", pattern: "status-get * --application=false", readsOutput: true },
@@ -130,7 +136,11 @@ let runs = 0;
  * Runs one hook of the fixture with the given fake tools (and state file), as Juju runs dispatch;
  * `wrap` puts a command in front of it (strace).
  */
-function run(hook: string, rules: readonly FakeRule[], options: { call?: string; state?: Buffer; missing?: string; wrap?: (charmDir: string) => string[] }) {
+function run(
+  hook: string,
+  rules: readonly FakeRule[],
+  options: { call?: string; state?: Buffer; missing?: string; wrap?: (charmDir: string) => string[] },
+) {
   const dir = join(work, `run-${String(++runs)}`);
   const charmDir = join(dir, "charm");
   mkdirSync(charmDir, { recursive: true });
@@ -143,7 +153,12 @@ function run(hook: string, rules: readonly FakeRule[], options: { call?: string;
   const result = spawnSync(command, args, {
     cwd: charmDir,
     encoding: "utf8",
-    env: { ...jujuEnv(`hooks/${hook}`, { unit: "fault/0" }), JUJU_CHARM_DIR: charmDir, PATH: `${fake.bin}:/usr/bin:/bin`, FAULT_CALL: options.call ?? "" },
+    env: {
+      ...jujuEnv(`hooks/${hook}`, { unit: "fault/0" }),
+      JUJU_CHARM_DIR: charmDir,
+      PATH: `${fake.bin}:/usr/bin:/bin`,
+      FAULT_CALL: options.call ?? "",
+    },
   });
   return { exitCode: result.status, signal: result.signal, stderr: result.stderr, fake, charmDir };
 }
@@ -174,14 +189,20 @@ describe("every hook tool the runtime calls, failing every way", () => {
         const raised = /Uncaught (\w+) in charm code/.exec(errorLine)?.[1] ?? "";
         let got: string;
         if (want.startsWith("ok")) {
-          const committed = JSON.parse(state.toString("utf8")) as { stored?: { counter?: { calls?: number } }; deferred?: { kind?: string }[] };
+          const committed = JSON.parse(state.toString("utf8")) as {
+            stored?: { counter?: { calls?: number } };
+            deferred?: { kind?: string }[];
+          };
           const ok = outcome.exitCode === 0 && committed.stored?.counter?.calls === 1 && committed.deferred?.[0]?.kind === "park";
           got = ok ? want : `exit ${String(outcome.exitCode)}: ${outcome.stderr}`;
         } else if (want.startsWith("logged")) {
           got = outcome.exitCode === 0 && outcome.stderr.includes("INFO") ? want : `exit ${String(outcome.exitCode)}: ${outcome.stderr}`;
         } else {
           const namesTool = errorLine.includes(call.tool);
-          got = outcome.exitCode === 1 && state.equals(parked) && namesTool ? raised : `exit ${String(outcome.exitCode)}, ${raised || "no error logged"}${namesTool ? "" : ", tool not named"}${state.equals(parked) ? "" : ", state changed"}`;
+          got =
+            outcome.exitCode === 1 && state.equals(parked) && namesTool
+              ? raised
+              : `exit ${String(outcome.exitCode)}, ${raised || "no error logged"}${namesTool ? "" : ", tool not named"}${state.equals(parked) ? "" : ", state changed"}`;
         }
         if (got !== want) mismatches.push(`${call.label} × ${fault}: want ${want}, got ${got}`);
         row.push(got);
@@ -210,9 +231,18 @@ describe("crash safety: SIGKILL at every system call of the commit", () => {
       for (let n = 1; n <= 20; n++) {
         // -P: only the system calls on the state file, its temp file and the charm directory count.
         const wrap = (charmDir: string) => [
-          STRACE, "-f", "-o", "/dev/null",
-          "-P", join(charmDir, ".unit-state.json"), "-P", join(charmDir, ".unit-state.json.tmp"), "-P", charmDir,
-          "-e", `inject=${syscall}:signal=KILL:when=${String(n)}`,
+          STRACE,
+          "-f",
+          "-o",
+          "/dev/null",
+          "-P",
+          join(charmDir, ".unit-state.json"),
+          "-P",
+          join(charmDir, ".unit-state.json.tmp"),
+          "-P",
+          charmDir,
+          "-e",
+          `inject=${syscall}:signal=KILL:when=${String(n)}`,
         ];
         const outcome = run("install", HEALTHY, { call: "is-leader", state: parked, wrap });
         const text = readFileSync(join(outcome.charmDir, ".unit-state.json"), "utf8");

@@ -123,7 +123,10 @@ describe("a fuzzed environment", () => {
           outcomes.refused++;
         } else if (run.result.exitCode === 1) {
           // Accepted, then failed in the charm: logged with its stack like any charm error.
-          expect(run.scripted.lines().some((line) => line.startsWith("juju-log --log-level ERROR -- Uncaught ")), where).toBe(true);
+          expect(
+            run.scripted.lines().some((line) => line.startsWith("juju-log --log-level ERROR -- Uncaught ")),
+            where,
+          ).toBe(true);
           outcomes.failed++;
         } else {
           outcomes.ran++;
@@ -145,12 +148,19 @@ describe("a fuzzed environment", () => {
       const env = fuzzedEnv(next);
       // NUL cannot be passed in a process environment at all.
       for (const [key, value] of Object.entries(env)) env[key] = value.replaceAll("\u0000", "");
-      const result = spawnSync(dispatchExe, [], { cwd: charmDir, encoding: "utf8", env: { ...env, JUJU_CHARM_DIR: charmDir, PATH: "/nonexistent" } });
+      const result = spawnSync(dispatchExe, [], {
+        cwd: charmDir,
+        encoding: "utf8",
+        env: { ...env, JUJU_CHARM_DIR: charmDir, PATH: "/nonexistent" },
+      });
       const where = JSON.stringify(env).slice(0, 300);
       expect(result.signal, where).toBeNull();
       if (result.status !== 0) {
         // With no tools on PATH, a hook that gets past the environment fails on its first tool call.
-        expect(result.stderr === "" || result.stderr.startsWith("tscharm: cannot run the charm: ") || result.stderr.includes("not on PATH"), where).toBe(true);
+        expect(
+          result.stderr === "" || result.stderr.startsWith("tscharm: cannot run the charm: ") || result.stderr.includes("not on PATH"),
+          where,
+        ).toBe(true);
         if (result.stderr.startsWith("tscharm: ")) {
           refused++;
           expect(result.stderr.trim().split("\n"), where).toHaveLength(1);
@@ -163,7 +173,20 @@ describe("a fuzzed environment", () => {
 });
 
 /** The runtime's own flags, and those of them that take the next argument as their value. */
-const TAKES_VALUE = new Set(["-r", "--relation", "--unit", "--label", "--description", "--owner", "--rotate", "--expire", "--log-level", "-s", "--file", "--endpoints"]);
+const TAKES_VALUE = new Set([
+  "-r",
+  "--relation",
+  "--unit",
+  "--label",
+  "--description",
+  "--owner",
+  "--rotate",
+  "--expire",
+  "--log-level",
+  "-s",
+  "--file",
+  "--endpoints",
+]);
 const OWN_FLAGS = new Set([
   ...TAKES_VALUE,
   "-", // relation-get's "every key"
@@ -228,10 +251,13 @@ describe("strings a tool could read as a flag", () => {
     ["secret id", (model, value) => model.getSecret({ id: value }).getContent()],
     ["secret label", (model, value) => model.getSecret({ label: value }).getContent()],
     ["new secret's label and description", (model, value) => model.app.addSecret({ key: "v" }, { label: value, description: value })],
-    ["secret grant to a unit", (model, value) => {
-      const db = model.getRelation("db");
-      if (db !== undefined) model.getSecret({ id: "cs9ab3go9ns0ql5jgv6g" }).grant(db, { unit: model.getUnit(value) });
-    }],
+    [
+      "secret grant to a unit",
+      (model, value) => {
+        const db = model.getRelation("db");
+        if (db !== undefined) model.getSecret({ id: "cs9ab3go9ns0ql5jgv6g" }).grant(db, { unit: model.getUnit(value) });
+      },
+    ],
     ["relation data key and value", (model, value) => model.getRelation("db")?.data.get(model.unit).set(`k${value}`, value)],
     ["binding name", (model, value) => model.getBinding(value).network],
     ["resource name", (model, value) => model.fetchResource(value)],
@@ -262,12 +288,24 @@ describe("strings a tool could read as a flag", () => {
   }
 
   test("the check itself: it catches a stray flag", () => {
-    expect(strayFlags([{ tool: "network-get", args: ["--format=json", "-x"], stdin: undefined }])).toEqual(["network-get --format=json -x"]);
+    expect(strayFlags([{ tool: "network-get", args: ["--format=json", "-x"], stdin: undefined }])).toEqual([
+      "network-get --format=json -x",
+    ]);
   });
 });
 
 describe("relation data that is awkward to carry", () => {
-  const VALUES = ["line one\nline two", '"double" and \'single\' quotes', "-r db:1 --app", "--", "=", "key=value", "ünïcødé ✓ 😀", "\u0000nul", "x".repeat(1024 * 1024)];
+  const VALUES = [
+    "line one\nline two",
+    "\"double\" and 'single' quotes",
+    "-r db:1 --app",
+    "--",
+    "=",
+    "key=value",
+    "ünïcødé ✓ 😀",
+    "\u0000nul",
+    "x".repeat(1024 * 1024),
+  ];
 
   class Writer extends CharmBase {
     constructor(framework: Framework) {
@@ -310,7 +348,9 @@ describe("relation data that is awkward to carry", () => {
     const { model, scripted } = modelFor(relationEnv("db", "changed", 1, "pg/0"), { "relation-get": "{}", "relation-ids": '["db:1"]' });
     const bag = model.getRelation("db")?.data.get(model.unit);
     for (const value of [1, true, null, undefined, { a: 1 }, ["x"]]) {
-      expect(() => bag?.set("k", value as unknown as string)).toThrow(/relation data values must be strings, but "k" is .*; encode it first, e\.g\. with JSON\.stringify/);
+      expect(() => bag?.set("k", value as unknown as string)).toThrow(
+        /relation data values must be strings, but "k" is .*; encode it first, e\.g\. with JSON\.stringify/,
+      );
     }
     expect(scripted.calls.filter((call) => call.tool === "relation-set")).toEqual([]);
   });
@@ -321,12 +361,17 @@ describe("secret content at and past Juju's limit", () => {
   const encodedAs = (bytes: number) => "x".repeat((bytes / 4) * 3);
 
   test("at the limit it is sent; one byte over, it is refused before any tool", () => {
-    const { model, scripted } = modelFor(jujuEnv("hooks/start"), { "is-leader": "true", "secret-add": `secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g` });
+    const { model, scripted } = modelFor(jujuEnv("hooks/start"), {
+      "is-leader": "true",
+      "secret-add": `secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g`,
+    });
     model.app.addSecret({ big: encodedAs(MAX_SECRET_CONTENT_BYTES) });
     expect(scripted.toolNames().filter((tool) => tool === "secret-add")).toHaveLength(1);
     const calls = scripted.calls.length;
     expect(() => model.app.addSecret({ big: `${encodedAs(MAX_SECRET_CONTENT_BYTES)}x` })).toThrow(InvalidSecretError);
-    expect(() => model.app.addSecret({ big: `${encodedAs(MAX_SECRET_CONTENT_BYTES)}x` })).toThrow(/base64 encoded secret content for key "big" too large: 1000004 bytes/);
+    expect(() => model.app.addSecret({ big: `${encodedAs(MAX_SECRET_CONTENT_BYTES)}x` })).toThrow(
+      /base64 encoded secret content for key "big" too large: 1000004 bytes/,
+    );
     // Two keys within the limit each, over it together.
     const half = encodedAs(MAX_SECRET_CONTENT_BYTES / 2);
     expect(() => model.app.addSecret({ aaa: half, bbb: `${half}xyz` })).toThrow(/base64 encoded secret content too large: 1000004 bytes/);
@@ -359,7 +404,11 @@ describe("action params of the wrong types", () => {
       join(dir, "actions.yaml"),
       "go:\n  params:\n    count: {type: integer}\n    ratio: {type: number}\n    name: {type: string}\n    force: {type: boolean}\n  required: [count]\n  additionalProperties: false\n",
     );
-    writeFileSync(join(dir, "dist", "dispatch"), '#!/bin/sh\ncase "$JUJU_DISPATCH_PATH" in actions/*) action-set "got=$(action-get --format=json)" ;; esac\n', { mode: 0o755 });
+    writeFileSync(
+      join(dir, "dist", "dispatch"),
+      '#!/bin/sh\ncase "$JUJU_DISPATCH_PATH" in actions/*) action-set "got=$(action-get --format=json)" ;; esac\n',
+      { mode: 0o755 },
+    );
     const simulator = await Simulator.create();
     try {
       simulator.deploy(dir, { app: "typed" });
@@ -376,7 +425,9 @@ describe("action params of the wrong types", () => {
         [{ count: 1, extra: "x" }, '(root) : additional property "extra" is not allowed, given {"count":1,"extra":"x"}'],
       ];
       for (const [params, problem] of wrong) {
-        expect(() => simulator.enqueueAction("typed/0", "go", params), JSON.stringify(params)).toThrow(`invalid parameters for action "go": validation failed: ${problem}`);
+        expect(() => simulator.enqueueAction("typed/0", "go", params), JSON.stringify(params)).toThrow(
+          `invalid parameters for action "go": validation failed: ${problem}`,
+        );
       }
       const good = { count: 3, ratio: 0.5, name: "-r --x\nnew line", force: true };
       const task = await simulator.runTask(simulator.enqueueAction("typed/0", "go", good).id);

@@ -81,7 +81,13 @@ test("the integration example: deploy 3, the leader goes, another takes over", {
   // DESIGN's example deploys "./demo_amd64.charm" on `Juju.local()`. Here the charm is packed for
   // this machine into a scratch directory, and `env` points the demo's workload file into each
   // simulated machine instead of /etc; the rest is as written.
-  const [packed] = await pack({ projectDir: resolve(import.meta.dirname, "..", ".."), build: false, outputDir: work, platforms: [HOST_ARCH], log: () => undefined });
+  const [packed] = await pack({
+    projectDir: resolve(import.meta.dirname, "..", ".."),
+    build: false,
+    outputDir: work,
+    platforms: [HOST_ARCH],
+    log: () => undefined,
+  });
   const charm = packed?.path ?? "";
 
   const juju = Juju.local({ env: { TSCHARM_DEMO_CONFIG_FILE: "{machine}/etc/tscharm-demo/demo.conf" } });

@@ -21,7 +21,11 @@ import { FakeHookTools, type FakeRule } from "../support/recording-hook-tools.mj
 import { jujuEnv } from "../support/juju-env.js";
 
 const FIXTURE = resolve(import.meta.dirname, "..", "fixtures", "debug-charm");
-const RULES: FakeRule[] = [["config-get *", '{"port":8080}'], ["is-leader *", "true"], ["action-get *", "{}"]];
+const RULES: FakeRule[] = [
+  ["config-get *", '{"port":8080}'],
+  ["is-leader *", "true"],
+  ["action-get *", "{}"],
+];
 
 /**
  * Where a `fixture:` comment's line of a fixture file is, as V8 reports a call or `new` on it:
@@ -69,7 +73,11 @@ function run(dispatchPath: string, executable = dispatch) {
     encoding: "utf8",
     env: { ...jujuEnv(dispatchPath, { unit: "debuggee/0", charmDir }), PATH: `${fake.bin}:/usr/bin:/bin` },
   });
-  const errorRecord = fake.calls().find((call) => call.tool === "juju-log" && call.args[1] === "ERROR")?.args.at(-1) ?? "";
+  const errorRecord =
+    fake
+      .calls()
+      .find((call) => call.tool === "juju-log" && call.args[1] === "ERROR")
+      ?.args.at(-1) ?? "";
   return { exitCode: result.status, stderr: result.stderr, errorRecord };
 }
 
@@ -92,7 +100,10 @@ describe("through the built executable", () => {
     // What `tscharm build` makes for the other architecture, made here for this one so it can run.
     const node = await nodeBinary(HOST_ARCH, () => undefined);
     const plain = join(work, "plain", "dispatch");
-    await makeExecutable(node, node, join(work, "dist", "dispatch.cjs"), plain, { codeCache: "none", sourceMap: join(work, "dist", "dispatch.cjs.map") });
+    await makeExecutable(node, node, join(work, "dist", "dispatch.cjs"), plain, {
+      codeCache: "none",
+      sourceMap: join(work, "dist", "dispatch.cjs.map"),
+    });
     const outcome = run("hooks/config-changed", plain);
     expect(outcome.exitCode, outcome.stderr).toBe(1);
     expect(frames(outcome.errorRecord)[0]).toBe(`    at renderConfig (${WORKLOAD_THROWS.text})`);
@@ -102,7 +113,9 @@ describe("through the built executable", () => {
   test("an action's one-line stderr summary says where in the charm it failed", () => {
     const outcome = run("actions/explode");
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.stderr).toBe(`Uncaught Error in charm code: the explode action always fails at ${ACTION_THROWS.text} (the traceback is in juju debug-log)\n`);
+    expect(outcome.stderr).toBe(
+      `Uncaught Error in charm code: the explode action always fails at ${ACTION_THROWS.text} (the traceback is in juju debug-log)\n`,
+    );
     expect(frames(outcome.errorRecord)[0]).toBe(`    at Object.onExplode [as handler] (${ACTION_THROWS.text})`);
   });
 
@@ -114,7 +127,9 @@ describe("through the built executable", () => {
     const row = bundle.findIndex((line) => line.includes("is taken"));
     const column = (bundle[row] ?? "").indexOf("new WorkloadConfigError") + 1;
     const raw = `WorkloadConfigError: port 8080 is taken\n    at renderConfig (/charm/dispatch:${String(row + 1)}:${String(column)})`;
-    expect(mapStack(raw, mapper, "/charm/dispatch")).toBe(`WorkloadConfigError: port 8080 is taken\n    at renderConfig (${WORKLOAD_THROWS.text})`);
+    expect(mapStack(raw, mapper, "/charm/dispatch")).toBe(
+      `WorkloadConfigError: port 8080 is taken\n    at renderConfig (${WORKLOAD_THROWS.text})`,
+    );
     expect(mapStack(raw, undefined, "/charm/dispatch")).toBe(raw);
   });
 });
@@ -141,7 +156,9 @@ describe("in the simulator's debug log", () => {
       const error = log.split("\n").find((line) => line.includes("ERROR unit.debuggee/0.juju-log Uncaught WorkloadConfigError")) ?? "";
       expect(error, log).not.toBe("");
       // In-process, vitest has mapped the stack already (absolute paths); the runtime leaves it be.
-      const workload = inProcess ? `${join(FIXTURE, "hooks", "workload.ts")}:${String(WORKLOAD_THROWS.line)}:${String(WORKLOAD_THROWS.column)}` : WORKLOAD_THROWS.text;
+      const workload = inProcess
+        ? `${join(FIXTURE, "hooks", "workload.ts")}:${String(WORKLOAD_THROWS.line)}:${String(WORKLOAD_THROWS.column)}`
+        : WORKLOAD_THROWS.text;
       expect(log).toContain(`    at renderConfig (${workload})`);
     } finally {
       await sim.close({ remove: true });
@@ -171,7 +188,9 @@ describe("in the test kit", () => {
       await harness.begin();
       const failure = await harness.runAction("explode").catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(UncaughtCharmError);
-      expect(frames(((failure as UncaughtCharmError).cause as Error).stack ?? "")[0]).toBe(`    at Object.onExplode [as handler] (${actionFile})`);
+      expect(frames(((failure as UncaughtCharmError).cause as Error).stack ?? "")[0]).toBe(
+        `    at Object.onExplode [as handler] (${actionFile})`,
+      );
     } finally {
       harness.cleanup();
     }

@@ -12,12 +12,22 @@ describe("action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$,
 
   test.each(["Foo", "-foo", "foo-", "foo_bar", "has space"])("key %j is refused (exit 2)", (key) => {
     const { context } = actionHook(demoModel(), "demo/0");
-    expectToolError(() => { context.actionSet({ [key]: "v" }); }, HookToolUsageError, "action-set", 2, `key "${key}" ${INVALID}`);
+    expectToolError(
+      () => {
+        context.actionSet({ [key]: "v" });
+      },
+      HookToolUsageError,
+      "action-set",
+      2,
+      `key "${key}" ${INVALID}`,
+    );
   });
 
   test.each(["a.-b", "a..b", "a.B", "ok.bad_"])("dotted key %j with a bad segment is refused (exit 2)", (key) => {
     const { context } = actionHook(demoModel(), "demo/0");
-    const error = toolFailure(() => { context.actionSet({ [key]: "v" }); });
+    const error = toolFailure(() => {
+      context.actionSet({ [key]: "v" });
+    });
     expect(error.constructor).toBe(HookToolUsageError);
     expect(error.exitCode).toBe(2);
     expect(error.stderr).toMatch(new RegExp(`^ERROR key "[^"]*" ${INVALID}\\n$`));
@@ -25,7 +35,15 @@ describe("action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$,
 
   test.each(["stdout", "stderr", "stdout-encoding", "stderr-encoding"])("reserved key %s is refused (exit 2)", (key) => {
     const { context } = actionHook(demoModel(), "demo/0");
-    expectToolError(() => { context.actionSet({ [key]: "v" }); }, HookToolUsageError, "action-set", 2, `cannot set reserved action key "${key}"`);
+    expectToolError(
+      () => {
+        context.actionSet({ [key]: "v" });
+      },
+      HookToolUsageError,
+      "action-set",
+      2,
+      `cannot set reserved action key "${key}"`,
+    );
   });
 
   test("valid keys build nested results at once", () => {
@@ -36,7 +54,15 @@ describe("action result keys: dotted segments ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$,
 
   test("outside an action: not running an action (exit 1)", () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => { context.actionSet({ a: "1" }); }, HookToolError, "action-set", 1, "not running an action");
+    expectToolError(
+      () => {
+        context.actionSet({ a: "1" });
+      },
+      HookToolError,
+      "action-set",
+      1,
+      "not running an action",
+    );
   });
 });
 

@@ -8,7 +8,15 @@ import { DB, demoModel, hook, expectToolError } from "../support/engine.js";
 describe("leader-set is for the leader only (engine-only: tscharm charms use peer data)", () => {
   test("a non-leader: cannot write leadership settings: cannot write settings: not the leader (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
-    expectToolError(() => { context.leaderSet({ token: "t" }); }, HookToolError, "leader-set", 1, "cannot write leadership settings: cannot write settings: not the leader");
+    expectToolError(
+      () => {
+        context.leaderSet({ token: "t" });
+      },
+      HookToolError,
+      "leader-set",
+      1,
+      "cannot write leadership settings: cannot write settings: not the leader",
+    );
   });
 
   test("the leader's writes apply at once (not buffered) and every unit reads them; '' deletes", () => {
@@ -29,7 +37,15 @@ describe("is-leader within one hook", () => {
     expect(context.isLeader()).toBe(false);
     model.app("demo").leader = "demo/0";
     expect(context.isLeader()).toBe(false);
-    expectToolError(() => { context.relationSet(DB, { a: "1" }, true); }, HookToolError, "relation-set", 1, "cannot write relation settings");
+    expectToolError(
+      () => {
+        context.relationSet(DB, { a: "1" }, true);
+      },
+      HookToolError,
+      "relation-set",
+      1,
+      "cannot write relation settings",
+    );
     expect(hook(model, "demo/0").isLeader()).toBe(true);
   });
 

@@ -13,7 +13,13 @@ describe("credential-get: the application must be trusted", () => {
     const model = demoModel();
     model.app("demo").cloudSpec = spec;
     const context = hook(model, "demo/0");
-    expectToolError(() => context.credentialGet(), HookToolError, "credential-get", 1, "cannot access cloud credentials: permission denied");
+    expectToolError(
+      () => context.credentialGet(),
+      HookToolError,
+      "credential-get",
+      1,
+      "cannot access cloud credentials: permission denied",
+    );
   });
 
   test("trusted: the cloud spec, on any unit", () => {

@@ -9,19 +9,31 @@ import { commitRefusal, CLUSTER, DB, PG_DB, demoModel, hook, committedHook, expe
 describe("relation settings keys: any non-empty string; values strings; key= deletes", () => {
   test("any non-empty key is accepted", () => {
     const model = demoModel();
-    const data = { "Odd.Key/with spaces": "1", "ünïcode": "2", "-dash": "3" };
-    committedHook(model, "demo/0", (c) => { c.relationSet(DB, data, false); });
+    const data = { "Odd.Key/with spaces": "1", ünïcode: "2", "-dash": "3" };
+    committedHook(model, "demo/0", (c) => {
+      c.relationSet(DB, data, false);
+    });
     expect(model.relation(1).unitData.get("demo/0")).toMatchObject(data);
   });
 
-  test("an empty key is refused: expected \"key=value\", got \"=v\" (exit 2)", () => {
+  test('an empty key is refused: expected "key=value", got "=v" (exit 2)', () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => { context.relationSet(DB, { "": "v" }, false); }, HookToolUsageError, "relation-set", 2, 'expected "key=value", got "=v"');
+    expectToolError(
+      () => {
+        context.relationSet(DB, { "": "v" }, false);
+      },
+      HookToolUsageError,
+      "relation-set",
+      2,
+      'expected "key=value", got "=v"',
+    );
   });
 
   test("an empty value deletes the key, in the hook's reads and in the model", () => {
     const model = demoModel();
-    committedHook(model, "demo/0", (c) => { c.relationSet(DB, { user: "demo" }, false); });
+    committedHook(model, "demo/0", (c) => {
+      c.relationSet(DB, { user: "demo" }, false);
+    });
     const context = hook(model, "demo/0");
     context.relationSet(DB, { user: "" }, false);
     expect(context.relationGet(DB, "demo/0", false)).not.toHaveProperty("user");
@@ -33,7 +45,9 @@ describe("relation settings keys: any non-empty string; values strings; key= del
 describe("relation settings size: bounded by the controller (16 MiB; MongoDB's document limit in 3.x)", () => {
   test("a 1 MiB value is stored", () => {
     const model = demoModel();
-    committedHook(model, "demo/0", (c) => { c.relationSet(DB, { cert: "c".repeat(1024 * 1024) }, false); });
+    committedHook(model, "demo/0", (c) => {
+      c.relationSet(DB, { cert: "c".repeat(1024 * 1024) }, false);
+    });
     expect(model.relation(1).unitData.get("demo/0")?.["cert"]).toHaveLength(1024 * 1024);
   });
 
@@ -49,19 +63,39 @@ describe("relation settings size: bounded by the controller (16 MiB; MongoDB's d
 describe("relation-set --app is for the leader only: cannot write relation settings", () => {
   test("a non-leader is refused (exit 1), on peer and regular relations", () => {
     const context = hook(demoModel(), "demo/1");
-    expectToolError(() => { context.relationSet(DB, { a: "1" }, true); }, HookToolError, "relation-set", 1, "cannot write relation settings");
-    expectToolError(() => { context.relationSet(CLUSTER, { a: "1" }, true); }, HookToolError, "relation-set", 1, "cannot write relation settings");
+    expectToolError(
+      () => {
+        context.relationSet(DB, { a: "1" }, true);
+      },
+      HookToolError,
+      "relation-set",
+      1,
+      "cannot write relation settings",
+    );
+    expectToolError(
+      () => {
+        context.relationSet(CLUSTER, { a: "1" }, true);
+      },
+      HookToolError,
+      "relation-set",
+      1,
+      "cannot write relation settings",
+    );
   });
 
   test("the leader writes the application bag", () => {
     const model = demoModel();
-    committedHook(model, "demo/0", (c) => { c.relationSet(DB, { database: "app" }, true); });
+    committedHook(model, "demo/0", (c) => {
+      c.relationSet(DB, { database: "app" }, true);
+    });
     expect(model.relation(1).appData.get("demo")).toEqual({ database: "app" });
   });
 
   test("a non-leader may still write its own unit bag", () => {
     const model = demoModel();
-    committedHook(model, "demo/1", (c) => { c.relationSet(DB, { ready: "yes" }, false); });
+    committedHook(model, "demo/1", (c) => {
+      c.relationSet(DB, { ready: "yes" }, false);
+    });
     expect(model.relation(1).unitData.get("demo/1")).toMatchObject({ ready: "yes" });
   });
 });

@@ -61,7 +61,8 @@ describe("secretChangedAudience", () => {
 describe("xidOf", () => {
   test("every form of a secret id names its xid; anything else is none", () => {
     const xid = "d0000000000000000001";
-    for (const id of [`secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/${xid}`, `secret:${xid}`, xid, ` ${xid} `]) expect(xidOf(id)).toBe(xid);
+    for (const id of [`secret://5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/${xid}`, `secret:${xid}`, xid, ` ${xid} `])
+      expect(xidOf(id)).toBe(xid);
     for (const id of ["", "secret:", "d000000000000000000", "secret://x", "D0000000000000000001"]) expect(xidOf(id)).toBeUndefined();
   });
 });

@@ -25,14 +25,28 @@ import {
 describe("secret content keys: ^([a-z](?:-?[a-z0-9]){2,})$", () => {
   test.each(["ab", "a-b", "Abc", "1abc", "a--b", "abc-", "a_bc", "-abc"])("key %j is refused by secret-add (exit 2)", (key) => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => context.secretAdd({ [key]: "v" }, { owner: "unit" }), HookToolUsageError, "secret-add", 2, `key "${key}" not valid`);
+    expectToolError(
+      () => context.secretAdd({ [key]: "v" }, { owner: "unit" }),
+      HookToolUsageError,
+      "secret-add",
+      2,
+      `key "${key}" not valid`,
+    );
   });
 
   test("secret-set checks keys the same way", () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "x" }, { owner: "unit" }));
     const context = hook(model, "demo/0");
-    expectToolError(() => { context.secretSet(uri, { content: { pw: "y" } }); }, HookToolUsageError, "secret-set", 2, 'key "pw" not valid');
+    expectToolError(
+      () => {
+        context.secretSet(uri, { content: { pw: "y" } });
+      },
+      HookToolUsageError,
+      "secret-set",
+      2,
+      'key "pw" not valid',
+    );
   });
 
   test.each(["abc", "password", "a-bc", "a1-b2-c3", "tls-cert-2"])("key %j is accepted", (key) => {
@@ -95,7 +109,7 @@ describe("secret labels: no format rule; unique per owner (and per consumer), ch
     expect(secretAt(model, uri).label).toBe("shared");
   });
 
-  test("a label the owner already uses is refused at commit: secret with label \"x\" already exists", () => {
+  test('a label the owner already uses is refused at commit: secret with label "x" already exists', () => {
     const model = demoModel();
     committedHook(model, "demo/0", (c) => c.secretAdd({ password: "x" }, { owner: "application", label: "x" }));
     const context = hook(model, "demo/0");
@@ -154,7 +168,7 @@ describe("secret rotate policy: never, hourly, daily, weekly, monthly, quarterly
     expect(secretAt(model, uri).rotate).toBe(rotate);
   });
 
-  test.each(["biweekly", "Daily", ""])("%j is refused: rotate policy \"x\" not valid (exit 2)", (rotate) => {
+  test.each(["biweekly", "Daily", ""])('%j is refused: rotate policy "x" not valid (exit 2)', (rotate) => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(
       () => context.secretAdd({ password: "x" }, { owner: "application", rotate: rotate as SecretRotatePolicy }),
@@ -169,7 +183,15 @@ describe("secret rotate policy: never, hourly, daily, weekly, monthly, quarterly
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "x" }, { owner: "application" }));
     const context = hook(model, "demo/0");
-    expectToolError(() => { context.secretSet(uri, { rotate: text("fortnightly") as SecretRotatePolicy }); }, HookToolUsageError, "secret-set", 2, 'rotate policy "fortnightly" not valid');
+    expectToolError(
+      () => {
+        context.secretSet(uri, { rotate: text("fortnightly") as SecretRotatePolicy });
+      },
+      HookToolUsageError,
+      "secret-set",
+      2,
+      'rotate policy "fortnightly" not valid',
+    );
   });
 });
 
@@ -182,7 +204,13 @@ describe("managing an application-owned secret is for the leader only: this unit
 
   test("secret-add --owner application by a non-leader (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
-    expectToolError(() => context.secretAdd({ password: "x" }, { owner: "application" }), HookToolError, "secret-add", 1, "this unit is not the leader");
+    expectToolError(
+      () => context.secretAdd({ password: "x" }, { owner: "application" }),
+      HookToolError,
+      "secret-add",
+      1,
+      "this unit is not the leader",
+    );
   });
 
   test("secret-add --owner unit by a non-leader is fine", () => {
@@ -194,25 +222,57 @@ describe("managing an application-owned secret is for the leader only: this unit
   test("secret-set by a non-leader (exit 1)", () => {
     const { model, uri } = withAppSecret();
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.secretSet(uri, { content: { password: "two" } }); }, HookToolError, "secret-set", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.secretSet(uri, { content: { password: "two" } });
+      },
+      HookToolError,
+      "secret-set",
+      1,
+      "this unit is not the leader",
+    );
   });
 
   test("secret-remove by a non-leader (exit 1)", () => {
     const { model, uri } = withAppSecret();
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.secretRemove(uri); }, HookToolError, "secret-remove", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.secretRemove(uri);
+      },
+      HookToolError,
+      "secret-remove",
+      1,
+      "this unit is not the leader",
+    );
   });
 
   test("secret-grant by a non-leader (exit 1)", () => {
     const { model, uri } = withAppSecret();
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.secretGrant(uri, DB.id); }, HookToolError, "secret-grant", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.secretGrant(uri, DB.id);
+      },
+      HookToolError,
+      "secret-grant",
+      1,
+      "this unit is not the leader",
+    );
   });
 
   test("secret-revoke by a non-leader (exit 1)", () => {
     const { model, uri } = withAppSecret();
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.secretRevoke(uri, DB.id); }, HookToolError, "secret-revoke", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.secretRevoke(uri, DB.id);
+      },
+      HookToolError,
+      "secret-revoke",
+      1,
+      "this unit is not the leader",
+    );
   });
 
   test("secret-ids of a non-leader leaves the application's secrets out", () => {
@@ -220,12 +280,18 @@ describe("managing an application-owned secret is for the leader only: this unit
     expect(hook(model, "demo/1").secretIds()).toEqual([]);
   });
 
-  test("secret-info-get of an application secret by a non-leader: secret \"<xid>\" not found (exit 1)", () => {
+  test('secret-info-get of an application secret by a non-leader: secret "<xid>" not found (exit 1)', () => {
     const { model, uri } = withAppSecret();
     const xid = defined(xidOf(uri), "xid");
     const context = hook(model, "demo/1");
     expectToolError(() => context.secretInfoGet({ id: uri }), SecretNotFoundError, "secret-info-get", 1, `secret "${xid}" not found`);
-    expectToolError(() => context.secretInfoGet({ label: "app-secret" }), SecretNotFoundError, "secret-info-get", 1, 'secret "app-secret" not found');
+    expectToolError(
+      () => context.secretInfoGet({ label: "app-secret" }),
+      SecretNotFoundError,
+      "secret-info-get",
+      1,
+      'secret "app-secret" not found',
+    );
   });
 
   test("the leader may do all of it", () => {
@@ -239,9 +305,13 @@ describe("managing an application-owned secret is for the leader only: this unit
     context.commit();
     expect(secretAt(model, uri).latest).toBe(2);
     expect(secretAt(model, uri).grants.has("pg")).toBe(true);
-    committedHook(model, "demo/0", (c) => { c.secretRevoke(uri, DB.id); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretRevoke(uri, DB.id);
+    });
     expect(secretAt(model, uri).grants.has("pg")).toBe(false);
-    committedHook(model, "demo/0", (c) => { c.secretRemove(uri); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretRemove(uri);
+    });
     expect(model.secrets.has(xid)).toBe(false);
   });
 
@@ -249,7 +319,15 @@ describe("managing an application-owned secret is for the leader only: this unit
     const { model, uri } = withAppSecret();
     const context = hook(model, "demo/0");
     model.app("demo").leader = "demo/1";
-    expectToolError(() => { context.secretSet(uri, { content: { password: "two" } }); }, HookToolError, "secret-set", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.secretSet(uri, { content: { password: "two" } });
+      },
+      HookToolError,
+      "secret-set",
+      1,
+      "this unit is not the leader",
+    );
   });
 });
 
@@ -274,12 +352,20 @@ describe("managing a unit-owned secret is for the owning unit only (controller)"
     expect(model.secrets.size).toBe(1);
   });
 
-  test("another unit cannot grant it: secret \"<xid>\" not found (exit 1)", () => {
+  test('another unit cannot grant it: secret "<xid>" not found (exit 1)', () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "unit" }));
     const xid = defined(xidOf(uri), "xid");
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.secretGrant(uri, DB.id); }, SecretNotFoundError, "secret-grant", 1, `secret "${xid}" not found`);
+    expectToolError(
+      () => {
+        context.secretGrant(uri, DB.id);
+      },
+      SecretNotFoundError,
+      "secret-grant",
+      1,
+      `secret "${xid}" not found`,
+    );
   });
 
   test("the owning unit manages it, leader or not", () => {
@@ -323,7 +409,9 @@ describe("reading secrets: any unit of the owning app; anyone else needs a grant
   test("after the owner grants access on the relation, units of the remote application can read it", () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application" }));
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id);
+    });
     expect(hook(model, "pg/0").secretGet({ id: uri })).toEqual({ password: "one" });
   });
 
@@ -342,7 +430,9 @@ describe("reading secrets: any unit of the owning app; anyone else needs a grant
     model.addUnit("pg");
     model.joinRelation(1, "pg/1");
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application" }));
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id, "pg/0"); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id, "pg/0");
+    });
     expect(hook(model, "pg/0").secretGet({ id: uri })).toEqual({ password: "one" });
     expectToolError(() => hook(model, "pg/1").secretGet({ id: uri }), HookToolError, "secret-get", 1, "permission denied");
   });
@@ -350,15 +440,21 @@ describe("reading secrets: any unit of the owning app; anyone else needs a grant
   test("after a revoke (committed) the remote application is denied again", () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application" }));
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id); });
-    committedHook(model, "demo/0", (c) => { c.secretRevoke(uri, DB.id); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id);
+    });
+    committedHook(model, "demo/0", (c) => {
+      c.secretRevoke(uri, DB.id);
+    });
     expectToolError(() => hook(model, "pg/0").secretGet({ id: uri }), HookToolError, "secret-get", 1, "permission denied");
   });
 
   test("grants end when the relation is removed", () => {
     const model = demoModel();
     const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application" }));
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id);
+    });
     model.relations.delete(DB.id);
     expectToolError(() => hook(model, "pg/0").secretGet({ id: uri }), HookToolError, "secret-get", 1, "permission denied");
   });
@@ -368,9 +464,13 @@ describe("secret revision tracking", () => {
   function consumed(): { model: JujuModel; secret: SecretRecord; uri: string; publish: (password: string) => void } {
     const model = demoModel();
     const uri = committedHook(model, "pg/0", (c) => c.secretAdd({ password: "one" }, { owner: "application", label: "pg-creds" }));
-    committedHook(model, "pg/0", (c) => { c.secretGrant(uri, PG_DB.id); });
+    committedHook(model, "pg/0", (c) => {
+      c.secretGrant(uri, PG_DB.id);
+    });
     const publish = (password: string): void => {
-      committedHook(model, "pg/0", (c) => { c.secretSet(uri, { content: { password } }); });
+      committedHook(model, "pg/0", (c) => {
+        c.secretSet(uri, { content: { password } });
+      });
     };
     return { model, secret: secretAt(model, uri), uri, publish };
   }
@@ -455,12 +555,18 @@ describe("secret-get arguments", () => {
     expectToolError(() => context.secretGet({}), HookToolUsageError, "secret-get", 2, "require either a secret URI or label");
   });
 
-  test("a malformed id: secret URI \"x\" not valid (exit 2)", () => {
+  test('a malformed id: secret URI "x" not valid (exit 2)', () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => context.secretGet({ id: "not-a-secret" }), HookToolUsageError, "secret-get", 2, 'secret URI "not-a-secret" not valid');
+    expectToolError(
+      () => context.secretGet({ id: "not-a-secret" }),
+      HookToolUsageError,
+      "secret-get",
+      2,
+      'secret URI "not-a-secret" not valid',
+    );
   });
 
-  test("an unknown secret: secret \"…\" not found (exit 1)", () => {
+  test('an unknown secret: secret "…" not found (exit 1)', () => {
     const model = demoModel();
     const uri = model.secretUri("cs9ab3go9ns0ql5jgv6g");
     expectSecretNotFound(() => hook(model, "demo/0").secretGet({ id: uri }), "cs9ab3go9ns0ql5jgv6g");
@@ -476,14 +582,26 @@ describe("secret-get arguments", () => {
 });
 
 describe("secret-add options", () => {
-  test("an owner other than application|unit: secret owner \"x\" not valid (exit 2)", () => {
+  test('an owner other than application|unit: secret owner "x" not valid (exit 2)', () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => context.secretAdd({ password: "x" }, { owner: text("model") as SecretOwner }), HookToolUsageError, "secret-add", 2, 'secret owner "model" not valid');
+    expectToolError(
+      () => context.secretAdd({ password: "x" }, { owner: text("model") as SecretOwner }),
+      HookToolUsageError,
+      "secret-add",
+      2,
+      'secret owner "model" not valid',
+    );
   });
 
   test("no content: missing secret value or filename (exit 2)", () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => context.secretAdd({}, { owner: "unit" }), HookToolUsageError, "secret-add", 2, "missing secret value or filename");
+    expectToolError(
+      () => context.secretAdd({}, { owner: "unit" }),
+      HookToolUsageError,
+      "secret-add",
+      2,
+      "missing secret value or filename",
+    );
   });
 
   test.each(["24h", "90m", "2025-01-01T06:06:06Z", "2025-01-01T06:06:06"])("expire %j is accepted", (expire) => {
@@ -492,10 +610,22 @@ describe("secret-add options", () => {
     expect(secretAt(model, uri).expire).toBeDefined();
   });
 
-  test("a bad expiry: expire time or duration \"x\" not valid; a negative one: negative expire duration \"-1h\" not valid (exit 2)", () => {
+  test('a bad expiry: expire time or duration "x" not valid; a negative one: negative expire duration "-1h" not valid (exit 2)', () => {
     const context = hook(demoModel(), "demo/0");
-    expectToolError(() => context.secretAdd({ password: "x" }, { owner: "unit", expire: "tomorrow" }), HookToolUsageError, "secret-add", 2, 'expire time or duration "tomorrow" not valid');
-    expectToolError(() => context.secretAdd({ password: "x" }, { owner: "unit", expire: "-1h" }), HookToolUsageError, "secret-add", 2, 'negative expire duration "-1h" not valid');
+    expectToolError(
+      () => context.secretAdd({ password: "x" }, { owner: "unit", expire: "tomorrow" }),
+      HookToolUsageError,
+      "secret-add",
+      2,
+      'expire time or duration "tomorrow" not valid',
+    );
+    expectToolError(
+      () => context.secretAdd({ password: "x" }, { owner: "unit", expire: "-1h" }),
+      HookToolUsageError,
+      "secret-add",
+      2,
+      'negative expire duration "-1h" not valid',
+    );
   });
 });
 
@@ -528,7 +658,7 @@ describe("secret labels: owner labels and consumer labels", () => {
     expect(hook(model, "demo/0").secretGet({ label: "db-creds" })).toEqual({ password: "one" });
   });
 
-  test("a consumer label is that unit's alone: another unit does not find it (secret \"label\" not found, exit 1)", () => {
+  test('a consumer label is that unit\'s alone: another unit does not find it (secret "label" not found, exit 1)', () => {
     const { model, uri } = consumed();
     committedHook(model, "demo/0", (c) => c.secretGet({ id: uri, label: "db-creds" }));
     const context = hook(model, "demo/1");
@@ -538,7 +668,13 @@ describe("secret labels: owner labels and consumer labels", () => {
   test("a consumer cannot use the owner's label", () => {
     const { model } = consumed();
     const context = hook(model, "demo/0");
-    expectToolError(() => context.secretGet({ label: "pg-owner-label" }), SecretNotFoundError, "secret-get", 1, 'secret "pg-owner-label" not found');
+    expectToolError(
+      () => context.secretGet({ label: "pg-owner-label" }),
+      SecretNotFoundError,
+      "secret-get",
+      1,
+      'secret "pg-owner-label" not found',
+    );
   });
 
   test("the owner's label is shown by secret-info-get, and changed by secret-set --label", () => {
@@ -560,7 +696,9 @@ describe("secret-ids and secret-info-get: own unit's secrets, the application's 
     const unit0 = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "u0" }, { owner: "unit", label: "unit-secret" }));
     const unit1 = committedHook(model, "demo/1", (c) => c.secretAdd({ password: "u1" }, { owner: "unit", label: "unit-secret" }));
     const pg = committedHook(model, "pg/0", (c) => c.secretAdd({ password: "p" }, { owner: "application" }));
-    committedHook(model, "pg/0", (c) => { c.secretGrant(pg, PG_DB.id); });
+    committedHook(model, "pg/0", (c) => {
+      c.secretGrant(pg, PG_DB.id);
+    });
     const bare = (uri: string): string => defined(xidOf(uri), "xid");
     return { model, app: bare(app), unit0: bare(unit0), unit1: bare(unit1), pg: bare(pg) };
   }
@@ -590,7 +728,7 @@ describe("secret-ids and secret-info-get: own unit's secrets, the application's 
     expect(context.secretInfoGet({ label: "unit-secret" })).toEqual({ id: unit0, revision: 1, label: "unit-secret", owner: "unit" });
   });
 
-  test("a secret this unit only consumes is not visible: secret \"<xid>\" not found (exit 1)", () => {
+  test('a secret this unit only consumes is not visible: secret "<xid>" not found (exit 1)', () => {
     const { model, pg } = owned();
     const context = hook(model, "demo/0");
     expect(context.secretGet({ id: pg })).toEqual({ password: "p" });
@@ -609,7 +747,13 @@ describe("secret-ids and secret-info-get: own unit's secrets, the application's 
     const { model, app } = owned();
     const context = hook(model, "demo/0");
     const query = { id: app, label: "app-secret" };
-    expectToolError(() => context.secretInfoGet(query), HookToolUsageError, "secret-info-get", 2, "specify either a secret URI or label but not both");
+    expectToolError(
+      () => context.secretInfoGet(query),
+      HookToolUsageError,
+      "secret-info-get",
+      2,
+      "specify either a secret URI or label but not both",
+    );
   });
 });
 
@@ -654,22 +798,40 @@ describe("secret-grant and secret-revoke rules", () => {
     const { model, uri } = appSecret();
     const context = hook(model, "demo/0");
     // A missing relation is a RelationNotFoundError from any tool (ops would say SecretNotFoundError here).
-    expectToolError(() => { context.secretGrant(uri, 99); }, RelationNotFoundError, "secret-grant", 2, 'invalid value "99" for option -r: relation not found');
+    expectToolError(
+      () => {
+        context.secretGrant(uri, 99);
+      },
+      RelationNotFoundError,
+      "secret-grant",
+      2,
+      'invalid value "99" for option -r: relation not found',
+    );
   });
 
-  test("--unit that is not a unit name: unit \"x\" not valid (exit 2)", () => {
+  test('--unit that is not a unit name: unit "x" not valid (exit 2)', () => {
     const { model, uri } = appSecret();
     const context = hook(model, "demo/0");
-    expectToolError(() => { context.secretGrant(uri, DB.id, "pg"); }, HookToolUsageError, "secret-grant", 2, 'unit "pg" not valid');
+    expectToolError(
+      () => {
+        context.secretGrant(uri, DB.id, "pg");
+      },
+      HookToolUsageError,
+      "secret-grant",
+      2,
+      'unit "pg" not valid',
+    );
   });
 
-  test("--unit of another application: cannot specify unit \"a/0\" in relation to application \"b\" (exit 2)", () => {
+  test('--unit of another application: cannot specify unit "a/0" in relation to application "b" (exit 2)', () => {
     const { model, uri } = appSecret();
     model.addApp("other");
     model.addUnit("other");
     const context = hook(model, "demo/0");
     expectToolError(
-      () => { context.secretGrant(uri, DB.id, "other/0"); },
+      () => {
+        context.secretGrant(uri, DB.id, "other/0");
+      },
       HookToolUsageError,
       "secret-grant",
       2,
@@ -677,20 +839,32 @@ describe("secret-grant and secret-revoke rules", () => {
     );
   });
 
-  test("a secret this unit does not own: secret \"<xid>\" not found (exit 1)", () => {
+  test('a secret this unit does not own: secret "<xid>" not found (exit 1)', () => {
     const model = demoModel();
     const secret = model.addSecret({ kind: "application", app: "pg" }, { password: "p" });
     secret.grants.set("demo", { relationId: 1 });
     const context = hook(model, "demo/0");
-    expectToolError(() => { context.secretGrant(model.secretUri(secret.xid), DB.id); }, SecretNotFoundError, "secret-grant", 1, `secret "${secret.xid}" not found`);
+    expectToolError(
+      () => {
+        context.secretGrant(model.secretUri(secret.xid), DB.id);
+      },
+      SecretNotFoundError,
+      "secret-grant",
+      1,
+      `secret "${secret.xid}" not found`,
+    );
   });
 
   test("the application after unit-level grants: any unit level grants need to be revoked first (exit 1)", () => {
     const { model, uri } = appSecret();
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id, "pg/0"); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id, "pg/0");
+    });
     const context = hook(model, "demo/0");
     expectToolError(
-      () => { context.secretGrant(uri, DB.id); },
+      () => {
+        context.secretGrant(uri, DB.id);
+      },
       HookToolError,
       "secret-grant",
       1,
@@ -700,9 +874,15 @@ describe("secret-grant and secret-revoke rules", () => {
 
   test("after revoking the unit-level grant, the application can be granted", () => {
     const { model, uri } = appSecret();
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id, "pg/0"); });
-    committedHook(model, "demo/0", (c) => { c.secretRevoke(uri, DB.id, "pg/0"); });
-    committedHook(model, "demo/0", (c) => { c.secretGrant(uri, DB.id); });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id, "pg/0");
+    });
+    committedHook(model, "demo/0", (c) => {
+      c.secretRevoke(uri, DB.id, "pg/0");
+    });
+    committedHook(model, "demo/0", (c) => {
+      c.secretGrant(uri, DB.id);
+    });
     expect([...secretAt(model, uri).grants.keys()]).toEqual(["pg"]);
   });
 
@@ -718,12 +898,16 @@ describe("secret-grant and secret-revoke rules", () => {
 
   test("revoking an unknown secret is not an error", () => {
     const context = hook(demoModel(), "demo/0");
-    expect(() => { context.secretRevoke("secret:cs9ab3go9ns0ql5jgv6g", DB.id); }).not.toThrow();
+    expect(() => {
+      context.secretRevoke("secret:cs9ab3go9ns0ql5jgv6g", DB.id);
+    }).not.toThrow();
     expect(() => context.commit()).not.toThrow();
   });
 
   test("removing an unknown secret gives no immediate error", () => {
     const context = hook(demoModel(), "demo/0");
-    expect(() => { context.secretRemove("secret:cs9ab3go9ns0ql5jgv6g"); }).not.toThrow();
+    expect(() => {
+      context.secretRemove("secret:cs9ab3go9ns0ql5jgv6g");
+    }).not.toThrow();
   });
 });

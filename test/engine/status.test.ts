@@ -16,7 +16,9 @@ describe("status-set values: maintenance, blocked, waiting, active", () => {
   test.each(["error", "unknown", "Active", "terminated"])("%s is refused (exit 2)", (status) => {
     const context = hook(demoModel(), "demo/0");
     expectToolError(
-      () => { context.statusSet(status as SettableStatusName, "", false); },
+      () => {
+        context.statusSet(status as SettableStatusName, "", false);
+      },
       HookToolUsageError,
       "status-set",
       2,
@@ -29,13 +31,27 @@ describe("status-set/-get --application is for the leader only", () => {
   test("status-set --application by a non-leader: this unit is not the leader (exit 1)", () => {
     const model = demoModel();
     const context = hook(model, "demo/1");
-    expectToolError(() => { context.statusSet("active", "ok", true); }, HookToolError, "status-set", 1, "this unit is not the leader");
+    expectToolError(
+      () => {
+        context.statusSet("active", "ok", true);
+      },
+      HookToolError,
+      "status-set",
+      1,
+      "this unit is not the leader",
+    );
     expect(model.app("demo").status.status).toBe("unknown");
   });
 
   test("status-get --application by a non-leader: finding application status: this unit is not the leader (exit 1)", () => {
     const context = hook(demoModel(), "demo/1");
-    expectToolError(() => context.statusGetApplication(), HookToolError, "status-get", 1, "finding application status: this unit is not the leader");
+    expectToolError(
+      () => context.statusGetApplication(),
+      HookToolError,
+      "status-get",
+      1,
+      "finding application status: this unit is not the leader",
+    );
   });
 
   test("the leader sets and reads the application status, with its units", () => {

@@ -10,7 +10,9 @@ serveTools();
 describe("action-get", () => {
   test("the whole params map, schema defaults included, in each format", async () => {
     const { hook: h } = actionHook(demoModel(), "demo/0", "backup", { filename: "x.tgz", nested: { a: { b: "deep" } } });
-    expect(await h.run("action-get", ["--format=json"])).toEqual(success('{"compress":true,"filename":"x.tgz","level":3,"nested":{"a":{"b":"deep"}}}\n'));
+    expect(await h.run("action-get", ["--format=json"])).toEqual(
+      success('{"compress":true,"filename":"x.tgz","level":3,"nested":{"a":{"b":"deep"}}}\n'),
+    );
     expect(await h.run("action-get")).toEqual(success("compress: true\nfilename: x.tgz\nlevel: 3\nnested:\n  a:\n    b: deep\n"));
   });
 
@@ -43,7 +45,10 @@ describe("action-set, action-fail, action-log", () => {
   test.each(["Foo", "-abc", "abc-", "a_b", "ABC"])("action-set key %j is refused (exit 2)", async (key) => {
     const { hook: h, run } = actionHook(demoModel(), "demo/0", "backup");
     expect(await h.run("action-set", ["--", `${key}=1`])).toEqual(
-      failure(2, `key "${key}" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods`),
+      failure(
+        2,
+        `key "${key}" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods`,
+      ),
     );
     expect(run.results).toEqual({});
   });

@@ -9,7 +9,9 @@ serveTools();
 describe("config-get", () => {
   test("no key: the options set or with a default, typed as config.yaml says", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("config-get", ["--format=json"])).toEqual(success('{"debug":false,"greeting":"hi there","port":8080,"ratio":1.5}\n'));
+    expect(await h.run("config-get", ["--format=json"])).toEqual(
+      success('{"debug":false,"greeting":"hi there","port":8080,"ratio":1.5}\n'),
+    );
     expect(await h.run("config-get")).toEqual(success("debug: false\ngreeting: hi there\nport: 8080\nratio: 1.5\n"));
     expect(await h.run("config-get", ["--format=yaml"])).toEqual(success("debug: false\ngreeting: hi there\nport: 8080\nratio: 1.5\n"));
   });
@@ -32,7 +34,9 @@ describe("config-get", () => {
   });
 
   test("--all with a key is refused (exit 2)", async () => {
-    expect(await hook(demoModel(), "demo/0").run("config-get", ["--all", "greeting"])).toEqual(failure(2, 'cannot use argument --all together with key "greeting"'));
+    expect(await hook(demoModel(), "demo/0").run("config-get", ["--all", "greeting"])).toEqual(
+      failure(2, 'cannot use argument --all together with key "greeting"'),
+    );
   });
 });
 

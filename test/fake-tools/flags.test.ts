@@ -66,7 +66,7 @@ describe("flag grammar, through the tools", () => {
     expect(await h.run("config-get", ["--format"])).toEqual(failure(2, "option needs an argument: --format"));
   });
 
-  test("extra positional arguments: `unrecognized args: [\"x\" \"y\"]` (exit 2)", async () => {
+  test('extra positional arguments: `unrecognized args: ["x" "y"]` (exit 2)', async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("is-leader", ["x", "y"])).toEqual(failure(2, 'unrecognized args: ["x" "y"]'));
     expect(await h.run("config-get", ["greeting", "port"])).toEqual(failure(2, 'unrecognized args: ["port"]'));

@@ -51,7 +51,13 @@ export interface RunOptions {
 }
 
 /** Runs one fake tool as a process, found on PATH, with the hook's environment. */
-export function runProcess(tool: string, args: readonly string[], env: Readonly<Record<string, string>>, cwd: string, stdin = ""): Promise<ToolResult> {
+export function runProcess(
+  tool: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  stdin = "",
+): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
     const stdout: Buffer[] = [];
@@ -316,9 +322,15 @@ export function demoModel(): JujuModel {
   });
   unit.resources.set("software", RESOURCE_PATH);
 
-  model.addSecret({ kind: "application", app: "demo" }, { password: "s3cret" }, { xid: APP_SECRET, label: "db-pass", description: "database password" });
+  model.addSecret(
+    { kind: "application", app: "demo" },
+    { password: "s3cret" },
+    { xid: APP_SECRET, label: "db-pass", description: "database password" },
+  );
   model.addSecret({ kind: "unit", unit: "demo/0" }, { token: "t0k3n", pin: "12345" }, { xid: UNIT_SECRET });
-  model.addSecret({ kind: "application", app: "pg" }, { password: "pg-pass" }, { xid: PG_SHARED, label: "pg-owner-label" }).grants.set("demo", { relationId: 2 });
+  model
+    .addSecret({ kind: "application", app: "pg" }, { password: "pg-pass" }, { xid: PG_SHARED, label: "pg-owner-label" })
+    .grants.set("demo", { relationId: 2 });
   model.addSecret({ kind: "application", app: "pg" }, { password: "hidden" }, { xid: PG_PRIVATE });
   return model;
 }

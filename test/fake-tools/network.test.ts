@@ -22,7 +22,9 @@ describe("network-get", () => {
   test("the full record: bind addresses, egress subnets, ingress addresses", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.json("network-get", ["db"])).toEqual({
-      "bind-addresses": [{ "mac-address": MAC, "interface-name": "eth0", addresses: [{ hostname: "", value: "10.0.0.5", cidr: "10.0.0.0/24" }] }],
+      "bind-addresses": [
+        { "mac-address": MAC, "interface-name": "eth0", addresses: [{ hostname: "", value: "10.0.0.5", cidr: "10.0.0.0/24" }] },
+      ],
       "egress-subnets": ["10.0.0.5/32"],
       "ingress-addresses": ["10.0.0.5"],
     });
@@ -52,7 +54,9 @@ describe("network-get", () => {
     const h = hook(demoModel(), "demo/0");
     expect((await h.run("network-get", ["metrics", "--bind-address"])).exitCode).toBe(0);
     expect(await h.run("network-get", ["-r", "db:2", "db", "--bind-address"])).toEqual(success("10.0.0.5\n"));
-    expect(await h.run("network-get", ["-r", "db:99", "db"])).toEqual(failure(2, 'invalid value "db:99" for option -r: relation not found'));
+    expect(await h.run("network-get", ["-r", "db:99", "db"])).toEqual(
+      failure(2, 'invalid value "db:99" for option -r: relation not found'),
+    );
   });
 
   test("no binding (exit 2); an unknown binding (exit 1)", async () => {

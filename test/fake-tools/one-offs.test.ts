@@ -35,12 +35,20 @@ describe("resource-get, goal-state, credential-get, juju-reboot", () => {
     const model = demoModel();
     model.app("demo").plannedUnits = 3;
     const h = hook(model, "demo/0");
-    const json = (await h.json("goal-state")) as { units: Record<string, { status: string }>; relations: Record<string, Record<string, { status: string }>> };
+    const json = (await h.json("goal-state")) as {
+      units: Record<string, { status: string }>;
+      relations: Record<string, Record<string, { status: string }>>;
+    };
     expect(parseYaml(await h.out("goal-state")) as unknown).toEqual(json);
     expect(json.units["demo/0"]?.status).toBe("active");
     expect(json.units["demo/1"]?.status).toBe("active");
-    expect(Object.values(json.units).map((goal) => goal.status).sort()).toEqual(["active", "active", "allocating"]);
-    for (const goal of Object.values(json.units)) expect(["allocating", "active", "waiting", "blocked", "error", "dying"]).toContain(goal.status);
+    expect(
+      Object.values(json.units)
+        .map((goal) => goal.status)
+        .sort(),
+    ).toEqual(["active", "active", "allocating"]);
+    for (const goal of Object.values(json.units))
+      expect(["allocating", "active", "waiting", "blocked", "error", "dying"]).toContain(goal.status);
     expect(Object.keys(json.relations).sort()).toEqual(["cluster", "db", "website"]);
     expect(json.relations["db"]?.["pg"]?.status).toBe("joined");
     expect(json.relations["db"]?.["pg/0"]?.status).toBe("joined");
@@ -53,7 +61,11 @@ describe("resource-get, goal-state, credential-get, juju-reboot", () => {
   test("credential-get: the cloud spec, if the application is trusted; otherwise permission denied (exit 1)", async () => {
     const model = demoModel();
     const spec = (await hook(model, "demo/0").json("credential-get")) as JsonObject;
-    expect(spec).toMatchObject({ type: "lxd", name: "localhost", credential: { "auth-type": "certificate", attrs: { "client-cert": "CERT" } } });
+    expect(spec).toMatchObject({
+      type: "lxd",
+      name: "localhost",
+      credential: { "auth-type": "certificate", attrs: { "client-cert": "CERT" } },
+    });
     model.app("demo").trusted = false;
     expect(await hook(model, "demo/0").run("credential-get")).toEqual(failure(1, "cannot access cloud credentials: permission denied"));
   });

@@ -90,7 +90,7 @@ describe("open-port, close-port, opened-ports", () => {
     expect(await h.run("close-port", args)).toEqual(failure(2, message));
   });
 
-  test("a port that is not a number: `invalid port \"x\": …` (exit 2)", async () => {
+  test('a port that is not a number: `invalid port "x": …` (exit 2)', async () => {
     const result = await hook(demoModel(), "demo/0").run("open-port", ["abc"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^ERROR invalid port "abc": [^\n]+\n$/);

@@ -21,8 +21,12 @@ describe("the -r flag: relation ids", () => {
   test("relation ids: not an integer → `invalid relation id`, not the unit's → `relation not found` (both exit 2)", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("relation-list", ["-r", "db:abc"])).toEqual(failure(2, 'invalid value "db:abc" for option -r: invalid relation id'));
-    expect(await h.run("relation-get", ["-r", "db:99", "-", "pg/0"])).toEqual(failure(2, 'invalid value "db:99" for option -r: relation not found'));
-    expect(await h.run("relation-set", ["-r", "db:99", "a=b"])).toEqual(failure(2, 'invalid value "db:99" for option -r: relation not found'));
+    expect(await h.run("relation-get", ["-r", "db:99", "-", "pg/0"])).toEqual(
+      failure(2, 'invalid value "db:99" for option -r: relation not found'),
+    );
+    expect(await h.run("relation-set", ["-r", "db:99", "a=b"])).toEqual(
+      failure(2, 'invalid value "db:99" for option -r: relation not found'),
+    );
     expect(await h.run("relation-ids", ["-r", "db:2"])).toEqual(failure(2, "option provided but not defined: -r"));
   });
 });
@@ -62,7 +66,7 @@ describe("relation-list", () => {
     expect(await h.run("relation-list", ["-r", "website:3"])).toEqual(success(""));
   });
 
-  test("--app prints the remote application: smart `pg`, json `\"pg\"`", async () => {
+  test('--app prints the remote application: smart `pg`, json `"pg"`', async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("relation-list", ["-r", "db:2", "--app"])).toEqual(success("pg\n"));
     expect(await h.run("relation-list", ["-r", "db:2", "--app", "--format=json"])).toEqual(success('"pg"\n'));
@@ -81,7 +85,9 @@ describe("relation-get", () => {
     const h = hook(demoModel(), "demo/0");
     const bag = success('{"host":"pg-0.internal","port":"5432"}\n');
     expect(await h.run("relation-get", ["-r", "db:2", "-", "pg/0", "--format=json"])).toEqual(bag);
-    expect(await h.run("relation-get", ["-r", "db:2", "--format=yaml", "-", "pg/0"])).toEqual(success('host: pg-0.internal\nport: "5432"\n'));
+    expect(await h.run("relation-get", ["-r", "db:2", "--format=yaml", "-", "pg/0"])).toEqual(
+      success('host: pg-0.internal\nport: "5432"\n'),
+    );
     expect(await h.run("relation-get", ["-r", "db:2", "host", "pg/0"])).toEqual(success("pg-0.internal\n"));
     expect(await h.run("relation-get", ["-r", "db:2", "port", "pg/0", "--format=json"])).toEqual(success('"5432"\n'));
     expect(await h.run("relation-get", ["-r", "db:2", "nope", "pg/0"])).toEqual(success(""));
@@ -107,7 +113,9 @@ describe("relation-get", () => {
     const h = relationHook(demoModel(), "demo/0", "db-relation-created", 2);
     expect(h.env["JUJU_REMOTE_UNIT"]).toBe("");
     expect(await h.run("relation-get", ["database"])).toEqual(success("demo\n"));
-    expect(await h.run("relation-get", ["--format=json"])).toEqual(success('{"database":"demo","flag":"yes","special":"\\u003ca\\u0026b\\u003e"}\n'));
+    expect(await h.run("relation-get", ["--format=json"])).toEqual(
+      success('{"database":"demo","flag":"yes","special":"\\u003ca\\u0026b\\u003e"}\n'),
+    );
   });
 
   test("--app with no name outside a relation hook: `no unit or application specified` (exit 2)", async () => {
@@ -139,7 +147,9 @@ describe("relation-get", () => {
   test("own application's bag, non-leader: permission denied for provides/requires (exit 1), allowed for peers", async () => {
     const h = hook(demoModel(), "demo/1");
     expect(await h.run("relation-get", ["-r", "db:2", "--app", "-", "demo"])).toEqual(failure(1, "permission denied"));
-    expect(await h.run("relation-get", ["-r", "cluster:0", "--app", "-", "demo", "--format=json"])).toEqual(success('{"leader":"demo/0"}\n'));
+    expect(await h.run("relation-get", ["-r", "cluster:0", "--app", "-", "demo", "--format=json"])).toEqual(
+      success('{"leader":"demo/0"}\n'),
+    );
   });
 
   test("a peer's unit bag is readable; a unit of an application not in the relation is not (exit 1)", async () => {
@@ -236,7 +246,11 @@ describe("relation-set", () => {
     const h = hook(model, "demo/0");
     expect(await h.run("relation-set", ["-r", "db:2", "Odd Key/with.chars!=x", "url=http://h/?a=b"])).toEqual(success());
     h.context.commit();
-    expect(model.relation(2).unitData.get("demo/0")).toEqual({ "ingress-address": "10.0.0.10", "Odd Key/with.chars!": "x", url: "http://h/?a=b" });
+    expect(model.relation(2).unitData.get("demo/0")).toEqual({
+      "ingress-address": "10.0.0.10",
+      "Odd Key/with.chars!": "x",
+      url: "http://h/?a=b",
+    });
   });
 
   test("--file -: a JSON object on stdin, exact values", async () => {
@@ -286,7 +300,9 @@ describe("relation-set", () => {
 
 describe("relation-model-get", () => {
   test("the model hosting the remote application", async () => {
-    expect(await hook(demoModel(), "demo/0").run("relation-model-get", ["-r", "db:2", "--format=json"])).toEqual(success(`{"uuid":"${UUID}"}\n`));
+    expect(await hook(demoModel(), "demo/0").run("relation-model-get", ["-r", "db:2", "--format=json"])).toEqual(
+      success(`{"uuid":"${UUID}"}\n`),
+    );
   });
 });
 
@@ -304,10 +320,14 @@ describe("details of Juju's behaviour", () => {
   test("relation-get: a non-relation hook with -r and no name has no default to fall back to", async () => {
     // One could expect a fall back to the remote application; juju/juju worker/uniter/runner/jujuc/relation-get.go looks at
     // the hook's JUJU_REMOTE_APP only, which a non-relation hook does not have: Juju wins.
-    expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "database"])).toEqual(failure(2, "no unit or application specified"));
+    expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "database"])).toEqual(
+      failure(2, "no unit or application specified"),
+    );
   });
 
   test("relation-get: without --app a name that is not a valid unit name is `invalid unit name` (exit 2)", async () => {
-    expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "-", "pg/x"])).toEqual(failure(2, 'invalid unit name "pg/x"'));
+    expect(await hook(demoModel(), "demo/0").run("relation-get", ["-r", "db:2", "-", "pg/x"])).toEqual(
+      failure(2, 'invalid unit name "pg/x"'),
+    );
   });
 });

@@ -13,18 +13,7 @@ import { ACTION_TOOLS } from "../../fake-tools/actions.js";
 import { TOOL_CONCEPTS, TOOL_NAMES, runTool } from "../../fake-tools/runner.js";
 import { SECRET_TOOLS } from "../../fake-tools/secrets.js";
 
-import {
-  actionHook,
-  APP_SECRET,
-  committedState,
-  demoModel,
-  failure,
-  hook,
-  scratchDir,
-  serveTools,
-  success,
-  UNIT_SECRET,
-} from "./hook.js";
+import { actionHook, APP_SECRET, committedState, demoModel, failure, hook, scratchDir, serveTools, success, UNIT_SECRET } from "./hook.js";
 
 serveTools();
 
@@ -74,8 +63,12 @@ describe("output formats", () => {
 
   test("an unknown --format is a flag error (exit 2)", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("is-leader", ["--format", "xml"])).toEqual(failure(2, 'invalid value "xml" for option --format: unknown format "xml"'));
-    expect(await h.run("config-get", ["--format=toml"])).toEqual(failure(2, 'invalid value "toml" for option --format: unknown format "toml"'));
+    expect(await h.run("is-leader", ["--format", "xml"])).toEqual(
+      failure(2, 'invalid value "xml" for option --format: unknown format "xml"'),
+    );
+    expect(await h.run("config-get", ["--format=toml"])).toEqual(
+      failure(2, 'invalid value "toml" for option --format: unknown format "toml"'),
+    );
   });
 
   test("-o/--output writes the output to a file, relative to the working directory, and prints nothing", async () => {
@@ -185,12 +178,49 @@ describe("runTool and TOOL_NAMES", () => {
     // Every hook tool of Juju 3.6 that a machine charm can call, and the four the simulator refuses.
     expect([...TOOL_NAMES].sort()).toEqual(
       [
-        "action-fail", "action-get", "action-log", "action-set", "add-metric", "application-version-set", "close-port",
-        "config-get", "credential-get", "goal-state", "is-leader", "juju-log", "juju-reboot", "leader-get", "leader-set",
-        "network-get", "open-port", "opened-ports", "payload-register", "payload-status-set", "payload-unregister",
-        "relation-get", "relation-ids", "relation-list", "relation-model-get", "relation-set", "resource-get", "secret-add",
-        "secret-get", "secret-grant", "secret-ids", "secret-info-get", "secret-remove", "secret-revoke", "secret-set",
-        "state-delete", "state-get", "state-set", "status-get", "status-set", "storage-add", "storage-get", "storage-list",
+        "action-fail",
+        "action-get",
+        "action-log",
+        "action-set",
+        "add-metric",
+        "application-version-set",
+        "close-port",
+        "config-get",
+        "credential-get",
+        "goal-state",
+        "is-leader",
+        "juju-log",
+        "juju-reboot",
+        "leader-get",
+        "leader-set",
+        "network-get",
+        "open-port",
+        "opened-ports",
+        "payload-register",
+        "payload-status-set",
+        "payload-unregister",
+        "relation-get",
+        "relation-ids",
+        "relation-list",
+        "relation-model-get",
+        "relation-set",
+        "resource-get",
+        "secret-add",
+        "secret-get",
+        "secret-grant",
+        "secret-ids",
+        "secret-info-get",
+        "secret-remove",
+        "secret-revoke",
+        "secret-set",
+        "state-delete",
+        "state-get",
+        "state-set",
+        "status-get",
+        "status-set",
+        "storage-add",
+        "storage-get",
+        "storage-list",
         "unit-get",
       ].sort(),
     );

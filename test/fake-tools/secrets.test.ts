@@ -89,9 +89,15 @@ describe("secret-add", () => {
     writeFileSync(big, "a".repeat(760_000));
     writeFileSync(half, "a".repeat(400_000));
     writeFileSync(huge, "a".repeat(1_000_001));
-    expect(await h.run("secret-add", [`blob#file=${big}`])).toEqual(failure(2, 'base64 encoded secret content for key "blob" too large: 1013336 bytes'));
-    expect(await h.run("secret-add", [`one#file=${half}`, `two#file=${half}`])).toEqual(failure(2, "base64 encoded secret content too large: 1066672 bytes"));
-    expect(await h.run("secret-add", [`blob#file=${huge}`])).toEqual(failure(2, `secret content in file "${huge}" too large: 1000001 bytes`));
+    expect(await h.run("secret-add", [`blob#file=${big}`])).toEqual(
+      failure(2, 'base64 encoded secret content for key "blob" too large: 1013336 bytes'),
+    );
+    expect(await h.run("secret-add", [`one#file=${half}`, `two#file=${half}`])).toEqual(
+      failure(2, "base64 encoded secret content too large: 1066672 bytes"),
+    );
+    expect(await h.run("secret-add", [`blob#file=${huge}`])).toEqual(
+      failure(2, `secret content in file "${huge}" too large: 1000001 bytes`),
+    );
     const fits = join(dir, "fits");
     writeFileSync(fits, "a".repeat(750_000));
     expect((await h.run("secret-add", [`blob#file=${fits}`])).exitCode).toBe(0);
@@ -155,13 +161,17 @@ describe("secret-get", () => {
   test("by the owner's label; app-owned content is readable by every unit of the app", async () => {
     const model = demoModel();
     expect(await hook(model, "demo/0").run("secret-get", ["--label", "db-pass"])).toEqual(success("password: s3cret\n"));
-    expect(await hook(model, "demo/1").run("secret-get", ["--label", "db-pass", "--format=json"])).toEqual(success('{"password":"s3cret"}\n'));
+    expect(await hook(model, "demo/1").run("secret-get", ["--label", "db-pass", "--format=json"])).toEqual(
+      success('{"password":"s3cret"}\n'),
+    );
   });
 
   test("usage errors (exit 2): no ID or label, --peek with --refresh, a malformed URI", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("secret-get")).toEqual(failure(2, "require either a secret URI or label"));
-    expect(await h.run("secret-get", [APP_SECRET, "--peek", "--refresh"])).toEqual(failure(2, "specify one of --peek or --refresh but not both"));
+    expect(await h.run("secret-get", [APP_SECRET, "--peek", "--refresh"])).toEqual(
+      failure(2, "specify one of --peek or --refresh but not both"),
+    );
     expect(await h.run("secret-get", ["secret:nope"])).toEqual(failure(2, 'secret URI "secret:nope" not valid'));
   });
 
@@ -231,7 +241,9 @@ describe("secret-set", () => {
   test("metadata only: no new revision; the new label is seen in the hook and committed", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
-    expect(await h.run("secret-set", [APP_SECRET, "--label", "renamed", "--description", "new words", "--rotate", "daily"])).toEqual(success());
+    expect(await h.run("secret-set", [APP_SECRET, "--label", "renamed", "--description", "new words", "--rotate", "daily"])).toEqual(
+      success(),
+    );
     expect(await h.out("secret-get", ["--label", "renamed", "password"])).toBe("s3cret\n");
     expect(h.context.commit().newRevisions).toEqual([]);
     const secret = defined(model.secrets.get(APP_SECRET), "APP_SECRET");
@@ -260,7 +272,9 @@ describe("secret-set", () => {
   });
 
   test("an app-owned secret by a non-leader (exit 1)", async () => {
-    expect(await hook(demoModel(), "demo/1").run("secret-set", [APP_SECRET, "password=x"])).toEqual(failure(1, "this unit is not the leader"));
+    expect(await hook(demoModel(), "demo/1").run("secret-set", [APP_SECRET, "password=x"])).toEqual(
+      failure(1, "this unit is not the leader"),
+    );
   });
 
   test("usage errors (exit 2): no URI, bad key, bad rotate policy, bad expiry", async () => {
@@ -320,12 +334,16 @@ describe("secret-grant and secret-revoke", () => {
     expect(await h.run("secret-grant", [APP_SECRET, "-r", "db:2", "--unit", "web/0"])).toEqual(
       failure(2, 'cannot specify unit "web/0" in relation to application "pg"'),
     );
-    expect(await h.run("secret-grant", [APP_SECRET, "-r", "db:99"])).toEqual(failure(2, 'invalid value "db:99" for option -r: relation not found'));
+    expect(await h.run("secret-grant", [APP_SECRET, "-r", "db:99"])).toEqual(
+      failure(2, 'invalid value "db:99" for option -r: relation not found'),
+    );
   });
 
   test("a secret this unit does not own (exit 1, not found); an app-owned one by a non-leader (exit 1)", async () => {
     const model = demoModel();
-    expect(await hook(model, "demo/0").run("secret-grant", [PG_SHARED, "-r", "db:2"])).toEqual(failure(1, `secret "${PG_SHARED}" not found`));
+    expect(await hook(model, "demo/0").run("secret-grant", [PG_SHARED, "-r", "db:2"])).toEqual(
+      failure(1, `secret "${PG_SHARED}" not found`),
+    );
     expect(await hook(model, "demo/1").run("secret-grant", [APP_SECRET, "-r", "db:2"])).toEqual(failure(1, "this unit is not the leader"));
   });
 
@@ -356,8 +374,12 @@ describe("secret-grant and secret-revoke", () => {
   test("revoke usage errors (exit 2); an unknown secret is no error", async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("secret-revoke", [APP_SECRET])).toEqual(failure(2, "missing relation or application or unit"));
-    expect(await h.run("secret-revoke", [APP_SECRET, "--app", "pg", "--unit", "pg/0"])).toEqual(failure(2, "specify only one of application or unit"));
-    expect(await h.run("secret-revoke", [APP_SECRET, "-r", "db:2", "--app", "pg"])).toEqual(failure(2, "do not specify both relation and app"));
+    expect(await h.run("secret-revoke", [APP_SECRET, "--app", "pg", "--unit", "pg/0"])).toEqual(
+      failure(2, "specify only one of application or unit"),
+    );
+    expect(await h.run("secret-revoke", [APP_SECRET, "-r", "db:2", "--app", "pg"])).toEqual(
+      failure(2, "do not specify both relation and app"),
+    );
     expect(await h.run("secret-revoke", [UNKNOWN_SECRET, "-r", "db:2"])).toEqual(success());
   });
 });
@@ -392,9 +414,9 @@ describe("secret-info-get", () => {
 
   test("a unit-owned secret; rotation and expiry when set; pending changes of this hook", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("secret-set", [UNIT_SECRET, "--label", "tok", "--rotate", "monthly", "--expire", "2030-01-01T06:06:06Z", "token=new"])).toEqual(
-      success(),
-    );
+    expect(
+      await h.run("secret-set", [UNIT_SECRET, "--label", "tok", "--rotate", "monthly", "--expire", "2030-01-01T06:06:06Z", "token=new"]),
+    ).toEqual(success());
     expect(await h.json("secret-info-get", [UNIT_SECRET])).toMatchObject({
       [UNIT_SECRET]: { revision: 2, label: "tok", owner: "unit", rotation: "monthly", expiry: "2030-01-01T06:06:06Z" },
     });
@@ -402,11 +424,13 @@ describe("secret-info-get", () => {
 
   test("usage errors (exit 2): both ID and label, neither", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("secret-info-get", [APP_SECRET, "--label", "db-pass"])).toEqual(failure(2, "specify either a secret URI or label but not both"));
+    expect(await h.run("secret-info-get", [APP_SECRET, "--label", "db-pass"])).toEqual(
+      failure(2, "specify either a secret URI or label but not both"),
+    );
     expect(await h.run("secret-info-get")).toEqual(failure(2, "require either a secret URI or label"));
   });
 
-  test("not visible to secret-ids → `secret \"<xid-or-label>\" not found` (exit 1)", async () => {
+  test('not visible to secret-ids → `secret "<xid-or-label>" not found` (exit 1)', async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
     expect(await h.run("secret-info-get", [`secret:${UNKNOWN_SECRET}`])).toEqual(failure(1, `secret "${UNKNOWN_SECRET}" not found`));
@@ -417,7 +441,7 @@ describe("secret-info-get", () => {
 });
 
 describe("details of Juju's behaviour", () => {
-  test("secret-add: an argument without `=` is `key value \"x\" not valid` (exit 2)", async () => {
+  test('secret-add: an argument without `=` is `key value "x" not valid` (exit 2)', async () => {
     expect(await hook(demoModel(), "demo/0").run("secret-add", ["x"])).toEqual(failure(2, 'key value "x" not valid'));
   });
 

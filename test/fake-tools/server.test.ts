@@ -18,7 +18,12 @@ describe("the client and the hook context", () => {
     expect(h.calls).toEqual([
       { tool: "is-leader", args: ["--format=json"], exitCode: 0, stderr: "" },
       { tool: "secret-add", args: ["--owner", "unit", "password=<redacted>"], exitCode: 0, stderr: "" },
-      { tool: "status-set", args: ["bogus"], exitCode: 2, stderr: 'ERROR invalid status "bogus", expected one of [maintenance blocked waiting active]\n' },
+      {
+        tool: "status-set",
+        args: ["bogus"],
+        exitCode: 2,
+        stderr: 'ERROR invalid status "bogus", expected one of [maintenance blocked waiting active]\n',
+      },
     ]);
   });
 
@@ -39,7 +44,12 @@ describe("the client and the hook context", () => {
 
   test("the tools are found on PATH as the hook sees it, one name per tool", async () => {
     const h = hook(demoModel(), "demo/0");
-    const which = await runProcess("/bin/sh", ["-c", "for tool in relation-get secret-info-get credential-get; do command -v \"$tool\"; done"], h.env, h.charmDir);
+    const which = await runProcess(
+      "/bin/sh",
+      ["-c", 'for tool in relation-get secret-info-get credential-get; do command -v "$tool"; done'],
+      h.env,
+      h.charmDir,
+    );
     expect(which.stdout.split("\n").filter((line) => line !== "")).toEqual(
       ["relation-get", "secret-info-get", "credential-get"].map((tool) => join(server.binDir, tool)),
     );

@@ -16,7 +16,9 @@ describe("status-set and status-get", () => {
 
   test("status-get --include-data: message, status and status-data", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("status-get", ["--include-data", "--format=json"])).toEqual(success('{"message":"ready","status":"active","status-data":{}}\n'));
+    expect(await h.run("status-get", ["--include-data", "--format=json"])).toEqual(
+      success('{"message":"ready","status":"active","status-data":{}}\n'),
+    );
     expect(await h.run("status-get", ["--include-data"])).toEqual(success("message: ready\nstatus: active\nstatus-data: {}\n"));
   });
 
@@ -42,7 +44,9 @@ describe("status-set and status-get", () => {
     const h = hook(model, "demo/0");
     expect(await h.run("status-set", ["maintenance", "installing packages"])).toEqual(success());
     expect(model.unit("demo/0").status).toEqual({ status: "maintenance", message: "installing packages", data: {} });
-    expect(await h.out("status-get", ["--include-data", "--format=json"])).toBe('{"message":"installing packages","status":"maintenance","status-data":{}}\n');
+    expect(await h.out("status-get", ["--include-data", "--format=json"])).toBe(
+      '{"message":"installing packages","status":"maintenance","status-data":{}}\n',
+    );
     expect(await hook(model, "demo/0").out("status-get")).toBe("maintenance\n");
   });
 

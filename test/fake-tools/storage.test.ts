@@ -19,7 +19,9 @@ describe("storage-list, storage-get, storage-add", () => {
 
   test("storage-get -s: kind and location, or one of them", async () => {
     const h = hook(demoModel(), "demo/0");
-    expect(await h.run("storage-get", ["-s", "data/0", "--format=json"])).toEqual(success('{"kind":"filesystem","location":"/srv/data"}\n'));
+    expect(await h.run("storage-get", ["-s", "data/0", "--format=json"])).toEqual(
+      success('{"kind":"filesystem","location":"/srv/data"}\n'),
+    );
     expect(await h.run("storage-get", ["-s", "data/0"])).toEqual(success("kind: filesystem\nlocation: /srv/data\n"));
     expect(await h.run("storage-get", ["-s", "data/0", "location"])).toEqual(success("/srv/data\n"));
     expect(await h.run("storage-get", ["-s", "cache/0", "kind", "--format=json"])).toEqual(success('"block"\n'));

@@ -29,7 +29,7 @@ describe("state-get, state-set, state-delete", () => {
     expect(model.unit("demo/0").state).toEqual({ a: "1", b: "" });
   });
 
-  test("a missing key: empty string, or with --strict `\"k\" not found` (exit 1)", async () => {
+  test('a missing key: empty string, or with --strict `"k" not found` (exit 1)', async () => {
     const h = hook(demoModel(), "demo/0");
     expect(await h.run("state-get", ["zz"])).toEqual(success(""));
     expect(await h.run("state-get", ["zz", "--format=json"])).toEqual(success('""\n'));

@@ -31,7 +31,15 @@ import { type RecorderCharm, recorderCharm } from "../support/recorder-charm.js"
 
 /** Shaped like Jubilant's test fixtures (https://github.com/canonical/jubilant; names invented). */
 const STATUS = {
-  model: { name: "test", type: "iaas", controller: "lxd", cloud: "localhost", region: "localhost", version: "3.6.4", "model-status": { current: "available" } },
+  model: {
+    name: "test",
+    type: "iaas",
+    controller: "lxd",
+    cloud: "localhost",
+    region: "localhost",
+    version: "3.6.4",
+    "model-status": { current: "available" },
+  },
   machines: { "0": { "juju-status": { current: "started" }, "dns-name": "10.0.0.10" }, "1": {} },
   applications: {
     hello: {
@@ -53,10 +61,22 @@ const STATUS = {
           "open-ports": ["80/tcp"],
           subordinates: { "logger/0": { "workload-status": { current: "active" }, "juju-status": { current: "executing" } } },
         },
-        "hello/1": { "workload-status": { current: "active" }, "juju-status": { current: "idle" }, machine: "1", "public-address": "10.0.0.11" },
+        "hello/1": {
+          "workload-status": { current: "active" },
+          "juju-status": { current: "idle" },
+          machine: "1",
+          "public-address": "10.0.0.11",
+        },
       },
     },
-    logger: { charm: "logger", "charm-name": "logger", "charm-rev": 1, exposed: false, "subordinate-to": ["hello"], "application-status": { current: "active" } },
+    logger: {
+      charm: "logger",
+      "charm-name": "logger",
+      "charm-rev": 1,
+      exposed: false,
+      "subordinate-to": ["hello"],
+      "application-status": { current: "active" },
+    },
     broken: { "status-error": "cannot get status", units: { "broken/0": { "status-error": "unit lost" } } },
   },
 };
@@ -65,11 +85,26 @@ describe("status", () => {
   const status = parseStatus(STATUS);
 
   test("parses every field Jubilant reads; `leader` absent means false; status-error reads as failed", () => {
-    expect(status.model).toMatchObject({ name: "test", type: "iaas", controller: "lxd", version: "3.6.4", modelStatus: { current: "available" } });
+    expect(status.model).toMatchObject({
+      name: "test",
+      type: "iaas",
+      controller: "lxd",
+      version: "3.6.4",
+      modelStatus: { current: "available" },
+    });
     expect(status.machines["0"]).toMatchObject({ jujuStatus: { current: "started" }, dnsName: "10.0.0.10" });
     const hello = status.apps["hello"];
-    expect(hello).toMatchObject({ charmName: "hello", charmRev: 3, charmOrigin: "local", base: { name: "ubuntu", channel: "24.04" }, appStatus: { current: "active", message: "ready" } });
-    expect(hello?.relations).toEqual({ db: [{ relatedApp: "pg", interface: "pgsql", scope: "global" }], legacy: [{ relatedApp: "old", interface: "", scope: "" }] });
+    expect(hello).toMatchObject({
+      charmName: "hello",
+      charmRev: 3,
+      charmOrigin: "local",
+      base: { name: "ubuntu", channel: "24.04" },
+      appStatus: { current: "active", message: "ready" },
+    });
+    expect(hello?.relations).toEqual({
+      db: [{ relatedApp: "pg", interface: "pgsql", scope: "global" }],
+      legacy: [{ relatedApp: "old", interface: "", scope: "" }],
+    });
     expect(hello?.units["hello/0"]).toMatchObject({ leader: true, machine: "0", publicAddress: "10.0.0.10", openPorts: ["80/tcp"] });
     expect(hello?.units["hello/1"]?.leader).toBe(false);
     expect(hello?.units["hello/1"]?.workloadStatus.message).toBe("");
@@ -110,9 +145,21 @@ describe("tasks", () => {
       results: { password: "pass", "return-code": 0, stdout: "OUT", stderr: "ERR" },
       status: "completed",
     });
-    expect(task).toEqual({ id: "42", status: "completed", results: { password: "pass" }, returnCode: 0, stdout: "OUT", stderr: "ERR", message: "", log: ["2025-03-01 16:23:26 +1300 NZDT Log message"], success: true });
+    expect(task).toEqual({
+      id: "42",
+      status: "completed",
+      results: { password: "pass" },
+      returnCode: 0,
+      stdout: "OUT",
+      stderr: "ERR",
+      message: "",
+      log: ["2025-03-01 16:23:26 +1300 NZDT Log message"],
+      success: true,
+    });
     expect(taskFromJuju({ id: 28, results: { "return-code": 1 }, status: "completed" }).success).toBe(false);
-    expect(new TaskError(taskFromJuju({ id: "3", status: "failed", message: "no can do", results: { "return-code": 0 } })).message).toBe("task 3 failed (return code 0): no can do");
+    expect(new TaskError(taskFromJuju({ id: "3", status: "failed", message: "no can do", results: { "return-code": 0 } })).message).toBe(
+      "task 3 failed (return code 0): no can do",
+    );
   });
 });
 
@@ -131,7 +178,11 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
     rmSync(join(charm.control, ".."), { recursive: true, force: true });
   });
 
-  const calls = (): string[] => readFileSync(join(root, "calls.log"), "utf8").trim().split("\n").map((line) => line.trim());
+  const calls = (): string[] =>
+    readFileSync(join(root, "calls.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.trim());
 
   test("the argv of every method, with --model after the command", { timeout: 60_000 }, async () => {
     charm.onHook("do", "action-set got=$(action-get n)");
@@ -157,7 +208,14 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
 
     const params = calls().find((line) => line.startsWith("run --model m1 --format json rec/leader do --params "));
     expect(params).toBeDefined();
-    expect(calls().map((line) => line.replace(/--params \S+/, "--params <file>").replace(/^deploy --model m1 \S+/, "deploy --model m1 <charm>").replace(/--path \S+/, "--path <charm>"))).toEqual([
+    expect(
+      calls().map((line) =>
+        line
+          .replace(/--params \S+/, "--params <file>")
+          .replace(/^deploy --model m1 \S+/, "deploy --model m1 <charm>")
+          .replace(/--path \S+/, "--path <charm>"),
+      ),
+    ).toEqual([
       "deploy --model m1 <charm> rec --num-units 2 --config port=81 --config greeting=hi\\ there",
       "add-unit --model m1 rec --num-units 1",
       "config --model m1 --format json rec",
@@ -199,98 +257,127 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
     const before = charm.hooks().length;
     await juju.cli("destroy-model", "m1", "--no-prompt", "--force", "--timeout", "30s");
     expect(calls().at(-1)).toBe("destroy-model --model m1 m1 --no-prompt --force --timeout 30s");
-    expect(charm.hooks().slice(before).filter((line) => / (stop|remove) /.test(line)).length).toBeGreaterThanOrEqual(4);
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .filter((line) => / (stop|remove) /.test(line)).length,
+    ).toBeGreaterThanOrEqual(4);
     expect(existsSync(join(root, "models", "m1"))).toBe(false);
     await expect(juju.status()).rejects.toThrow(CLIError);
   });
 });
 
 describe("wait", () => {
-  test("locally: steps the model until the condition holds; fails at once when the idle model cannot satisfy it", { timeout: 30_000 }, async () => {
-    const charm = recorderCharm();
-    charm.onHook("start", "status-set active ready");
-    const juju = Juju.local({ env: { CONTROL: charm.control } });
-    try {
-      await juju.deploy(charm.dir, { numUnits: 2 });
-      const status = await juju.wait((s) => allActive(s) && allAgentsIdle(s));
-      expect(Object.values(status.apps["recorder"]?.units ?? {}).map((unit) => unit.workloadStatus.message)).toEqual(["ready", "ready"]);
-      await expect(juju.wait(allBlocked)).rejects.toThrow(WaitError);
-      await expect(juju.wait(allBlocked)).rejects.toThrow("wait: the model is idle and allBlocked does not hold");
-      await expect(juju.wait(allActive, { error: (s) => allActive(s) })).rejects.toThrow("the error condition");
-      await juju.removeUnit("recorder/1");
-      await expect(juju.wait(() => false, { timeout: 0 })).rejects.toThrow(/timed out after 0 ms/);
-    } finally {
-      await juju.close();
-      rmSync(join(charm.control, ".."), { recursive: true, force: true });
-    }
-  });
+  test(
+    "locally: steps the model until the condition holds; fails at once when the idle model cannot satisfy it",
+    { timeout: 30_000 },
+    async () => {
+      const charm = recorderCharm();
+      charm.onHook("start", "status-set active ready");
+      const juju = Juju.local({ env: { CONTROL: charm.control } });
+      try {
+        await juju.deploy(charm.dir, { numUnits: 2 });
+        const status = await juju.wait((s) => allActive(s) && allAgentsIdle(s));
+        expect(Object.values(status.apps["recorder"]?.units ?? {}).map((unit) => unit.workloadStatus.message)).toEqual(["ready", "ready"]);
+        await expect(juju.wait(allBlocked)).rejects.toThrow(WaitError);
+        await expect(juju.wait(allBlocked)).rejects.toThrow("wait: the model is idle and allBlocked does not hold");
+        await expect(juju.wait(allActive, { error: (s) => allActive(s) })).rejects.toThrow("the error condition");
+        await juju.removeUnit("recorder/1");
+        await expect(juju.wait(() => false, { timeout: 0 })).rejects.toThrow(/timed out after 0 ms/);
+      } finally {
+        await juju.close();
+        rmSync(join(charm.control, ".."), { recursive: true, force: true });
+      }
+    },
+  );
 
-  test("a failed wait tells the story: units in error and blocked, their messages, what the failed hook logged and printed", { timeout: 30_000 }, async () => {
-    const charm = recorderCharm();
-    charm.onHook("install", 'juju-log --log-level ERROR "cannot reach the package mirror"; echo "E: Unable to fetch archives" >&2; exit 100', "recorder/0");
-    charm.onHook("start", 'status-set blocked "needs a database"', "recorder/1");
-    charm.onHook("start", "status-set active", "recorder/2");
-    const juju = Juju.local({ env: { CONTROL: charm.control } });
-    try {
-      await juju.deploy(charm.dir, { numUnits: 3 });
-      const failed = await juju.wait(allActive, { error: anyError }).catch((error: unknown) => error);
-      expect(failed).toBeInstanceOf(WaitError);
-      expect((failed as WaitError).message).toBe(
-        [
-          "wait: the error condition anyError holds",
-          '  recorder/0: error: hook failed: "install"',
-          "    the install hook: failed, exit 100",
-          "    ERROR cannot reach the package mirror",
-          "    stderr:",
-          "      E: Unable to fetch archives",
-          // The others have not run install yet.
-          "  recorder/1: waiting: waiting for machine",
-          "  recorder/2: waiting: waiting for machine",
-        ].join("\n"),
+  test(
+    "a failed wait tells the story: units in error and blocked, their messages, what the failed hook logged and printed",
+    { timeout: 30_000 },
+    async () => {
+      const charm = recorderCharm();
+      charm.onHook(
+        "install",
+        'juju-log --log-level ERROR "cannot reach the package mirror"; echo "E: Unable to fetch archives" >&2; exit 100',
+        "recorder/0",
       );
-      expect((failed as WaitError).status?.apps["recorder"]?.units["recorder/0"]?.workloadStatus.current).toBe("error");
+      charm.onHook("start", 'status-set blocked "needs a database"', "recorder/1");
+      charm.onHook("start", "status-set active", "recorder/2");
+      const juju = Juju.local({ env: { CONTROL: charm.control } });
+      try {
+        await juju.deploy(charm.dir, { numUnits: 3 });
+        const failed = await juju.wait(allActive, { error: anyError }).catch((error: unknown) => error);
+        expect(failed).toBeInstanceOf(WaitError);
+        expect((failed as WaitError).message).toBe(
+          [
+            "wait: the error condition anyError holds",
+            '  recorder/0: error: hook failed: "install"',
+            "    the install hook: failed, exit 100",
+            "    ERROR cannot reach the package mirror",
+            "    stderr:",
+            "      E: Unable to fetch archives",
+            // The others have not run install yet.
+            "  recorder/1: waiting: waiting for machine",
+            "  recorder/2: waiting: waiting for machine",
+          ].join("\n"),
+        );
+        expect((failed as WaitError).status?.apps["recorder"]?.units["recorder/0"]?.workloadStatus.current).toBe("error");
 
-      // Once the model is idle: blocked next, and the rest that is not active.
-      const idle = await juju.wait(allActive).catch((error: unknown) => error);
-      expect(idle).toBeInstanceOf(WaitError);
-      expect((idle as WaitError).message.split("\n").filter((line) => line.startsWith("  recorder/"))).toEqual([
-        '  recorder/0: error: hook failed: "install"',
-        "  recorder/1: blocked: needs a database",
-      ]);
+        // Once the model is idle: blocked next, and the rest that is not active.
+        const idle = await juju.wait(allActive).catch((error: unknown) => error);
+        expect(idle).toBeInstanceOf(WaitError);
+        expect((idle as WaitError).message.split("\n").filter((line) => line.startsWith("  recorder/"))).toEqual([
+          '  recorder/0: error: hook failed: "install"',
+          "  recorder/1: blocked: needs a database",
+        ]);
 
-      // Work to do (update-status on every unit), and no time to do it.
-      (await juju.simulator()).updateStatus();
-      const timedOut = await juju.wait(allActive, { timeout: 0 }).catch((error: unknown) => error);
-      expect(timedOut).toBeInstanceOf(WaitTimeoutError);
-      expect((timedOut as WaitTimeoutError).message).toContain('wait: timed out after 0 ms waiting for allActive\n  recorder/0: error: hook failed: "install"\n    the install hook: failed, exit 100\n');
-      expect((timedOut as WaitTimeoutError).message).toContain("\n  recorder/1: blocked: needs a database");
-      expect((timedOut as WaitTimeoutError).status).toBeDefined();
-    } finally {
-      await juju.close();
-      rmSync(join(charm.control, ".."), { recursive: true, force: true });
-    }
-  });
+        // Work to do (update-status on every unit), and no time to do it.
+        (await juju.simulator()).updateStatus();
+        const timedOut = await juju.wait(allActive, { timeout: 0 }).catch((error: unknown) => error);
+        expect(timedOut).toBeInstanceOf(WaitTimeoutError);
+        expect((timedOut as WaitTimeoutError).message).toContain(
+          'wait: timed out after 0 ms waiting for allActive\n  recorder/0: error: hook failed: "install"\n    the install hook: failed, exit 100\n',
+        );
+        expect((timedOut as WaitTimeoutError).message).toContain("\n  recorder/1: blocked: needs a database");
+        expect((timedOut as WaitTimeoutError).status).toBeDefined();
+      } finally {
+        await juju.close();
+        rmSync(join(charm.control, ".."), { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("close", () => {
-  test("locally: the model is destroyed as destroy-model --force does; stop and remove ran, no process a hook started is left", { timeout: 30_000 }, async () => {
-    const charm = recorderCharm();
-    charm.onHook("start", 'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids"; sleep 1001 & echo $! >> "$CONTROL/pids"');
-    const juju = Juju.local({ env: { CONTROL: charm.control } });
-    try {
-      await juju.deploy(charm.dir, { numUnits: 2 });
-      await juju.wait(allAgentsIdle);
-      const dir = (await juju.simulator()).dir;
-      const pids = readFileSync(join(charm.control, "pids"), "utf8").trim().split("\n").map(Number);
-      expect(pids).toHaveLength(4);
-      expect(pids.every((pid) => running(pid))).toBe(true);
-      await juju.close();
-      const teardown = charm.hooks().map((line) => line.split(" ").slice(0, 2).join(" ")).filter((line) => / (stop|remove)$/.test(line));
-      expect(teardown.sort()).toEqual(["recorder/0 remove", "recorder/0 stop", "recorder/1 remove", "recorder/1 stop"]);
-      expect(pids.filter((pid) => running(pid))).toEqual([]);
-      expect(existsSync(dir)).toBe(false);
-    } finally {
-      rmSync(join(charm.control, ".."), { recursive: true, force: true });
-    }
-  });
+  test(
+    "locally: the model is destroyed as destroy-model --force does; stop and remove ran, no process a hook started is left",
+    { timeout: 30_000 },
+    async () => {
+      const charm = recorderCharm();
+      charm.onHook(
+        "start",
+        'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids"; sleep 1001 & echo $! >> "$CONTROL/pids"',
+      );
+      const juju = Juju.local({ env: { CONTROL: charm.control } });
+      try {
+        await juju.deploy(charm.dir, { numUnits: 2 });
+        await juju.wait(allAgentsIdle);
+        const dir = (await juju.simulator()).dir;
+        const pids = readFileSync(join(charm.control, "pids"), "utf8").trim().split("\n").map(Number);
+        expect(pids).toHaveLength(4);
+        expect(pids.every((pid) => running(pid))).toBe(true);
+        await juju.close();
+        const teardown = charm
+          .hooks()
+          .map((line) => line.split(" ").slice(0, 2).join(" "))
+          .filter((line) => / (stop|remove)$/.test(line));
+        expect(teardown.sort()).toEqual(["recorder/0 remove", "recorder/0 stop", "recorder/1 remove", "recorder/1 stop"]);
+        expect(pids.filter((pid) => running(pid))).toEqual([]);
+        expect(existsSync(dir)).toBe(false);
+      } finally {
+        rmSync(join(charm.control, ".."), { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -48,17 +48,32 @@ describe("loadProject", () => {
     [{ "charmcraft.yaml": GOOD.replace("type: charm", "type: bundle") }, 'charmcraft.yaml: type: must be "charm", got "bundle"'],
     [{ "charmcraft.yaml": GOOD.replace("summary: A web server\n", "") }, "charmcraft.yaml: summary: Juju requires a summary"],
     [{ "charmcraft.yaml": GOOD, "metadata.yaml": "name: web\n" }, "charmcraft.yaml: name: also set in metadata.yaml"],
-    [{ "charmcraft.yaml": `${GOOD}config: {options: {}}\n`, "config.yaml": "options: {}\n" }, "charmcraft.yaml: config: the project also has config.yaml"],
+    [
+      { "charmcraft.yaml": `${GOOD}config: {options: {}}\n`, "config.yaml": "options: {}\n" },
+      "charmcraft.yaml: config: the project also has config.yaml",
+    ],
     [{ "charmcraft.yaml": `${GOOD}actions: {}\n`, "actions.yaml": "{}\n" }, "charmcraft.yaml: actions: the project also has actions.yaml"],
     [{ "charmcraft.yaml": GOOD.replace(/parts:[\s\S]*$/, "") }, "charmcraft.yaml: parts: charmcraft needs a part"],
     [{ "charmcraft.yaml": GOOD.replace("plugin: nil", "source: .") }, "charmcraft.yaml: parts.charm.plugin: set it"],
-    [{ "charmcraft.yaml": GOOD.replace("base: ubuntu@24.04", "base: noble") }, 'charmcraft.yaml: base: must look like "ubuntu@24.04", got "noble"'],
-    [{ "charmcraft.yaml": GOOD.replace("  arm64:", "  s390x:") }, 'charmcraft.yaml: platforms.s390x: tscharm builds for amd64 and arm64 only, not "s390x"'],
+    [
+      { "charmcraft.yaml": GOOD.replace("base: ubuntu@24.04", "base: noble") },
+      'charmcraft.yaml: base: must look like "ubuntu@24.04", got "noble"',
+    ],
+    [
+      { "charmcraft.yaml": GOOD.replace("  arm64:", "  s390x:") },
+      'charmcraft.yaml: platforms.s390x: tscharm builds for amd64 and arm64 only, not "s390x"',
+    ],
     [{ "charmcraft.yaml": `${GOOD}bases: []\n` }, "charmcraft.yaml: bases: tscharm uses the current form"],
     [{ "charmcraft.yaml": `${GOOD}requires: {db: {interface: pg, scope: machine}}\n` }, "charmcraft.yaml: requires.db.scope: must be"],
     [{ "charmcraft.yaml": `${GOOD}requires: {Db: {interface: pg}}\n` }, 'charmcraft.yaml: requires.Db: "Db" is not a valid endpoint name'],
-    [{ "charmcraft.yaml": `${GOOD}provides: {info: {interface: juju-info}}\n` }, 'charmcraft.yaml: provides.info.interface: "juju-info" is reserved by Juju'],
-    [{ "charmcraft.yaml": `${GOOD}config: {options: {port: {type: number}}}\n` }, "charmcraft.yaml: config.options.port.type: must be string, int, float, boolean or secret"],
+    [
+      { "charmcraft.yaml": `${GOOD}provides: {info: {interface: juju-info}}\n` },
+      'charmcraft.yaml: provides.info.interface: "juju-info" is reserved by Juju',
+    ],
+    [
+      { "charmcraft.yaml": `${GOOD}config: {options: {port: {type: number}}}\n` },
+      "charmcraft.yaml: config.options.port.type: must be string, int, float, boolean or secret",
+    ],
     [{ "charmcraft.yaml": `${GOOD}actions: {Backup: {}}\n` }, 'charmcraft.yaml: actions: "Backup" is not a valid action name'],
   ])("refuses a bad project: %#", (files, message) => {
     const dir = project(files);
@@ -77,7 +92,11 @@ describe("loadProject", () => {
   });
 
   test("a charm may require a juju-* interface (juju-info for subordinates)", () => {
-    expect(loadProject(project({ "charmcraft.yaml": `${GOOD}requires: {info: {interface: juju-info, scope: container}}\n` })).meta.relations["info"]).toEqual({
+    expect(
+      loadProject(project({ "charmcraft.yaml": `${GOOD}requires: {info: {interface: juju-info, scope: container}}\n` })).meta.relations[
+        "info"
+      ],
+    ).toEqual({
       role: "requires",
       interface: "juju-info",
       scope: "container",
@@ -135,12 +154,18 @@ describe("build refuses early, saying why", () => {
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(BuildError);
-    expect((failure as Error).message).toMatch(/^1 TypeScript error:\n.*test\/\.scratch\/project\/dispatch\.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'\.$/);
+    expect((failure as Error).message).toMatch(
+      /^1 TypeScript error:\n.*test\/\.scratch\/project\/dispatch\.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'\.$/,
+    );
   });
 
   test("a Node version that differs between the blob's maker and the base", () => {
-    expect(() => { assertSameNode({ arch: "amd64", version: "24.21.0" }, { arch: "arm64", version: "24.21.0" }); }).not.toThrow();
-    expect(() => { assertSameNode({ arch: "amd64", version: "24.20.0" }, { arch: "arm64", version: "24.21.0" }); }).toThrow(
+    expect(() => {
+      assertSameNode({ arch: "amd64", version: "24.21.0" }, { arch: "arm64", version: "24.21.0" });
+    }).not.toThrow();
+    expect(() => {
+      assertSameNode({ arch: "amd64", version: "24.20.0" }, { arch: "arm64", version: "24.21.0" });
+    }).toThrow(
       "refusing to build: the amd64 Node that makes the blob is 24.20.0 but the arm64 Node it goes into is 24.21.0 (tscharm pins 24.21.0)",
     );
   });

@@ -85,7 +85,12 @@ describe("the readers", () => {
       }),
     );
     // Dates are checked by kind (a Python date has no time zone to compare).
-    const theirs = Object.fromEntries(Object.entries(read).map(([key, value]) => [key, typeof value === "object" && value !== null && "timestamp" in value ? { timestamp: "" } : value]));
+    const theirs = Object.fromEntries(
+      Object.entries(read).map(([key, value]) => [
+        key,
+        typeof value === "object" && value !== null && "timestamp" in value ? { timestamp: "" } : value,
+      ]),
+    );
     expect(mine).toEqual(theirs);
   });
 
@@ -95,35 +100,81 @@ describe("the readers", () => {
       expect(pyYamlScalar(text).kind).toBe("refused");
       expect(() => readYaml(`v: ${text}\n`, { file: "charmcraft.yaml", readers: ["charmcraft"] })).toThrow(YamlError);
     }
-    expect(() => readYaml("v: =\n", { file: "charmcraft.yaml", readers: ["charmcraft"] })).toThrow('charmcraft.yaml: v: charmcraft cannot read the unquoted = (');
+    expect(() => readYaml("v: =\n", { file: "charmcraft.yaml", readers: ["charmcraft"] })).toThrow(
+      "charmcraft.yaml: v: charmcraft cannot read the unquoted = (",
+    );
     expect(readYaml("v: =\n", { file: "config.yaml", readers: ["juju"] })).toEqual({ v: "=" });
   });
 
   test("Juju's reading follows gopkg.in/yaml.v2's resolve.go (decoding into interface{})", () => {
     const expected: Record<string, unknown> = {
-      off: false, on: true, y: true, n: false, Y: true, N: false, yes: true, NO: false, True: true,
-      "~": null, "": null, Null: null,
-      "0777": 511, "012": 10, "08": "08", "0o777": 511, "0X1F": 31, "0B101": 5, "1_000": 1000, "-0": 0, "+12": 12,
+      off: false,
+      on: true,
+      y: true,
+      n: false,
+      Y: true,
+      N: false,
+      yes: true,
+      NO: false,
+      True: true,
+      "~": null,
+      "": null,
+      Null: null,
+      "0777": 511,
+      "012": 10,
+      "08": "08",
+      "0o777": 511,
+      "0X1F": 31,
+      "0B101": 5,
+      "1_000": 1000,
+      "-0": 0,
+      "+12": 12,
       // yaml.v2 has no base-60 numbers and keeps timestamps as their text.
-      "1:20": "1:20", "190:20:30": "190:20:30", "2001-12-14": "2001-12-14", "2001-12-14 21:59:43.10 -5": "2001-12-14 21:59:43.10 -5",
+      "1:20": "1:20",
+      "190:20:30": "190:20:30",
+      "2001-12-14": "2001-12-14",
+      "2001-12-14 21:59:43.10 -5": "2001-12-14 21:59:43.10 -5",
       // Its float syntax needs an exponent's sign, and digits after a dot.
-      "1e3": "1e3", "1.5e3": "1.5e3", "1.0e+3": 1000, "1e-7": 1e-7, "1.": "1.", "+.5": 0.5, ".5": 0.5, "09.5": "09.5",
-      "12345678901234567890123": 1.2345678901234568e22, "0xFFFFFFFFFFFFFFFFFF": "0xFFFFFFFFFFFFFFFFFF", "18446744073709551615": 2 ** 64,
-      ".inf": Number.POSITIVE_INFINITY, "+.nan": "+.nan", "abc": "abc", "+": "+",
+      "1e3": "1e3",
+      "1.5e3": "1.5e3",
+      "1.0e+3": 1000,
+      "1e-7": 1e-7,
+      "1.": "1.",
+      "+.5": 0.5,
+      ".5": 0.5,
+      "09.5": "09.5",
+      "12345678901234567890123": 1.2345678901234568e22,
+      "0xFFFFFFFFFFFFFFFFFF": "0xFFFFFFFFFFFFFFFFFF",
+      "18446744073709551615": 2 ** 64,
+      ".inf": Number.POSITIVE_INFINITY,
+      "+.nan": "+.nan",
+      abc: "abc",
+      "+": "+",
     };
-    const actual = Object.fromEntries(Object.keys(expected).map((text) => { const reading = goYamlScalar(text); return [text, "value" in reading ? reading.value : reading.kind]; }));
+    const actual = Object.fromEntries(
+      Object.keys(expected).map((text) => {
+        const reading = goYamlScalar(text);
+        return [text, "value" in reading ? reading.value : reading.kind];
+      }),
+    );
     expect(actual).toEqual(expected);
   });
 
   test("the YAML 1.2 reading is the yaml package's core schema", () => {
     for (const text of SCALARS) {
       const reading = yaml12Scalar(text);
-      expect({ text, value: "value" in reading ? reading.value : undefined }).toEqual({ text, value: (parseYaml12(`v: ${text}\n`) as { v: unknown }).v });
+      expect({ text, value: "value" in reading ? reading.value : undefined }).toEqual({
+        text,
+        value: (parseYaml12(`v: ${text}\n`) as { v: unknown }).v,
+      });
     }
   });
 
   test("a document: keys kept as written, << merges, each ambiguous scalar noted with its path", () => {
-    const doc = readYaml("base: &b {mode: off, size: 0777}\nwith:\n  <<: *b\n  on: 1:20\nlist: [y, 'y', !!str no, !!int '3']\n", { file: "x.yaml", readers: ["juju"] });
+    const doc = readYaml("base: &b {mode: off, size: 0777}\nwith:\n  <<: *b\n  on: 1:20\nlist: [y, 'y', !!str no, !!int '3']\n", {
+      file: "x.yaml",
+      readers: ["juju"],
+    });
     expect(doc).toEqual({ base: { mode: false, size: 511 }, with: { mode: false, size: 511, on: "1:20" }, list: [true, "y", "no", 3] });
     expect(yamlReadings(doc).map((reading) => [reading.path.join("."), reading.text])).toEqual([
       ["base.mode", "off"],
@@ -187,7 +238,11 @@ function project(charmcraftExtra: string, files: Record<string, string> = {}): s
 
 /** A member of a .charm, read with Python's zipfile. */
 function member(charm: string, name: string): string {
-  return execFileSync("python3", ["-c", "import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", charm, name], { encoding: "utf8" });
+  return execFileSync(
+    "python3",
+    ["-c", "import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", charm, name],
+    { encoding: "utf8" },
+  );
 }
 
 describe("tscharm pack", () => {
@@ -199,12 +254,21 @@ describe("tscharm pack", () => {
     const [packed] = await pack({ projectDir: dir, build: false, log: (line) => log.push(line) });
     const charm = packed?.path ?? "";
     expect(pyYamlLoad(member(charm, "config.yaml"))).toEqual({
-      options: { mode: { type: "string", default: "off" }, answer: { type: "string", default: "y" }, umask: { type: "string", default: "0777" }, day: { type: "string", default: "2001-12-14" } },
+      options: {
+        mode: { type: "string", default: "off" },
+        answer: { type: "string", default: "y" },
+        umask: { type: "string", default: "0777" },
+        day: { type: "string", default: "2001-12-14" },
+      },
     });
     expect(pyYamlLoad(member(charm, "actions.yaml"))).toEqual({ say: { params: { word: { type: "string", default: "no" } } } });
-    expect(pyYamlLoad(member(charm, "manifest.yaml"))).toMatchObject({ bases: [{ name: "ubuntu", channel: "24.04", architectures: ["amd64"] }] });
+    expect(pyYamlLoad(member(charm, "manifest.yaml"))).toMatchObject({
+      bases: [{ name: "ubuntu", channel: "24.04", architectures: ["amd64"] }],
+    });
     // Juju's reader agrees.
-    expect(readYaml(member(charm, "config.yaml"), { file: "config.yaml", readers: ["juju"] })).toMatchObject({ options: { answer: { default: "y" } } });
+    expect(readYaml(member(charm, "config.yaml"), { file: "config.yaml", readers: ["juju"] })).toMatchObject({
+      options: { answer: { default: "y" } },
+    });
     // charmcraft pack would write "y" unquoted: tscharm says so.
     expect(log).toContain(
       'warning: charmcraft.yaml: config.options.answer.default: "y" is a string, but charmcraft pack writes it unquoted and Juju (YAML 1.1) reads that as the boolean true; tscharm pack quotes it',
@@ -227,7 +291,9 @@ describe("tscharm pack", () => {
       "charmcraft.yaml: config.options.mode.default: 0777 is the integer 511 to charmcraft (YAML 1.1) but the integer 777 to YAML 1.2; write it as 777 if you mean the integer 777",
       'charmcraft.yaml: config.options.when.default: 1:20 is the integer 80 to charmcraft (YAML 1.1) but the string "1:20" to YAML 1.2; quote it: "1:20"',
     ]);
-    const config = charmFiles(loaded).find((file) => file.name === "config.yaml")?.data.toString();
+    const config = charmFiles(loaded)
+      .find((file) => file.name === "config.yaml")
+      ?.data.toString();
     expect(config).toBe("options:\n  mode:\n    type: int\n    default: 511\n  when:\n    type: int\n    default: 80\n");
   });
 
@@ -236,7 +302,11 @@ describe("tscharm pack", () => {
     const dir = project("", { "config.yaml": own });
     const loaded = loadProject(dir);
     expect(loaded.meta.config).toEqual({ level: { type: "boolean", default: true }, code: { type: "int", default: 15 } });
-    expect(charmFiles(loaded).find((file) => file.name === "config.yaml")?.data.toString()).toBe(own);
+    expect(
+      charmFiles(loaded)
+        .find((file) => file.name === "config.yaml")
+        ?.data.toString(),
+    ).toBe(own);
     expect(yamlWarnings(loaded)).toEqual([
       'config.yaml: options.level.default: yes is the boolean true to Juju (YAML 1.1) and charmcraft (YAML 1.1) but the string "yes" to YAML 1.2; quote it: "yes"',
       'config.yaml: options.code.default: 0o17 is the integer 15 to Juju (YAML 1.1) and YAML 1.2 but the string "0o17" to charmcraft (YAML 1.1); write it as 15 if you mean the integer 15',
@@ -260,7 +330,12 @@ describe("metadata from a test, and from a .charm", () => {
     );
     const ctx = new Context(Plain, { meta: "name: plain\n", actions: "say:\n  params:\n    word: {type: string, default: no}\n" });
     expect(ctx.meta.actions["say"]?.params).toEqual({ word: { type: "string", default: false } });
-    expect(compileCharmMeta({ metadata: { name: "plain" }, config: yamlDocument('options:\n  mode: {type: string, default: "off"}\n', "config") }).config).toEqual({
+    expect(
+      compileCharmMeta({
+        metadata: { name: "plain" },
+        config: yamlDocument('options:\n  mode: {type: string, default: "off"}\n', "config"),
+      }).config,
+    ).toEqual({
       mode: { type: "string", default: "off" },
     });
   });
@@ -275,7 +350,7 @@ describe("metadata from a test, and from a .charm", () => {
     ]);
     const sim = await Simulator.create({ dir: join(dir, "model") });
     try {
-      expect(() => sim.deploy(charm)).toThrow('config.yaml.options.mode.default: off is read as the boolean false by Juju (YAML 1.1)');
+      expect(() => sim.deploy(charm)).toThrow("config.yaml.options.mode.default: off is read as the boolean false by Juju (YAML 1.1)");
     } finally {
       await sim.close();
     }
@@ -315,7 +390,10 @@ describe("action params, as juju run reads them", () => {
     async () => {
       const charm = recorderCharm();
       scratch.push(join(charm.control, ".."));
-      writeFileSync(join(charm.dir, "actions.yaml"), "say:\n  params:\n    word: {type: string}\n    code: {type: string}\n    day: {type: string}\n  additionalProperties: false\n");
+      writeFileSync(
+        join(charm.dir, "actions.yaml"),
+        "say:\n  params:\n    word: {type: string}\n    code: {type: string}\n    day: {type: string}\n  additionalProperties: false\n",
+      );
       charm.onHook("say", 'action-set got="$(action-get --format json)"');
       const root = join(charm.control, "..", "juju");
       const juju = Juju.cli({ model: "yaml", cliBinary: writeJujuStandIn(root, { env: { CONTROL: charm.control } }), pollInterval: 10 });
@@ -326,10 +404,16 @@ describe("action params, as juju run reads them", () => {
       expect(typeof got === "string" ? JSON.parse(got) : got).toEqual(params);
 
       const model = join(root, "models", "yaml");
-      const refused = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word=no"], { reject: false, env: { CONTROL: charm.control } });
+      const refused = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word=no"], {
+        reject: false,
+        env: { CONTROL: charm.control },
+      });
       expect(refused.exitCode).toBe(1);
       expect(refused.stderr).toContain("(root).word : must be of type string, given false");
-      const quotedWord = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word='no'", "--format", "json"], { reject: false, env: { CONTROL: charm.control } });
+      const quotedWord = await execa("node", [TSCHARM, "sim", "run", "-m", model, "rec/0", "say", "word='no'", "--format", "json"], {
+        reject: false,
+        env: { CONTROL: charm.control },
+      });
       expect(quotedWord.exitCode).toBe(0);
       expect(JSON.parse(quotedWord.stdout)).toMatchObject({ "rec/0": { results: { got: '{"word":"no"}' } } });
     },

@@ -125,7 +125,9 @@ describe("framework.breakpoint(name)", () => {
     const skipped = jujuLogs(run.scripted).filter((line) => line.startsWith("WARNING Breakpoint"));
     if (stopsThere) expect(skipped).toEqual([]);
     else
-      expect(skipped).toEqual([`WARNING Breakpoint ${name === undefined ? "(unnamed)" : `"${name}"`} skipped (not found in the requested breakpoints: ${debugAt.split(",").join(", ")})`]);
+      expect(skipped).toEqual([
+        `WARNING Breakpoint ${name === undefined ? "(unnamed)" : `"${name}"`} skipped (not found in the requested breakpoints: ${debugAt.split(",").join(", ")})`,
+      ]);
   });
 });
 
@@ -139,7 +141,11 @@ describe("stopping before handlers (all, hook)", () => {
 
   test("an action's handler too", async () => {
     stops = [];
-    const run = await dispatch(Debuggee, { ...jujuEnv("actions/backup"), JUJU_DEBUG_AT: "hook" }, { answers: { "is-leader": "true", "action-get": "{}" } });
+    const run = await dispatch(
+      Debuggee,
+      { ...jujuEnv("actions/backup"), JUJU_DEBUG_AT: "hook" },
+      { answers: { "is-leader": "true", "action-get": "{}" } },
+    );
     expect(run.result.exitCode, String(run.result.error)).toBe(0);
     expect(stops).toEqual(["before onBackup, the handler of action:backup"]);
   });

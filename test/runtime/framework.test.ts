@@ -162,9 +162,13 @@ describe("routing", () => {
         });
       }
     }
-    const { scripted } = await dispatch(Reader, jujuEnv("hooks/secret-changed", { extra: { JUJU_SECRET_ID: "secret:cs9ab3go9ns0ql5jgv6g" } }), {
-      answers: { "secret-get": '{"password":"new"}' },
-    });
+    const { scripted } = await dispatch(
+      Reader,
+      jujuEnv("hooks/secret-changed", { extra: { JUJU_SECRET_ID: "secret:cs9ab3go9ns0ql5jgv6g" } }),
+      {
+        answers: { "secret-get": '{"password":"new"}' },
+      },
+    );
     expect(contents).toEqual(["new", "new"]);
     expect(scripted.lines()).toEqual(["secret-get --format=json secret:cs9ab3go9ns0ql5jgv6g --refresh"]);
   });
@@ -189,7 +193,11 @@ describe("defer", () => {
     journal = [];
     await withEnv({ DEFER_DB: "1" }, () => dispatch(Recorder, relationEnv("db", "changed", 7, "pg/0"), { store }));
     expect(store.state.deferred).toEqual([
-      { kind: "db-relation-changed", observer: "onDbChanged", snapshot: { relationName: "db", relationId: 7, appName: "pg", unitName: "pg/0" } },
+      {
+        kind: "db-relation-changed",
+        observer: "onDbChanged",
+        snapshot: { relationName: "db", relationId: 7, appName: "pg", unitName: "pg/0" },
+      },
     ]);
 
     journal = [];
@@ -229,7 +237,10 @@ describe("defer", () => {
       constructor(framework: Framework) {
         super(framework);
         const events = [this.on.stop, this.on.remove, this.on.secretRotate, this.on.secretExpired, this.on.action("backup")];
-        for (const event of events) framework.observe(event, (e: EventBase) => { e.defer(); });
+        for (const event of events)
+          framework.observe(event, (e: EventBase) => {
+            e.defer();
+          });
       }
     }
     const extra = { JUJU_SECRET_ID: "secret:cs9ab3go9ns0ql5jgv6g", JUJU_SECRET_REVISION: "1" };
@@ -423,8 +434,12 @@ describe("actions", () => {
     // Actions also get a one-line summary on stderr, which `juju run` shows the user.
     // It says where in the charm: this file's setResults call, not tscharm's check that refused it.
     const where = `${import.meta.filename.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`;
-    expect(stderr).toMatch(new RegExp(`^Uncaught InvalidActionResultError in charm code: [^\\n]+ at ${where} \\(the traceback is in juju debug-log\\)\\n$`));
-    expect(stderr.startsWith(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message.split("\n")[0] ?? ""} at `)).toBe(true);
+    expect(stderr).toMatch(
+      new RegExp(`^Uncaught InvalidActionResultError in charm code: [^\\n]+ at ${where} \\(the traceback is in juju debug-log\\)\\n$`),
+    );
+    expect(
+      stderr.startsWith(`Uncaught InvalidActionResultError in charm code: ${(result.error as Error).message.split("\n")[0] ?? ""} at `),
+    ).toBe(true);
   });
 });
 

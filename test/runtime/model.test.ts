@@ -96,7 +96,9 @@ describe("status", () => {
   test("unknown and error cannot be set", () => {
     const { model, scripted } = modelFor(jujuEnv("hooks/start"));
     expect(() => (model.unit.status = new UnknownStatus())).toThrow(InvalidStatusError);
-    expect(() => (model.unit.status = new ErrorStatus("x"))).toThrow('invalid status "error", expected one of [maintenance blocked waiting active]');
+    expect(() => (model.unit.status = new ErrorStatus("x"))).toThrow(
+      'invalid status "error", expected one of [maintenance blocked waiting active]',
+    );
     expect(scripted.calls).toEqual([]);
   });
 
@@ -157,7 +159,10 @@ describe("relations", () => {
   });
 
   test("several relations need an id; none gives undefined; unknown endpoints are refused", () => {
-    const { model } = modelFor(jujuEnv("hooks/start"), { "relation-ids db --format=json": '["db:1","db:2"]', "relation-ids website --format=json": "[]" });
+    const { model } = modelFor(jujuEnv("hooks/start"), {
+      "relation-ids db --format=json": '["db:1","db:2"]',
+      "relation-ids website --format=json": "[]",
+    });
     expect(() => model.getRelation("db")).toThrow(TooManyRelatedAppsError);
     expect(model.getRelation("db", 2)?.id).toBe(2);
     expect(model.getRelation("db", 5)).toBeUndefined();
@@ -269,7 +274,10 @@ describe("relations", () => {
 describe("secrets", () => {
   test("the leader adds an application secret; the returned secret needs no read", () => {
     const { model, scripted } = modelFor(jujuEnv("hooks/leader-elected"), { "is-leader": "true", "secret-add": `${SECRET_URI}\n` });
-    const secret = model.app.addSecret({ password: "p4ss" }, { label: "creds", description: "d", rotate: "monthly", expire: new Date("2030-01-02T03:04:05.678Z") });
+    const secret = model.app.addSecret(
+      { password: "p4ss" },
+      { label: "creds", description: "d", rotate: "monthly", expire: new Date("2030-01-02T03:04:05.678Z") },
+    );
     expect(secret.id).toBe(SECRET_URI);
     expect(secret.uniqueIdentifier).toBe(SECRET_XID);
     expect(secret.label).toBe("creds");
@@ -459,7 +467,8 @@ describe("actions, ports, network, storage and the rest", () => {
   });
 
   test("network bindings are read once, per endpoint or relation", () => {
-    const network = '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.1","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.1/32"],"ingress-addresses":["192.0.2.1"]}';
+    const network =
+      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.1","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.1/32"],"ingress-addresses":["192.0.2.1"]}';
     const { model, scripted } = modelFor(relationEnv("db", "changed", 7, "pg/0"), {
       "network-get --format=json website": network,
       "network-get --format=json -r 7 db": network,
@@ -475,7 +484,8 @@ describe("actions, ports, network, storage and the rest", () => {
   });
 
   test("juju-info is a binding of every charm, declared or not; other undeclared names are refused", () => {
-    const network = '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.9","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.9/32"],"ingress-addresses":["10.1.1.9"]}';
+    const network =
+      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.9","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.9/32"],"ingress-addresses":["10.1.1.9"]}';
     const { model, scripted } = modelFor(jujuEnv("hooks/start"), { "network-get --format=json juju-info": network });
     expect(model.getBinding("juju-info").network.bindAddress).toBe("10.1.1.9");
     expect(() => model.getBinding("juju-infos")).toThrow('no network config found for binding "juju-infos"');
@@ -483,7 +493,9 @@ describe("actions, ports, network, storage and the rest", () => {
   });
 
   test("relation.remoteModel: one relation-model-get, then cached", () => {
-    const { model, scripted } = modelFor(relationEnv("db", "changed", 7, "pg/0"), { "relation-model-get --format=json -r db:7": '{"uuid":"0b1c2d3e-aaaa-4bbb-8ccc-123456789abc"}' });
+    const { model, scripted } = modelFor(relationEnv("db", "changed", 7, "pg/0"), {
+      "relation-model-get --format=json -r db:7": '{"uuid":"0b1c2d3e-aaaa-4bbb-8ccc-123456789abc"}',
+    });
     const relation = model.getRelation("db", 7);
     if (relation === undefined) throw new Error("no relation");
     expect(relation.remoteModel).toEqual({ uuid: "0b1c2d3e-aaaa-4bbb-8ccc-123456789abc" });
@@ -517,7 +529,9 @@ describe("actions, ports, network, storage and the rest", () => {
     expect(model.fetchResource("app")).toBe("/var/lib/juju/agents/unit-demo-0/resources/app/app.tgz");
     expect(model.getCloudSpec().type).toBe("lxd");
     model.unit.reboot();
-    expect(() => { model.unit.reboot({ now: true }); }).toThrow(RebootNow);
+    expect(() => {
+      model.unit.reboot({ now: true });
+    }).toThrow(RebootNow);
     expect(scripted.lines()).toEqual([
       "goal-state --format=json",
       "application-version-set -- 2.4.1",

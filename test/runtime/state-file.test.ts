@@ -72,7 +72,11 @@ test("the state file is created with mode 0600 and no temp file is left behind",
     version: 1,
     stored: { counters: { starts: 0 } },
     deferred: [
-      { kind: "db-relation-changed", observer: "onDbChanged", snapshot: { relationName: "db", relationId: 7, appName: "pg", unitName: "pg/0" } },
+      {
+        kind: "db-relation-changed",
+        observer: "onDbChanged",
+        snapshot: { relationName: "db", relationId: 7, appName: "pg", unitName: "pg/0" },
+      },
     ],
   });
 });

@@ -24,7 +24,13 @@ function fixture(): { model: JujuModel; book: Bookkeeping } {
   model.addApp("app", META);
   model.addApp("pg");
   const book = newBookkeeping(0);
-  book.apps["app"] = { charm: { origin: "/charm", dir: "/store", revision: 3 }, charmVersion: 2, configVersion: 5, leaderSettingsVersion: 7, nextUnit: 2 };
+  book.apps["app"] = {
+    charm: { origin: "/charm", dir: "/store", revision: 3 },
+    charmVersion: 2,
+    configVersion: 5,
+    leaderSettingsVersion: 7,
+    nextUnit: 2,
+  };
   for (const number of [0, 1]) {
     model.addUnit("app", { number });
     model.addUnit("pg", { number });
@@ -62,8 +68,25 @@ describe("remoteView", () => {
       obsoleteRevisions: [],
     });
     expect([...view.relations.keys()]).toEqual([0, 1]);
-    expect(view.relations.get(0)).toEqual({ endpoint: "peers", peer: true, remoteApp: "app", alive: true, members: new Map([["app/1", 1]]), appVersion: 0 });
-    expect(view.relations.get(1)).toEqual({ endpoint: "db", peer: false, remoteApp: "pg", alive: true, members: new Map([["pg/0", 0], ["pg/1", 4]]), appVersion: 2 });
+    expect(view.relations.get(0)).toEqual({
+      endpoint: "peers",
+      peer: true,
+      remoteApp: "app",
+      alive: true,
+      members: new Map([["app/1", 1]]),
+      appVersion: 0,
+    });
+    expect(view.relations.get(1)).toEqual({
+      endpoint: "db",
+      peer: false,
+      remoteApp: "pg",
+      alive: true,
+      members: new Map([
+        ["pg/0", 0],
+        ["pg/1", 4],
+      ]),
+      appVersion: 2,
+    });
     expect(remoteView(model, book, "app/1").leader).toBe(false);
   });
 
@@ -85,7 +108,12 @@ describe("remoteView", () => {
     const { model, book } = fixture();
     model.unit("app/0").storage.set("data/4", { kind: "filesystem", location: "/srv/data" });
     model.unit("app/0").storage.set("logs/0", { kind: "block", location: "/dev/loop0" });
-    expect(remoteView(model, book, "app/0").storage).toEqual(new Map([["data/4", "data"], ["logs/0", "logs"]]));
+    expect(remoteView(model, book, "app/0").storage).toEqual(
+      new Map([
+        ["data/4", "data"],
+        ["logs/0", "logs"],
+      ]),
+    );
   });
 
   test("secrets: a consumer sees a newer revision than it has seen; the manager sees revisions nobody tracks", () => {
@@ -97,7 +125,13 @@ describe("remoteView", () => {
     secret.tracking.set("pg/0", 2);
     model.grantSecret(secret.xid, "pg", undefined);
     book.agents["pg/0"] = newAgentState();
-    book.apps["pg"] = { charm: { origin: "/pg", dir: "/pg", revision: 0 }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 2 };
+    book.apps["pg"] = {
+      charm: { origin: "/pg", dir: "/pg", revision: 0 },
+      charmVersion: 0,
+      configVersion: 0,
+      leaderSettingsVersion: 0,
+      nextUnit: 2,
+    };
     expect(secretManager(model, secret)).toBe("app/0");
     // Revision 1 is tracked by nobody and not the latest: obsolete. Revision 2 is tracked by pg/0.
     expect(remoteView(model, book, "app/0").obsoleteRevisions).toEqual([{ secret: secret.xid, revision: 1 }]);

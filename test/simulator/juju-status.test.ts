@@ -49,9 +49,15 @@ function object(value: unknown): JsonObject {
 
 describe("renderStatus", () => {
   test("units: workload status as set, the agent idle or executing, leader only on the leader, open ports", () => {
-    const { model, snap } = snapshot({ "web/0": idle, "web/1": { ...idle, executing: "config-changed hook" }, "web/10": { ...idle, allocating: true } });
+    const { model, snap } = snapshot({
+      "web/0": idle,
+      "web/1": { ...idle, executing: "config-changed hook" },
+      "web/10": { ...idle, allocating: true },
+    });
     model.setStatus(model.unit("web/0"), { status: "active", message: "serving", data: {} });
-    model.unit("web/0").ports.push({ range: { protocol: "tcp", port: 80 }, endpoint: undefined }, { range: { protocol: "tcp", port: 80 }, endpoint: "db" });
+    model
+      .unit("web/0")
+      .ports.push({ range: { protocol: "tcp", port: 80 }, endpoint: undefined }, { range: { protocol: "tcp", port: 80 }, endpoint: "db" });
     model.unit("web/1").ports.push({ range: { protocol: "udp", port: 1000, toPort: 1010 }, endpoint: undefined });
     const json = renderStatus(snap);
     const units = object(object(object(json["applications"])["web"])["units"]);
@@ -64,7 +70,12 @@ describe("renderStatus", () => {
       "public-address": model.unit("web/0").address,
       "open-ports": ["80/tcp"],
     });
-    expect(object(units["web/1"])["juju-status"]).toEqual({ current: "executing", message: "running config-changed hook", since: "23 Nov 2026 06:27:37Z", version: "3.6.4" });
+    expect(object(units["web/1"])["juju-status"]).toEqual({
+      current: "executing",
+      message: "running config-changed hook",
+      since: "23 Nov 2026 06:27:37Z",
+      version: "3.6.4",
+    });
     expect(object(units["web/1"])["leader"]).toBeUndefined();
     expect(object(units["web/1"])["open-ports"]).toEqual(["1000-1010/udp"]);
     expect(object(object(units["web/10"])["juju-status"])["current"]).toBe("allocating");
@@ -78,7 +89,11 @@ describe("renderStatus", () => {
   test("a failed hook: workload error with the hook named, agent idle; the application takes its most severe unit's status", () => {
     const { model, snap } = snapshot({
       "web/0": idle,
-      "web/1": { ...idle, error: "db-relation-changed", errorData: { name: "db-relation-changed", kind: "relation-changed", relationId: 1, remoteUnit: "pg/0" } },
+      "web/1": {
+        ...idle,
+        error: "db-relation-changed",
+        errorData: { name: "db-relation-changed", kind: "relation-changed", relationId: 1, remoteUnit: "pg/0" },
+      },
     });
     model.setStatus(model.unit("web/0"), { status: "blocked", message: "needs db", data: {} });
     const status = parseStatus(renderStatus(snap));

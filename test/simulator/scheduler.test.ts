@@ -19,10 +19,21 @@ function core(seed?: number): SimulatorCore {
   model.addApp("app", META);
   model.addApp("db", { ...META, name: "db" });
   const book = newBookkeeping(seed ?? 0);
-  for (const [app, number] of [["db", 0], ["app", 10], ["app", 2], ["app", 0]] as const) {
+  for (const [app, number] of [
+    ["db", 0],
+    ["app", 10],
+    ["app", 2],
+    ["app", 0],
+  ] as const) {
     model.addUnit(app, { number });
     book.agents[`${app}/${String(number)}`] = newAgentState();
-    book.apps[app] = { charm: { origin: "/c", dir: "/c", revision: 0 }, charmVersion: 0, configVersion: 0, leaderSettingsVersion: 0, nextUnit: 11 };
+    book.apps[app] = {
+      charm: { origin: "/c", dir: "/c", revision: 0 },
+      charmVersion: 0,
+      configVersion: 0,
+      leaderSettingsVersion: 0,
+      nextUnit: 11,
+    };
   }
   return new SimulatorCore(model, "/nonexistent", undefined as unknown as ToolServer, seed === undefined ? {} : { seed }, book);
 }

@@ -18,7 +18,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function setup(options: { seed?: number; storage?: boolean; hookTimeoutMs?: number; dir?: string } = {}): Promise<{ sim: Simulator; charm: RecorderCharm }> {
+async function setup(
+  options: { seed?: number; storage?: boolean; hookTimeoutMs?: number; dir?: string } = {},
+): Promise<{ sim: Simulator; charm: RecorderCharm }> {
   const charm = recorderCharm({ ...(options.storage === undefined ? {} : { storage: options.storage }) });
   const sim = await Simulator.create({
     env: { CONTROL: charm.control },
@@ -26,9 +28,12 @@ async function setup(options: { seed?: number; storage?: boolean; hookTimeoutMs?
     ...(options.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: options.hookTimeoutMs }),
     ...(options.dir === undefined ? {} : { dir: options.dir, persistent: true }),
   });
-  cleanups.push(() => sim.close({ remove: true }), () => {
-    rmSync(join(charm.control, ".."), { recursive: true, force: true });
-  });
+  cleanups.push(
+    () => sim.close({ remove: true }),
+    () => {
+      rmSync(join(charm.control, ".."), { recursive: true, force: true });
+    },
+  );
   return { sim, charm };
 }
 
@@ -79,7 +84,9 @@ describe("a new unit's hooks, in Juju's order", () => {
       const hooks = hooksOf(charm, unit, ["remote"]);
       expect(hooks.slice(0, 5).map((hook) => hook.split(" ")[0])).toEqual(unit === "recorder/0" ? SETUP_LEADER : SETUP_FOLLOWER);
       const others = ["recorder/0", "recorder/1", "recorder/2"].filter((other) => other !== unit);
-      expect(hooks.slice(5)).toEqual(others.flatMap((other) => [`peers-relation-joined remote=${other}`, `peers-relation-changed remote=${other}`]));
+      expect(hooks.slice(5)).toEqual(
+        others.flatMap((other) => [`peers-relation-joined remote=${other}`, `peers-relation-changed remote=${other}`]),
+      );
     }
     const line = charm.hooks().find((entry) => entry.startsWith("recorder/1 peers-relation-joined"));
     expect(line).toBe("recorder/1 peers-relation-joined rel=peers:0 remote=recorder/0 departing= secret= revision=");
@@ -95,7 +102,13 @@ describe("relation data changes", () => {
     charm.onHook("update-status", "relation-set -r peers:0 colour=blue", "recorder/1");
     sim.updateStatus(["recorder/1"]);
     await sim.settle();
-    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 4).join(" ")).sort()).toEqual([
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .map((line) => line.split(" ").slice(0, 4).join(" "))
+        .sort(),
+    ).toEqual([
       "recorder/0 peers-relation-changed rel=peers:0 remote=recorder/1",
       "recorder/1 update-status rel= remote=",
       "recorder/2 peers-relation-changed rel=peers:0 remote=recorder/1",
@@ -126,7 +139,12 @@ describe("relation data changes", () => {
     const before = charm.hooks().length;
     sim.updateStatus(["recorder/0"]);
     await sim.settle();
-    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(["recorder/0 update-status"]);
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .map((line) => line.split(" ").slice(0, 2).join(" ")),
+    ).toEqual(["recorder/0 update-status"]);
   });
 
   test("leader-set reaches the others as leader-settings-changed", async () => {
@@ -137,10 +155,12 @@ describe("relation data changes", () => {
     charm.onHook("update-status", "leader-set mode=fast", "recorder/0");
     sim.updateStatus(["recorder/0"]);
     await sim.settle();
-    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual([
-      "recorder/0 update-status",
-      "recorder/1 leader-settings-changed",
-    ]);
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .map((line) => line.split(" ").slice(0, 2).join(" ")),
+    ).toEqual(["recorder/0 update-status", "recorder/1 leader-settings-changed"]);
   });
 });
 
@@ -168,7 +188,9 @@ describe("relations between applications", () => {
       `backend-relation-joined rel=backend:${String(id)} remote=pg/0`,
       `backend-relation-changed rel=backend:${String(id)} remote=pg/0`,
     ]);
-    expect(parseStatus(sim.status()).apps["web"]?.relations["backend"]).toEqual([{ relatedApp: "pg", interface: "pgsql", scope: "global" }]);
+    expect(parseStatus(sim.status()).apps["web"]?.relations["backend"]).toEqual([
+      { relatedApp: "pg", interface: "pgsql", scope: "global" },
+    ]);
 
     const middle = charm.hooks().length;
     sim.removeRelation("web", "pg");
@@ -179,7 +201,10 @@ describe("relations between applications", () => {
       `db-relation-departed rel=db:${String(id)} remote=web/1`,
       `db-relation-broken rel=db:${String(id)} remote=`,
     ]);
-    expect(teardown.filter((line) => line.startsWith("web/0 ")).map((line) => line.split(" ")[1])).toEqual(["backend-relation-departed", "backend-relation-broken"]);
+    expect(teardown.filter((line) => line.startsWith("web/0 ")).map((line) => line.split(" ")[1])).toEqual([
+      "backend-relation-departed",
+      "backend-relation-broken",
+    ]);
     expect(sim.model.relations.has(id)).toBe(false);
     expect(() => sim.removeRelation("web", "pg")).toThrow('relation "web pg" not found');
   });
@@ -190,7 +215,9 @@ describe("relations between applications", () => {
     sim.deploy(charm.dir, { app: "b" });
     expect(() => sim.integrate("a", "b")).toThrow(/^ambiguous relation: "a b" could refer to "a:db b:backend"; "a:backend b:db"$/);
     sim.integrate("a:db", "b");
-    expect(() => sim.integrate("a:db", "b:backend")).toThrow('cannot add relation "a:db b:backend": relation a:db b:backend already exists');
+    expect(() => sim.integrate("a:db", "b:backend")).toThrow(
+      'cannot add relation "a:db b:backend": relation a:db b:backend already exists',
+    );
     expect(() => sim.integrate("a:peers", "b")).toThrow('no relations found between "a:peers" and "b"');
   });
 });
@@ -205,15 +232,29 @@ describe("units going away, and leadership", () => {
     await sim.settle();
     const after = charm.hooks().slice(before);
     const of = (unit: string): string[] =>
-      after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ").filter((part) => !/^(rel|secret|revision)=/.test(part)).slice(1).join(" "));
+      after
+        .filter((line) => line.startsWith(`${unit} `))
+        .map((line) =>
+          line
+            .split(" ")
+            .filter((part) => !/^(rel|secret|revision)=/.test(part))
+            .slice(1)
+            .join(" "),
+        );
     expect(of("recorder/0")).toEqual([
       "peers-relation-departed remote=recorder/1 departing=recorder/0",
       "peers-relation-departed remote=recorder/2 departing=recorder/0",
       "stop remote= departing=",
       "remove remote= departing=",
     ]);
-    expect(of("recorder/1")).toEqual(["peers-relation-departed remote=recorder/0 departing=recorder/0", "leader-elected remote= departing="]);
-    expect(of("recorder/2")).toEqual(["peers-relation-departed remote=recorder/0 departing=recorder/0", "leader-settings-changed remote= departing="]);
+    expect(of("recorder/1")).toEqual([
+      "peers-relation-departed remote=recorder/0 departing=recorder/0",
+      "leader-elected remote= departing=",
+    ]);
+    expect(of("recorder/2")).toEqual([
+      "peers-relation-departed remote=recorder/0 departing=recorder/0",
+      "leader-settings-changed remote= departing=",
+    ]);
     const units = parseStatus(sim.status()).apps["recorder"]?.units ?? {};
     expect(Object.keys(units)).toEqual(["recorder/1", "recorder/2"]);
     expect(units["recorder/1"]?.leader).toBe(true);
@@ -239,8 +280,16 @@ describe("a failed hook", () => {
     const unit = parseStatus(sim.status()).apps["recorder"]?.units["recorder/0"];
     expect(unit?.workloadStatus).toMatchObject({ current: "error", message: 'hook failed: "install"' });
     expect(unit?.jujuStatus.current).toBe("idle");
-    expect(sim.status()).toMatchObject({ applications: { recorder: { units: { "recorder/0": { "workload-status": { "status-data": { hook: "install" } } } } } } });
-    expect(sim.history().at(-1)).toMatchObject({ unit: "recorder/0", name: "install", exitCode: 1, outcome: "failed", stderr: "failing install as asked\n" });
+    expect(sim.status()).toMatchObject({
+      applications: { recorder: { units: { "recorder/0": { "workload-status": { "status-data": { hook: "install" } } } } } },
+    });
+    expect(sim.history().at(-1)).toMatchObject({
+      unit: "recorder/0",
+      name: "install",
+      exitCode: 1,
+      outcome: "failed",
+      stderr: "failing install as asked\n",
+    });
 
     charm.failHook("install", false);
     sim.resolve("recorder/0");
@@ -316,7 +365,9 @@ describe("actions and exec", () => {
     const { sim, charm } = await setup();
     sim.deploy(charm.dir);
     expect(() => sim.enqueueAction("recorder/0", "nope")).toThrow('action "nope" not defined on unit "recorder/0"');
-    expect(() => sim.enqueueAction("recorder/0", "do", { n: "three" })).toThrow('invalid parameters for action "do": validation failed: (root).n : must be of type integer, given "three"');
+    expect(() => sim.enqueueAction("recorder/0", "do", { n: "three" })).toThrow(
+      'invalid parameters for action "do": validation failed: (root).n : must be of type integer, given "three"',
+    );
     expect(() => sim.enqueueAction("recorder/0", "do", { m: 1 })).toThrow('(root) : additional property "m" is not allowed, given {"m":1}');
     expect(() => sim.enqueueAction("recorder/9", "do")).toThrow('unit "recorder/9" not found');
     expect(() => sim.enqueueAction("other/leader", "do")).toThrow('application "other" not found');
@@ -335,7 +386,9 @@ describe("actions and exec", () => {
     const { sim, charm } = await setup();
     sim.deploy(charm.dir, { numUnits: 2 });
     await sim.settle();
-    const task = await sim.runTask(sim.enqueueExec("recorder/1", 'is-leader; echo "$JUJU_UNIT_NAME ${JUJU_DISPATCH_PATH-none}"; exit 4').id);
+    const task = await sim.runTask(
+      sim.enqueueExec("recorder/1", 'is-leader; echo "$JUJU_UNIT_NAME ${JUJU_DISPATCH_PATH-none}"; exit 4').id,
+    );
     expect(task).toMatchObject({ status: "completed", results: { "return-code": 4, stdout: "False\nrecorder/1 none\n" } });
   });
 });
@@ -366,7 +419,12 @@ describe("config, update-status, refresh", () => {
     let before = charm.hooks().length;
     sim.updateStatus();
     await sim.settle();
-    expect(charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(["recorder/0 update-status", "recorder/1 update-status"]);
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .map((line) => line.split(" ").slice(0, 2).join(" ")),
+    ).toEqual(["recorder/0 update-status", "recorder/1 update-status"]);
     before = charm.hooks().length;
     sim.refresh("recorder", charm.dir);
     await sim.settle();
@@ -384,10 +442,14 @@ describe("refresh on a unit in error", () => {
     const dir = join(charm.control, "..", "charm-v2");
     cpSync(charm.dir, dir, { recursive: true });
     const dispatch = join(dir, "dist", "dispatch");
-    writeFileSync(dispatch, readFileSync(dispatch, "utf8").replace("set -e\n", 'set -e\necho "${JUJU_DISPATCH_PATH#*/}" >> "$CONTROL/v2.log"\n'));
+    writeFileSync(
+      dispatch,
+      readFileSync(dispatch, "utf8").replace("set -e\n", 'set -e\necho "${JUJU_DISPATCH_PATH#*/}" >> "$CONTROL/v2.log"\n'),
+    );
     return dir;
   }
-  const v2Hooks = (charm: RecorderCharm): string[] => (existsSync(join(charm.control, "v2.log")) ? readFileSync(join(charm.control, "v2.log"), "utf8").trim().split("\n") : []);
+  const v2Hooks = (charm: RecorderCharm): string[] =>
+    existsSync(join(charm.control, "v2.log")) ? readFileSync(join(charm.control, "v2.log"), "utf8").trim().split("\n") : [];
 
   test("keeps the old charm until resolved: the failed hook runs again on it, then upgrade-charm on the new one", async () => {
     const { sim, charm } = await setup();
@@ -425,8 +487,13 @@ describe("refresh on a unit in error", () => {
     await sim.settle();
     expect(charm.hooks().slice(before)).toEqual([]);
     expect(readFileSync(join(sim.charmDir("recorder/0"), "dispatch"), "utf8")).toContain("v2.log");
-    expect(parseStatus(sim.status()).apps["recorder"]).toMatchObject({ charmRev: 1, units: { "recorder/0": { workloadStatus: { current: "error", message: 'hook failed: "start"' } } } });
-    expect(debugLogLines(sim.history()).join("\n")).toContain("recorder/0 switched to revision 1 while in error (refresh --force-units): no upgrade-charm");
+    expect(parseStatus(sim.status()).apps["recorder"]).toMatchObject({
+      charmRev: 1,
+      units: { "recorder/0": { workloadStatus: { current: "error", message: 'hook failed: "start"' } } },
+    });
+    expect(debugLogLines(sim.history()).join("\n")).toContain(
+      "recorder/0 switched to revision 1 while in error (refresh --force-units): no upgrade-charm",
+    );
 
     sim.resolve("recorder/0");
     await sim.settle();
@@ -451,7 +518,11 @@ describe("secrets", () => {
   test("a new revision: secret-changed to units tracking the secret, secret-remove to the owner once the old one is unused; rotate and expire on demand", async () => {
     const { sim, charm } = await setup();
     charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
-    charm.onHook("config-changed", 'if [[ -s "$CONTROL/secret-id" ]]; then secret-get "$(cat "$CONTROL/secret-id")" > /dev/null; fi', "recorder/1");
+    charm.onHook(
+      "config-changed",
+      'if [[ -s "$CONTROL/secret-id" ]]; then secret-get "$(cat "$CONTROL/secret-id")" > /dev/null; fi',
+      "recorder/1",
+    );
     charm.onHook("secret-changed", 'secret-get --refresh "$JUJU_SECRET_ID" > /dev/null');
     sim.deploy(charm.dir, { numUnits: 2 });
     await sim.settle();
@@ -462,7 +533,17 @@ describe("secrets", () => {
     charm.onHook("update-status", `secret-set "${id}" password=s3cr3t-two`, "recorder/0");
     sim.updateStatus(["recorder/0"]);
     await sim.settle();
-    expect(charm.hooks().slice(before).map((line) => line.split(" ").filter((part) => !/^(rel|remote|departing)=/.test(part)).join(" "))).toEqual([
+    expect(
+      charm
+        .hooks()
+        .slice(before)
+        .map((line) =>
+          line
+            .split(" ")
+            .filter((part) => !/^(rel|remote|departing)=/.test(part))
+            .join(" "),
+        ),
+    ).toEqual([
       "recorder/0 update-status secret= revision=",
       "recorder/1 secret-changed secret=set revision=",
       "recorder/0 secret-remove secret=set revision=1",
@@ -472,10 +553,17 @@ describe("secrets", () => {
     sim.rotateSecret(id);
     sim.expireSecret(id);
     await sim.settle();
-    expect(charm.hooks().slice(middle).map((line) => line.split(" ").filter((part) => !/^(rel|remote|departing)=/.test(part)).join(" "))).toEqual([
-      "recorder/0 secret-rotate secret=set revision=",
-      "recorder/0 secret-expired secret=set revision=2",
-    ]);
+    expect(
+      charm
+        .hooks()
+        .slice(middle)
+        .map((line) =>
+          line
+            .split(" ")
+            .filter((part) => !/^(rel|remote|departing)=/.test(part))
+            .join(" "),
+        ),
+    ).toEqual(["recorder/0 secret-rotate secret=set revision=", "recorder/0 secret-expired secret=set revision=2"]);
 
     // The new content was a secret-set argument: the debug log shows its key, never its value.
     const log = debugLogLines(sim.history()).join("\n");
@@ -510,7 +598,9 @@ describe("the debug log", () => {
     expect(log.split("Error: boom")).toHaveLength(2);
     expect(log.split("hooks/charm.ts:42:11")).toHaveLength(2);
     expect(log).toContain("unit-recorder-0: ");
-    expect(log).toMatch(/ ERROR unit\.recorder\/0\.juju-log Uncaught Error in charm code: Error: boom\n {4}at handler \(hooks\/charm\.ts:42:11\)\n/);
+    expect(log).toMatch(
+      / ERROR unit\.recorder\/0\.juju-log Uncaught Error in charm code: Error: boom\n {4}at handler \(hooks\/charm\.ts:42:11\)\n/,
+    );
     // A successful juju-log call is its record; a failed one is shown, without a message to show.
     expect(log).not.toContain("juju.sim.hook-tool juju-log --log-level ERROR");
     expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool juju-log -l WARNING \(exit 2\): ERROR no message specified$/m);
@@ -533,7 +623,10 @@ describe("juju status", () => {
     const units = json.applications.recorder.units;
     expect(units["recorder/0"]?.["leader"]).toBe(true);
     expect("leader" in (units["recorder/1"] ?? {})).toBe(false);
-    expect(units["recorder/1"]?.["workload-status"]).toEqual({ current: "active", since: expect.stringMatching(/^\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\dZ$/) as unknown });
+    expect(units["recorder/1"]?.["workload-status"]).toEqual({
+      current: "active",
+      since: expect.stringMatching(/^\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\dZ$/) as unknown,
+    });
     expect(units["recorder/1"]?.["open-ports"]).toEqual(["8080/tcp"]);
     const status = parseStatus(json);
     expect(status.apps["recorder"]?.appStatus).toMatchObject({ current: "blocked", message: "needs a database" });
@@ -572,7 +665,9 @@ describe("scheduling", () => {
     const { sim, charm } = await setup();
     charm.onHook("peers-relation-changed", 'relation-set -r peers:0 n="$RANDOM$RANDOM"');
     sim.deploy(charm.dir, { numUnits: 2 });
-    await expect(sim.settle({ maxOperations: 40 })).rejects.toThrow(/^the model did not settle after 40 operations \(latest: .*peers-relation-changed/);
+    await expect(sim.settle({ maxOperations: 40 })).rejects.toThrow(
+      /^the model did not settle after 40 operations \(latest: .*peers-relation-changed/,
+    );
   });
 });
 
@@ -583,14 +678,17 @@ describe("destroying the model", () => {
    * stderr open, and one with an empty environment working in the charm directory.
    */
   const START_WORKLOADS = [
-    'u=${JUJU_UNIT_NAME/\\//-}',
+    "u=${JUJU_UNIT_NAME/\\//-}",
     'setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids-$u"',
     'sleep 1001 & echo $! >> "$CONTROL/pids-$u"',
     'env -i /usr/bin/sleep 1002 < /dev/null > /dev/null 2>&1 & echo $! >> "$CONTROL/pids-$u"',
   ].join("\n");
 
   function pids(charm: RecorderCharm, unit: string): number[] {
-    return readFileSync(join(charm.control, `pids-${unit.replace("/", "-")}`), "utf8").trim().split("\n").map(Number);
+    return readFileSync(join(charm.control, `pids-${unit.replace("/", "-")}`), "utf8")
+      .trim()
+      .split("\n")
+      .map(Number);
   }
 
   test("every unit departs, stops and is removed; then the processes its hooks left running are stopped", async () => {
@@ -611,7 +709,10 @@ describe("destroying the model", () => {
 
     const before = charm.hooks().length;
     const report = await sim.destroy();
-    const teardown = charm.hooks().slice(before).map((line) => line.split(" ").slice(0, 2).join(" "));
+    const teardown = charm
+      .hooks()
+      .slice(before)
+      .map((line) => line.split(" ").slice(0, 2).join(" "));
     // Relations in id order (the peer relation first), then stop and remove.
     expect(teardown.filter((line) => line.startsWith("recorder/0 "))).toEqual([
       "recorder/0 peers-relation-departed",

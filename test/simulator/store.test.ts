@@ -54,7 +54,13 @@ describe("a model saved before the simulator was split", () => {
     expect(recorder?.units["recorder/1"]?.workloadStatus).toMatchObject({ current: "active", message: "exec-was-here" });
     expect(Object.keys(recorder?.relations ?? {}).sort()).toEqual(["backend", "peers"]);
     expect(sim.config("recorder")).toEqual({ greeting: "hello", port: 80 });
-    expect(sim.task("1")).toMatchObject({ unit: "recorder/0", kind: "action", name: "do", status: "completed", results: { result: { n: "2" } } });
+    expect(sim.task("1")).toMatchObject({
+      unit: "recorder/0",
+      kind: "action",
+      name: "do",
+      status: "completed",
+      results: { result: { n: "2" } },
+    });
     expect(sim.task("2")).toMatchObject({ unit: "recorder/1", kind: "exec", status: "completed" });
     const history = sim.history();
     expect(history).toHaveLength(31);

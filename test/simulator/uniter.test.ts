@@ -68,7 +68,11 @@ function hookOf(op: Operation | undefined): HookInfo {
 describe("nextOperation: a new unit", () => {
   test("a leader: install, relation-created, leader-elected, config-changed, start; then nothing", () => {
     const agent = newAgentState();
-    const remote = view({ leader: true, leaderSettingsVersion: 2, relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app" })]]) });
+    const remote = view({
+      leader: true,
+      leaderSettingsVersion: 2,
+      relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app" })]]),
+    });
     expect(runAll(agent, remote)).toEqual(["install", "peers-relation-created", "leader-elected", "config-changed", "start"]);
     expect(agent).toMatchObject({ installed: true, started: true, leader: true, leaderSettingsVersion: 2, configVersion: 0 });
     expect(nextOperation(agent, remote)).toBeUndefined();
@@ -95,7 +99,20 @@ describe("nextOperation: relations", () => {
 
   test("joined then changed per remote unit in unit-number order, then the application's bag", () => {
     const agent = settled(view());
-    const remote = view({ relations: new Map([[4, relation({ members: new Map([["pg/10", 1], ["pg/2", 0]]), appVersion: 3 })]]) });
+    const remote = view({
+      relations: new Map([
+        [
+          4,
+          relation({
+            members: new Map([
+              ["pg/10", 1],
+              ["pg/2", 0],
+            ]),
+            appVersion: 3,
+          }),
+        ],
+      ]),
+    });
     expect(runAll(agent, remote)).toEqual([
       "db-relation-created",
       "db-relation-changed",
@@ -130,7 +147,19 @@ describe("nextOperation: relations", () => {
   });
 
   test("a remote unit leaving: relation-departed naming it; the relation dying: departed, then broken", () => {
-    const remote = view({ relations: new Map([[1, relation({ members: new Map([["pg/0", 0], ["pg/1", 0]]) })]]) });
+    const remote = view({
+      relations: new Map([
+        [
+          1,
+          relation({
+            members: new Map([
+              ["pg/0", 0],
+              ["pg/1", 0],
+            ]),
+          }),
+        ],
+      ]),
+    });
     const agent = settled(remote);
     const departedOp = nextOperation(agent, view({ relations: new Map([[1, relation({ members: new Map([["pg/0", 0]]) })]]) }));
     expect(hookOf(departedOp)).toMatchObject({ name: "db-relation-departed", remoteUnit: "pg/1", departingUnit: "pg/1" });
@@ -148,11 +177,18 @@ describe("nextOperation: relations", () => {
       relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", members: new Map([["app/1", 0]]) })]]),
     });
     const agent = settled(remote);
-    const dying = view({ dying: true, relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", alive: false })]]) });
+    const dying = view({
+      dying: true,
+      relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", alive: false })]]),
+    });
     const op = nextOperation(agent, dying);
     expect(hookOf(op)).toMatchObject({ name: "data-storage-detaching", storage: "data/0" });
     hookDone(agent, hookOf(op));
-    expect(hookOf(nextOperation(agent, dying))).toMatchObject({ name: "peers-relation-departed", remoteUnit: "app/1", departingUnit: "app/0" });
+    expect(hookOf(nextOperation(agent, dying))).toMatchObject({
+      name: "peers-relation-departed",
+      remoteUnit: "app/1",
+      departingUnit: "app/0",
+    });
     expect(runAll(agent, dying)).toEqual(["peers-relation-departed", "(relation 0 is gone)", "stop", "remove"]);
     expect(agent.removed).toBe(true);
     expect(nextOperation(agent, dying)).toBeUndefined();
@@ -161,8 +197,14 @@ describe("nextOperation: relations", () => {
   test("knownMembers: relation-list during joined includes the joining unit, during departed not the departing one", () => {
     const agent = newAgentState();
     agent.relations["2"] = { created: true, members: { "pg/0": 0, "pg/1": 0 }, app: {}, changedPending: undefined };
-    expect(knownMembers(agent, 2, { name: "db-relation-joined", kind: "relation-joined", relationId: 2, remoteUnit: "pg/5" })).toEqual(["pg/0", "pg/1", "pg/5"]);
-    expect(knownMembers(agent, 2, { name: "db-relation-departed", kind: "relation-departed", relationId: 2, remoteUnit: "pg/0" })).toEqual(["pg/1"]);
+    expect(knownMembers(agent, 2, { name: "db-relation-joined", kind: "relation-joined", relationId: 2, remoteUnit: "pg/5" })).toEqual([
+      "pg/0",
+      "pg/1",
+      "pg/5",
+    ]);
+    expect(knownMembers(agent, 2, { name: "db-relation-departed", kind: "relation-departed", relationId: 2, remoteUnit: "pg/0" })).toEqual([
+      "pg/1",
+    ]);
     expect(knownMembers(agent, 3, undefined)).toEqual([]);
   });
 

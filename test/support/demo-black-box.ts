@@ -319,19 +319,28 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
   });
 
   describe("every other hook", () => {
-    test.each(["start", "stop", "remove", "update-status", "leader-settings-changed", "pre-series-upgrade", "post-series-upgrade", "collect-metrics"])(
-      "%s is not observed by the demo: exit 0 and no tool call",
+    test.each([
+      "start",
+      "stop",
+      "remove",
+      "update-status",
+      "leader-settings-changed",
+      "pre-series-upgrade",
+      "post-series-upgrade",
+      "collect-metrics",
+    ])("%s is not observed by the demo: exit 0 and no tool call", (hook) => {
+      const { exitCode, stdout, stderr, fake } = run(jujuEnv(`hooks/${hook}`), []);
+      expect([exitCode, stdout, stderr, fake.lines()]).toEqual([0, "", "", []]);
+    });
+
+    test.each(["secret-rotate", "secret-remove", "secret-expired"])(
+      "%s (owner hooks the demo does not observe): exit 0, no tool call",
       (hook) => {
-        const { exitCode, stdout, stderr, fake } = run(jujuEnv(`hooks/${hook}`), []);
-        expect([exitCode, stdout, stderr, fake.lines()]).toEqual([0, "", "", []]);
+        const extra = { JUJU_SECRET_ID: SECRET_ID, JUJU_SECRET_LABEL: "admin-credentials", JUJU_SECRET_REVISION: "1" };
+        const { exitCode, stderr, fake } = run(jujuEnv(`hooks/${hook}`, { extra }), []);
+        expect([exitCode, stderr, fake.lines()]).toEqual([0, "", []]);
       },
     );
-
-    test.each(["secret-rotate", "secret-remove", "secret-expired"])("%s (owner hooks the demo does not observe): exit 0, no tool call", (hook) => {
-      const extra = { JUJU_SECRET_ID: SECRET_ID, JUJU_SECRET_LABEL: "admin-credentials", JUJU_SECRET_REVISION: "1" };
-      const { exitCode, stderr, fake } = run(jujuEnv(`hooks/${hook}`, { extra }), []);
-      expect([exitCode, stderr, fake.lines()]).toEqual([0, "", []]);
-    });
 
     test("cluster-relation-departed reconfigures; a custom hook succeeds quietly", () => {
       writeWorkloadConfig();

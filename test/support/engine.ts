@@ -9,7 +9,6 @@ import { type ActionRun, CommitError, HookContext } from "../../engine/hook-cont
 import { JujuModel, type SecretRecord } from "../../engine/model.js";
 import { xidOf } from "../../engine/secrets.js";
 
-
 /** The value, or a failed test naming what was missing. */
 export function defined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`expected ${what}`);
@@ -104,7 +103,6 @@ export function committedHook<T>(model: JujuModel, unit: string, body: (context:
   return result;
 }
 
-
 export function secretAt(model: JujuModel, uri: string): SecretRecord {
   return defined(model.secrets.get(defined(xidOf(uri), `a secret URI, got ${uri}`)), `secret ${uri} in the model`);
 }
@@ -119,7 +117,6 @@ export function toolFailure(call: () => unknown): HookToolError {
   }
   throw new Error("expected the hook tool to fail, but it succeeded");
 }
-
 
 /** secret-get's `secret "…" not found` (exit 1): the spec leaves open whether the quoted id is the URI or the bare xid. */
 export function expectSecretNotFound(call: () => unknown, xid: string): void {

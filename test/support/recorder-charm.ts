@@ -77,7 +77,10 @@ export function recorderCharm(options: { storage?: boolean } = {}): RecorderChar
   return {
     dir,
     control,
-    hooks: () => readFileSync(join(control, "hooks.log"), "utf8").split("\n").filter((line) => line !== ""),
+    hooks: () =>
+      readFileSync(join(control, "hooks.log"), "utf8")
+        .split("\n")
+        .filter((line) => line !== ""),
     onHook: (hook, bash, unit) => {
       writeFileSync(join(control, unit === undefined ? `run-${hook}` : `run-${hook}-${unit.replace("/", "-")}`), `${bash}\n`);
     },

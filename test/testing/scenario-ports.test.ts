@@ -56,7 +56,8 @@ class ProbeCharm extends CharmBase {
     const call = (event: EventBase): void => {
       probe?.(this, event);
     };
-    for (const event of [this.on.install, this.on.start, this.on.stop, this.on.updateStatus, this.on.configChanged]) framework.observe(event, call);
+    for (const event of [this.on.install, this.on.start, this.on.stop, this.on.updateStatus, this.on.configChanged])
+      framework.observe(event, call);
     for (const name of Object.keys(framework.meta.relations)) framework.observe(this.on.relationChanged(name), call);
     for (const name of Object.keys(framework.meta.storage)) {
       framework.observe(this.on.storageAttached(name), call);
@@ -110,7 +111,9 @@ describe("test_network.py", () => {
   // test_no_relation_error: ops raises RelationNotFoundError from the network; tscharm refuses the
   // name at getBinding, with network-get's own words.
   test("a binding the charm does not declare has no network", async () => {
-    const ctx = new Context(ProbeCharm, { meta: { name: "foo", requires: { "metrics-endpoint": { interface: "foo" } }, "extra-bindings": { bar: null } } });
+    const ctx = new Context(ProbeCharm, {
+      meta: { name: "foo", requires: { "metrics-endpoint": { interface: "foo" } }, "extra-bindings": { bar: null } },
+    });
     probe = (charm) => charm.model.getBinding("foo").network;
     const error = await failure(ctx.run(ctx.on.updateStatus(), new State({ networks: [new Network({ binding: "bar" })] })));
     expect(error).toBeInstanceOf(UncaughtCharmError);
@@ -183,15 +186,18 @@ describe("test_config.py", () => {
   });
 
   // test_config_in_not_mutated
-  test.each<Record<string, ConfigValue>>([{ foo: "bar" }, { baz: 4, foo: "bar" }, { baz: 4, foo: "bar", qux: true }])("the State's config is not changed (%o)", async (given) => {
-    const ctx = new Context(ProbeCharm, {
-      meta: { name: "foo" },
-      config: { options: { foo: { type: "string" }, baz: { type: "int", default: 2 }, qux: { type: "boolean", default: false } } },
-    });
-    probe = (charm) => [charm.config["foo"], charm.config["baz"], charm.config["qux"]];
-    const out = await ctx.run(ctx.on.updateStatus(), new State({ config: given }));
-    expect(out.config).toEqual(given);
-  });
+  test.each<Record<string, ConfigValue>>([{ foo: "bar" }, { baz: 4, foo: "bar" }, { baz: 4, foo: "bar", qux: true }])(
+    "the State's config is not changed (%o)",
+    async (given) => {
+      const ctx = new Context(ProbeCharm, {
+        meta: { name: "foo" },
+        config: { options: { foo: { type: "string" }, baz: { type: "int", default: 2 }, qux: { type: "boolean", default: false } } },
+      });
+      probe = (charm) => [charm.config["foo"], charm.config["baz"], charm.config["qux"]];
+      const out = await ctx.run(ctx.on.updateStatus(), new State({ config: given }));
+      expect(out.config).toEqual(given);
+    },
+  );
 
   // Not in ops' suite: Juju reads an option without `type` as a string ("Missing type is valid in
   // python", juju/juju internal/charm/config.go). ops' test_bad_config_option_type relies on it too.
@@ -623,7 +629,9 @@ describe("test_secrets.py", () => {
     expect(out.getSecret({ id: secret.id })).toBeUndefined();
     expect(ctx.removedSecretRevisions).toEqual([]);
     const fresh = new Context(SecretCharm, { meta: { name: "foo" } });
-    await expect(fresh.run(fresh.on.secretRemove(secret, { revision: 7 }), new State({ leader: true, secrets: [secret] }))).rejects.toThrow(UncaughtCharmError);
+    await expect(fresh.run(fresh.on.secretRemove(secret, { revision: 7 }), new State({ leader: true, secrets: [secret] }))).rejects.toThrow(
+      UncaughtCharmError,
+    );
     expect(fresh.removedSecretRevisions).toEqual([]);
   });
 });
@@ -658,7 +666,7 @@ describe("test_storage.py", () => {
     const storage = new Storage({ name: "foo" });
     const locations: string[] = [];
     probe = (_charm, event) => {
-      locations.push(`${event.kind} ${(event instanceof StorageEvent ? event.storage.location : "not a storage event")}`);
+      locations.push(`${event.kind} ${event instanceof StorageEvent ? event.storage.location : "not a storage event"}`);
     };
     await ctx.run(ctx.on.storageAttached(storage), new State({ storages: [storage] }));
     await ctx.run(ctx.on.storageDetaching(storage), new State({ storages: [storage] }));
@@ -677,25 +685,40 @@ describe("test_consistency_checker.py", () => {
 
   // test_evt_bad_relation_name: an event on an endpoint the charm does not declare, whose relation
   // is not in the State either.
-  test.each(["created", "joined", "changed", "departed", "broken"] as const)("an event on an undeclared endpoint (relation-%s)", async (phase) => {
-    const ctx = new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "xxx" } } } });
-    const relation = new Relation({ endpoint: "bar" });
-    const event = {
-      created: () => ctx.on.relationCreated(relation),
-      joined: () => ctx.on.relationJoined(relation),
-      changed: () => ctx.on.relationChanged(relation),
-      departed: () => ctx.on.relationDeparted(relation),
-      broken: () => ctx.on.relationBroken(relation),
-    }[phase]();
-    await inconsistent(ctx, ctx.run(event, new State()), `bar-relation-${phase} is about endpoint "bar", which is not declared in foo's metadata (declared: foo)`);
-  });
+  test.each(["created", "joined", "changed", "departed", "broken"] as const)(
+    "an event on an undeclared endpoint (relation-%s)",
+    async (phase) => {
+      const ctx = new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "xxx" } } } });
+      const relation = new Relation({ endpoint: "bar" });
+      const event = {
+        created: () => ctx.on.relationCreated(relation),
+        joined: () => ctx.on.relationJoined(relation),
+        changed: () => ctx.on.relationChanged(relation),
+        departed: () => ctx.on.relationDeparted(relation),
+        broken: () => ctx.on.relationBroken(relation),
+      }[phase]();
+      await inconsistent(
+        ctx,
+        ctx.run(event, new State()),
+        `bar-relation-${phase} is about endpoint "bar", which is not declared in foo's metadata (declared: foo)`,
+      );
+    },
+  );
 
   // test_bad_config_option_type
   test("a config value whose type does not fit, with and without a declared type", async () => {
     const typed = new Context(MyCharm, { meta: { name: "foo" }, config: { options: { foo: { type: "string" } } } });
-    await inconsistent(typed, typed.run(typed.on.start(), new State({ config: { foo: true } })), 'config option "foo" is a string, but the state gives true');
+    await inconsistent(
+      typed,
+      typed.run(typed.on.start(), new State({ config: { foo: true } })),
+      'config option "foo" is a string, but the state gives true',
+    );
     const untyped = new Context(MyCharm, { meta: { name: "foo" }, config: { options: { foo: {} } } });
-    await inconsistent(untyped, untyped.run(untyped.on.start(), new State({ config: { foo: true } })), 'config option "foo" is a string, but the state gives true');
+    await inconsistent(
+      untyped,
+      untyped.run(untyped.on.start(), new State({ config: { foo: true } })),
+      'config option "foo" is a string, but the state gives true',
+    );
     const boolean = new Context(MyCharm, { meta: { name: "foo" }, config: { options: { foo: { type: "boolean" } } } });
     await boolean.run(boolean.on.start(), new State({ config: { foo: true } }));
   });
@@ -734,15 +757,20 @@ describe("test_consistency_checker.py", () => {
   // test_peer_relation_consistency
   test("a peer endpoint takes a PeerRelation", async () => {
     const ctx = new Context(MyCharm, { meta: { name: "foo", peers: { foo: { interface: "bar" } } } });
-    await inconsistent(ctx, ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "foo" })] })), '"foo" is a peer endpoint');
+    await inconsistent(
+      ctx,
+      ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "foo" })] })),
+      '"foo" is a peer endpoint',
+    );
     await ctx.run(ctx.on.start(), new State({ relations: [new PeerRelation({ endpoint: "foo" })] }));
   });
 
   // test_duplicate_endpoints_inconsistent: refused with the metadata, before any State.
   test("an endpoint declared twice", () => {
-    expect(() => new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "bar" } }, provides: { foo: { interface: "baz" } } } })).toThrow(
-      'endpoint "foo" is declared twice',
-    );
+    expect(
+      () =>
+        new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "bar" } }, provides: { foo: { interface: "baz" } } } }),
+    ).toThrow('endpoint "foo" is declared twice');
   });
 
   // test_sub_relation_consistency: a container-scoped relation sees one unit of the other side (the
@@ -762,14 +790,22 @@ describe("test_consistency_checker.py", () => {
   // test_relation_sub_inconsistent
   test("a SubordinateRelation needs a container-scoped endpoint", async () => {
     const ctx = new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "bar" } } } });
-    await inconsistent(ctx, ctx.run(ctx.on.start(), new State({ relations: [new SubordinateRelation({ endpoint: "foo" })] })), "needs a container-scoped endpoint");
+    await inconsistent(
+      ctx,
+      ctx.run(ctx.on.start(), new State({ relations: [new SubordinateRelation({ endpoint: "foo" })] })),
+      "needs a container-scoped endpoint",
+    );
   });
 
   // test_relation_not_in_state
   test("a relation event needs its relation in the State", async () => {
     const ctx = new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "bar" } } } });
     const relation = new Relation({ endpoint: "foo" });
-    await inconsistent(ctx, ctx.run(ctx.on.relationChanged(relation), new State()), `foo-relation-changed is about relation ${relation.id}, which is not in the state's relations`);
+    await inconsistent(
+      ctx,
+      ctx.run(ctx.on.relationChanged(relation), new State()),
+      `foo-relation-changed is about relation ${relation.id}, which is not in the state's relations`,
+    );
     await ctx.run(ctx.on.relationChanged(relation), new State({ relations: [relation] }));
   });
 
@@ -808,30 +844,50 @@ describe("test_consistency_checker.py", () => {
     const ctx = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { params: { bar: { type } } } } });
     await ctx.run(ctx.on.action("foo", { bar: good }), new State());
     if (bad !== undefined) {
-      await inconsistent(ctx, ctx.run(ctx.on.action("foo", { bar: bad }), new State()), `action "foo": validation failed: (root).bar : ${problem}`);
+      await inconsistent(
+        ctx,
+        ctx.run(ctx.on.action("foo", { bar: bad }), new State()),
+        `action "foo": validation failed: (root).bar : ${problem}`,
+      );
     }
   });
 
   test("a missing required param, in Juju's words", async () => {
-    const ctx = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { params: { bar: { type: "string" }, n: { type: "integer" } }, required: ["bar"] } } });
-    await inconsistent(ctx, ctx.run(ctx.on.action("foo", { n: 1 }), new State()), 'action "foo": validation failed: (root) : "bar" property is missing and required, given {"n":1}');
+    const ctx = new Context(MyCharm, {
+      meta: { name: "foo" },
+      actions: { foo: { params: { bar: { type: "string" }, n: { type: "integer" } }, required: ["bar"] } },
+    });
+    await inconsistent(
+      ctx,
+      ctx.run(ctx.on.action("foo", { n: 1 }), new State()),
+      'action "foo": validation failed: (root) : "bar" property is missing and required, given {"n":1}',
+    );
   });
 
   // test_networks_consistency: an extra-binding named like an endpoint is refused with the metadata.
   test("networks: only declared bindings, and an extra-binding may not be named like an endpoint", async () => {
     const plain = new Context(MyCharm, { meta: { name: "wonky" } });
-    await inconsistent(plain, plain.run(plain.on.start(), new State({ networks: [new Network({ binding: "foo" })] })), 'network binding "foo" is neither an endpoint nor an extra-binding of wonky');
-    expect(() => new Context(MyCharm, { meta: { name: "pinky", "extra-bindings": { foo: null }, requires: { foo: { interface: "bar" } } } })).toThrow(
-      'charm "pinky" has invalid extra bindings: relation names (foo) cannot be used in extra bindings',
+    await inconsistent(
+      plain,
+      plain.run(plain.on.start(), new State({ networks: [new Network({ binding: "foo" })] })),
+      'network binding "foo" is neither an endpoint nor an extra-binding of wonky',
     );
-    const good = new Context(MyCharm, { meta: { name: "pinky", "extra-bindings": { foo: null }, requires: { bar: { interface: "bar" } } } });
+    expect(
+      () => new Context(MyCharm, { meta: { name: "pinky", "extra-bindings": { foo: null }, requires: { foo: { interface: "bar" } } } }),
+    ).toThrow('charm "pinky" has invalid extra bindings: relation names (foo) cannot be used in extra bindings');
+    const good = new Context(MyCharm, {
+      meta: { name: "pinky", "extra-bindings": { foo: null }, requires: { bar: { interface: "bar" } } },
+    });
     await good.run(good.on.start(), new State({ networks: [new Network({ binding: "foo" })] }));
   });
 
   // test_own_unit_in_peers_data_consistency
   test.each([0, 1, 42])("peer data may not include the unit under test (unit %i)", async (unitId) => {
     const ctx = new Context(MyCharm, { meta: { name: "foo", peers: { foo: { interface: "bar" } } }, unitId });
-    await ctx.run(ctx.on.start(), new State({ relations: [new PeerRelation({ endpoint: "foo", peersData: { [unitId + 1]: { foo: "bar" } } })] }));
+    await ctx.run(
+      ctx.on.start(),
+      new State({ relations: [new PeerRelation({ endpoint: "foo", peersData: { [unitId + 1]: { foo: "bar" } } })] }),
+    );
     const peers = new PeerRelation({ endpoint: "foo", peersData: { [unitId]: { foo: "bar" }, [unitId + 1]: { foo: "baz" } } });
     await inconsistent(
       ctx,
@@ -843,7 +899,14 @@ describe("test_consistency_checker.py", () => {
   // test_duplicate_relation_ids
   test("two relations with one id", async () => {
     const ctx = new Context(MyCharm, { meta: { name: "foo", requires: { foo: { interface: "foo" }, bar: { interface: "bar" } } } });
-    await inconsistent(ctx, ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "foo", id: 1 }), new Relation({ endpoint: "bar", id: 1 })] })), "two relations have id 1");
+    await inconsistent(
+      ctx,
+      ctx.run(
+        ctx.on.start(),
+        new State({ relations: [new Relation({ endpoint: "foo", id: 1 }), new Relation({ endpoint: "bar", id: 1 })] }),
+      ),
+      "two relations have id 1",
+    );
   });
 
   // test_storage_not_in_state, test_storage_event
@@ -853,6 +916,10 @@ describe("test_consistency_checker.py", () => {
     await inconsistent(ctx, ctx.run(ctx.on.storageAttached(storage), new State()), "which is not in the state's storages");
     await ctx.run(ctx.on.storageAttached(storage), new State({ storages: [storage] }));
     const bare = new Context(MyCharm, { meta: { name: "rupert" } });
-    await inconsistent(bare, bare.run(bare.on.storageAttached(storage), new State({ storages: [storage] })), 'storage "foo" is not declared');
+    await inconsistent(
+      bare,
+      bare.run(bare.on.storageAttached(storage), new State({ storages: [storage] })),
+      'storage "foo" is not declared',
+    );
   });
 });

@@ -114,7 +114,11 @@ describe("Context", () => {
     seen = [];
     const ctx = context();
     const db = new Relation({ endpoint: "db", remoteAppName: "pg", remoteUnitsData: { 0: { host: "h" } } });
-    const before = new State({ config: { name: "x" }, relations: [db], storedStates: [new StoredState({ name: "counter", content: { events: 4 } })] });
+    const before = new State({
+      config: { name: "x" },
+      relations: [db],
+      storedStates: [new StoredState({ name: "counter", content: { events: 4 } })],
+    });
     const out = await ctx.run(ctx.on.relationChanged(db), before);
     expect(out).not.toBe(before);
     expect(before.getStoredState("counter")?.content).toEqual({ events: 4 });
@@ -183,9 +187,18 @@ describe("Context", () => {
 
   test("ports, networks, storage and planned units come from the State", async () => {
     const ctx = context();
-    const out = await ctx.run(ctx.on.updateStatus(), new State({ config: { name: "ports" }, openedPorts: [{ protocol: "udp", port: 53 }] }));
-    expect(out.openedPorts).toEqual([{ protocol: "udp", port: 53 }, { protocol: "tcp", port: 8080 }]);
-    await ctx.run(ctx.on.updateStatus(), new State({ config: { name: "network" }, networks: [new Network({ binding: "site", address: "10.9.8.7" })] }));
+    const out = await ctx.run(
+      ctx.on.updateStatus(),
+      new State({ config: { name: "ports" }, openedPorts: [{ protocol: "udp", port: 53 }] }),
+    );
+    expect(out.openedPorts).toEqual([
+      { protocol: "udp", port: 53 },
+      { protocol: "tcp", port: 8080 },
+    ]);
+    await ctx.run(
+      ctx.on.updateStatus(),
+      new State({ config: { name: "network" }, networks: [new Network({ binding: "site", address: "10.9.8.7" })] }),
+    );
     expect(ctx.jujuLog.at(-1)?.message).toBe("10.9.8.7");
     seen = [];
     const storage = new Storage({ name: "data", index: 1, location: "/srv/data" });
@@ -223,24 +236,76 @@ describe("the consistency checker refuses what Juju could not produce", () => {
   const granted = new Secret({ trackedContent: { token: "t" } });
 
   test.each([
-    ["an unknown endpoint", () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "cache" })] })), 'relation endpoint "cache" is not declared in web\'s metadata (declared: site, db, info, peers)'],
-    ["an unknown action", () => ctx.run(ctx.on.action("deploy"), new State()), 'action "deploy" is not declared in web\'s actions (declared: backup, restore)'],
-    ["a missing required param", () => ctx.run(ctx.on.action("restore"), new State()), 'action "restore": validation failed: (root) : "from" property is missing and required, given {}'],
-    ["an unknown param", () => ctx.run(ctx.on.action("backup", { speed: 3 }), new State()), 'action "backup": validation failed: (root) : additional property "speed" is not allowed, given {"speed":3}'],
-    ["a param of the wrong type", () => ctx.run(ctx.on.action("backup", { compress: "yes" }), new State()), 'action "backup": validation failed: (root).compress : must be of type boolean, given "yes"'],
-    ["a relation event without the relation", () => ctx.run(ctx.on.relationChanged(db), new State()), "db-relation-changed is about relation"],
-    ["a remote unit not in the relation", () => ctx.run(ctx.on.relationChanged(db, { remoteUnit: 3 }), new State({ relations: [db] })), "remote unit pg/3 is not in relation"],
-    ["secret-changed on a secret this unit owns", () => ctx.run(ctx.on.secretChanged(owned), new State({ secrets: [owned] })), "secret-changed goes to observers of a secret, but this unit manages"],
-    ["secret-rotate on a secret this unit does not own", () => ctx.run(ctx.on.secretRotate(granted), new State({ secrets: [granted] })), "secret-rotate goes to the unit that manages the secret"],
-    ["a config key not in the metadata", () => ctx.run(ctx.on.start(), new State({ config: { colour: "red" } })), 'config option "colour" is not declared in web\'s config (declared: port, name)'],
-    ["a config value of the wrong type", () => ctx.run(ctx.on.start(), new State({ config: { port: "80" } })), 'config option "port" is a int, but the state gives "80"'],
+    [
+      "an unknown endpoint",
+      () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "cache" })] })),
+      'relation endpoint "cache" is not declared in web\'s metadata (declared: site, db, info, peers)',
+    ],
+    [
+      "an unknown action",
+      () => ctx.run(ctx.on.action("deploy"), new State()),
+      'action "deploy" is not declared in web\'s actions (declared: backup, restore)',
+    ],
+    [
+      "a missing required param",
+      () => ctx.run(ctx.on.action("restore"), new State()),
+      'action "restore": validation failed: (root) : "from" property is missing and required, given {}',
+    ],
+    [
+      "an unknown param",
+      () => ctx.run(ctx.on.action("backup", { speed: 3 }), new State()),
+      'action "backup": validation failed: (root) : additional property "speed" is not allowed, given {"speed":3}',
+    ],
+    [
+      "a param of the wrong type",
+      () => ctx.run(ctx.on.action("backup", { compress: "yes" }), new State()),
+      'action "backup": validation failed: (root).compress : must be of type boolean, given "yes"',
+    ],
+    [
+      "a relation event without the relation",
+      () => ctx.run(ctx.on.relationChanged(db), new State()),
+      "db-relation-changed is about relation",
+    ],
+    [
+      "a remote unit not in the relation",
+      () => ctx.run(ctx.on.relationChanged(db, { remoteUnit: 3 }), new State({ relations: [db] })),
+      "remote unit pg/3 is not in relation",
+    ],
+    [
+      "secret-changed on a secret this unit owns",
+      () => ctx.run(ctx.on.secretChanged(owned), new State({ secrets: [owned] })),
+      "secret-changed goes to observers of a secret, but this unit manages",
+    ],
+    [
+      "secret-rotate on a secret this unit does not own",
+      () => ctx.run(ctx.on.secretRotate(granted), new State({ secrets: [granted] })),
+      "secret-rotate goes to the unit that manages the secret",
+    ],
+    [
+      "a config key not in the metadata",
+      () => ctx.run(ctx.on.start(), new State({ config: { colour: "red" } })),
+      'config option "colour" is not declared in web\'s config (declared: port, name)',
+    ],
+    [
+      "a config value of the wrong type",
+      () => ctx.run(ctx.on.start(), new State({ config: { port: "80" } })),
+      'config option "port" is a int, but the state gives "80"',
+    ],
     [
       "a non-string bag value",
-      () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "db", remoteAppData: { port: 5432 as unknown as string } })] })),
+      () =>
+        ctx.run(
+          ctx.on.start(),
+          new State({ relations: [new Relation({ endpoint: "db", remoteAppData: { port: 5432 as unknown as string } })] }),
+        ),
       'remoteAppData["port"] is 5432: relation data values are strings',
     ],
     ["leader-elected on a non-leader", () => ctx.run(ctx.on.leaderElected(), new State()), "Juju runs leader-elected only on the leader"],
-    ["a peer relation given as a regular one", () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "peers" })] })), '"peers" is a peer endpoint: use PeerRelation'],
+    [
+      "a peer relation given as a regular one",
+      () => ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "peers" })] })),
+      '"peers" is a peer endpoint: use PeerRelation',
+    ],
   ])("%s", async (_what, run, message) => {
     const failure = await run().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InconsistentScenarioError);
@@ -294,7 +359,12 @@ describe("Harness", () => {
       "db-relation-joined pg/0",
       "db-relation-changed pg/0",
     ]);
-    expect(h.getRelationData(db, "pg/0")).toEqual({ "egress-subnets": "192.0.2.0/32", "ingress-address": "192.0.2.0", "private-address": "192.0.2.0", host: "h" });
+    expect(h.getRelationData(db, "pg/0")).toEqual({
+      "egress-subnets": "192.0.2.0/32",
+      "ingress-address": "192.0.2.0",
+      "private-address": "192.0.2.0",
+      host: "h",
+    });
   });
 
   test("relation units come and go; removing a relation departs its units and breaks it", async () => {
@@ -344,7 +414,9 @@ describe("Harness", () => {
     await h.setSecretContent(user, { password: "two" });
     expect(seen).toEqual(['secret-changed {"password":"two"}']);
     const model = h.addModelSecret("pg", { password: "x" });
-    expect(() => { h.grantSecret(model, "web"); }).toThrow("there is no relation between web and pg");
+    expect(() => {
+      h.grantSecret(model, "web");
+    }).toThrow("there is no relation between web and pg");
     await h.addRelation("db", "pg");
     h.grantSecret(model, "web");
     h.revokeSecret(model, "web");
@@ -401,8 +473,12 @@ describe("Harness", () => {
     expect(failure).toBeInstanceOf(ActionFailed);
     expect((failure as ActionFailed<unknown>).output).toEqual({ logs: [], results: {} });
     // Juju validates params against the action's schema before it runs, in its own words.
-    await expect(h.runAction("restore")).rejects.toThrow('action "restore": validation failed: (root) : "from" property is missing and required, given {}');
-    await expect(h.runAction("backup", { compress: "yes" })).rejects.toThrow('action "backup": validation failed: (root).compress : must be of type boolean, given "yes"');
+    await expect(h.runAction("restore")).rejects.toThrow(
+      'action "restore": validation failed: (root) : "from" property is missing and required, given {}',
+    );
+    await expect(h.runAction("backup", { compress: "yes" })).rejects.toThrow(
+      'action "backup": validation failed: (root).compress : must be of type boolean, given "yes"',
+    );
     // Unknown params are refused unless the action says additionalProperties: true (Juju's default).
     await expect(h.runAction("restore", { from: "/y", speed: 3 })).rejects.toThrow('additional property "speed" is not allowed');
     await expect(h.runAction("nope")).rejects.toThrow('action "nope" is not declared');
@@ -455,7 +531,9 @@ describe("Harness", () => {
     expect(() => h.addModelSecret("pg", { Bad_Key: "x" })).toThrow('key "Bad_Key" not valid');
     expect(() => h.addUserSecret({})).toThrow("secret content needs at least one key");
     const id = h.addUserSecret({ password: "one" });
-    await expect(h.setSecretContent(id, { password: 2 as unknown as string })).rejects.toThrow('secret value for key "password" must be a string');
+    await expect(h.setSecretContent(id, { password: 2 as unknown as string })).rejects.toThrow(
+      'secret value for key "password" must be a string',
+    );
     expect(() => {
       h.setPlannedUnits(-1);
     }).toThrow("planned units must be 0 or a positive integer, got -1");

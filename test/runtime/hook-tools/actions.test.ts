@@ -6,9 +6,33 @@ import { type ArgvCase, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
   ["action-get", (t) => t.actionGet(), "action-get --format=json", '{"target":"x"}', { target: "x" }],
-  ["action-set", (t) => { t.actionSet({ a: "1", "b.c": "two words" }); }, "action-set a=1 b.c=two words", "", undefined],
-  ["action-fail", (t) => { t.actionFail("no"); }, "action-fail -- no", "", undefined],
-  ["action-log", (t) => { t.actionLog("50%"); }, "action-log -- 50%", "", undefined],
+  [
+    "action-set",
+    (t) => {
+      t.actionSet({ a: "1", "b.c": "two words" });
+    },
+    "action-set a=1 b.c=two words",
+    "",
+    undefined,
+  ],
+  [
+    "action-fail",
+    (t) => {
+      t.actionFail("no");
+    },
+    "action-fail -- no",
+    "",
+    undefined,
+  ],
+  [
+    "action-log",
+    (t) => {
+      t.actionLog("50%");
+    },
+    "action-log -- 50%",
+    "",
+    undefined,
+  ],
 ];
 
 describe("actions.ts", () => {

@@ -2,20 +2,16 @@
 
 import { describe, expect, test } from "vitest";
 
-import {
-  HookToolError,
-  HookToolUsageError,
-  ModelError,
-  RelationNotFoundError,
-  SecretNotFoundError,
-} from "../../../runtime/errors.js";
+import { HookToolError, HookToolUsageError, ModelError, RelationNotFoundError, SecretNotFoundError } from "../../../runtime/errors.js";
 import { ScriptedTools, fail } from "../../support/scripted-tools.js";
 import { catchError, db } from "./support.js";
 
 describe("ProcessHookTools errors", () => {
   test("exit 1 is a HookToolError carrying the tool, exit code and stderr", () => {
     const scripted = new ScriptedTools({ "status-set": fail(1, "this unit is not the leader") });
-    const error = catchError(() => { scripted.tools.statusSet("active", "", true); });
+    const error = catchError(() => {
+      scripted.tools.statusSet("active", "", true);
+    });
     expect(error).toBeInstanceOf(HookToolError);
     expect(error).toMatchObject({
       name: "HookToolError",
@@ -28,12 +24,16 @@ describe("ProcessHookTools errors", () => {
 
   test("exit 2 is a usage error", () => {
     const scripted = new ScriptedTools({ "juju-log": fail(2, 'unrecognized args: ["x"]') });
-    expect(catchError(() => { scripted.tools.jujuLog("INFO", "m"); })).toBeInstanceOf(HookToolUsageError);
+    expect(
+      catchError(() => {
+        scripted.tools.jujuLog("INFO", "m");
+      }),
+    ).toBeInstanceOf(HookToolUsageError);
   });
 
   test("relation not found and secret not found have their own classes", () => {
     const scripted = new ScriptedTools({
-      "relation-get": fail(2, "invalid value \"db:9\" for option -r: relation not found"),
+      "relation-get": fail(2, 'invalid value "db:9" for option -r: relation not found'),
       "network-get": fail(1, "relation not found"),
       "secret-get": fail(1, 'secret "cs9" not found'),
       "secret-info-get": fail(1, 'secret "creds" not found'),
@@ -44,7 +44,11 @@ describe("ProcessHookTools errors", () => {
     expect(catchError(() => scripted.tools.secretGet({ id: "cs9" }))).toBeInstanceOf(SecretNotFoundError);
     expect(catchError(() => scripted.tools.secretInfoGet({ label: "creds" }))).toBeInstanceOf(SecretNotFoundError);
     // A missing relation is a missing relation, whichever tool names it (ops says SecretNotFoundError here).
-    expect(catchError(() => { scripted.tools.secretGrant("secret:x", 9); })).toBeInstanceOf(RelationNotFoundError);
+    expect(
+      catchError(() => {
+        scripted.tools.secretGrant("secret:x", 9);
+      }),
+    ).toBeInstanceOf(RelationNotFoundError);
     // All of them are ModelErrors, as in ops.
     expect(catchError(() => scripted.tools.secretGet({ id: "cs9" }))).toBeInstanceOf(ModelError);
   });
@@ -56,7 +60,9 @@ describe("ProcessHookTools errors", () => {
       "relation-get": '{"n": 3}',
       "relation-ids": '["db"]',
     });
-    expect(catchError(() => scripted.tools.isLeader()).message).toBe("is-leader printed malformed output: expected JSON, got 4 bytes that do not parse");
+    expect(catchError(() => scripted.tools.isLeader()).message).toBe(
+      "is-leader printed malformed output: expected JSON, got 4 bytes that do not parse",
+    );
     const secret = catchError(() => scripted.tools.secretGet({ label: "l" }));
     expect(secret).toBeInstanceOf(ModelError);
     expect(secret.message).toContain("secret-get");

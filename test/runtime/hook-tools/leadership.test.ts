@@ -4,9 +4,7 @@ import { describe } from "vitest";
 
 import { type ArgvCase, testArgv } from "./support.js";
 
-const cases: ArgvCase[] = [
-  ["is-leader", (t) => t.isLeader(), "is-leader --format=json", "true\n", true],
-];
+const cases: ArgvCase[] = [["is-leader", (t) => t.isLeader(), "is-leader --format=json", "true\n", true]];
 
 describe("leadership.ts", () => {
   testArgv(cases);

@@ -5,7 +5,15 @@ import { describe } from "vitest";
 import { type ArgvCase, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
-  ["juju-log", (t) => { t.jujuLog("WARNING", "--careful"); }, "juju-log --log-level WARNING -- --careful", "", undefined],
+  [
+    "juju-log",
+    (t) => {
+      t.jujuLog("WARNING", "--careful");
+    },
+    "juju-log --log-level WARNING -- --careful",
+    "",
+    undefined,
+  ],
 ];
 
 describe("logging.ts", () => {

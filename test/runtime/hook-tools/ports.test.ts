@@ -5,9 +5,33 @@ import { describe } from "vitest";
 import { type ArgvCase, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
-  ["open-port", (t) => { t.openPort({ protocol: "tcp", port: 80 }); }, "open-port 80/tcp", "", undefined],
-  ["open-port range", (t) => { t.openPort({ protocol: "udp", port: 8000, toPort: 8099 }, ["web", "api"]); }, "open-port --endpoints web,api 8000-8099/udp", "", undefined],
-  ["close-port icmp", (t) => { t.closePort({ protocol: "icmp" }); }, "close-port icmp", "", undefined],
+  [
+    "open-port",
+    (t) => {
+      t.openPort({ protocol: "tcp", port: 80 });
+    },
+    "open-port 80/tcp",
+    "",
+    undefined,
+  ],
+  [
+    "open-port range",
+    (t) => {
+      t.openPort({ protocol: "udp", port: 8000, toPort: 8099 }, ["web", "api"]);
+    },
+    "open-port --endpoints web,api 8000-8099/udp",
+    "",
+    undefined,
+  ],
+  [
+    "close-port icmp",
+    (t) => {
+      t.closePort({ protocol: "icmp" });
+    },
+    "close-port icmp",
+    "",
+    undefined,
+  ],
   [
     "opened-ports",
     (t) => t.openedPorts(),

@@ -9,7 +9,13 @@ const cases: ArgvCase[] = [
   ["relation-ids", (t) => t.relationIds("db"), "relation-ids db --format=json", '["db:10","db:2"]', [10, 2]],
   ["relation-list", (t) => t.relationList(db), "relation-list --format=json -r db:7", '["pg/0","pg/1"]', ["pg/0", "pg/1"]],
   ["relation-list --app", (t) => t.relationRemoteApp(db), "relation-list --format=json --app -r db:7", '"pg"', "pg"],
-  ["relation-get unit", (t) => t.relationGet(db, "pg/0", false), "relation-get --format=json -r db:7 - pg/0", '{"host":"h"}', { host: "h" }],
+  [
+    "relation-get unit",
+    (t) => t.relationGet(db, "pg/0", false),
+    "relation-get --format=json -r db:7 - pg/0",
+    '{"host":"h"}',
+    { host: "h" },
+  ],
   ["relation-get app", (t) => t.relationGet(db, "pg", true), "relation-get --format=json -r db:7 --app - pg", "{}", {}],
   ["relation-model-get", (t) => t.relationModelGet(db), "relation-model-get --format=json -r db:7", '{"uuid":"u"}', { uuid: "u" }],
 ];

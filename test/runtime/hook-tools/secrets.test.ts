@@ -11,13 +11,59 @@ import { type ArgvCase, catchError, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
   ["secret-get by id", (t) => t.secretGet({ id: "secret:x" }), "secret-get --format=json secret:x", '{"password":"p"}', { password: "p" }],
-  ["secret-get id+label refresh", (t) => t.secretGet({ id: "secret:x", label: "l", refresh: true }), "secret-get --format=json secret:x --label l --refresh", "{}", {}],
+  [
+    "secret-get id+label refresh",
+    (t) => t.secretGet({ id: "secret:x", label: "l", refresh: true }),
+    "secret-get --format=json secret:x --label l --refresh",
+    "{}",
+    {},
+  ],
   ["secret-get label peek", (t) => t.secretGet({ label: "l", peek: true }), "secret-get --format=json --label l --peek", "{}", {}],
-  ["secret-set info", (t) => { t.secretSet("secret:x", { label: "l", rotate: "daily" }); }, "secret-set --label l --rotate daily --owner application secret:x", "", undefined],
-  ["secret-remove", (t) => { t.secretRemove("secret:x", 3); }, "secret-remove secret:x --revision 3", "", undefined],
-  ["secret-remove all", (t) => { t.secretRemove("secret:x"); }, "secret-remove secret:x", "", undefined],
-  ["secret-grant", (t) => { t.secretGrant("secret:x", 7, "pg/1"); }, "secret-grant --relation 7 --unit pg/1 secret:x", "", undefined],
-  ["secret-revoke", (t) => { t.secretRevoke("secret:x", 7); }, "secret-revoke --relation 7 secret:x", "", undefined],
+  [
+    "secret-set info",
+    (t) => {
+      t.secretSet("secret:x", { label: "l", rotate: "daily" });
+    },
+    "secret-set --label l --rotate daily --owner application secret:x",
+    "",
+    undefined,
+  ],
+  [
+    "secret-remove",
+    (t) => {
+      t.secretRemove("secret:x", 3);
+    },
+    "secret-remove secret:x --revision 3",
+    "",
+    undefined,
+  ],
+  [
+    "secret-remove all",
+    (t) => {
+      t.secretRemove("secret:x");
+    },
+    "secret-remove secret:x",
+    "",
+    undefined,
+  ],
+  [
+    "secret-grant",
+    (t) => {
+      t.secretGrant("secret:x", 7, "pg/1");
+    },
+    "secret-grant --relation 7 --unit pg/1 secret:x",
+    "",
+    undefined,
+  ],
+  [
+    "secret-revoke",
+    (t) => {
+      t.secretRevoke("secret:x", 7);
+    },
+    "secret-revoke --relation 7 secret:x",
+    "",
+    undefined,
+  ],
   ["secret-ids", (t) => t.secretIds(), "secret-ids --format=json", '["cs9"]', ["cs9"]],
   [
     "secret-info-get",

@@ -6,8 +6,22 @@ import { type ArgvCase, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
   ["storage-list", (t) => t.storageList("data"), "storage-list --format=json data", '["data/0"]', ["data/0"]],
-  ["storage-get", (t) => t.storageGet("data/0"), "storage-get --format=json -s data/0", '{"kind":"filesystem","location":"/srv"}', { kind: "filesystem", location: "/srv" }],
-  ["storage-add", (t) => { t.storageAdd("data", 2); }, "storage-add data=2", "", undefined],
+  [
+    "storage-get",
+    (t) => t.storageGet("data/0"),
+    "storage-get --format=json -s data/0",
+    '{"kind":"filesystem","location":"/srv"}',
+    { kind: "filesystem", location: "/srv" },
+  ],
+  [
+    "storage-add",
+    (t) => {
+      t.storageAdd("data", 2);
+    },
+    "storage-add data=2",
+    "",
+    undefined,
+  ],
 ];
 
 describe("storage.ts", () => {

@@ -7,7 +7,15 @@ import { type ArgvCase, testArgv } from "./support.js";
 
 const cases: ArgvCase[] = [
   ["state-get", (t) => t.stateGet(), "state-get --format=json", "null", {}],
-  ["state-delete", (t) => { t.stateDelete("k"); }, "state-delete k", "", undefined],
+  [
+    "state-delete",
+    (t) => {
+      t.stateDelete("k");
+    },
+    "state-delete k",
+    "",
+    undefined,
+  ],
 ];
 
 describe("unit-state.ts", () => {
