@@ -2,7 +2,7 @@
 // that are tests also run, as test/.docs-snippets/*.test.ts), and every `ts excerpt=<file>` block
 // appears in that file as written.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import ts from "typescript";
@@ -50,4 +50,18 @@ test("every ts example compiles against the tscharm API", () => {
       return `${origin} (+${String(line - 1)}): ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
     });
   expect(problems).toEqual([]);
+});
+
+test("every file of this repository the docs name exists (the layout they describe is the tree's)", () => {
+  // (hooks/ is left out: the docs also speak of a new project's hooks/charm.ts.)
+  const layers = "grammar|runtime|project|engine|fake-tools|testing|simulator|integration|cmd|test|docs|scripts|bench|eslint";
+  const path = new RegExp(`\`((?:${layers})/[\\w./-]*\\.(?:ts|mjs|cjs|js|md|json))\``, "g");
+  const named = new Set<string>();
+  for (const doc of ["README.md", ...readdirSync(join(ROOT, "docs")).map((name) => `docs/${name}`)]) {
+    if (!doc.endsWith(".md")) continue;
+    for (const match of readFileSync(join(ROOT, doc), "utf8").matchAll(path)) named.add(`${doc}: ${match[1] ?? ""}`);
+  }
+  expect(named.size).toBeGreaterThan(40);
+  const missing = [...named].filter((entry) => !existsSync(join(ROOT, entry.slice(entry.indexOf(": ") + 2))));
+  expect(missing).toEqual([]);
 });
