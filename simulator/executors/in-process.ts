@@ -7,7 +7,7 @@ import type { HookContext } from "../../engine/hook-context.js";
 import type { ToolCall } from "../../fake-tools/server.js";
 import { runOverContext } from "../../testing/in-process.js";
 import type { SimulatorCore } from "../core.js";
-import { OUTPUT_LIMIT, type ProcessOutcome } from "./outcome.js";
+import { OUTPUT_LIMIT, type ProcessOutcome, logsSince } from "./outcome.js";
 
 /** One dispatch of an in-process application's charm class, over the hook context. */
 export async function runInProcess(
@@ -41,10 +41,7 @@ export async function runInProcess(
       stdout: "",
       stderr: result.stderr.slice(0, OUTPUT_LIMIT),
       calls,
-      logs: core.model.logs
-        .slice(logStart)
-        .filter((line) => line.unit === unitName)
-        .map(({ level, message }) => ({ level, message })),
+      logs: logsSince(core.model, unitName, logStart),
       durationMs: performance.now() - started,
     };
   } finally {

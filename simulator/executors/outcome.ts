@@ -1,5 +1,6 @@
 // What running a hook, action or command produced, whichever executor ran it.
 
+import type { JujuModel } from "../../engine/model.js";
 import type { ToolCall } from "../../fake-tools/server.js";
 import type { LogEntry } from "../types.js";
 
@@ -21,4 +22,12 @@ export interface ProcessOutcome {
 export function ran(outcome: ProcessOutcome): Pick<LogEntry, "exitCode" | "stdout" | "stderr" | "calls" | "logs" | "durationMs"> {
   const { exitCode, stdout, stderr, calls, logs, durationMs } = outcome;
   return { exitCode, stdout, stderr, calls, logs, durationMs };
+}
+
+/** The unit's juju-log records since the model's log had `logStart` records: what one run logged. */
+export function logsSince(model: JujuModel, unitName: string, logStart: number): { level: string; message: string }[] {
+  return model.logs
+    .slice(logStart)
+    .filter((line) => line.unit === unitName)
+    .map(({ level, message }) => ({ level, message }));
 }

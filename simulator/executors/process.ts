@@ -8,7 +8,7 @@ import { Socket } from "node:net";
 import type { HookContext } from "../../engine/hook-context.js";
 import type { ToolDefaults } from "../../fake-tools/handler.js";
 import type { SimulatorCore } from "../core.js";
-import { OUTPUT_LIMIT, type ProcessOutcome } from "./outcome.js";
+import { OUTPUT_LIMIT, type ProcessOutcome, logsSince } from "./outcome.js";
 
 /**
  * How long a hook's output is still read after its process exited. Juju's hook runner waits
@@ -108,10 +108,7 @@ export async function runProcess(
     return {
       ...result,
       calls,
-      logs: core.model.logs
-        .slice(logStart)
-        .filter((line) => line.unit === unitName)
-        .map(({ level, message }) => ({ level, message })),
+      logs: logsSince(core.model, unitName, logStart),
       durationMs: performance.now() - started,
     };
   } finally {
