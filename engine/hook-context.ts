@@ -34,7 +34,7 @@ import { Leadership } from "./leadership.js";
 import { Logging } from "./logging.js";
 import type { JujuModel } from "./model.js";
 import { Network } from "./network.js";
-import { OneOffTools } from "./one-off-tools.js";
+import { OneOffTools } from "./one-offs.js";
 import { Ports } from "./ports.js";
 import { Relations } from "./relations.js";
 import { Secrets } from "./secrets.js";

@@ -1,4 +1,4 @@
-// engine/one-off-tools.ts: credential-get needs a trusted application.
+// engine/one-offs.ts: credential-get needs a trusted application.
 
 import { describe, expect, test } from "vitest";
 
