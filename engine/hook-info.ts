@@ -90,6 +90,7 @@ export function hookKindOf(name: string): HookKind {
 
 /** The hook named `name`, with its kind from the name and the ids given (undefined ones left out). */
 export function hookInfo(name: string, target: { readonly [K in keyof HookTarget]?: HookTarget[K] | undefined } = {}): HookInfo {
-  const ids = Object.fromEntries(Object.entries(target).filter(([, value]) => value !== undefined)) as HookTarget;
+  const given: Readonly<Record<string, unknown>> = target;
+  const ids = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as HookTarget;
   return { name, kind: hookKindOf(name), ...ids };
 }

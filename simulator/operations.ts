@@ -185,7 +185,6 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
 
 /** Applies a successful hook's buffered changes and notes what others must hear about. */
 export function applyCommit(core: SimulatorCore, unitName: string, hookContext: HookContext): void {
-  const unit = core.model.unit(unitName);
   const result = hookContext.commit();
   for (const change of result.relationChanges) {
     const key = change.unit ?? `app:${change.app}`;
