@@ -135,6 +135,7 @@ for (const platform of size) {
 }
 
 process.stdout.write(
-  `tscharm benchmarks: Node ${process.version} driving; ${String(dispatch.hooks.length)} hook kinds × ${String(dispatch.runs)} alternating runs\n\n`,
+  `tscharm benchmarks: Node ${process.version} driving; ` +
+    `${String(dispatch.hooks.length)} hook kinds × ${String(dispatch.runs)} alternating runs\n\n`,
 );
 process.stdout.write(table(rows));

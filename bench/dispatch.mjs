@@ -194,7 +194,8 @@ esac
   for (const tool of TOOLS) symlinkSync("fake-hook-tool", join(bin, tool));
   writeFileSync(
     configFile,
-    `# Managed by the demo charm; local changes are overwritten.\nleader = demo/0\ngreeting = hello\nsecret-id = ${SECRET_ID}\npassword-sha256 = ${"0".repeat(64)}\n`,
+    `# Managed by the demo charm; local changes are overwritten.\nleader = demo/0\ngreeting = hello\n` +
+      `secret-id = ${SECRET_ID}\npassword-sha256 = ${"0".repeat(64)}\n`,
   );
   const env = {
     PATH: `${bin}:/usr/bin:/bin`,
@@ -244,7 +245,8 @@ export function formatDispatch(/** @type {DispatchBench} */ result) {
   const calls = result.hooks.map((hook) => `  ${hook.hook}: ${hook.calls.tscharm.join("; ")}`).join("\n");
   return (
     `dist/dispatch against the hand-written floor: ${String(result.runs)} alternating runs per hook, Node ${NODE_VERSION}, ${HOST_ARCH}\n` +
-    `executables: dispatch ${fixed(result.sizes.dispatch / 2 ** 20)} MiB (bundle ${fixed(result.sizes.bundle / 1024)} KiB), floor ${fixed(result.sizes.floor / 2 ** 20)} MiB\n\n` +
+    `executables: dispatch ${fixed(result.sizes.dispatch / 2 ** 20)} MiB (bundle ${fixed(result.sizes.bundle / 1024)} KiB), ` +
+    `floor ${fixed(result.sizes.floor / 2 ** 20)} MiB\n\n` +
     table(rows) +
     `\ntscharm's hook-tool calls:\n${calls}\n`
   );

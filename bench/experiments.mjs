@@ -44,6 +44,8 @@ const MAIN_CALL = "main(DemoCharm);";
  * made under other flags, so both must agree. `blobFlags` go only to the Node that makes the blob.
  */
 
+/** @typedef {import("./lib.mjs").Summary} Summary */
+
 /** @type {Variant[]} */
 export const VARIANTS = [
   { name: "full code cache (tscharm build)" },
@@ -116,7 +118,7 @@ export async function runExperiments({ runs, warmup, only, extra = [], instructi
     for (const { name, path } of extra) executables.push({ name, path: stage(path, work, name) });
 
     const { env, cwd } = hookSandbox(work);
-    /** @type {Record<string, { leader: import("./lib.mjs").Summary, idle: import("./lib.mjs").Summary, size: number, instructions: { leader?: number, idle?: number } }>} */
+    /** @type {Record<string, { leader: Summary, idle: Summary, size: number, instructions: { leader?: number, idle?: number } }>} */
     const results = {};
     for (const [hook, key] of /** @type {const} */ ([
       ["leader-elected", "leader"],

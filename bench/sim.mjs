@@ -310,11 +310,14 @@ export function formatSim(result) {
     ]);
   }
   return (
-    `The demo's cluster story on the simulator (${String(result.runs)} runs, packed ${HOST_ARCH} charm, Node ${process.version} driving)\n\n` +
+    `The demo's cluster story on the simulator (${String(result.runs)} runs, ` +
+    `packed ${HOST_ARCH} charm, Node ${process.version} driving)\n\n` +
     table(storyRows) +
-    `\nbaseline: one bare dispatch of update-status with /bin/sh tools: ${fixed(result.bareMs)} ms (median of ${String(result.bareRuns)})\n` +
+    `\nbaseline: one bare dispatch of update-status with /bin/sh tools: ` +
+    `${fixed(result.bareMs)} ms (median of ${String(result.bareRuns)})\n` +
     `whole story: ${fixed(hooks / (total / 1000), 1)} hooks/s, ${fixed(calls / (total / 1000), 0)} tool calls/s\n` +
-    `one hook-tool call from a shell on a unit (is-leader, 200 in a row): ${fixed(result.toolCall.simulator, 2)} ms through the simulator, ` +
+    `one hook-tool call from a shell on a unit (is-leader, 200 in a row): ` +
+    `${fixed(result.toolCall.simulator, 2)} ms through the simulator, ` +
     `${fixed(result.toolCall.stub, 2)} ms for a /bin/sh stub (${fixed(result.toolCall.simulator / result.toolCall.stub, 2)}×)\n\n` +
     `Peer fan-out (bench/fan-charm: an sh dispatch; deploy N units and settle, then one leader write read by N-1 units)\n\n` +
     table(fanRows)

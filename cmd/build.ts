@@ -147,7 +147,8 @@ export async function typeCheck(entry: string, projectDir: string) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     if (diagnostic.file === undefined) return `error TS${String(diagnostic.code)}: ${message}`;
     const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-    return `${relative(process.cwd(), diagnostic.file.fileName)}:${String(line + 1)}:${String(character + 1)} - error TS${String(diagnostic.code)}: ${message}`;
+    const file = relative(process.cwd(), diagnostic.file.fileName);
+    return `${file}:${String(line + 1)}:${String(character + 1)} - error TS${String(diagnostic.code)}: ${message}`;
   });
   const more = errors.length > 20 ? `\n… and ${String(errors.length - 20)} more` : "";
   throw new BuildError(`${String(errors.length)} TypeScript error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}${more}`);

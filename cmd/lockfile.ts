@@ -74,7 +74,8 @@ export function testedLock(tscharmRoot: string): Lock {
     return lock as unknown as Lock;
   }
   throw new LockError(
-    `${tscharmRoot} has no package-lock.json (nor lib/package-lock.json): cannot pin the new project's versions to the ones tscharm was tested with`,
+    `${tscharmRoot} has no package-lock.json (nor lib/package-lock.json): ` +
+      "cannot pin the new project's versions to the ones tscharm was tested with",
   );
 }
 
@@ -120,7 +121,8 @@ export function projectLock(tested: Lock, project: ProjectManifest, tscharm: Tsc
     const version = from[found]?.version;
     if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(range) && version !== range) {
       throw new LockError(
-        `${location === "" ? "the project" : location} needs ${name}@${range}, but tscharm's lock has ${name}@${String(version)}: make the project with the tscharm that pins ${range}`,
+        `${location === "" ? "the project" : location} needs ${name}@${range}, but tscharm's lock has ${name}@${String(version)}: ` +
+          `make the project with the tscharm that pins ${range}`,
       );
     }
     if (packages[found] === undefined) {

@@ -89,7 +89,8 @@ export async function installedNodeVersion(target: Arch, binary: string): Promis
 export function assertSameNode(blobMaker: { arch: string; version: string }, base: { arch: string; version: string }) {
   if (blobMaker.version !== base.version || base.version !== NODE_VERSION) {
     throw new BuildError(
-      `refusing to build: the ${blobMaker.arch} Node that makes the blob is ${blobMaker.version} but the ${base.arch} Node it goes into is ` +
+      `refusing to build: the ${blobMaker.arch} Node that makes the blob is ${blobMaker.version} ` +
+        `but the ${base.arch} Node it goes into is ` +
         `${base.version} (tscharm pins ${NODE_VERSION}); a SEA blob only starts on the Node version that made it`,
     );
   }

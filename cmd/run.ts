@@ -129,7 +129,8 @@ function dispatchRequest(simulator: Simulator, unit: string, options: RunOptions
     );
     if (relation === undefined) {
       throw new SimCommandError(
-        `${unit} has no ${endpoint} relation${meta.relations[endpoint] === undefined ? ` (the charm has no endpoint "${endpoint}")` : ": add one with --relation " + endpoint}`,
+        `${unit} has no ${endpoint} relation` +
+          (meta.relations[endpoint] === undefined ? ` (the charm has no endpoint "${endpoint}")` : ": add one with --relation " + endpoint),
       );
     }
     const remoteApp = simulator.model.remoteAppOf(relation, app);

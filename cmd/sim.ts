@@ -166,7 +166,8 @@ async function reportUnitsInError(simulator: Simulator) {
   if (failed.length === 0) return;
   const which = failed.length === 1 ? "1 unit is" : `${String(failed.length)} units are`;
   process.stderr.write(
-    `tscharm: ${which} in error: ${failed.join(", ")}; \`tscharm sim debug-log\` shows why, \`tscharm sim resolve <unit>\` runs the hook again\n`,
+    `tscharm: ${which} in error: ${failed.join(", ")}; ` +
+      "`tscharm sim debug-log` shows why, `tscharm sim resolve <unit>` runs the hook again\n",
   );
 }
 
@@ -219,7 +220,8 @@ async function printTask(record: TaskRecord, format: string) {
   if (!task.success) {
     // juju run / juju exec: exit 1 and say so when the task failed.
     process.stderr.write(
-      `ERROR the following task failed:\n id "${task.id}" with return code ${String(task.returnCode)}${task.message === "" ? "" : `: ${task.message}`}\n\nuse 'juju show-task' to inspect the failure\n`,
+      `ERROR the following task failed:\n id "${task.id}" with return code ${String(task.returnCode)}` +
+        `${task.message === "" ? "" : `: ${task.message}`}\n\nuse 'juju show-task' to inspect the failure\n`,
     );
     process.exitCode = 1;
   }

@@ -40,7 +40,8 @@ export class Ports implements HookConcept {
     for (const change of this.changes) {
       if (change.port.endpoint !== undefined && !isBindingOf(meta, change.port.endpoint)) {
         throw new CommitError(
-          `cannot ${change.open ? "open" : "close"} ${formatPort(change.port.range)}: "${change.port.endpoint}" is not an endpoint of the charm`,
+          `cannot ${change.open ? "open" : "close"} ${formatPort(change.port.range)}: ` +
+            `"${change.port.endpoint}" is not an endpoint of the charm`,
         );
       }
     }
@@ -83,7 +84,8 @@ export class Ports implements HookConcept {
           fail(
             "open-port",
             1,
-            `cannot open ${formatPort(port)} (unit "${unitName}"): port range conflicts with ${formatPort(opened.range)} (unit "${other.name}")`,
+            `cannot open ${formatPort(port)} (unit "${unitName}"): ` +
+              `port range conflicts with ${formatPort(opened.range)} (unit "${other.name}")`,
           );
         }
       }

@@ -9,7 +9,8 @@ export class TaskError extends Error {
   override name = "TaskError";
   constructor(readonly task: Task) {
     super(
-      `task ${task.id} ${task.status} (return code ${String(task.returnCode)})${task.message === "" ? "" : `: ${task.message}`}${task.stderr === "" ? "" : `\n${task.stderr}`}`,
+      `task ${task.id} ${task.status} (return code ${String(task.returnCode)})` +
+        `${task.message === "" ? "" : `: ${task.message}`}${task.stderr === "" ? "" : `\n${task.stderr}`}`,
     );
   }
 }

@@ -93,7 +93,8 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
       // Juju provides juju-* interfaces itself (every charm provides juju-info): charms may only require them.
       if (role !== "requires" && (iface === "juju" || iface.startsWith("juju-"))) {
         throw new MetadataError(
-          `${where}.interface: "${iface}" is reserved by Juju; a charm can require it, not ${role === "peers" ? "use it for peers" : "provide it"}`,
+          `${where}.interface: "${iface}" is reserved by Juju; ` +
+            `a charm can require it, not ${role === "peers" ? "use it for peers" : "provide it"}`,
         );
       }
       const scope = spec["scope"];
@@ -174,7 +175,8 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
   const clashes = (extraBindings ?? []).filter((binding) => relations[binding] !== undefined).sort();
   if (clashes.length > 0) {
     throw new MetadataError(
-      `${metadataFile}: extra-bindings: charm "${name}" has invalid extra bindings: relation names (${clashes.join(", ")}) cannot be used in extra bindings`,
+      `${metadataFile}: extra-bindings: charm "${name}" has invalid extra bindings: ` +
+        `relation names (${clashes.join(", ")}) cannot be used in extra bindings`,
     );
   }
 
@@ -204,7 +206,10 @@ function misreadDefault(spec: Record<string, unknown>, option: string, type: str
     reader === "juju"
       ? `, and Juju refuses the charm (invalid config default: option ${JSON.stringify(option)} expected ${type}, got ${goValue(read)})`
       : "";
-  return `${reading.text} is read as ${describeReading(read)} by ${readerNames(reading)} (YAML 1.1), not as ${describeReading(reading.yaml12)}${refusal}; ${yamlAdvice(reading)}`;
+  return (
+    `${reading.text} is read as ${describeReading(read)} by ${readerNames(reading)} (YAML 1.1), ` +
+    `not as ${describeReading(reading.yaml12)}${refusal}; ${yamlAdvice(reading)}`
+  );
 }
 
 /** How Go's %#v prints a value yaml.v2 decoded: false, 511, 1e+06, +Inf, "1:20". */

@@ -66,7 +66,8 @@ function checkLayout(dir: string, sources: CharmSources) {
   const charmcraft = sources.charmcraft;
   if (charmcraft === undefined) {
     throw new MetadataError(
-      `${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)`,
+      `${dir} has no charmcraft.yaml: it says what the charm is built for (base, platforms) ` +
+        "and how (in charmcraft's part, tscharm reads it from $CRAFT_PROJECT_DIR)",
     );
   }
   if (charmcraft["type"] !== "charm")

@@ -42,9 +42,8 @@ export function renderCharmTypes(meta: CharmMeta): string {
     if (spec.description !== undefined) lines.push(`    /** ${comment(spec.description)} */`);
     // Juju leaves out options with neither a value nor a default.
     const optional = spec.default === undefined ? "?" : "";
-    lines.push(
-      `    readonly ${key(option)}${optional}: ${spec.type === "boolean" ? "boolean" : spec.type === "int" || spec.type === "float" ? "number" : "string"};`,
-    );
+    const type = spec.type === "boolean" ? "boolean" : spec.type === "int" || spec.type === "float" ? "number" : "string";
+    lines.push(`    readonly ${key(option)}${optional}: ${type};`);
   }
   lines.push("  };");
   lines.push(`  readonly relations: ${union(Object.keys(meta.relations))};`);

@@ -118,7 +118,8 @@ function resolveScalar(node: Scalar, path: (string | number)[], context: ReadCon
     const reading = SCALAR_RESOLVERS[reader](text);
     if (reading.kind === "refused") {
       throw new YamlError(
-        `${where(context.file, path)}: ${READER_NAMES[reader]} cannot read the unquoted ${text} (${reading.reason}); quote it: ${JSON.stringify(text)}`,
+        `${where(context.file, path)}: ${READER_NAMES[reader]} cannot read the unquoted ${text} (${reading.reason}); ` +
+          `quote it: ${JSON.stringify(text)}`,
       );
     }
     by[reader] = reading;
@@ -205,7 +206,11 @@ export function describeYamlReading(reading: YamlReading) {
   const place = where(reading.file, reading.path);
   if (reading.key) {
     const [first] = Object.values(reading.by).filter((scalar) => scalar.kind !== "str");
-    return `${place}: the key ${reading.text} is ${first === undefined ? "not a string" : describeReading(first)} to a YAML 1.1 reader that resolves keys (charmcraft does; Juju does in metadata.yaml); ${yamlAdvice(reading)}`;
+    const read = first === undefined ? "not a string" : describeReading(first);
+    return (
+      `${place}: the key ${reading.text} is ${read} to a YAML 1.1 reader that resolves keys ` +
+      `(charmcraft does; Juju does in metadata.yaml); ${yamlAdvice(reading)}`
+    );
   }
   const groups: { description: string; names: string[] }[] = [];
   const add = (scalar: ScalarReading, name: string) => {

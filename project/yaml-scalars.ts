@@ -83,12 +83,17 @@ export function goYamlScalar(text: string): ScalarReading {
 // ---- PyYAML (charmcraft): the safe loader's implicit resolvers and constructors ----
 
 const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const PY_FLOAT =
-  /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const PY_FLOAT = new RegExp(
+  String.raw`^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|` +
+    String.raw`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`,
+);
 const PY_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 const PY_NULL = /^(?:~|null|Null|NULL|)$/;
-const PY_TIMESTAMP =
-  /^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)$/;
+const PY_TIMESTAMP = new RegExp(
+  String.raw`^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|` +
+    String.raw`([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?` +
+    String.raw`(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)$`,
+);
 
 /**
  * What charmcraft makes of a plain scalar: PyYAML's YAML 1.1 without y/n booleans, with base-60
@@ -200,7 +205,10 @@ export function sameReading(a: ScalarReading, b: ScalarReading) {
   return Object.is(a.value, b.value) || (a.value === 0 && b.value === 0);
 }
 
-/** Numbers every reader reads back as written: integers as digits, other numbers with a "." in the mantissa (PyYAML reads 1e-7 as a string). */
+/**
+ * Numbers every reader reads back as written: integers as digits, other numbers with a "." in the
+ * mantissa (PyYAML reads 1e-7 as a string).
+ */
 export function writeNumber(value: number) {
   if (Number.isNaN(value)) return ".nan";
   if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";

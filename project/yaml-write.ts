@@ -7,7 +7,10 @@ import { YamlError } from "./errors.js";
 import { describeReading, dotted, where } from "./yaml-read.js";
 import { goYamlScalar, pyYamlScalar, writeNumber, yaml12Scalar } from "./yaml-scalars.js";
 
-/** A RegExp that matches what `accept` accepts: the yaml package asks `tag.test.test(text)` whether a plain scalar would resolve to a tag. */
+/**
+ * A RegExp that matches what `accept` accepts: the yaml package asks `tag.test.test(text)` whether
+ * a plain scalar would resolve to a tag.
+ */
 class Matcher extends RegExp {
   private readonly accept: (text: string) => boolean;
 
@@ -116,7 +119,8 @@ export function charmcraftDumpWarnings(value: unknown, file: string, path: (stri
     const juju = goYamlScalar(value);
     if (juju.kind === "str" || pyYamlScalar(value).kind !== "str") return [];
     return [
-      `${where(file, path)}: ${JSON.stringify(value)} is a string, but charmcraft pack writes it unquoted and Juju (YAML 1.1) reads that as ${describeReading(juju)}; tscharm pack quotes it`,
+      `${where(file, path)}: ${JSON.stringify(value)} is a string, but charmcraft pack writes it unquoted ` +
+        `and Juju (YAML 1.1) reads that as ${describeReading(juju)}; tscharm pack quotes it`,
     ];
   }
   if (Array.isArray(value)) return value.flatMap((item, index) => charmcraftDumpWarnings(item, file, [...path, index]));

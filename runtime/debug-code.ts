@@ -91,7 +91,8 @@ function openInspector(inspector: typeof import("node:inspector"), env: JujuEnv)
   }
   const tried = ports.length === 1 ? `port ${String(ports[0])}` : `ports ${String(ports[0])} to ${String(ports.at(-1))}`;
   throw new DebugCodeError(
-    `JUJU_DEBUG_AT is set but Node's inspector could not listen on 127.0.0.1 (${tried}; stderr says why): free a port or choose one with ${DEBUG_PORT_ENV}`,
+    `JUJU_DEBUG_AT is set but Node's inspector could not listen on 127.0.0.1 (${tried}; stderr says why): ` +
+      `free a port or choose one with ${DEBUG_PORT_ENV}`,
   );
 }
 

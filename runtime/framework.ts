@@ -126,7 +126,8 @@ export class Framework implements EventScope {
     if (session === undefined) return;
     if (!session.stopsAt(name)) {
       log.warning(
-        `Breakpoint ${name === undefined ? "(unnamed)" : JSON.stringify(name)} skipped (not found in the requested breakpoints: ${session.debugAt.join(", ")})`,
+        `Breakpoint ${name === undefined ? "(unnamed)" : JSON.stringify(name)} skipped ` +
+          `(not found in the requested breakpoints: ${session.debugAt.join(", ")})`,
       );
       return;
     }

@@ -65,7 +65,8 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
       if (call.tool === "juju-log" && call.exitCode === 0) continue;
       const args = call.tool === "juju-log" ? withoutMessage(call.args) : call.args;
       lines.push(
-        `${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})${call.stderr === "" ? "" : `: ${call.stderr.trim()}`}`,
+        `${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})` +
+          (call.stderr === "" ? "" : `: ${call.stderr.trim()}`),
       );
     }
     // `juju exec` output is the task's, not the unit log's.
@@ -78,7 +79,9 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
     const level = entryFailed(entry) ? "ERROR" : "INFO";
     const detail = entry.detail === "" ? "" : ` (${entry.detail})`;
     lines.push(
-      `${source}: ${time} ${level} juju.worker.uniter.operation ran ${what}${detail}: ${entry.outcome}, exit ${String(entry.exitCode ?? "-")}, ${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls`,
+      `${source}: ${time} ${level} juju.worker.uniter.operation ran ${what}${detail}: ` +
+        `${entry.outcome}, exit ${String(entry.exitCode ?? "-")}, ` +
+        `${String(Math.round(entry.durationMs))} ms, ${String(entry.calls.length)} tool calls`,
     );
   }
   return lines;

@@ -170,5 +170,6 @@ export function jujuTime(iso: string | Date | undefined): string {
   const when = iso === undefined ? new Date() : new Date(iso);
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const pad = (n: number): string => String(n).padStart(2, "0");
-  return `${pad(when.getUTCDate())} ${months[when.getUTCMonth()] ?? ""} ${String(when.getUTCFullYear())} ${pad(when.getUTCHours())}:${pad(when.getUTCMinutes())}:${pad(when.getUTCSeconds())}Z`;
+  const date = `${pad(when.getUTCDate())} ${months[when.getUTCMonth()] ?? ""} ${String(when.getUTCFullYear())}`;
+  return `${date} ${pad(when.getUTCHours())}:${pad(when.getUTCMinutes())}:${pad(when.getUTCSeconds())}Z`;
 }

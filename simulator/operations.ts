@@ -35,7 +35,8 @@ export async function execute(core: SimulatorCore, unitName: string, op: Operati
       installCharm(core.charmSource(core.model.unit(unitName).app), core.charmDir(unitName));
       charmSwitched(agent, op.version);
       core.note(
-        `${unitName} switched to revision ${String(core.appState(core.model.unit(unitName).app).charm.revision)} while in error (refresh --force-units): no upgrade-charm`,
+        `${unitName} switched to revision ${String(core.appState(core.model.unit(unitName).app).charm.revision)} ` +
+          "while in error (refresh --force-units): no upgrade-charm",
       );
       return;
     case "skip":

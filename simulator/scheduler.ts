@@ -88,9 +88,8 @@ export async function runTask(core: SimulatorCore, id: string): Promise<TaskReco
   while (task.status === "pending" || task.status === "running") {
     if (!(await step(core))) {
       const agent = core.book.agents[task.unit];
-      throw new SimulatorError(
-        `task ${id} cannot run: unit ${task.unit} ${agent === undefined ? "is gone" : agent.installed ? "is not running operations" : "is not installed yet"}`,
-      );
+      const why = agent === undefined ? "is gone" : agent.installed ? "is not running operations" : "is not installed yet";
+      throw new SimulatorError(`task ${id} cannot run: unit ${task.unit} ${why}`);
     }
   }
   return task;

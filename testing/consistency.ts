@@ -45,7 +45,8 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
     const endpoint = meta.relations[relation.endpoint];
     if (endpoint === undefined) {
       problems.push(
-        `relation endpoint "${relation.endpoint}" is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`,
+        `relation endpoint "${relation.endpoint}" is not declared in ${meta.name}'s metadata ` +
+          `(declared: ${list(Object.keys(meta.relations))})`,
       );
       continue;
     }
@@ -68,7 +69,8 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
     // peersData holds the other units; the engine would otherwise drop this unit's entry silently.
     if (relation instanceof PeerRelation && Object.hasOwn(relation.peersData, unitId)) {
       problems.push(
-        `relation ${relation.id} peersData has ${appName}/${unitId}, the unit under test: peersData holds the other units (use localUnitData for this one)`,
+        `relation ${relation.id} peersData has ${appName}/${unitId}, the unit under test: ` +
+          "peersData holds the other units (use localUnitData for this one)",
       );
     }
     const bags: [string, Readonly<Record<string, unknown>>][] = [
@@ -116,7 +118,8 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
         // With its relation in the State the endpoint is reported with the state; without it, here.
         if (!state.relations.some((candidate) => candidate.id === relation.id)) {
           problems.push(
-            `${event.name} is about endpoint "${relation.endpoint}", which is not declared in ${meta.name}'s metadata (declared: ${list(Object.keys(meta.relations))})`,
+            `${event.name} is about endpoint "${relation.endpoint}", which is not declared in ${meta.name}'s metadata ` +
+              `(declared: ${list(Object.keys(meta.relations))})`,
           );
         }
         break;
@@ -145,12 +148,14 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
       const manages = secret.owner === "unit" || (secret.owner === "app" && state.leader);
       if (spec.phase === "changed" && manages) {
         problems.push(
-          `secret-changed goes to observers of a secret, but this unit manages ${secret.id} (owner "${secret.owner}"${state.leader ? ", leader" : ""})`,
+          `secret-changed goes to observers of a secret, but this unit manages ${secret.id} ` +
+            `(owner "${secret.owner}"${state.leader ? ", leader" : ""})`,
         );
       }
       if (spec.phase !== "changed" && !manages) {
         problems.push(
-          `secret-${spec.phase} goes to the unit that manages the secret (its owner, or the leader for an application secret), and this unit does not manage ${secret.id}`,
+          `secret-${spec.phase} goes to the unit that manages the secret (its owner, or the leader for an application secret), ` +
+            `and this unit does not manage ${secret.id}`,
         );
       }
       break;

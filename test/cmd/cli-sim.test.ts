@@ -104,7 +104,8 @@ describe("tscharm sim", () => {
 
 describe("tscharm sim, when hooks fail and workloads run", () => {
   test(
-    "deploy leaves a unit in error: exit 0, the failed hook's output, and a last line that says so; refresh --force-units; destroy tears down and stops what the hooks left running",
+    "deploy leaves a unit in error: exit 0, the failed hook's output, and a last line that says so; refresh --force-units; " +
+      "destroy tears down and stops what the hooks left running",
     { timeout: 60_000 },
     async () => {
       const model = join(work, "troubled");
@@ -117,7 +118,8 @@ describe("tscharm sim, when hooks fail and workloads run", () => {
         expect(deployed.stderr).toContain("bad/0: install: failed [exit 100, ");
         expect(deployed.stderr).toContain("\n    stderr: E: Unable to locate package tinyproxy\n");
         expect(deployed.stderr.trimEnd().split("\n").at(-1)).toBe(
-          'tscharm: 1 unit is in error: bad/0 (hook failed: "install"); `tscharm sim debug-log` shows why, `tscharm sim resolve <unit>` runs the hook again',
+          'tscharm: 1 unit is in error: bad/0 (hook failed: "install"); ' +
+            "`tscharm sim debug-log` shows why, `tscharm sim resolve <unit>` runs the hook again",
         );
         const refreshed = await tscharm("sim", "refresh", "bad", "--path", charm.dir, "--force-units", "-m", model);
         expect(refreshed.exitCode).toBe(0);

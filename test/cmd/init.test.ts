@@ -63,7 +63,8 @@ test("a project from tscharm init installs with npm ci alone, tests, packs, and 
   const unpacked = mkdtempSync(join(tmpdir(), "tscharm-init-unpacked-"));
   execFileSync("python3", [
     "-c",
-    "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  os.chmod(z.extract(i, sys.argv[2]), (i.external_attr >> 16) & 0o777)",
+    "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n" +
+      "  os.chmod(z.extract(i, sys.argv[2]), (i.external_attr >> 16) & 0o777)",
     join(dir, `hello-charm_${HOST_ARCH}.charm`),
     unpacked,
   ]);
@@ -152,7 +153,8 @@ test("tscharm init refuses a bad name and a directory that is not empty", () => 
   const bad = spawnSync(process.execPath, [CLI, "init", join(parent, "Bad_Name")], { encoding: "utf8" });
   expect([bad.status, bad.stderr]).toEqual([
     1,
-    'tscharm: "Bad_Name" is not a charm name (lowercase letters, digits and single hyphens, starting with a letter); choose one with --name\n',
+    'tscharm: "Bad_Name" is not a charm name (lowercase letters, digits and single hyphens, starting with a letter); ' +
+      "choose one with --name\n",
   ]);
   const full = spawnSync(process.execPath, [CLI, "init", parent, "--name", "ok"], { encoding: "utf8" });
   expect(full.status).toBe(0);

@@ -1,6 +1,7 @@
-// `tscharm pack` on this repository: the archives against Juju's charm format (https://documentation.ubuntu.com/juju/3.6/reference/charm/), read
-// back with Python's zipfile (an independent reader), and the demo's black-box suite run on the
-// dispatch unpacked from demo_amd64.charm.
+// `tscharm pack` on this repository: the archives against Juju's charm format
+// (https://documentation.ubuntu.com/juju/3.6/reference/charm/), read back with Python's zipfile
+// (an independent reader), and the demo's black-box suite run on the dispatch unpacked from
+// demo_amd64.charm.
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,14 +23,16 @@ let charms: PackedCharm[] = [];
 /** [name, Unix mode, compression method] of each entry, as Python's zipfile reads them. */
 function entries(charm: string): [string, number, number][] {
   const script =
-    "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps([[i.filename, i.external_attr >> 16, i.compress_type] for i in z.infolist()]))";
+    "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\n" +
+    "print(json.dumps([[i.filename, i.external_attr >> 16, i.compress_type] for i in z.infolist()]))";
   return JSON.parse(execFileSync("python3", ["-c", script, charm], { encoding: "utf8" })) as [string, number, number][];
 }
 
 /** Extracts with Python, applying each entry's mode as Juju does. */
 function unpack(charm: string, dir: string): string {
   const script =
-    "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  p=z.extract(i, sys.argv[2])\n  os.chmod(p, (i.external_attr >> 16) & 0o777)";
+    "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n" +
+    "  p=z.extract(i, sys.argv[2])\n  os.chmod(p, (i.external_attr >> 16) & 0o777)";
   execFileSync("python3", ["-c", script, charm, dir]);
   return dir;
 }

@@ -116,7 +116,8 @@ describe(`${String(UNITS)} units of the demo charm`, () => {
           .filter((entry) => entry.kind !== "controller")
           .map(
             (entry) =>
-              `${entry.unit} ${entry.name.replace(/ \(task \d+\)$/, "")} ${entry.detail} ${entry.outcome}: ${entry.calls.map((call) => call.tool).join(",")}`,
+              `${entry.unit} ${entry.name.replace(/ \(task \d+\)$/, "")} ${entry.detail} ${entry.outcome}: ` +
+              entry.calls.map((call) => call.tool).join(","),
           );
         return { log, consistent: inconsistencies(simulator) };
       } finally {

@@ -118,44 +118,52 @@ async function debugToTheEnd(run: Running, url: string): Promise<{ pauses: Pause
 }
 
 describe("JUJU_DEBUG_AT on a built dispatch", () => {
-  test("all: the inspector opens and waits; a debugger attaches, stops before the handler and at the breakpoint, and the hook completes", async () => {
-    const run = start({ JUJU_DEBUG_AT: "all", TSCHARM_DEBUG_PORT: "0" });
-    const [, url = ""] = await run.waitForStderr(/waiting for a debugger on (ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/);
-    // It waits: nothing of the handler has run yet (no status-set), and it is still running.
-    await new Promise((done) => setTimeout(done, 300));
-    expect(run.child.exitCode).toBeNull();
-    expect(run.fake.lines().filter((line) => line.startsWith("status-set"))).toEqual([]);
-    // How to attach, on stderr and in juju-log: the URL and the recipes.
-    const port = new URL(url).port;
-    for (const text of [run.stderr(), logs(run).find((line) => line.startsWith("INFO tscharm: JUJU_DEBUG_AT=all")) ?? ""]) {
-      expect(text).toContain(`stops debuggee/0 hooks/install (before onInstall, the handler of install): waiting for a debugger on ${url}`);
-      expect(text).toContain(`juju ssh debuggee/0 -N -L ${port}:127.0.0.1:${port}`);
-      expect(text).toContain(`node inspect 127.0.0.1:${port}`);
-      expect(text).toContain(`"request": "attach"`);
-    }
+  test(
+    "all: the inspector opens and waits; a debugger attaches, stops before the handler and at the breakpoint, " + "and the hook completes",
+    async () => {
+      const run = start({ JUJU_DEBUG_AT: "all", TSCHARM_DEBUG_PORT: "0" });
+      const [, url = ""] = await run.waitForStderr(/waiting for a debugger on (ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/);
+      // It waits: nothing of the handler has run yet (no status-set), and it is still running.
+      await new Promise((done) => setTimeout(done, 300));
+      expect(run.child.exitCode).toBeNull();
+      expect(run.fake.lines().filter((line) => line.startsWith("status-set"))).toEqual([]);
+      // How to attach, on stderr and in juju-log: the URL and the recipes.
+      const port = new URL(url).port;
+      for (const text of [run.stderr(), logs(run).find((line) => line.startsWith("INFO tscharm: JUJU_DEBUG_AT=all")) ?? ""]) {
+        expect(text).toContain(
+          `stops debuggee/0 hooks/install (before onInstall, the handler of install): waiting for a debugger on ${url}`,
+        );
+        expect(text).toContain(`juju ssh debuggee/0 -N -L ${port}:127.0.0.1:${port}`);
+        expect(text).toContain(`node inspect 127.0.0.1:${port}`);
+        expect(text).toContain(`"request": "attach"`);
+      }
 
-    const { pauses, client } = await debugToTheEnd(run, url);
-    expect(await run.exit).toBe(0);
-    // Before the handler (the framework, about to call onInstall), then at framework.breakpoint("configure") inside it.
-    expect(pauses.map((pause) => pause.reason)).toEqual(["other", "other"]);
-    expect(pauses[0]?.functions.slice(0, 2)).toEqual(["callObserver", "emit"]);
-    expect(pauses[1]?.functions.slice(0, 2)).toEqual(["breakpoint", "onInstall"]);
-    // The debugger is given the charm's TypeScript: the bundle carries its source map inline.
-    const bundle = client.events.find((event) => event.method === "Debugger.scriptParsed" && event.params["url"] === `file://${dispatch}`);
-    const sourceMapURL = bundle?.params["sourceMapURL"];
-    if (typeof sourceMapURL !== "string") throw new Error(`the bundle's script came with no source map URL: ${JSON.stringify(bundle)}`);
-    expect(sourceMapURL).toMatch(/^data:application\/json;base64,/);
-    const map = JSON.parse(Buffer.from(sourceMapURL.split(",")[1] ?? "", "base64").toString("utf8")) as {
-      sources: string[];
-      sourcesContent: string[];
-    };
-    expect(map.sources).toContain("hooks/charm.ts");
-    expect(map.sources).toContain("tscharm/runtime/framework.ts");
-    expect(map.sourcesContent[map.sources.indexOf("hooks/charm.ts")]).toContain('this.framework.breakpoint("configure")');
-    // The hook did its work, with node:inspector loaded for it.
-    expect(run.fake.lines()).toContain("status-set --application=False active -- installed");
-    expect(logs(run)).toContain("INFO inspector modules: [NativeModule inspector]");
-  }, 60_000);
+      const { pauses, client } = await debugToTheEnd(run, url);
+      expect(await run.exit).toBe(0);
+      // Before the handler (the framework, about to call onInstall), then at framework.breakpoint("configure") inside it.
+      expect(pauses.map((pause) => pause.reason)).toEqual(["other", "other"]);
+      expect(pauses[0]?.functions.slice(0, 2)).toEqual(["callObserver", "emit"]);
+      expect(pauses[1]?.functions.slice(0, 2)).toEqual(["breakpoint", "onInstall"]);
+      // The debugger is given the charm's TypeScript: the bundle carries its source map inline.
+      const bundle = client.events.find(
+        (event) => event.method === "Debugger.scriptParsed" && event.params["url"] === `file://${dispatch}`,
+      );
+      const sourceMapURL = bundle?.params["sourceMapURL"];
+      if (typeof sourceMapURL !== "string") throw new Error(`the bundle's script came with no source map URL: ${JSON.stringify(bundle)}`);
+      expect(sourceMapURL).toMatch(/^data:application\/json;base64,/);
+      const map = JSON.parse(Buffer.from(sourceMapURL.split(",")[1] ?? "", "base64").toString("utf8")) as {
+        sources: string[];
+        sourcesContent: string[];
+      };
+      expect(map.sources).toContain("hooks/charm.ts");
+      expect(map.sources).toContain("tscharm/runtime/framework.ts");
+      expect(map.sourcesContent[map.sources.indexOf("hooks/charm.ts")]).toContain('this.framework.breakpoint("configure")');
+      // The hook did its work, with node:inspector loaded for it.
+      expect(run.fake.lines()).toContain("status-set --application=False active -- installed");
+      expect(logs(run)).toContain("INFO inspector modules: [NativeModule inspector]");
+    },
+    60_000,
+  );
 
   test("a breakpoint's name: only framework.breakpoint(name) stops, not the handlers", async () => {
     const run = start({ JUJU_DEBUG_AT: "configure", TSCHARM_DEBUG_PORT: "0" });

@@ -35,7 +35,9 @@ const HEALTHY: FakeRule[] = [
   ["opened-ports *", '["8080/tcp"]'],
   [
     "network-get *",
-    '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.0.0.2","cidr":"10.0.0.0/24"}]}],"egress-subnets":["10.0.0.2/32"],"ingress-addresses":["10.0.0.2"]}',
+    '{"bind-addresses":[{"mac-address":"","interface-name":"eth0",' +
+      '"addresses":[{"hostname":"","value":"10.0.0.2","cidr":"10.0.0.0/24"}]}],' +
+      '"egress-subnets":["10.0.0.2/32"],"ingress-addresses":["10.0.0.2"]}',
   ],
   ["secret-add *", `${SECRET}\n`],
   ["secret-get *", '{"password":"old"}'],
@@ -202,7 +204,8 @@ describe("every hook tool the runtime calls, failing every way", () => {
           got =
             outcome.exitCode === 1 && state.equals(parked) && namesTool
               ? raised
-              : `exit ${String(outcome.exitCode)}, ${raised || "no error logged"}${namesTool ? "" : ", tool not named"}${state.equals(parked) ? "" : ", state changed"}`;
+              : `exit ${String(outcome.exitCode)}, ${raised || "no error logged"}` +
+                `${namesTool ? "" : ", tool not named"}${state.equals(parked) ? "" : ", state changed"}`;
         }
         if (got !== want) mismatches.push(`${call.label} × ${fault}: want ${want}, got ${got}`);
         row.push(got);

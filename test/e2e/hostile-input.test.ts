@@ -402,7 +402,8 @@ describe("action params of the wrong types", () => {
     writeFileSync(join(dir, "metadata.yaml"), "name: typed\nsummary: typed params\ndescription: typed params\n");
     writeFileSync(
       join(dir, "actions.yaml"),
-      "go:\n  params:\n    count: {type: integer}\n    ratio: {type: number}\n    name: {type: string}\n    force: {type: boolean}\n  required: [count]\n  additionalProperties: false\n",
+      "go:\n  params:\n    count: {type: integer}\n    ratio: {type: number}\n    name: {type: string}\n    force: {type: boolean}\n" +
+        "  required: [count]\n  additionalProperties: false\n",
     );
     writeFileSync(
       join(dir, "dist", "dispatch"),

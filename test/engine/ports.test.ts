@@ -64,21 +64,25 @@ describe("ports: 0–65535, tcp/udp/icmp, no overlap with other units on the mac
     expect(model.unit("demo/0").ports.map((opened) => opened.range)).toEqual(ports);
   });
 
-  test('overlap with another unit on the machine: cannot open 80/tcp (unit ...): port range conflicts with 79-81/tcp (unit "other/0") (exit 1)', () => {
-    const model = demoModel();
-    model.addApp("other");
-    model.addUnit("other", { machine: model.unit("demo/0").machine }).ports = [{ range: tcp(79, 81), endpoint: undefined }];
-    const context = hook(model, "demo/0");
-    expectToolError(
-      () => {
-        context.openPort(tcp(80));
-      },
-      HookToolError,
-      "open-port",
-      1,
-      'cannot open 80/tcp (unit "demo/0"): port range conflicts with 79-81/tcp (unit "other/0")',
-    );
-  });
+  test(
+    "overlap with another unit on the machine: cannot open 80/tcp (unit ...): " +
+      'port range conflicts with 79-81/tcp (unit "other/0") (exit 1)',
+    () => {
+      const model = demoModel();
+      model.addApp("other");
+      model.addUnit("other", { machine: model.unit("demo/0").machine }).ports = [{ range: tcp(79, 81), endpoint: undefined }];
+      const context = hook(model, "demo/0");
+      expectToolError(
+        () => {
+          context.openPort(tcp(80));
+        },
+        HookToolError,
+        "open-port",
+        1,
+        'cannot open 80/tcp (unit "demo/0"): port range conflicts with 79-81/tcp (unit "other/0")',
+      );
+    },
+  );
 
   test("no conflict with another protocol, another machine, or this unit's own ports", () => {
     const model = demoModel();

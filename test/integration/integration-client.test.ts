@@ -337,7 +337,8 @@ describe("wait", () => {
         const timedOut = await juju.wait(allActive, { timeout: 0 }).catch((error: unknown) => error);
         expect(timedOut).toBeInstanceOf(WaitTimeoutError);
         expect((timedOut as WaitTimeoutError).message).toContain(
-          'wait: timed out after 0 ms waiting for allActive\n  recorder/0: error: hook failed: "install"\n    the install hook: failed, exit 100\n',
+          'wait: timed out after 0 ms waiting for allActive\n  recorder/0: error: hook failed: "install"\n' +
+            "    the install hook: failed, exit 100\n",
         );
         expect((timedOut as WaitTimeoutError).message).toContain("\n  recorder/1: blocked: needs a database");
         expect((timedOut as WaitTimeoutError).status).toBeDefined();

@@ -155,7 +155,10 @@ describe("build refuses early, saying why", () => {
     );
     expect(failure).toBeInstanceOf(BuildError);
     expect((failure as Error).message).toMatch(
-      /^1 TypeScript error:\n.*test\/\.scratch\/project\/dispatch\.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'\.$/,
+      new RegExp(
+        String.raw`^1 TypeScript error:\n.*test\/\.scratch\/project\/dispatch\.ts:3:7 - ` +
+          String.raw`error TS2322: Type 'string' is not assignable to type 'number'\.$`,
+      ),
     );
   });
 

@@ -228,7 +228,8 @@ function project(charmcraftExtra: string, files: Record<string, string> = {}): s
   const dir = tempDir();
   writeFileSync(
     join(dir, "charmcraft.yaml"),
-    `name: yamlcharm\ntype: charm\nsummary: A charm\ndescription: Tests YAML.\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  charm:\n    plugin: dump\n    source: .\n${charmcraftExtra}`,
+    "name: yamlcharm\ntype: charm\nsummary: A charm\ndescription: Tests YAML.\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n" +
+      `parts:\n  charm:\n    plugin: dump\n    source: .\n${charmcraftExtra}`,
   );
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   mkdirSync(join(dir, "dist", "amd64"), { recursive: true });
@@ -246,7 +247,10 @@ function member(charm: string, name: string): string {
 }
 
 describe("tscharm pack", () => {
-  const quoted = `config:\n  options:\n    mode: {type: string, default: "off"}\n    answer: {type: string, default: "y"}\n    umask: {type: string, default: "0777"}\n    day: {type: string, default: "2001-12-14"}\nactions:\n  say:\n    params:\n      word: {type: string, default: "no"}\n`;
+  const quoted =
+    'config:\n  options:\n    mode: {type: string, default: "off"}\n    answer: {type: string, default: "y"}\n' +
+    '    umask: {type: string, default: "0777"}\n    day: {type: string, default: "2001-12-14"}\n' +
+    'actions:\n  say:\n    params:\n      word: {type: string, default: "no"}\n';
 
   needsPyYaml(`a string default "off" packs into a config.yaml that PyYAML reads as the string "off"${PYYAML_MISSING}`, async () => {
     const dir = project(quoted);
@@ -271,7 +275,8 @@ describe("tscharm pack", () => {
     });
     // charmcraft pack would write "y" unquoted: tscharm says so.
     expect(log).toContain(
-      'warning: charmcraft.yaml: config.options.answer.default: "y" is a string, but charmcraft pack writes it unquoted and Juju (YAML 1.1) reads that as the boolean true; tscharm pack quotes it',
+      'warning: charmcraft.yaml: config.options.answer.default: "y" is a string, but charmcraft pack writes it unquoted ' +
+        "and Juju (YAML 1.1) reads that as the boolean true; tscharm pack quotes it",
     );
   });
 
@@ -279,23 +284,30 @@ describe("tscharm pack", () => {
     const dir = project("config:\n  options:\n    mode:\n      type: string\n      default: off\n");
     expect(() => loadProject(dir)).toThrow(MetadataError);
     expect(() => loadProject(dir)).toThrow(
-      'charmcraft.yaml: config.options.mode.default: off is read as the boolean false by charmcraft and Juju (YAML 1.1), not as the string "off"; quote it: "off"',
+      "charmcraft.yaml: config.options.mode.default: off is read as the boolean false by charmcraft and Juju (YAML 1.1), " +
+        'not as the string "off"; quote it: "off"',
     );
   });
 
-  test("a value YAML 1.1 reads otherwise but that still fits is packed as read, with a warning naming the file, the key and both readings", () => {
-    const dir = project("config:\n  options:\n    mode: {type: int, default: 0777}\n    when: {type: int, default: 1:20}\n");
-    const loaded = loadProject(dir);
-    expect(loaded.meta.config).toEqual({ mode: { type: "int", default: 511 }, when: { type: "int", default: 80 } });
-    expect(yamlWarnings(loaded)).toEqual([
-      "charmcraft.yaml: config.options.mode.default: 0777 is the integer 511 to charmcraft (YAML 1.1) but the integer 777 to YAML 1.2; write it as 777 if you mean the integer 777",
-      'charmcraft.yaml: config.options.when.default: 1:20 is the integer 80 to charmcraft (YAML 1.1) but the string "1:20" to YAML 1.2; quote it: "1:20"',
-    ]);
-    const config = charmFiles(loaded)
-      .find((file) => file.name === "config.yaml")
-      ?.data.toString();
-    expect(config).toBe("options:\n  mode:\n    type: int\n    default: 511\n  when:\n    type: int\n    default: 80\n");
-  });
+  test(
+    "a value YAML 1.1 reads otherwise but that still fits is packed as read, " +
+      "with a warning naming the file, the key and both readings",
+    () => {
+      const dir = project("config:\n  options:\n    mode: {type: int, default: 0777}\n    when: {type: int, default: 1:20}\n");
+      const loaded = loadProject(dir);
+      expect(loaded.meta.config).toEqual({ mode: { type: "int", default: 511 }, when: { type: "int", default: 80 } });
+      expect(yamlWarnings(loaded)).toEqual([
+        "charmcraft.yaml: config.options.mode.default: 0777 is the integer 511 to charmcraft (YAML 1.1) but the integer 777 to YAML 1.2; " +
+          "write it as 777 if you mean the integer 777",
+        "charmcraft.yaml: config.options.when.default: 1:20 is the integer 80 to charmcraft (YAML 1.1) " +
+          'but the string "1:20" to YAML 1.2; quote it: "1:20"',
+      ]);
+      const config = charmFiles(loaded)
+        .find((file) => file.name === "config.yaml")
+        ?.data.toString();
+      expect(config).toBe("options:\n  mode:\n    type: int\n    default: 511\n  when:\n    type: int\n    default: 80\n");
+    },
+  );
 
   test("the project's own config.yaml is copied as it is, read as Juju reads it, and its ambiguous values warned about", () => {
     const own = "options:\n  level:\n    type: boolean\n    default: yes\n  code:\n    type: int\n    default: 0o17\n";
@@ -308,15 +320,18 @@ describe("tscharm pack", () => {
         ?.data.toString(),
     ).toBe(own);
     expect(yamlWarnings(loaded)).toEqual([
-      'config.yaml: options.level.default: yes is the boolean true to Juju (YAML 1.1) and charmcraft (YAML 1.1) but the string "yes" to YAML 1.2; quote it: "yes"',
-      'config.yaml: options.code.default: 0o17 is the integer 15 to Juju (YAML 1.1) and YAML 1.2 but the string "0o17" to charmcraft (YAML 1.1); write it as 15 if you mean the integer 15',
+      "config.yaml: options.level.default: yes is the boolean true to Juju (YAML 1.1) and charmcraft (YAML 1.1) " +
+        'but the string "yes" to YAML 1.2; quote it: "yes"',
+      "config.yaml: options.code.default: 0o17 is the integer 15 to Juju (YAML 1.1) and YAML 1.2 " +
+        'but the string "0o17" to charmcraft (YAML 1.1); write it as 15 if you mean the integer 15',
     ]);
   });
 
   test("a config.yaml default that Juju reads as a boolean is refused with Juju's own words", () => {
     const dir = project("", { "config.yaml": "options:\n  answer:\n    type: string\n    default: y\n" });
     expect(() => loadProject(dir)).toThrow(
-      'config.yaml.options.answer.default: y is read as the boolean true by Juju (YAML 1.1), not as the string "y", and Juju refuses the charm (invalid config default: option "answer" expected string, got true); quote it: "y"',
+      'config.yaml.options.answer.default: y is read as the boolean true by Juju (YAML 1.1), not as the string "y", ' +
+        'and Juju refuses the charm (invalid config default: option "answer" expected string, got true); quote it: "y"',
     );
   });
 });
@@ -385,7 +400,8 @@ describe("action params, as juju run reads them", () => {
   });
 
   test(
-    "Juju.cli().run writes a params file the stand-in juju (tscharm sim run --params) reads back as written; tscharm sim run word=no is a boolean, refused by the schema",
+    "Juju.cli().run writes a params file the stand-in juju (tscharm sim run --params) reads back as written; " +
+      "tscharm sim run word=no is a boolean, refused by the schema",
     { timeout: 60_000 },
     async () => {
       const charm = recorderCharm();

@@ -126,7 +126,8 @@ describe("framework.breakpoint(name)", () => {
     if (stopsThere) expect(skipped).toEqual([]);
     else
       expect(skipped).toEqual([
-        `WARNING Breakpoint ${name === undefined ? "(unnamed)" : `"${name}"`} skipped (not found in the requested breakpoints: ${debugAt.split(",").join(", ")})`,
+        `WARNING Breakpoint ${name === undefined ? "(unnamed)" : `"${name}"`} skipped ` +
+          `(not found in the requested breakpoints: ${debugAt.split(",").join(", ")})`,
       ]);
   });
 });

@@ -262,7 +262,8 @@ describe("relations", () => {
       const bag = model.getRelation("db", 7)?.data.get(model.unit);
       expect(() => bag?.set("port", 5432 as unknown as string)).toThrow(RelationDataTypeError);
       expect(() => bag?.update({ port: 5432 as unknown as string })).toThrow(
-        'relation data values must be strings, but "port" is a number (relation db:7, unit demo/0); encode it first, e.g. with JSON.stringify',
+        'relation data values must be strings, but "port" is a number (relation db:7, unit demo/0); ' +
+          "encode it first, e.g. with JSON.stringify",
       );
       expect(() => bag?.update({ nested: { a: 1 } as unknown as string })).toThrow(/"nested" is a object/);
       expect(() => bag?.set("", "v")).toThrow(/keys must be non-empty strings/);
@@ -411,7 +412,9 @@ describe("secrets", () => {
   test("setInfo and getInfo", () => {
     const { model, scripted } = modelFor(jujuEnv("hooks/start"), {
       "secret-add": `${SECRET_URI}\n`,
-      [`secret-info-get --format=json ${SECRET_URI}`]: `{"${SECRET_XID}":{"revision":4,"label":"l2","owner":"unit","description":"d","rotation":"daily","expiry":"2030-01-01T00:00:00Z","rotates":"2029-12-31T00:00:00Z"}}`,
+      [`secret-info-get --format=json ${SECRET_URI}`]:
+        `{"${SECRET_XID}":{"revision":4,"label":"l2","owner":"unit","description":"d","rotation":"daily",` +
+        '"expiry":"2030-01-01T00:00:00Z","rotates":"2029-12-31T00:00:00Z"}}',
     });
     const secret = model.unit.addSecret({ password: "p" });
     expect(() => secret.setInfo({})).toThrow(/at least one of label, description, expire or rotate/);
@@ -468,7 +471,9 @@ describe("actions, ports, network, storage and the rest", () => {
 
   test("network bindings are read once, per endpoint or relation", () => {
     const network =
-      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.1","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.1/32"],"ingress-addresses":["192.0.2.1"]}';
+      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0",' +
+      '"addresses":[{"hostname":"","value":"10.1.1.1","cidr":"10.1.1.0/24"}]}],' +
+      '"egress-subnets":["10.1.1.1/32"],"ingress-addresses":["192.0.2.1"]}';
     const { model, scripted } = modelFor(relationEnv("db", "changed", 7, "pg/0"), {
       "network-get --format=json website": network,
       "network-get --format=json -r 7 db": network,
@@ -485,7 +490,9 @@ describe("actions, ports, network, storage and the rest", () => {
 
   test("juju-info is a binding of every charm, declared or not; other undeclared names are refused", () => {
     const network =
-      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.1.9","cidr":"10.1.1.0/24"}]}],"egress-subnets":["10.1.1.9/32"],"ingress-addresses":["10.1.1.9"]}';
+      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0",' +
+      '"addresses":[{"hostname":"","value":"10.1.1.9","cidr":"10.1.1.0/24"}]}],' +
+      '"egress-subnets":["10.1.1.9/32"],"ingress-addresses":["10.1.1.9"]}';
     const { model, scripted } = modelFor(jujuEnv("hooks/start"), { "network-get --format=json juju-info": network });
     expect(model.getBinding("juju-info").network.bindAddress).toBe("10.1.1.9");
     expect(() => model.getBinding("juju-infos")).toThrow('no network config found for binding "juju-infos"');

@@ -76,21 +76,24 @@ describe("a new unit's hooks, in Juju's order", () => {
     expect(readFileSync(join(charm.control, "ids"), "utf8")).toBe("install: \ncreated: peers:0\n");
   });
 
-  test("three units: the others run leader-settings-changed; each joins the others, relation-changed right after each relation-joined", async () => {
-    const { sim, charm } = await setup();
-    sim.deploy(charm.dir, { numUnits: 3 });
-    await sim.settle();
-    for (const unit of ["recorder/0", "recorder/1", "recorder/2"]) {
-      const hooks = hooksOf(charm, unit, ["remote"]);
-      expect(hooks.slice(0, 5).map((hook) => hook.split(" ")[0])).toEqual(unit === "recorder/0" ? SETUP_LEADER : SETUP_FOLLOWER);
-      const others = ["recorder/0", "recorder/1", "recorder/2"].filter((other) => other !== unit);
-      expect(hooks.slice(5)).toEqual(
-        others.flatMap((other) => [`peers-relation-joined remote=${other}`, `peers-relation-changed remote=${other}`]),
-      );
-    }
-    const line = charm.hooks().find((entry) => entry.startsWith("recorder/1 peers-relation-joined"));
-    expect(line).toBe("recorder/1 peers-relation-joined rel=peers:0 remote=recorder/0 departing= secret= revision=");
-  });
+  test(
+    "three units: the others run leader-settings-changed; " + "each joins the others, relation-changed right after each relation-joined",
+    async () => {
+      const { sim, charm } = await setup();
+      sim.deploy(charm.dir, { numUnits: 3 });
+      await sim.settle();
+      for (const unit of ["recorder/0", "recorder/1", "recorder/2"]) {
+        const hooks = hooksOf(charm, unit, ["remote"]);
+        expect(hooks.slice(0, 5).map((hook) => hook.split(" ")[0])).toEqual(unit === "recorder/0" ? SETUP_LEADER : SETUP_FOLLOWER);
+        const others = ["recorder/0", "recorder/1", "recorder/2"].filter((other) => other !== unit);
+        expect(hooks.slice(5)).toEqual(
+          others.flatMap((other) => [`peers-relation-joined remote=${other}`, `peers-relation-changed remote=${other}`]),
+        );
+      }
+      const line = charm.hooks().find((entry) => entry.startsWith("recorder/1 peers-relation-joined"));
+      expect(line).toBe("recorder/1 peers-relation-joined rel=peers:0 remote=recorder/0 departing= secret= revision=");
+    },
+  );
 });
 
 describe("relation data changes", () => {
@@ -165,49 +168,52 @@ describe("relation data changes", () => {
 });
 
 describe("relations between applications", () => {
-  test("integrate: relation-created everywhere, then joined and changed per remote unit; remove-relation: departed, then broken", async () => {
-    const { sim, charm } = await setup();
-    sim.deploy(charm.dir, { app: "pg", numUnits: 1 });
-    sim.deploy(charm.dir, { app: "web", numUnits: 2 });
-    await sim.settle();
-    const before = charm.hooks().length;
-    const id = sim.integrate("web:backend", "pg:db");
-    await sim.settle();
-    const after = charm.hooks().slice(before);
-    const of = (unit: string): string[] =>
-      after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ").slice(1, 4).join(" "));
-    expect(of("pg/0")).toEqual([
-      `db-relation-created rel=db:${String(id)} remote=`,
-      `db-relation-joined rel=db:${String(id)} remote=web/0`,
-      `db-relation-changed rel=db:${String(id)} remote=web/0`,
-      `db-relation-joined rel=db:${String(id)} remote=web/1`,
-      `db-relation-changed rel=db:${String(id)} remote=web/1`,
-    ]);
-    expect(of("web/1")).toEqual([
-      `backend-relation-created rel=backend:${String(id)} remote=`,
-      `backend-relation-joined rel=backend:${String(id)} remote=pg/0`,
-      `backend-relation-changed rel=backend:${String(id)} remote=pg/0`,
-    ]);
-    expect(parseStatus(sim.status()).apps["web"]?.relations["backend"]).toEqual([
-      { relatedApp: "pg", interface: "pgsql", scope: "global" },
-    ]);
+  test(
+    "integrate: relation-created everywhere, then joined and changed per remote unit; " + "remove-relation: departed, then broken",
+    async () => {
+      const { sim, charm } = await setup();
+      sim.deploy(charm.dir, { app: "pg", numUnits: 1 });
+      sim.deploy(charm.dir, { app: "web", numUnits: 2 });
+      await sim.settle();
+      const before = charm.hooks().length;
+      const id = sim.integrate("web:backend", "pg:db");
+      await sim.settle();
+      const after = charm.hooks().slice(before);
+      const of = (unit: string): string[] =>
+        after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ").slice(1, 4).join(" "));
+      expect(of("pg/0")).toEqual([
+        `db-relation-created rel=db:${String(id)} remote=`,
+        `db-relation-joined rel=db:${String(id)} remote=web/0`,
+        `db-relation-changed rel=db:${String(id)} remote=web/0`,
+        `db-relation-joined rel=db:${String(id)} remote=web/1`,
+        `db-relation-changed rel=db:${String(id)} remote=web/1`,
+      ]);
+      expect(of("web/1")).toEqual([
+        `backend-relation-created rel=backend:${String(id)} remote=`,
+        `backend-relation-joined rel=backend:${String(id)} remote=pg/0`,
+        `backend-relation-changed rel=backend:${String(id)} remote=pg/0`,
+      ]);
+      expect(parseStatus(sim.status()).apps["web"]?.relations["backend"]).toEqual([
+        { relatedApp: "pg", interface: "pgsql", scope: "global" },
+      ]);
 
-    const middle = charm.hooks().length;
-    sim.removeRelation("web", "pg");
-    await sim.settle();
-    const teardown = charm.hooks().slice(middle);
-    expect(teardown.filter((line) => line.startsWith("pg/0 ")).map((line) => line.split(" ").slice(1, 4).join(" "))).toEqual([
-      `db-relation-departed rel=db:${String(id)} remote=web/0`,
-      `db-relation-departed rel=db:${String(id)} remote=web/1`,
-      `db-relation-broken rel=db:${String(id)} remote=`,
-    ]);
-    expect(teardown.filter((line) => line.startsWith("web/0 ")).map((line) => line.split(" ")[1])).toEqual([
-      "backend-relation-departed",
-      "backend-relation-broken",
-    ]);
-    expect(sim.model.relations.has(id)).toBe(false);
-    expect(() => sim.removeRelation("web", "pg")).toThrow('relation "web pg" not found');
-  });
+      const middle = charm.hooks().length;
+      sim.removeRelation("web", "pg");
+      await sim.settle();
+      const teardown = charm.hooks().slice(middle);
+      expect(teardown.filter((line) => line.startsWith("pg/0 ")).map((line) => line.split(" ").slice(1, 4).join(" "))).toEqual([
+        `db-relation-departed rel=db:${String(id)} remote=web/0`,
+        `db-relation-departed rel=db:${String(id)} remote=web/1`,
+        `db-relation-broken rel=db:${String(id)} remote=`,
+      ]);
+      expect(teardown.filter((line) => line.startsWith("web/0 ")).map((line) => line.split(" ")[1])).toEqual([
+        "backend-relation-departed",
+        "backend-relation-broken",
+      ]);
+      expect(sim.model.relations.has(id)).toBe(false);
+      expect(() => sim.removeRelation("web", "pg")).toThrow('relation "web pg" not found');
+    },
+  );
 
   test("integrate refuses what Juju refuses", async () => {
     const { sim, charm } = await setup();
@@ -412,28 +418,31 @@ describe("config, update-status, refresh", () => {
     expect(sim.config("recorder")).toEqual({ greeting: "hi", port: 80 });
   });
 
-  test("update-status runs on demand; refresh runs upgrade-charm, config-changed, leader-settings-changed (not on the leader), start", async () => {
-    const { sim, charm } = await setup();
-    sim.deploy(charm.dir, { numUnits: 2 });
-    await sim.settle();
-    let before = charm.hooks().length;
-    sim.updateStatus();
-    await sim.settle();
-    expect(
-      charm
-        .hooks()
-        .slice(before)
-        .map((line) => line.split(" ").slice(0, 2).join(" ")),
-    ).toEqual(["recorder/0 update-status", "recorder/1 update-status"]);
-    before = charm.hooks().length;
-    sim.refresh("recorder", charm.dir);
-    await sim.settle();
-    const after = charm.hooks().slice(before);
-    const of = (unit: string): string[] => after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ")[1] ?? "");
-    expect(of("recorder/0")).toEqual(["upgrade-charm", "config-changed", "start"]);
-    expect(of("recorder/1")).toEqual(["upgrade-charm", "config-changed", "leader-settings-changed", "start"]);
-    expect(parseStatus(sim.status()).apps["recorder"]?.charmRev).toBe(1);
-  });
+  test(
+    "update-status runs on demand; " + "refresh runs upgrade-charm, config-changed, leader-settings-changed (not on the leader), start",
+    async () => {
+      const { sim, charm } = await setup();
+      sim.deploy(charm.dir, { numUnits: 2 });
+      await sim.settle();
+      let before = charm.hooks().length;
+      sim.updateStatus();
+      await sim.settle();
+      expect(
+        charm
+          .hooks()
+          .slice(before)
+          .map((line) => line.split(" ").slice(0, 2).join(" ")),
+      ).toEqual(["recorder/0 update-status", "recorder/1 update-status"]);
+      before = charm.hooks().length;
+      sim.refresh("recorder", charm.dir);
+      await sim.settle();
+      const after = charm.hooks().slice(before);
+      const of = (unit: string): string[] => after.filter((line) => line.startsWith(`${unit} `)).map((line) => line.split(" ")[1] ?? "");
+      expect(of("recorder/0")).toEqual(["upgrade-charm", "config-changed", "start"]);
+      expect(of("recorder/1")).toEqual(["upgrade-charm", "config-changed", "leader-settings-changed", "start"]);
+      expect(parseStatus(sim.status()).apps["recorder"]?.charmRev).toBe(1);
+    },
+  );
 });
 
 describe("refresh on a unit in error", () => {
@@ -515,62 +524,66 @@ describe("refresh on a unit in error", () => {
 });
 
 describe("secrets", () => {
-  test("a new revision: secret-changed to units tracking the secret, secret-remove to the owner once the old one is unused; rotate and expire on demand", async () => {
-    const { sim, charm } = await setup();
-    charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
-    charm.onHook(
-      "config-changed",
-      'if [[ -s "$CONTROL/secret-id" ]]; then secret-get "$(cat "$CONTROL/secret-id")" > /dev/null; fi',
-      "recorder/1",
-    );
-    charm.onHook("secret-changed", 'secret-get --refresh "$JUJU_SECRET_ID" > /dev/null');
-    sim.deploy(charm.dir, { numUnits: 2 });
-    await sim.settle();
-    const id = readFileSync(join(charm.control, "secret-id"), "utf8").trim();
-    expect(id).toMatch(/^secret:\/\/[0-9a-f-]+\/[0-9a-v]{20}$/);
+  test(
+    "a new revision: secret-changed to units tracking the secret, secret-remove to the owner once the old one is unused; " +
+      "rotate and expire on demand",
+    async () => {
+      const { sim, charm } = await setup();
+      charm.onHook("leader-elected", 'secret-add --label creds password=one > "$CONTROL/secret-id"');
+      charm.onHook(
+        "config-changed",
+        'if [[ -s "$CONTROL/secret-id" ]]; then secret-get "$(cat "$CONTROL/secret-id")" > /dev/null; fi',
+        "recorder/1",
+      );
+      charm.onHook("secret-changed", 'secret-get --refresh "$JUJU_SECRET_ID" > /dev/null');
+      sim.deploy(charm.dir, { numUnits: 2 });
+      await sim.settle();
+      const id = readFileSync(join(charm.control, "secret-id"), "utf8").trim();
+      expect(id).toMatch(/^secret:\/\/[0-9a-f-]+\/[0-9a-v]{20}$/);
 
-    const before = charm.hooks().length;
-    charm.onHook("update-status", `secret-set "${id}" password=s3cr3t-two`, "recorder/0");
-    sim.updateStatus(["recorder/0"]);
-    await sim.settle();
-    expect(
-      charm
-        .hooks()
-        .slice(before)
-        .map((line) =>
-          line
-            .split(" ")
-            .filter((part) => !/^(rel|remote|departing)=/.test(part))
-            .join(" "),
-        ),
-    ).toEqual([
-      "recorder/0 update-status secret= revision=",
-      "recorder/1 secret-changed secret=set revision=",
-      "recorder/0 secret-remove secret=set revision=1",
-    ]);
+      const before = charm.hooks().length;
+      charm.onHook("update-status", `secret-set "${id}" password=s3cr3t-two`, "recorder/0");
+      sim.updateStatus(["recorder/0"]);
+      await sim.settle();
+      expect(
+        charm
+          .hooks()
+          .slice(before)
+          .map((line) =>
+            line
+              .split(" ")
+              .filter((part) => !/^(rel|remote|departing)=/.test(part))
+              .join(" "),
+          ),
+      ).toEqual([
+        "recorder/0 update-status secret= revision=",
+        "recorder/1 secret-changed secret=set revision=",
+        "recorder/0 secret-remove secret=set revision=1",
+      ]);
 
-    const middle = charm.hooks().length;
-    sim.rotateSecret(id);
-    sim.expireSecret(id);
-    await sim.settle();
-    expect(
-      charm
-        .hooks()
-        .slice(middle)
-        .map((line) =>
-          line
-            .split(" ")
-            .filter((part) => !/^(rel|remote|departing)=/.test(part))
-            .join(" "),
-        ),
-    ).toEqual(["recorder/0 secret-rotate secret=set revision=", "recorder/0 secret-expired secret=set revision=2"]);
+      const middle = charm.hooks().length;
+      sim.rotateSecret(id);
+      sim.expireSecret(id);
+      await sim.settle();
+      expect(
+        charm
+          .hooks()
+          .slice(middle)
+          .map((line) =>
+            line
+              .split(" ")
+              .filter((part) => !/^(rel|remote|departing)=/.test(part))
+              .join(" "),
+          ),
+      ).toEqual(["recorder/0 secret-rotate secret=set revision=", "recorder/0 secret-expired secret=set revision=2"]);
 
-    // The new content was a secret-set argument: the debug log shows its key, never its value.
-    const log = debugLogLines(sim.history()).join("\n");
-    expect(log).toContain("secret-set");
-    expect(log).toContain("password=<redacted>");
-    expect(log).not.toContain("s3cr3t-two");
-  });
+      // The new content was a secret-set argument: the debug log shows its key, never its value.
+      const log = debugLogLines(sim.history()).join("\n");
+      expect(log).toContain("secret-set");
+      expect(log).toContain("password=<redacted>");
+      expect(log).not.toContain("s3cr3t-two");
+    },
+  );
 });
 
 describe("the debug log", () => {

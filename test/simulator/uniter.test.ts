@@ -171,28 +171,31 @@ describe("nextOperation: relations", () => {
     expect(agent.relations["1"]).toBeUndefined();
   });
 
-  test("a dying unit departs everyone naming itself, detaches storage, stops and is removed; a peer relation is forgotten, not broken", () => {
-    const remote = view({
-      storage: new Map([["data/0", "data"]]),
-      relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", members: new Map([["app/1", 0]]) })]]),
-    });
-    const agent = settled(remote);
-    const dying = view({
-      dying: true,
-      relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", alive: false })]]),
-    });
-    const op = nextOperation(agent, dying);
-    expect(hookOf(op)).toMatchObject({ name: "data-storage-detaching", storage: "data/0" });
-    hookDone(agent, hookOf(op));
-    expect(hookOf(nextOperation(agent, dying))).toMatchObject({
-      name: "peers-relation-departed",
-      remoteUnit: "app/1",
-      departingUnit: "app/0",
-    });
-    expect(runAll(agent, dying)).toEqual(["peers-relation-departed", "(relation 0 is gone)", "stop", "remove"]);
-    expect(agent.removed).toBe(true);
-    expect(nextOperation(agent, dying)).toBeUndefined();
-  });
+  test(
+    "a dying unit departs everyone naming itself, detaches storage, stops and is removed; " + "a peer relation is forgotten, not broken",
+    () => {
+      const remote = view({
+        storage: new Map([["data/0", "data"]]),
+        relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", members: new Map([["app/1", 0]]) })]]),
+      });
+      const agent = settled(remote);
+      const dying = view({
+        dying: true,
+        relations: new Map([[0, relation({ endpoint: "peers", peer: true, remoteApp: "app", alive: false })]]),
+      });
+      const op = nextOperation(agent, dying);
+      expect(hookOf(op)).toMatchObject({ name: "data-storage-detaching", storage: "data/0" });
+      hookDone(agent, hookOf(op));
+      expect(hookOf(nextOperation(agent, dying))).toMatchObject({
+        name: "peers-relation-departed",
+        remoteUnit: "app/1",
+        departingUnit: "app/0",
+      });
+      expect(runAll(agent, dying)).toEqual(["peers-relation-departed", "(relation 0 is gone)", "stop", "remove"]);
+      expect(agent.removed).toBe(true);
+      expect(nextOperation(agent, dying)).toBeUndefined();
+    },
+  );
 
   test("knownMembers: relation-list during joined includes the joining unit, during departed not the departing one", () => {
     const agent = newAgentState();

@@ -126,7 +126,8 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
         "config-get --format=json",
         "relation-get --format=json -r cluster:1 --app - demo",
         "secret-get --format=json --label admin-credentials",
-        "secret-add --label admin-credentials --description Admin credentials of the demo cluster --owner application username#file=<path> password#file=<path>",
+        "secret-add --label admin-credentials --description Admin credentials of the demo cluster --owner application " +
+          "username#file=<path> password#file=<path>",
         "relation-set -r cluster:1 --app --file -",
         "status-set --application=False active -- I rule",
       ]);
@@ -392,7 +393,10 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
       expect(exitCode).toBe(1);
       // With where in the demo's code it failed (the built executable maps it to hooks/…).
       expect(stderr).toMatch(
-        /^Uncaught HookToolError in charm code: secret-set failed \(exit 1\): permission denied at (?:\/\S+\/)?hooks\/demo-charm\.ts:\d+:\d+ \(the traceback is in juju debug-log\)\n$/,
+        new RegExp(
+          String.raw`^Uncaught HookToolError in charm code: secret-set failed \(exit 1\): permission denied at ` +
+            String.raw`(?:\/\S+\/)?hooks\/demo-charm\.ts:\d+:\d+ \(the traceback is in juju debug-log\)\n$`,
+        ),
       );
     });
 

@@ -7,10 +7,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const DISPATCH = `#!/bin/bash
+const DISPATCH =
+  `#!/bin/bash
 set -e
 name=\${JUJU_DISPATCH_PATH#*/}
-echo "$JUJU_UNIT_NAME $name rel=\${JUJU_RELATION_ID-} remote=\${JUJU_REMOTE_UNIT-} departing=\${JUJU_DEPARTING_UNIT-} secret=\${JUJU_SECRET_ID:+set} revision=\${JUJU_SECRET_REVISION-}" >> "$CONTROL/hooks.log"
+echo "$JUJU_UNIT_NAME $name rel=\${JUJU_RELATION_ID-} remote=\${JUJU_REMOTE_UNIT-} departing=\${JUJU_DEPARTING_UNIT-} ` +
+  `secret=\${JUJU_SECRET_ID:+set} revision=\${JUJU_SECRET_REVISION-}" >> "$CONTROL/hooks.log"
 for script in "$CONTROL/run-$name" "$CONTROL/run-$name-\${JUJU_UNIT_NAME/\\//-}"; do
   if [[ -f $script ]]; then source "$script"; fi
 done

@@ -781,7 +781,8 @@ describe("test_consistency_checker.py", () => {
     await inconsistent(
       ctx,
       ctx.run(ctx.on.start(), new State({ relations: [two] })),
-      `relation ${two.id} on container-scoped endpoint "foo" has 2 remote units (main/0, main/1): a container-scoped relation has one, the unit on the same machine`,
+      `relation ${two.id} on container-scoped endpoint "foo" has 2 remote units (main/0, main/1): ` +
+        "a container-scoped relation has one, the unit on the same machine",
     );
     await ctx.run(ctx.on.start(), new State({ relations: [new SubordinateRelation({ endpoint: "foo" })] }));
     await ctx.run(ctx.on.start(), new State({ relations: [new Relation({ endpoint: "foo" })] }));
@@ -892,7 +893,8 @@ describe("test_consistency_checker.py", () => {
     await inconsistent(
       ctx,
       ctx.run(ctx.on.start(), new State({ relations: [peers] })),
-      `relation ${peers.id} peersData has foo/${unitId}, the unit under test: peersData holds the other units (use localUnitData for this one)`,
+      `relation ${peers.id} peersData has foo/${unitId}, the unit under test: ` +
+        "peersData holds the other units (use localUnitData for this one)",
     );
   });
 

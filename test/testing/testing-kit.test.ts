@@ -220,7 +220,9 @@ describe("Context", () => {
 
   test("metadata can be YAML text", async () => {
     const ctx = new Context(WebCharm, {
-      meta: "name: web\nrequires:\n  db: {interface: pg}\npeers:\n  peers: {interface: p}\n  info: {interface: i}\nstorage:\n  data: {type: block}\n",
+      meta:
+        "name: web\nrequires:\n  db: {interface: pg}\npeers:\n  peers: {interface: p}\n  info: {interface: i}\n" +
+        "storage:\n  data: {type: block}\n",
       config: "options:\n  name: {type: string}\n",
       actions: "backup: {}\nrestore: {}\n",
     });

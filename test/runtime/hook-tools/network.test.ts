@@ -9,7 +9,9 @@ const cases: ArgvCase[] = [
     "network-get",
     (t) => t.networkGet("db", 7),
     "network-get --format=json -r 7 db",
-    '{"bind-addresses":[{"mac-address":"m","interface-name":"eth0","addresses":[{"hostname":"","value":"10.0.0.5","cidr":"10.0.0.0/24"}]}],"egress-subnets":["10.0.0.5/32"],"ingress-addresses":["10.0.0.5"]}',
+    '{"bind-addresses":[{"mac-address":"m","interface-name":"eth0",' +
+      '"addresses":[{"hostname":"","value":"10.0.0.5","cidr":"10.0.0.0/24"}]}],' +
+      '"egress-subnets":["10.0.0.5/32"],"ingress-addresses":["10.0.0.5"]}',
     {
       bindAddresses: [{ macAddress: "m", interfaceName: "eth0", addresses: [{ hostname: "", value: "10.0.0.5", cidr: "10.0.0.0/24" }] }],
       egressSubnets: ["10.0.0.5/32"],

@@ -16,7 +16,8 @@ const cases: ArgvCase[] = [
     "status-get --application",
     (t) => t.statusGetApplication(),
     "status-get --include-data --format=json --application=true",
-    '{"application-status":{"status":"blocked","message":"m","status-data":{},"units":{"demo/0":{"status":"active","message":"","status-data":{}}}}}',
+    '{"application-status":{"status":"blocked","message":"m","status-data":{},' +
+      '"units":{"demo/0":{"status":"active","message":"","status-data":{}}}}}',
     { status: "blocked", message: "m", data: {}, units: { "demo/0": { status: "active", message: "", data: {} } } },
   ],
   [
