@@ -401,6 +401,8 @@ describe("Harness", () => {
     );
     await secrets.updateConfig({ token: "secret:d0000000000000000001" });
     await h.updateConfig({ port: 81 });
+    // A refused update changes nothing, not even the values before the bad one.
+    await expect(h.updateConfig({ port: 82, colour: "red" })).rejects.toThrow('unknown config option "colour"');
     await h.begin();
     expect(h.model.config["port"]).toBe(81);
   });
