@@ -1,7 +1,7 @@
 // How the engine's hook tools fail: the same errors the runtime builds from a real tool's exit code
 // and stderr, with Juju's texts.
 
-import { toolError } from "../runtime/hook-tools/index.js";
+import { toolError } from "../runtime/hook-tools/call.js";
 
 /** A failed tool: the same error the runtime builds from a real tool's exit code and stderr. */
 export function fail(tool: string, exitCode: 1 | 2, message: string): never {

@@ -4,7 +4,7 @@
 // the same display rules (a unit whose hook failed shows workload `error`; an application whose
 // leader set no status shows its units' most severe one).
 
-import { formatPort } from "../runtime/hook-tools/index.js";
+import { formatPort } from "../grammar/ports.js";
 import type { JsonObject, JsonValue } from "../runtime/meta.js";
 import type { JujuModel } from "../engine/model.js";
 import { byUnitNumber } from "../grammar/names.js";
