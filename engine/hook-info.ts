@@ -3,30 +3,30 @@
 // it): Juju's own hook info (juju/juju worker/uniter/hook/hook.go, Info), plus the action a
 // dispatch may run instead.
 
-/** Juju's kinds of hook (juju/charm hooks.Kind); `other` is a hook the agents never run by themselves. */
-export type HookKind =
-  /** collect-metrics, a hook the charm author invented, …: only an explicit dispatch runs it. */
-  | "other"
-  | "install"
-  | "start"
-  | "stop"
-  | "remove"
-  | "config-changed"
-  | "upgrade-charm"
-  | "update-status"
-  | "leader-elected"
-  | "leader-settings-changed"
-  | "relation-created"
-  | "relation-joined"
-  | "relation-changed"
-  | "relation-departed"
-  | "relation-broken"
-  | "storage-attached"
-  | "storage-detaching"
-  | "secret-changed"
-  | "secret-rotate"
-  | "secret-expired"
-  | "secret-remove";
+/** Hooks whose name is their kind: they concern no endpoint or storage of the charm. */
+const FIXED_KINDS = [
+  "install",
+  "start",
+  "stop",
+  "remove",
+  "config-changed",
+  "upgrade-charm",
+  "update-status",
+  "leader-elected",
+  "leader-settings-changed",
+  "secret-changed",
+  "secret-rotate",
+  "secret-expired",
+  "secret-remove",
+] as const;
+const RELATION_KINDS = ["relation-created", "relation-joined", "relation-changed", "relation-departed", "relation-broken"] as const;
+const STORAGE_KINDS = ["storage-attached", "storage-detaching"] as const;
+
+/**
+ * Juju's kinds of hook (juju/charm hooks.Kind). `other` is a hook the agents never run by
+ * themselves (collect-metrics, a hook the charm author invented, …): only an explicit dispatch runs it.
+ */
+export type HookKind = "other" | (typeof FIXED_KINDS)[number] | (typeof RELATION_KINDS)[number] | (typeof STORAGE_KINDS)[number];
 
 /** A hook to run. Plain JSON: the simulator persists it. */
 export interface HookInfo {
@@ -62,30 +62,11 @@ export interface ActionInfo {
 /** What one dispatch of the charm runs: a hook or an action. */
 export type DispatchInfo = HookInfo | ActionInfo;
 
-const FIXED_KINDS: ReadonlySet<string> = new Set([
-  "install",
-  "start",
-  "stop",
-  "remove",
-  "config-changed",
-  "upgrade-charm",
-  "update-status",
-  "leader-elected",
-  "leader-settings-changed",
-  "secret-changed",
-  "secret-rotate",
-  "secret-expired",
-  "secret-remove",
-]);
-
 /** The kind of a hook, from its name: `db-relation-changed` → `relation-changed`; unknown names are `other`. */
 export function hookKindOf(name: string): HookKind {
-  if (FIXED_KINDS.has(name)) return name as HookKind;
-  const relation = /-(relation-(?:created|joined|changed|departed|broken))$/.exec(name);
-  if (relation !== null) return relation[1] as HookKind;
-  const storage = /-(storage-(?:attached|detaching))$/.exec(name);
-  if (storage !== null) return storage[1] as HookKind;
-  return "other";
+  const fixed = FIXED_KINDS.find((kind) => kind === name);
+  if (fixed !== undefined) return fixed;
+  return [...RELATION_KINDS, ...STORAGE_KINDS].find((kind) => name.endsWith(`-${kind}`)) ?? "other";
 }
 
 /** The hook named `name`, with its kind from the name and the ids given (undefined ones left out). */
