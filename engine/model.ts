@@ -5,6 +5,7 @@
 // (hook-context.ts), which buffers a hook's writes and applies them here only if the hook succeeds.
 // Nothing outside engine/ writes a record's fields: it calls one of these operations.
 
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import type { CloudSpecRecord, NetworkRecord, StatusRecord, StorageRecord } from "../runtime/hook-tools/index.js";
 import type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import { secretUri } from "../grammar/secrets.js";
@@ -43,7 +44,7 @@ export class JujuModel {
   constructor(
     readonly name = "test-model",
     readonly uuid = "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-    readonly jujuVersion = "3.6.4",
+    readonly jujuVersion = DEFAULT_JUJU_VERSION,
   ) {}
 
   addApp(name: string, meta?: CharmMeta): AppRecord {

@@ -11,6 +11,7 @@
 // scheduler.ts, operations.ts, teardown.ts, store.ts, status-snapshot.ts), all over one
 // SimulatorCore (core.ts) that holds the model and the bookkeeping.
 
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -69,7 +70,7 @@ export class Simulator {
     if (options.persistent === true) await lockModel(dir);
     try {
       if (existsSync(join(dir, MODEL_FILE))) throw new SimulatorError(`${dir} already holds a model; open it, or choose another directory`);
-      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), options.jujuVersion ?? "3.6.4");
+      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), options.jujuVersion ?? DEFAULT_JUJU_VERSION);
       const core = new SimulatorCore(model, dir, await ToolServer.start(join(dir, "tools")), options, newBookkeeping(options.seed ?? 0));
       core.save();
       return new Simulator(core);

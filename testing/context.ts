@@ -1,6 +1,7 @@
 // Context: state-transition tests. `await ctx.run(ctx.on.start(), new State({ leader: true }))` runs one
 // event through the production dispatch path over the engine, and returns the State after it.
 
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,7 +91,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     this.meta = resolveCharmMeta(options);
     this.appName = options.appName ?? this.meta.name;
     this.unitId = options.unitId ?? 0;
-    this.jujuVersion = options.jujuVersion ?? "3.6.4";
+    this.jujuVersion = options.jujuVersion ?? DEFAULT_JUJU_VERSION;
     this.charmRootDir = options.charmRoot;
     this.on = new ContextEvents(this.appName);
   }

@@ -1,6 +1,7 @@
 // Harness: drive one unit through a sequence of events by changing its world, as in ops' Harness,
 // with every event run through the production dispatch path over the engine.
 
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,7 +69,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     options: HarnessOptions = {},
   ) {
     this.meta = resolveCharmMeta(options);
-    this.juju = new JujuModel("test-model", undefined, options.jujuVersion ?? "3.6.4");
+    this.juju = new JujuModel("test-model", undefined, options.jujuVersion ?? DEFAULT_JUJU_VERSION);
     const appName = options.appName ?? this.meta.name;
     this.juju.addApp(appName, this.meta);
     this.unitName = this.juju.addUnit(appName, { number: options.unitId ?? 0 }).name;
