@@ -5,7 +5,7 @@
 // (hook-context.ts), which buffers a hook's writes and applies them here only if the hook succeeds.
 // Nothing outside engine/ writes a record's fields: it calls one of these operations.
 
-import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
+import { DEFAULT_JUJU_VERSION, isJuju4 } from "../grammar/juju-version.js";
 import type { CloudSpecRecord, NetworkRecord, StatusRecord, StorageRecord } from "../runtime/hook-tools/index.js";
 import type { CharmMeta, ConfigValue, JsonObject, JsonValue } from "../runtime/meta.js";
 import { secretUri } from "../grammar/secrets.js";
@@ -19,6 +19,7 @@ import {
   type SecretOwnerRef,
   type SecretRecord,
   type UnitRecord,
+  DOCUMENTATION_ADDRESS,
   applyChanges,
   defaultUnitBag,
   machineAddress,
@@ -55,6 +56,7 @@ export class JujuModel {
       config: {},
       leader: undefined,
       status: unknownStatus(),
+      statusSince: new Date().toISOString(),
       statusHistory: [],
       workloadVersion: "",
       workloadVersionHistory: [],
@@ -68,21 +70,29 @@ export class JujuModel {
     return app;
   }
 
-  /** Adds `<app>/<n>` (the next free number unless given) on a machine of its own unless given. */
-  addUnit(appName: string, options: { number?: number; machine?: string } = {}): UnitRecord {
+  /**
+   * Adds `<app>/<n>` (the next free number unless given) on a machine of its own unless given, with
+   * the machine's address unless given (the test kit gives its units Scenario's 192.0.2.0).
+   */
+  addUnit(appName: string, options: { number?: number; machine?: string; address?: string } = {}): UnitRecord {
     const app = this.app(appName);
     const used = app.units.map((unit) => Number(unit.split("/")[1]));
     const number = options.number ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
     const name = `${appName}/${number}`;
     if (this.units.has(name)) throw new Error(`unit "${name}" already exists`);
     const machine = options.machine ?? String(this.nextMachine++);
+    const now = new Date().toISOString();
     const unit: UnitRecord = {
       name,
       app: appName,
       machine,
-      address: machineAddress(machine),
+      address: options.address ?? machineAddress(machine),
       status: unknownStatus(),
+      statusSince: now,
       statusHistory: [],
+      // Juju 3.6 gives every unit an empty workload version when it is created (state/unit.go).
+      workloadVersion: "",
+      workloadVersionSince: now,
       ports: [],
       storage: new Map(),
       storageRequests: {},
@@ -114,16 +124,28 @@ export class JujuModel {
       unitData: new Map(),
       members: new Set(),
       remoteModelUuid: options.remoteModelUuid,
+      status: "joining",
+      statusSince: new Date().toISOString(),
     };
     this.relations.set(id, relation);
     return relation;
   }
 
-  /** A unit enters a relation's scope; its bag starts with the addresses Juju fills in. */
+  /**
+   * A unit enters a relation's scope; its bag starts with the addresses Juju fills in (from the unit's
+   * address). The relation is joined once a unit has joined it (juju/juju
+   * worker/uniter/relation/statetracker.go sets relation.Joined when its unit joins).
+   */
   joinRelation(relationId: number, unitName: string, data?: Bag): void {
     const relation = this.relation(relationId);
     relation.members.add(unitName);
-    if (!relation.unitData.has(unitName)) relation.unitData.set(unitName, data ?? defaultUnitBag());
+    if (relation.status === "joining") {
+      relation.status = "joined";
+      relation.statusSince = new Date().toISOString();
+    }
+    if (!relation.unitData.has(unitName)) {
+      relation.unitData.set(unitName, data ?? defaultUnitBag(this.units.get(unitName)?.address ?? DOCUMENTATION_ADDRESS));
+    }
   }
 
   /** A unit leaves the scope; its data stays readable for the life of the relation. */
@@ -212,19 +234,47 @@ export class JujuModel {
 
   /** A unit's or application's workload status; recorded in its history unless `recordHistory` is false (a test's set-up). */
   setStatus(
-    target: { status: StatusRecord; statusHistory: StatusRecord[] },
+    target: { status: StatusRecord; statusSince: string; statusHistory: StatusRecord[] },
     status: StatusRecord,
     options: { recordHistory?: boolean } = {},
   ): void {
     target.status = status;
+    target.statusSince = new Date().toISOString();
     if (options.recordHistory !== false) target.statusHistory.push(status);
   }
 
-  /** application-version-set: the version, and its history. `recordHistory` false: a test's set-up. */
-  setWorkloadVersion(appName: string, version: string, options: { recordHistory?: boolean } = {}): void {
+  /**
+   * application-version-set: the version, and its history; `unit` is the unit that set it, whose own
+   * version (and its time) `applicationVersion` reads under Juju 3.6. `recordHistory` false: a test's set-up.
+   */
+  setWorkloadVersion(appName: string, version: string, options: { recordHistory?: boolean; unit?: string } = {}): void {
     const app = this.app(appName);
     app.workloadVersion = version;
     if (options.recordHistory !== false) app.workloadVersionHistory.push(version);
+    if (options.unit !== undefined) {
+      const unit = this.unit(options.unit);
+      unit.workloadVersion = version;
+      unit.workloadVersionSince = new Date().toISOString();
+    }
+  }
+
+  /**
+   * The application's version as `juju status` shows it. Juju 3.6 takes the most recently set version
+   * among the application's current units, a unit that never set one counting as "" since it was
+   * created (juju/juju apiserver/facades/client/client/status.go, bySinceDescending); Juju 4 keeps
+   * the last version any unit set on the application itself (juju/juju
+   * domain/application/state/unit.go, setUnitWorkloadVersion), which outlives its writer.
+   */
+  applicationVersion(appName: string): string {
+    const app = this.app(appName);
+    if (isJuju4(this.jujuVersion)) return app.workloadVersion;
+    let latest: UnitRecord | undefined;
+    for (const name of app.units) {
+      const unit = this.unit(name);
+      // A tie goes to the later unit: Go's sort leaves the order of equal times unspecified.
+      if (latest === undefined || unit.workloadVersionSince >= latest.workloadVersionSince) latest = unit;
+    }
+    return latest?.workloadVersion ?? "";
   }
 
   appendLog(record: LogRecord): void {

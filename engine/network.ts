@@ -16,12 +16,14 @@ export class Network {
   networkGet(binding: string, relationId?: number): NetworkRecord {
     if (relationId !== undefined) this.relations.relationFor("network-get", { endpoint: binding, id: relationId });
     const { model } = this.scope;
-    const network = model.unit(this.scope.unitName).networks.get(binding);
+    const unit = model.unit(this.scope.unitName);
+    const network = unit.networks.get(binding);
     if (network !== undefined) return network;
     const meta = model.app(this.scope.appName).meta;
     // juju-info is an endpoint of every charm (isBindingOf).
     if (meta === undefined || !isBindingOf(meta, binding)) fail("network-get", 1, `no network config found for binding "${binding}"`);
-    return defaultNetwork();
+    // The unit's machine address, as in unit-get and the bags it wrote on joining its relations.
+    return defaultNetwork(unit.address);
   }
 
   /** The unit's address (`unit-get private-address` / `public-address`: one machine address here). */

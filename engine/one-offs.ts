@@ -5,13 +5,29 @@ import type { CloudSpecRecord, GoalStateRecord } from "../runtime/hook-tools/ind
 import type { CommitChanges, HookConcept, HookScope } from "./hook-scope.js";
 import { fail } from "./tool-errors.js";
 
+/** One entry of goal-state: a status and when it was set, in Juju's format. */
+interface GoalEntry {
+  status: string;
+  since: string;
+}
+
+/**
+ * goal-state's times: Juju's FormatTime in its ISO form, UTC, `2006-01-02 15:04:05Z` (juju/juju
+ * cmd/juju/common, FormatTime(t, true), called from worker/uniter/runner/jujuc/goal-state.go).
+ */
+export function goalTime(iso: string): string {
+  const when = new Date(iso);
+  const text = (Number.isNaN(when.getTime()) ? new Date() : when).toISOString();
+  return `${text.slice(0, 10)} ${text.slice(11, 19)}Z`;
+}
+
 export class OneOffTools implements HookConcept {
   private rebootAfterHook = false;
 
   constructor(private readonly scope: HookScope) {}
 
   applicationVersionSet(version: string): void {
-    this.scope.model.setWorkloadVersion(this.scope.appName, version);
+    this.scope.model.setWorkloadVersion(this.scope.appName, version, { unit: this.scope.unitName });
   }
 
   resourceGet(name: string): string {
@@ -21,30 +37,58 @@ export class OneOffTools implements HookConcept {
     return path;
   }
 
+  /**
+   * What the controller answers (juju/juju apiserver/facades/agent/uniter/uniter.go, oneGoalState,
+   * goalStateRelations and goalStateUnits, 3.6 and main alike; printed by
+   * worker/uniter/runner/jujuc/goal-state.go): the application's units, alive or dying, each with its
+   * workload status (or `dying`) and when it was set; and for each relation with another application,
+   * under the local endpoint, that application with the relation's status, and its units as above.
+   * Peer relations are left out.
+   */
   goalState(): GoalStateRecord {
-    const { model, appName, unitName } = this.scope;
+    const { model, appName } = this.scope;
     const app = model.app(appName);
-    const units: Record<string, { status: string }> = {};
-    for (const name of app.units) units[name] = { status: model.unit(name).dying ? "dying" : "active" };
+    const units = this.goalStateUnits(appName);
     const planned = app.plannedUnits;
     if (planned !== undefined) {
+      // A test's planned units (the test kit's set_planned_units): the missing ones get the next
+      // numbers Juju would give them; the extra ones show as dying.
       const alive = app.units.filter((name) => !model.unit(name).dying);
-      // Planned units get the next numbers Juju would give them.
       let next = Math.max(-1, ...app.units.map((name) => Number(name.split("/")[1]))) + 1;
-      for (let n = alive.length; n < planned; n++) units[`${app.name}/${String(next++)}`] = { status: "allocating" };
-      for (const extra of alive.slice(planned)) units[extra] = { status: "dying" };
+      const now = goalTime(new Date().toISOString());
+      for (let n = alive.length; n < planned; n++) units[`${app.name}/${String(next++)}`] = { status: "allocating", since: now };
+      for (const extra of alive.slice(planned)) units[extra] = { status: "dying", since: units[extra]?.since ?? now };
     }
-    const relations: Record<string, Record<string, { status: string }>> = {};
-    for (const relation of model.relations.values()) {
-      const end = model.endOf(relation, appName);
-      if (end === undefined) continue;
-      const remote = model.remoteAppOf(relation, appName);
-      const entry = (relations[end.endpoint] ??= {});
-      entry[remote] = { status: "joined" };
-      for (const member of relation.members)
-        if (member.split("/")[0] === remote && member !== unitName) entry[member] = { status: "joined" };
+    const relations: Record<string, Record<string, GoalEntry>> = {};
+    for (const relation of [...model.relations.values()].sort((a, b) => a.id - b.id)) {
+      // "Ignore peer relations here."
+      if (model.isPeer(relation)) continue;
+      const local = model.endOf(relation, appName);
+      if (local === undefined) continue;
+      for (const end of relation.ends) {
+        if (end.app === appName) continue;
+        // Juju gathers the remote side under the remote endpoint's name, in the map of a local
+        // endpoint of that name if there is one, then merges it into the local endpoint's.
+        const gathered = relations[end.endpoint] ?? {};
+        gathered[end.app] = { status: relation.status, since: goalTime(relation.statusSince) };
+        // The units of an application in this model; one known only as the other end (offered from
+        // another model) has none here.
+        if (model.apps.get(end.app)?.meta !== undefined) Object.assign(gathered, this.goalStateUnits(end.app));
+        Object.assign((relations[local.endpoint] ??= {}), gathered);
+      }
     }
     return { units, relations };
+  }
+
+  /** The application's units that are alive or dying, with their workload status ("dying" while dying). */
+  private goalStateUnits(appName: string): Record<string, GoalEntry> {
+    const { model } = this.scope;
+    const units: Record<string, GoalEntry> = {};
+    for (const name of model.app(appName).units) {
+      const unit = model.unit(name);
+      units[name] = { status: unit.dying ? "dying" : unit.status.status, since: goalTime(unit.statusSince) };
+    }
+    return units;
   }
 
   credentialGet(): CloudSpecRecord {

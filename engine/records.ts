@@ -16,6 +16,8 @@ export interface AppRecord {
   config: Record<string, ConfigValue>;
   leader: string | undefined;
   status: StatusRecord;
+  /** When the status was last set (ISO 8601): goal-state's `since`. */
+  statusSince: string;
   readonly statusHistory: StatusRecord[];
   workloadVersion: string;
   readonly workloadVersionHistory: string[];
@@ -40,10 +42,18 @@ export interface UnitRecord {
   readonly app: string;
   /** Units on one machine share its ports. */
   readonly machine: string;
-  /** The machine's address (unit-get, juju status). */
+  /**
+   * The machine's address: the one source of the unit's address in unit-get, network-get's default
+   * network, the bags Juju fills in when the unit joins a relation, and juju status.
+   */
   readonly address: string;
   status: StatusRecord;
+  /** When the workload status was last set (ISO 8601): goal-state's `since`. */
+  statusSince: string;
   readonly statusHistory: StatusRecord[];
+  /** The application version this unit last set (application-version-set), and when; "" if none. */
+  workloadVersion: string;
+  workloadVersionSince: string;
   ports: OpenedPort[];
   readonly storage: Map<string, StorageRecord>;
   readonly storageRequests: Record<string, number>;
@@ -71,6 +81,10 @@ export interface RelationRecord {
   /** Units that have entered the relation's scope (joined), of every application in it. */
   readonly members: Set<string>;
   remoteModelUuid: string | undefined;
+  /** Juju's relation status as goal-state shows it: joining until a unit joins, then joined. */
+  status: "joining" | "joined";
+  /** When the status was last set (ISO 8601). */
+  statusSince: string;
 }
 
 export type SecretOwnerRef =
@@ -141,18 +155,44 @@ export function unknownStatus(): StatusRecord {
   return { status: "unknown", message: "", data: {} };
 }
 
-/** What Juju puts in every unit's bag when it joins (Scenario uses the same documentation address). */
-export function defaultUnitBag(): Bag {
-  return { "egress-subnets": "192.0.2.0/32", "ingress-address": "192.0.2.0", "private-address": "192.0.2.0" };
+/** The documentation address (RFC 5737) Scenario gives a unit under test; the test kit's units have it. */
+export const DOCUMENTATION_ADDRESS = "192.0.2.0";
+
+/**
+ * What Juju puts in a unit's bag when it joins a relation: its ingress address (twice) and egress
+ * subnets, from the same network info network-get prints (juju/juju
+ * apiserver/facades/agent/uniter/uniter.go, updateUnitNetworkInfoOperation, 3.6).
+ */
+export function defaultUnitBag(address: string): Bag {
+  const network = defaultNetwork(address);
+  const ingress = network.ingressAddresses[0] ?? address;
+  return { "egress-subnets": network.egressSubnets.join(","), "ingress-address": ingress, "private-address": ingress };
 }
 
-/** The network every binding has unless a test says otherwise. */
-export function defaultNetwork(): NetworkRecord {
+/**
+ * The network every binding of a unit has unless a test says otherwise, as Juju answers for a machine
+ * in a model without spaces or the egress-subnets setting (juju/juju
+ * apiserver/facades/agent/uniter/networkinfo.go and networkinfoiaas.go, 3.6): the machine's address
+ * on eth0 with its subnet's CIDR, the same address as the ingress address, and egress subnets
+ * defaulting to the ingress address as a /32.
+ */
+export function defaultNetwork(address: string): NetworkRecord {
   return {
-    bindAddresses: [{ macAddress: "", interfaceName: "eth0", addresses: [{ hostname: "", value: "192.0.2.0", cidr: "192.0.2.0/24" }] }],
-    egressSubnets: ["192.0.2.0/24"],
-    ingressAddresses: ["192.0.2.0"],
+    bindAddresses: [{ macAddress: "", interfaceName: "eth0", addresses: [{ hostname: "", value: address, cidr: subnetOf(address) }] }],
+    egressSubnets: [hostCidr(address)],
+    ingressAddresses: [address],
   };
+}
+
+/** The /24 an IPv4 address is in (the simulator's machines sit on one); anything else: the address alone. */
+function subnetOf(address: string): string {
+  const octets = address.split(".");
+  return octets.length === 4 ? `${octets.slice(0, 3).join(".")}.0/24` : hostCidr(address);
+}
+
+/** The address as a CIDR of one host, as Juju's network.FormatAsCIDR writes it. */
+function hostCidr(address: string): string {
+  return `${address}/${address.includes(":") ? "128" : "32"}`;
 }
 
 /** A bag with `changes` applied: `""` deletes a key. */

@@ -2,7 +2,8 @@
 // credential-get, juju-reboot; and the payload and metric tools, which the simulator refuses.
 
 import { HookToolError } from "../runtime/errors.js";
-import type { JsonValue } from "../runtime/meta.js";
+import type { GoalStateRecord } from "../runtime/hook-tools/index.js";
+import type { JsonObject } from "../runtime/meta.js";
 import { UsageError, boolFlag, noMoreArgs } from "./flags.js";
 import { struct } from "./formats.js";
 import { ALL_FORMATS, type Handler, type Handlers, YAML_JSON, value } from "./handler.js";
@@ -39,8 +40,17 @@ export const ONE_OFF_TOOLS: Handlers = {
     run: ({ context }, parsed) => {
       noMoreArgs(parsed.positionals, 0);
       const goal = context.goalState();
-      const plain = (data: unknown): JsonValue => JSON.parse(JSON.stringify(data)) as JsonValue;
-      return value(struct({ units: plain(goal.units), relations: plain(goal.relations) }));
+      // Each entry is Go's goalStateStatusContents: `status`, then `since` (omitted when empty).
+      const entries = (units: GoalStateRecord["units"]): JsonObject =>
+        Object.fromEntries(
+          Object.entries(units).map(([name, entry]) => [
+            name,
+            struct(entry.since === undefined || entry.since === "" ? { status: entry.status } : { status: entry.status, since: entry.since }),
+          ]),
+        );
+      const relations: JsonObject = {};
+      for (const [endpoint, units] of Object.entries(goal.relations)) relations[endpoint] = entries(units);
+      return value(struct({ units: entries(goal.units), relations }));
     },
   },
 

@@ -29,6 +29,16 @@ export function formatPort(port: PortRange): string {
   return `${range}/${port.protocol}`;
 }
 
+/**
+ * Juju's order of port ranges: by protocol name, then first port, then last port (juju/juju
+ * core/network/portrange.go, PortRange.LessThan and SortPortRanges). A single port ends where it starts.
+ */
+export function comparePortRanges(a: PortRange, b: PortRange): number {
+  if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
+  const from = (a.port ?? 0) - (b.port ?? 0);
+  return from !== 0 ? from : (a.toPort ?? a.port ?? 0) - (b.toPort ?? b.port ?? 0);
+}
+
 /** The reverse of `formatPort`; undefined for text that is not a range. */
 export function parsePort(text: string): PortRange | undefined {
   if (text === "icmp") return { protocol: "icmp" };

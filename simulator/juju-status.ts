@@ -4,7 +4,7 @@
 // the same display rules (a unit whose hook failed shows workload `error`; an application whose
 // leader set no status shows its units' most severe one).
 
-import { formatPort } from "../grammar/ports.js";
+import { comparePortRanges, formatPort } from "../grammar/ports.js";
 import type { JsonObject, JsonValue } from "../runtime/meta.js";
 import type { JujuModel } from "../engine/model.js";
 import { byUnitNumber } from "../grammar/names.js";
@@ -90,7 +90,9 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
       if (app.leader === name) entry["leader"] = true;
       entry["machine"] = unit.machine;
       entry["public-address"] = unit.address;
-      const ports = [...new Set(unit.ports.map((port) => formatPort(port.range)))];
+      // Each range once, in Juju's order (juju/juju apiserver/facades/client/client/status.go, processUnit:
+      // UniquePortRanges sorts them), not the order they were opened in.
+      const ports = [...new Set([...unit.ports].sort((a, b) => comparePortRanges(a.range, b.range)).map((port) => formatPort(port.range)))];
       if (ports.length > 0) entry["open-ports"] = ports;
       units[name] = entry;
       machines[unit.machine] = machine(unit.machine, unit.address, model.jujuVersion, now);
@@ -126,7 +128,9 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
     };
     if (Object.keys(relations).length > 0) entry["relations"] = relations;
     entry["units"] = units;
-    if (app.workloadVersion !== "") entry["version"] = app.workloadVersion;
+    // The version Juju shows: under 3.6 the most recent among the current units (engine/model.ts).
+    const version = model.applicationVersion(app.name);
+    if (version !== "") entry["version"] = version;
     entry["endpoint-bindings"] = bindings;
     applications[app.name] = entry;
   }

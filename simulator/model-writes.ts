@@ -42,11 +42,8 @@ export function enterScope(core: SimulatorCore, unitName: string): void {
   if (unit.dying) return;
   for (const relation of core.model.relations.values()) {
     if (core.model.endOf(relation, unit.app) !== undefined && !core.book.dyingRelations.has(relation.id)) {
-      core.model.joinRelation(relation.id, unitName, {
-        "private-address": unit.address,
-        "ingress-address": unit.address,
-        "egress-subnets": `${unit.address}/32`,
-      });
+      // The bag starts with the unit's addresses (engine/records.ts defaultUnitBag, from the unit's address).
+      core.model.joinRelation(relation.id, unitName);
     }
   }
 }

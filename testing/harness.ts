@@ -20,7 +20,7 @@ import { actionParamsError } from "../engine/actions.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { hookEnvironment } from "../engine/hook-env.js";
 import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
-import { type Bag, JujuModel } from "../engine/model.js";
+import { type Bag, DOCUMENTATION_ADDRESS, JujuModel } from "../engine/model.js";
 import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
 import { createRelation, relationEvent, relationsOf, remoteMembers } from "./harness-relations.js";
@@ -72,7 +72,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     this.juju = new JujuModel("test-model", undefined, options.jujuVersion ?? DEFAULT_JUJU_VERSION);
     const appName = options.appName ?? this.meta.name;
     this.juju.addApp(appName, this.meta);
-    this.unitName = this.juju.addUnit(appName, { number: options.unitId ?? 0 }).name;
+    this.unitName = this.juju.addUnit(appName, { number: options.unitId ?? 0, address: DOCUMENTATION_ADDRESS }).name;
   }
 
   private get appName(): string {
@@ -174,7 +174,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     if (app !== this.juju.remoteAppOf(relation, this.appName)) {
       throw new Error(`${unitName} is not a unit of the application at the other end of relation ${relationId}`);
     }
-    if (!this.juju.units.has(unitName)) this.juju.addUnit(app, { number: Number(unitName.split("/")[1]) });
+    if (!this.juju.units.has(unitName)) this.juju.addUnit(app, { number: Number(unitName.split("/")[1]), address: DOCUMENTATION_ADDRESS });
     this.juju.joinRelation(relationId, unitName);
     await this.emit(relationEvent(this.juju, this.appName, relation, "joined", unitName));
   }

@@ -5,7 +5,7 @@ import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import { StatusBase } from "../runtime/status.js";
 import type { UnitState } from "../runtime/state-file.js";
 import { xidOf } from "../engine/secrets.js";
-import { type Bag, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
+import { type Bag, DOCUMENTATION_ADDRESS, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
 import { type AnyRelation, DeferredEvent, PeerRelation, Relation, Secret, State, StoredState, SubordinateRelation } from "./state.js";
 
 /** Where the unit under test sits. */
@@ -33,7 +33,7 @@ export function modelFromState(state: State, placement: Placement): JujuModel {
   model.setPlannedUnits(appName, state.plannedUnits);
   model.setTrust(appName, false);
   const unitName = unitNameOf(placement);
-  const unit = model.addUnit(appName, { number: placement.unitId, machine: "0" });
+  const unit = model.addUnit(appName, { number: placement.unitId, machine: "0", address: DOCUMENTATION_ADDRESS });
   model.setStatus(unit, toRecord(state.unitStatus), set);
   model.setOpenedPorts(
     unitName,
