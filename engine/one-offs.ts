@@ -71,9 +71,9 @@ export class OneOffTools implements HookConcept {
         // endpoint of that name if there is one, then merges it into the local endpoint's.
         const gathered = relations[end.endpoint] ?? {};
         gathered[end.app] = { status: relation.status, since: goalTime(relation.statusSince) };
-        // The units of an application in this model; one known only as the other end (offered from
-        // another model) has none here.
-        if (model.apps.get(end.app)?.meta !== undefined) Object.assign(gathered, this.goalStateUnits(end.app));
+        // The units of an application in this model; one offered from another model has none here
+        // (Juju keys it by its offer URL, which the engine does not keep: its name stands in).
+        if (relation.remoteModelUuid === undefined && model.apps.has(end.app)) Object.assign(gathered, this.goalStateUnits(end.app));
         Object.assign((relations[local.endpoint] ??= {}), gathered);
       }
     }

@@ -4,7 +4,7 @@
 // Go prints a map's keys sorted and a struct's fields in their declared order. Plain objects here
 // are maps; an object made with `struct()` keeps its key order, as a Go struct would.
 
-import { stringify } from "yaml";
+import { type Tags, stringify } from "yaml";
 
 import type { JsonObject, JsonValue } from "../runtime/meta.js";
 
@@ -54,6 +54,19 @@ export function goJson(value: JsonValue): string {
  * 1.1 would read as something else quoted (`"12345"`, `"yes"`, `"on"`), one trailing newline.
  */
 export function goYaml(value: JsonValue): string {
-  const text = stringify(goOrder(value), { version: "1.1", indentSeq: false, lineWidth: 0 });
+  const text = stringify(goOrder(value), { version: "1.1", indentSeq: false, lineWidth: 0, customTags: goTimestamps });
   return `${text.replace(/\n+$/, "")}\n`;
+}
+
+/**
+ * goyaml quotes a string that would read back as a timestamp, but only in the forms its
+ * parseTimestamp accepts (`2006-1-2T15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`,
+ * `2006-1-2`); YAML 1.1's wider pattern would also quote Juju's `2026-11-23 06:27:37Z`.
+ */
+const GO_TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
+
+function goTimestamps(tags: Tags): Tags {
+  return tags.map((tag) =>
+    typeof tag === "object" && tag.collection === undefined && tag.tag === "tag:yaml.org,2002:timestamp" ? { ...tag, test: GO_TIMESTAMP } : tag,
+  );
 }
