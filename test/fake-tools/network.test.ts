@@ -67,8 +67,32 @@ describe("network-get", () => {
 
   test("juju-info is a binding of every charm (Juju adds the endpoint when the charm does not declare it)", async () => {
     const h = hook(demoModel(), "demo/0");
-    // The default network, as for any binding the model gives no network of its own.
-    expect(await h.run("network-get", ["juju-info", "--bind-address"])).toEqual(success("192.0.2.0\n"));
+    // The default network, as for any binding the model gives no network of its own: the unit's machine's.
+    expect(await h.run("network-get", ["juju-info", "--bind-address"])).toEqual(success("10.1.0.10\n"));
+  });
+
+  // juju/juju apiserver/facades/agent/uniter/networkinfo.go (NetworksForRelation: egress defaults to
+  // the ingress address as a /32) and networkinfoiaas.go (the machine's address on its device).
+  test("the default network is the unit's own address, as unit-get and its relation bags have it", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/1");
+    expect(await h.run("unit-get", ["private-address"])).toEqual(success("10.1.0.11\n"));
+    expect(await h.run("network-get", ["juju-info", "--format=json"])).toEqual(
+      success(
+        '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.0.11","cidr":"10.1.0.0/24"}]}],' +
+          '"egress-subnets":["10.1.0.11/32"],"ingress-addresses":["10.1.0.11"]}\n',
+      ),
+    );
+    expect(await h.run("network-get", ["cluster", "--ingress-address", "--egress-subnets", "--format=json"])).toEqual(
+      success('{"egress-subnets":["10.1.0.11/32"],"ingress-address":"10.1.0.11"}\n'),
+    );
+    // A unit joining a relation with no bag of its own starts with the same addresses.
+    model.joinRelation(3, "demo/1");
+    expect(model.relation(3).unitData.get("demo/1")).toEqual({
+      "egress-subnets": "10.1.0.11/32",
+      "ingress-address": "10.1.0.11",
+      "private-address": "10.1.0.11",
+    });
   });
 });
 

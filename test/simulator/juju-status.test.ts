@@ -134,3 +134,56 @@ describe("jujuTime", () => {
     expect(jujuTime(new Date(Date.UTC(2025, 11, 31, 23, 59, 59)))).toBe("31 Dec 2025 23:59:59Z");
   });
 });
+
+describe("open ports and the application's version", () => {
+  // juju/juju core/network/portrange.go (PortRange.LessThan, SortPortRanges), used by
+  // GroupedPortRanges.UniquePortRanges in apiserver/facades/client/client/status.go's processUnit.
+  test("open ports: each once, sorted by protocol, then first port, then last port, not in the order opened", () => {
+    const { model, snap } = snapshot({ "web/0": idle });
+    const open = (protocol: "tcp" | "udp" | "icmp", port?: number, toPort?: number): void => {
+      model.unit("web/0").ports.push({
+        range: { protocol, ...(port === undefined ? {} : { port }), ...(toPort === undefined ? {} : { toPort }) },
+        endpoint: undefined,
+      });
+    };
+    open("udp", 53);
+    open("tcp", 8080);
+    open("tcp", 80, 90);
+    open("tcp", 443);
+    open("icmp");
+    open("tcp", 80);
+    open("tcp", 443);
+    const units = object(object(object(renderStatus(snap)["applications"])["web"])["units"]);
+    expect(object(units["web/0"])["open-ports"]).toEqual(["icmp", "80/tcp", "80-90/tcp", "443/tcp", "8080/tcp", "53/udp"]);
+  });
+
+  // juju/juju apiserver/facades/client/client/status.go (3.6): the units' workload versions, most recent first.
+  test("Juju 3.6: the most recent version among the current units, not one kept after its writer left", () => {
+    const { model, snap } = snapshot({ "web/0": idle, "web/1": idle });
+    const version = (): unknown => object(object(renderStatus(snap)["applications"])["web"])["version"];
+    model.setWorkloadVersion("web", "1.0", { unit: "web/0" });
+    model.unit("web/0").workloadVersionSince = "2026-11-23T06:00:00.000Z";
+    model.setWorkloadVersion("web", "2.0", { unit: "web/1" });
+    model.unit("web/1").workloadVersionSince = "2026-11-23T07:00:00.000Z";
+    expect(version()).toBe("2.0");
+    model.removeUnit("web/1");
+    Reflect.deleteProperty(snap.units, "web/1");
+    expect(version()).toBe("1.0");
+    // A unit added since, which set no version, is the most recent: Juju shows none.
+    model.addUnit("web", { number: 2 });
+    model.unit("web/2").workloadVersionSince = "2026-11-23T08:00:00.000Z";
+    expect(version()).toBeUndefined();
+  });
+
+  // juju/juju domain/application/state (main): setUnitWorkloadVersion writes the application's version too.
+  test("Juju 4: the last version any unit set, kept on the application", () => {
+    const model = new JujuModel("sim", "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "4.0.0");
+    model.addApp("web", META);
+    model.addUnit("web");
+    model.addUnit("web");
+    model.setWorkloadVersion("web", "1.0", { unit: "web/0" });
+    model.setWorkloadVersion("web", "2.0", { unit: "web/1" });
+    model.removeUnit("web/1");
+    expect(model.applicationVersion("web")).toBe("2.0");
+  });
+});

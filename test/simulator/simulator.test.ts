@@ -648,6 +648,61 @@ describe("juju status", () => {
   });
 });
 
+describe("addresses, ports, version and goal-state, as Juju shows them", () => {
+  async function exec(sim: Simulator, unit: string, command: string): Promise<string> {
+    const task = await sim.runTask(sim.enqueueExec(unit, command).id);
+    expect(task).toMatchObject({ status: "completed" });
+    const stdout = (task.results as { stdout?: unknown } | undefined)?.stdout;
+    return typeof stdout === "string" ? stdout : "";
+  }
+
+  // juju/juju apiserver/facades/agent/uniter/networkinfo.go and uniter.go (updateUnitNetworkInfoOperation):
+  // the bags a unit's agent fills in come from the network info network-get prints.
+  test("one address per unit: unit-get, network-get, the unit's relation bag and juju status agree", async () => {
+    const { sim, charm } = await setup();
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const seen = await exec(
+      sim,
+      "recorder/0",
+      "unit-get private-address; network-get peers --bind-address; network-get juju-info --ingress-address; " +
+        'network-get peers --egress-subnets; relation-get -r "$(relation-ids peers)" - recorder/1 --format=json',
+    );
+    expect(seen).toBe('10.1.0.10\n10.1.0.10\n10.1.0.10\n10.1.0.10/32\n{"egress-subnets":"10.1.0.11/32","ingress-address":"10.1.0.11","private-address":"10.1.0.11"}\n');
+    expect(await exec(sim, "recorder/1", "network-get peers --format=json")).toBe(
+      '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.0.11","cidr":"10.1.0.0/24"}]}],' +
+        '"egress-subnets":["10.1.0.11/32"],"ingress-addresses":["10.1.0.11"]}\n',
+    );
+    const units = (sim.status() as { applications: { recorder: { units: Record<string, Record<string, unknown>> } } }).applications
+      .recorder.units;
+    expect(units["recorder/1"]?.["public-address"]).toBe("10.1.0.11");
+  });
+
+  test("open ports in Juju's order; the version of the current units; goal-state with since and no peer relation", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("start", "open-port 8080/tcp; open-port 53/udp; open-port 80/tcp; open-port icmp; application-version-set 1.0", "recorder/0");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    await exec(sim, "recorder/1", "application-version-set 2.0");
+    const status = (): { version?: unknown; units: Record<string, Record<string, unknown>> } =>
+      (sim.status() as { applications: { recorder: { version?: unknown; units: Record<string, Record<string, unknown>> } } }).applications
+        .recorder;
+    expect(status().units["recorder/0"]?.["open-ports"]).toEqual(["icmp", "80/tcp", "8080/tcp", "53/udp"]);
+    expect(status().version).toBe("2.0");
+    const goal = JSON.parse(await exec(sim, "recorder/0", "goal-state --format=json")) as {
+      units: Record<string, { status: string; since: string }>;
+      relations: Record<string, unknown>;
+    };
+    expect(Object.keys(goal.units).sort()).toEqual(["recorder/0", "recorder/1"]);
+    for (const entry of Object.values(goal.units)) expect(entry.since).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    expect(goal.relations).toEqual({});
+    sim.removeUnit("recorder/1");
+    await sim.settle();
+    // The version's writer is gone: Juju shows the remaining unit's.
+    expect(status().version).toBe("1.0");
+  });
+});
+
 describe("scheduling", () => {
   async function run(seed: number | undefined): Promise<{ order: string[]; status: string }> {
     const { sim, charm } = await setup(seed === undefined ? {} : { seed });
