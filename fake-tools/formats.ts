@@ -63,10 +63,13 @@ export function goYaml(value: JsonValue): string {
  * parseTimestamp accepts (`2006-1-2T15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`,
  * `2006-1-2`); YAML 1.1's wider pattern would also quote Juju's `2026-11-23 06:27:37Z`.
  */
-const GO_TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
+const GO_TIMESTAMP =
+  /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
 
 function goTimestamps(tags: Tags): Tags {
   return tags.map((tag) =>
-    typeof tag === "object" && tag.collection === undefined && tag.tag === "tag:yaml.org,2002:timestamp" ? { ...tag, test: GO_TIMESTAMP } : tag,
+    typeof tag === "object" && tag.collection === undefined && tag.tag === "tag:yaml.org,2002:timestamp"
+      ? { ...tag, test: GO_TIMESTAMP }
+      : tag,
   );
 }

@@ -45,7 +45,9 @@ export const ONE_OFF_TOOLS: Handlers = {
         Object.fromEntries(
           Object.entries(units).map(([name, entry]) => [
             name,
-            struct(entry.since === undefined || entry.since === "" ? { status: entry.status } : { status: entry.status, since: entry.since }),
+            struct(
+              entry.since === undefined || entry.since === "" ? { status: entry.status } : { status: entry.status, since: entry.since },
+            ),
           ]),
         );
       const relations: JsonObject = {};

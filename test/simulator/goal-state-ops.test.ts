@@ -76,6 +76,6 @@ describe("goal-state through ops", () => {
     const task = await sim.runTask(sim.enqueueExec("recorder/0", command).id);
     expect(task.results).toMatchObject({ "return-code": 0 });
     // recorder/2 is dying (or gone): ops plans 2 units; the peer relation is not in goal-state.
-    expect(task.results?.["stdout"]).toBe("2\n[]\nTrue\n");
+    expect(task.results["stdout"]).toBe("2\n[]\nTrue\n");
   });
 });

@@ -668,19 +668,25 @@ describe("addresses, ports, version and goal-state, as Juju shows them", () => {
       "unit-get private-address; network-get peers --bind-address; network-get juju-info --ingress-address; " +
         'network-get peers --egress-subnets; relation-get -r "$(relation-ids peers)" - recorder/1 --format=json',
     );
-    expect(seen).toBe('10.1.0.10\n10.1.0.10\n10.1.0.10\n10.1.0.10/32\n{"egress-subnets":"10.1.0.11/32","ingress-address":"10.1.0.11","private-address":"10.1.0.11"}\n');
+    expect(seen).toBe(
+      '10.1.0.10\n10.1.0.10\n10.1.0.10\n10.1.0.10/32\n{"egress-subnets":"10.1.0.11/32","ingress-address":"10.1.0.11","private-address":"10.1.0.11"}\n',
+    );
     expect(await exec(sim, "recorder/1", "network-get peers --format=json")).toBe(
       '{"bind-addresses":[{"mac-address":"","interface-name":"eth0","addresses":[{"hostname":"","value":"10.1.0.11","cidr":"10.1.0.0/24"}]}],' +
         '"egress-subnets":["10.1.0.11/32"],"ingress-addresses":["10.1.0.11"]}\n',
     );
-    const units = (sim.status() as { applications: { recorder: { units: Record<string, Record<string, unknown>> } } }).applications
-      .recorder.units;
+    const units = (sim.status() as { applications: { recorder: { units: Record<string, Record<string, unknown>> } } }).applications.recorder
+      .units;
     expect(units["recorder/1"]?.["public-address"]).toBe("10.1.0.11");
   });
 
   test("open ports in Juju's order; the version of the current units; goal-state with since and no peer relation", async () => {
     const { sim, charm } = await setup();
-    charm.onHook("start", "open-port 8080/tcp; open-port 53/udp; open-port 80/tcp; open-port icmp; application-version-set 1.0", "recorder/0");
+    charm.onHook(
+      "start",
+      "open-port 8080/tcp; open-port 53/udp; open-port 80/tcp; open-port icmp; application-version-set 1.0",
+      "recorder/0",
+    );
     sim.deploy(charm.dir, { numUnits: 2 });
     await sim.settle();
     await exec(sim, "recorder/1", "application-version-set 2.0");
