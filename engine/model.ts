@@ -89,6 +89,7 @@ export class JujuModel {
       address: options.address ?? machineAddress(machine),
       status: unknownStatus(),
       statusSince: now,
+      hookFailedSince: undefined,
       statusHistory: [],
       // Juju 3.6 gives every unit an empty workload version when it is created (state/unit.go).
       workloadVersion: "",
@@ -343,6 +344,11 @@ export class JujuModel {
       secret.tracking.delete(unitName);
       secret.consumerLabels.delete(unitName);
     }
+  }
+
+  /** A hook of the unit failed (the unit is in error), or it is out of error again. */
+  setHookFailed(unitName: string, failed: boolean): void {
+    this.unit(unitName).hookFailedSince = failed ? new Date().toISOString() : undefined;
   }
 
   /** The unit's opened ports, as committed. */

@@ -80,13 +80,19 @@ export class OneOffTools implements HookConcept {
     return { units, relations };
   }
 
-  /** The application's units that are alive or dying, with their workload status ("dying" while dying). */
+  /**
+   * The application's units that are alive or dying, with their workload status ("dying" while
+   * dying). A unit in error shows `error` from when its hook failed: Juju 3.6's Unit.Status() puts
+   * the agent's error in the workload's place (juju/juju state/unit.go).
+   */
   private goalStateUnits(appName: string): Record<string, GoalEntry> {
     const { model } = this.scope;
     const units: Record<string, GoalEntry> = {};
     for (const name of model.app(appName).units) {
       const unit = model.unit(name);
-      units[name] = { status: unit.dying ? "dying" : unit.status.status, since: goalTime(unit.statusSince) };
+      const failed = unit.hookFailedSince;
+      const status = failed === undefined ? unit.status.status : "error";
+      units[name] = { status: unit.dying ? "dying" : status, since: goalTime(failed ?? unit.statusSince) };
     }
     return units;
   }

@@ -50,6 +50,8 @@ export interface UnitRecord {
   status: StatusRecord;
   /** When the workload status was last set (ISO 8601): goal-state's `since`. */
   statusSince: string;
+  /** When the unit's last hook failed (ISO 8601), while it is in error; undefined otherwise. */
+  hookFailedSince: string | undefined;
   readonly statusHistory: StatusRecord[];
   /** The application version this unit last set (application-version-set), and when; "" if none. */
   workloadVersion: string;

@@ -43,6 +43,7 @@ export async function execute(core: SimulatorCore, unitName: string, op: Operati
       hookDone(agent, op.hook);
       agent.error = undefined;
       agent.resolved = undefined;
+      core.model.setHookFailed(unitName, false);
       if (op.hook.kind === "install") enterScope(core, unitName);
       core.record({
         unit: unitName,
@@ -79,11 +80,13 @@ export async function runHook(core: SimulatorCore, unitName: string, hook: HookI
     hookDone(agent, hook);
     agent.error = undefined;
     agent.resolved = undefined;
+    core.model.setHookFailed(unitName, false);
     if (hook.kind === "install") enterScope(core, unitName);
     if (hook.kind === "storage-detaching" && hook.storage !== undefined) core.model.detachStorage(unitName, hook.storage);
   } else {
     agent.error = hook;
     agent.resolved = undefined;
+    core.model.setHookFailed(unitName, true);
   }
 }
 

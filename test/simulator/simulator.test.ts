@@ -709,6 +709,27 @@ describe("addresses, ports, version and goal-state, as Juju shows them", () => {
   });
 });
 
+describe("goal-state of a unit in error", () => {
+  // juju/juju state/unit.go (3.6): Unit.Status() puts the agent's error in the workload's place,
+  // and goal-state (apiserver/facades/agent/uniter/uniter.go, goalStateUnits) reads Unit.Status().
+  test("a unit whose hook failed is in error in the others' goal-state, until it is resolved", async () => {
+    const { sim, charm } = await setup();
+    charm.onHook("start", "exit 1", "recorder/1");
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    const goal = async (): Promise<Record<string, { status: string; since: string }>> => {
+      const task = await sim.runTask(sim.enqueueExec("recorder/0", "goal-state --format=json").id);
+      const stdout = task.results["stdout"];
+      return (JSON.parse(typeof stdout === "string" ? stdout : "{}") as { units: Record<string, { status: string; since: string }> }).units;
+    };
+    expect((await goal())["recorder/1"]?.status).toBe("error");
+    charm.onHook("start", "status-set active", "recorder/1");
+    sim.resolve("recorder/1");
+    await sim.settle();
+    expect((await goal())["recorder/1"]?.status).toBe("active");
+  });
+});
+
 describe("scheduling", () => {
   async function run(seed: number | undefined): Promise<{ order: string[]; status: string }> {
     const { sim, charm } = await setup(seed === undefined ? {} : { seed });
