@@ -39,7 +39,7 @@ export class OneOffTools implements HookConcept {
 
   /**
    * What the controller answers (juju/juju apiserver/facades/agent/uniter/uniter.go, oneGoalState,
-   * goalStateRelations and goalStateUnits, 3.6 and main alike; printed by
+   * goalStateRelations and goalStateUnits, read on 3.6 and on the 4.0 development branch; printed by
    * worker/uniter/runner/jujuc/goal-state.go): the application's units, alive or dying, each with its
    * workload status (or `dying`) and when it was set; and for each relation with another application,
    * under the local endpoint, that application with the relation's status, and its units as above.
