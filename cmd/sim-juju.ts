@@ -39,7 +39,8 @@ export function recordVia(simulator: Simulator, a: string, b: string, via: strin
 
 /**
  * Runs the model until the task has finished, or, with `--wait`, until that long has passed
- * between two operations: then Juju's "timed out waiting for results" (the task stays queued).
+ * (checked between operations) or the model is idle with the task still queued (its unit is in
+ * error): then Juju's "timed out waiting for results", and the task stays queued.
  */
 export async function finishTask(simulator: Simulator, id: string, wait: string | undefined): Promise<TaskRecord> {
   if (wait === undefined) return simulator.runTask(id);
@@ -49,7 +50,9 @@ export async function finishTask(simulator: Simulator, id: string, wait: string 
     const task = simulator.task(id);
     if (task.status !== "pending" && task.status !== "running") return task;
     if (Date.now() >= deadline) throw new SimCommandError(`timed out waiting for results from: unit ${task.unit}`);
-    if (!(await simulator.step())) return simulator.runTask(id);
+    if (!(await simulator.step())) {
+      throw new SimCommandError(`timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`);
+    }
   }
 }
 

@@ -162,8 +162,9 @@ export class LocalJuju extends Juju {
   }
 
   /**
-   * Runs the model until the task has finished. With `wait` (ms), gives up once that has passed
-   * between two operations, with Juju's words; the task stays queued, as on a controller.
+   * Runs the model until the task has finished. With `wait` (ms), gives up with Juju's words once
+   * that has passed (checked between operations: one in flight finishes first), or at once when
+   * the model is idle and the task still queued; the task stays queued, as on a controller.
    */
   private async finish(simulator: Simulator, record: TaskRecord, wait: number | undefined): Promise<TaskRecord> {
     if (wait === undefined) return simulator.runTask(record.id);
@@ -172,7 +173,11 @@ export class LocalJuju extends Juju {
       const task = simulator.task(record.id);
       if (task.status !== "pending" && task.status !== "running") return task;
       if (Date.now() >= deadline) throw new TaskTimeoutError(`timed out waiting for results from: unit ${task.unit}`);
-      if (!(await simulator.step())) return simulator.runTask(record.id);
+      // Idle with the task still queued (its unit is in error, say): nothing will run it, and Juju
+      // would time out in the end, so say so now.
+      if (!(await simulator.step())) {
+        throw new TaskTimeoutError(`timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`);
+      }
     }
   }
 
