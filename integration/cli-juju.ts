@@ -30,6 +30,11 @@ export interface CliOptions {
   readonly waitTimeout?: number;
   /** The default time between two checks of `wait`, in milliseconds (default 1000). */
   readonly pollInterval?: number;
+  /**
+   * Whether juju is snap-confined, so that it reads files only under `~/snap/juju/common`
+   * (default: whether the binary is the snap's, `/snap/bin/juju`).
+   */
+  readonly snapConfined?: boolean;
 }
 
 /** How `cli()` runs one command. */
@@ -50,11 +55,13 @@ export class CliJuju extends Juju {
   private currentModel: string | undefined;
   readonly cliBinary: string;
   private readonly pollInterval: number;
+  private readonly snapConfined: boolean | undefined;
 
   /** @internal */
   constructor(options: CliOptions) {
     super(options.waitTimeout ?? 180_000);
     this.currentModel = options.model;
+    this.snapConfined = options.snapConfined;
     this.cliBinary = options.cliBinary ?? "juju";
     this.pollInterval = options.pollInterval ?? 1000;
   }
@@ -354,7 +361,9 @@ export class CliJuju extends Juju {
       const paths = new Map<string, string>();
       for (const file of files) {
         const copy = join(dir, file.name);
-        copyFileSync(file.path, copy);
+        // A charm may be a directory (juju deploys an unpacked charm too).
+        if (statSync(file.path).isDirectory()) cpSync(file.path, copy, { recursive: true });
+        else copyFileSync(file.path, copy);
         paths.set(file.key, copy);
       }
       return await use(paths);
@@ -373,6 +382,7 @@ export class CliJuju extends Juju {
 
   /** Whether the juju binary is a snap: /snap/bin/juju is a link to /usr/bin/snap. */
   private isSnap(): boolean {
+    if (this.snapConfined !== undefined) return this.snapConfined;
     const candidates = this.cliBinary.includes("/")
       ? [this.cliBinary]
       : (process.env["PATH"] ?? "").split(delimiter).map((dir) => join(dir, this.cliBinary));

@@ -55,7 +55,7 @@ case $command in
     # but juju refuses a name that is taken.
     for arg in "\${args[@]}"; do
       case $arg in -*) ;; *) if [[ -e $root/models/$arg/model.json ]]; then
-        echo "ERROR failed to create new model: model \"$arg\" for admin already exists (already exists)" >&2; exit 1
+        echo "ERROR failed to create new model: model \\"$arg\\" for admin already exists (already exists)" >&2; exit 1
       fi; break ;; esac
     done
     exit 0 ;;
