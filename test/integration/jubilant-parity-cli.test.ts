@@ -234,3 +234,38 @@ describe("Juju.cli: Jubilant's methods through the stand-in juju", () => {
   });
 });
 
+
+// A real controller: TSCHARM_JUJU_MODEL names a model to use (and TSCHARM_JUJU_CLI the juju binary,
+// if not `juju`); .github/workflows/real-controller.yml sets it up on LXD with Juju 3.6 and 4.0.
+const controllerModel = process.env["TSCHARM_JUJU_MODEL"];
+describe.skipIf(controllerModel === undefined)(
+  `on a real controller (Juju.cli, model ${controllerModel ?? "unset: set TSCHARM_JUJU_MODEL to run"})`,
+  () => {
+    const real = (): CliJuju => Juju.cli({ model: controllerModel ?? "", cliBinary: process.env["TSCHARM_JUJU_CLI"] ?? "juju" });
+
+    test("user secrets: add, show revealed, update, list, remove", { timeout: 300_000 }, async () => {
+      const juju = real();
+      const name = `tscharm-${String(Date.now())}`;
+      const uri = await juju.addSecret(name, { token: "first" }, { info: "tscharm's test" });
+      try {
+        expect((await juju.showSecret(name, { reveal: true })).content).toEqual({ token: "first" });
+        await juju.updateSecret(uri, { token: "second" });
+        expect(await juju.showSecret(uri, { reveal: true })).toMatchObject({ revision: 2, content: { token: "second" } });
+        expect((await juju.secrets()).map((secret) => secret.uri)).toContain(uri);
+      } finally {
+        await juju.removeSecret(uri);
+      }
+    });
+
+    test("debugLog() is the whole log, tempModel a model for a block", { timeout: 900_000 }, async () => {
+      const juju = real();
+      expect(typeof (await juju.debugLog())).toBe("string");
+      let made = "";
+      await juju.tempModel(async (temp) => {
+        made = temp.model ?? "";
+        expect((await temp.status()).model.name).toBe(made);
+      });
+      expect(juju.model).toBe(controllerModel);
+    });
+  },
+);
