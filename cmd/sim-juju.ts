@@ -28,13 +28,19 @@ export function refuseCharmhubOptions(options: {
     options.to === undefined ? "" : "--to",
     options.storage.length === 0 ? "" : "--storage",
   ].filter((flag) => flag !== "");
-  if (refused.length > 0) throw new SimCommandError(`the simulator deploys local charms as they are: it does not take ${refused.join(", ")}`);
+  if (refused.length > 0)
+    throw new SimCommandError(`the simulator deploys local charms as they are: it does not take ${refused.join(", ")}`);
 }
 
 /** `juju integrate a b [--via cidr,…]`. */
 export function recordVia(simulator: Simulator, a: string, b: string, via: string | undefined): void {
   if (via === undefined) simulator.integrate(a, b);
-  else simulator.integrateVia(a, b, via.split(",").map((cidr) => cidr.trim()));
+  else
+    simulator.integrateVia(
+      a,
+      b,
+      via.split(",").map((cidr) => cidr.trim()),
+    );
 }
 
 /**
@@ -51,7 +57,9 @@ export async function finishTask(simulator: Simulator, id: string, wait: string 
     if (task.status !== "pending" && task.status !== "running") return task;
     if (Date.now() >= deadline) throw new SimCommandError(`timed out waiting for results from: unit ${task.unit}`);
     if (!(await simulator.step())) {
-      throw new SimCommandError(`timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`);
+      throw new SimCommandError(
+        `timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`,
+      );
     }
   }
 }
@@ -64,8 +72,10 @@ function secretContent(pairs: readonly string[], file: string | undefined): Reco
   const content: Record<string, string> = { ...keyValues(pairs) };
   if (file !== undefined) {
     const read = jujuYaml(readFileSync(file, "utf8"), file, {});
-    if (typeof read !== "object" || read === null || Array.isArray(read)) throw new SimCommandError(`${file} must hold a YAML mapping of secret keys`);
-    for (const [key, value] of Object.entries(read as Record<string, unknown>)) content[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (typeof read !== "object" || read === null || Array.isArray(read))
+      throw new SimCommandError(`${file} must hold a YAML mapping of secret keys`);
+    for (const [key, value] of Object.entries(read as Record<string, unknown>))
+      content[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return Object.keys(content).length === 0 ? undefined : content;
 }
@@ -110,7 +120,9 @@ export function addJujuSimCommands(sim: Command, modelOption: () => Option): voi
       .argument("<apps>", "<application>[,<application>…]")
       .addOption(modelOption())
       .action(async (id: string, apps: string, options: { model: string }) => {
-        await withModel(options, (simulator) => (grant ? simulator.grantSecret(id, appList(apps)) : simulator.revokeSecret(id, appList(apps))));
+        await withModel(options, (simulator) =>
+          grant ? simulator.grantSecret(id, appList(apps)) : simulator.revokeSecret(id, appList(apps)),
+        );
       });
   }
 
@@ -122,9 +134,13 @@ export function addJujuSimCommands(sim: Command, modelOption: () => Option): voi
     .option("--owner <owner>", "only those of this owner (an application, a unit, or <model>)")
     .addOption(formatOption("yaml"))
     .action(async (options: { model: string; owner?: string; format: string }) => {
-      await withModel(options, (simulator) => write(simulator.secrets(options.owner === undefined ? {} : { owner: options.owner }), options.format), {
-        settle: false,
-      });
+      await withModel(
+        options,
+        (simulator) => write(simulator.secrets(options.owner === undefined ? {} : { owner: options.owner }), options.format),
+        {
+          settle: false,
+        },
+      );
     });
 
   sim
@@ -244,5 +260,4 @@ export function addJujuSimCommands(sim: Command, modelOption: () => Option): voi
     .action(async (app: string, options: { model: string; remove?: boolean }) => {
       await withModel(options, (simulator) => simulator.trust(app, options.remove === true ? { remove: true } : {}));
     });
-
 }

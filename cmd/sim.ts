@@ -388,15 +388,20 @@ export function addSimCommands(program: import("commander").Command) {
     .option("--wait <duration>", "give up after this long (a Go duration: 30s, 5m), as juju run does")
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
     .action(
-      async (unit: string, action: string, params: string[], options: { model: string; params?: string; format: string; wait?: string }) => {
-      let record: TaskRecord | undefined;
-      await withModel(options, async (simulator) => {
-        const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
-        const task = simulator.enqueueAction(unit, action, given);
-        record = await finishTask(simulator, task.id, options.wait);
-      });
-      if (record !== undefined) await printTask(record, options.format);
-    },
+      async (
+        unit: string,
+        action: string,
+        params: string[],
+        options: { model: string; params?: string; format: string; wait?: string },
+      ) => {
+        let record: TaskRecord | undefined;
+        await withModel(options, async (simulator) => {
+          const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
+          const task = simulator.enqueueAction(unit, action, given);
+          record = await finishTask(simulator, task.id, options.wait);
+        });
+        if (record !== undefined) await printTask(record, options.format);
+      },
     );
 
   sim
@@ -439,7 +444,10 @@ export function addSimCommands(program: import("commander").Command) {
     .description("every hook, action and exec run: exit codes, tool calls, juju-log lines")
     .addOption(modelOption())
     .option("--limit <n>", "only the last n lines")
-    .option("-n, --lines <n>", "as juju: start this many lines back, then --limit stops after n (juju's default is 10; here, the whole log)")
+    .option(
+      "-n, --lines <n>",
+      "as juju: start this many lines back, then --limit stops after n (juju's default is 10; here, the whole log)",
+    )
     .option("--replay", "as juju: the whole log")
     .option("--no-tail", "accepted for juju compatibility (the log never tails)")
     .action(async (options: { model: string; limit?: string; lines?: string; replay?: boolean }) => {

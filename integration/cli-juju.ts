@@ -81,7 +81,12 @@ export class CliJuju extends Juju {
   async cli(...args: string[] | [...string[], CliCallOptions]): Promise<string> {
     const last = args.at(-1);
     const options = typeof last === "object" ? last : {};
-    return (await this.invoke((args as readonly (string | CliCallOptions)[]).filter((arg): arg is string => typeof arg === "string"), options)).stdout;
+    return (
+      await this.invoke(
+        (args as readonly (string | CliCallOptions)[]).filter((arg): arg is string => typeof arg === "string"),
+        options,
+      )
+    ).stdout;
   }
 
   async deploy(charm: string, options: ClientDeployOptions = {}): Promise<void> {
@@ -154,7 +159,9 @@ export class CliJuju extends Juju {
     const args = ["run", "--format", "json", unit, action, ...waitArgs(options)];
     if (params === undefined) return this.taskOutput(args, `action "${action}"`);
     // Juju reads the file with YAML 1.1: "no" must reach the action as the string it is.
-    return this.withContentFile("params.yaml", writeYaml(params), (file) => this.taskOutput([...args, "--params", file], `action "${action}"`));
+    return this.withContentFile("params.yaml", writeYaml(params), (file) =>
+      this.taskOutput([...args, "--params", file], `action "${action}"`),
+    );
   }
 
   protected async execTask(unit: string, command: string, args: readonly string[], options: TaskOptions): Promise<Task> {
@@ -284,7 +291,12 @@ export class CliJuju extends Juju {
   }
 
   async trust(app: string, options: { readonly remove?: boolean; readonly scope?: "cluster" } = {}): Promise<void> {
-    await this.cli("trust", app, ...(options.remove === true ? ["--remove"] : []), ...(options.scope === undefined ? [] : ["--scope", options.scope]));
+    await this.cli(
+      "trust",
+      app,
+      ...(options.remove === true ? ["--remove"] : []),
+      ...(options.scope === undefined ? [] : ["--scope", options.scope]),
+    );
   }
 
   async close(): Promise<void> {
@@ -296,13 +308,19 @@ export class CliJuju extends Juju {
     return "progressed";
   }
 
-  private async invoke(args: readonly string[], options: CliCallOptions = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  private async invoke(
+    args: readonly string[],
+    options: CliCallOptions = {},
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const [command, ...rest] = args;
     const withModel = options.includeModel !== false && this.currentModel !== undefined;
     const full = command === undefined ? [] : [command, ...(withModel ? ["--model", this.currentModel ?? ""] : []), ...rest];
     // execa takes ~0.2 s to load: only this client needs it.
     const { execa } = await import("execa");
-    const result = await execa(this.cliBinary, full, { reject: false, ...(options.stdin === undefined ? { stdin: "ignore" } : { input: options.stdin }) });
+    const result = await execa(this.cliBinary, full, {
+      reject: false,
+      ...(options.stdin === undefined ? { stdin: "ignore" } : { input: options.stdin }),
+    });
     const { stdout, stderr } = result;
     const exitCode = result.exitCode ?? 1;
     if (exitCode !== 0) throw new CLIError(full, exitCode, stdout, stderr);
@@ -411,5 +429,9 @@ function sameModel(a: string, b: string): boolean {
     return [controller, user, model];
   };
   const [x, y] = [parse(a), parse(b)];
-  return x[2] === y[2] && (x[0] === undefined || y[0] === undefined || x[0] === y[0]) && (x[1] === undefined || y[1] === undefined || x[1] === y[1]);
+  return (
+    x[2] === y[2] &&
+    (x[0] === undefined || y[0] === undefined || x[0] === y[0]) &&
+    (x[1] === undefined || y[1] === undefined || x[1] === y[1])
+  );
 }

@@ -219,7 +219,10 @@ export abstract class Juju {
     }
   }
 
-  /** `juju add-secret <name> --file <yaml> [--info …]`: a user secret; returns its URI (`secret:<id>`). The content never goes in argv. */
+  /**
+   * `juju add-secret <name> --file <yaml> [--info …]`: a user secret; returns its URI
+   * (`secret:<id>`). The content never goes in argv.
+   */
   abstract addSecret(name: string, content: Readonly<Record<string, string>>, options?: { readonly info?: string }): Promise<string>;
   /** `juju grant-secret <id|name> <app>[,<app>…]`. */
   abstract grantSecret(id: string, apps: string | readonly string[]): Promise<void>;

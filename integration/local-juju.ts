@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { debugLogLines } from "../simulator/debug-log.js";
-import { Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
+import { type DeployOptions, Simulator, type SimulatorOptions, type TaskRecord, entryFailed } from "../simulator/simulator.js";
 import { CLIError, TaskError, TaskTimeoutError } from "./errors.js";
 import {
   type ClientDeployOptions,
@@ -115,9 +115,7 @@ export class LocalJuju extends Juju {
     if (refused.length > 0) {
       throw new Error(`the simulator deploys local charms as they are: it does not take ${refused.map((key) => `\`${key}\``).join(", ")}`);
     }
-    const { channel, base, revision, resources, constraints, to, storage, ...deploy } = options;
-    void [channel, base, revision, resources, constraints, to, storage];
-    (await this.simulator()).deploy(charm, deploy);
+    (await this.simulator()).deploy(charm, simulatorDeployOptions(options));
   }
 
   async addUnit(app: string, options: { readonly numUnits?: number } = {}): Promise<void> {
@@ -176,7 +174,9 @@ export class LocalJuju extends Juju {
       // Idle with the task still queued (its unit is in error, say): nothing will run it, and Juju
       // would time out in the end, so say so now.
       if (!(await simulator.step())) {
-        throw new TaskTimeoutError(`timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`);
+        throw new TaskTimeoutError(
+          `timed out waiting for results from: unit ${task.unit} (the model is idle and the task is still ${task.status})`,
+        );
       }
     }
   }
@@ -209,9 +209,10 @@ export class LocalJuju extends Juju {
     options: { readonly info?: string; readonly name?: string; readonly autoPrune?: boolean } = {},
   ): Promise<void> {
     // --auto-prune: the simulator keeps every revision until it is removed.
-    const { autoPrune, ...rest } = options;
-    void autoPrune;
-    (await this.simulator()).updateSecret(id, content, rest);
+    (await this.simulator()).updateSecret(id, content, {
+      ...(options.info === undefined ? {} : { info: options.info }),
+      ...(options.name === undefined ? {} : { name: options.name }),
+    });
   }
 
   async removeSecret(id: string, options: { readonly revision?: number } = {}): Promise<void> {
@@ -227,7 +228,12 @@ export class LocalJuju extends Juju {
     const line = [command, ...args.map(shellQuote)].join(" ");
     const task = taskOf(await (await this.simulator()).ssh(target, line));
     if (task.status !== "completed" || task.returnCode !== 0) {
-      throw new CLIError(["ssh", target, command, ...args], task.returnCode === 0 ? 1 : task.returnCode, task.stdout, task.stderr || task.message);
+      throw new CLIError(
+        ["ssh", target, command, ...args],
+        task.returnCode === 0 ? 1 : task.returnCode,
+        task.stdout,
+        task.stderr || task.message,
+      );
     }
     return task.stdout;
   }
@@ -320,3 +326,13 @@ export class LocalJuju extends Juju {
 /** How much of a failed hook a failed wait shows: lines of each error record after its first, and of stderr. */
 const MAX_RECORD_LINES = 12;
 const MAX_STDERR_LINES = 10;
+
+/**
+ * What the simulator's deploy takes of the client's options: all but those only juju has (`base`
+ * and `constraints` choose nothing here).
+ */
+function simulatorDeployOptions(options: ClientDeployOptions): DeployOptions {
+  const copy: Record<string, unknown> = { ...options };
+  for (const key of ["channel", "base", "revision", "resources", "constraints", "to", "storage"]) Reflect.deleteProperty(copy, key);
+  return copy;
+}

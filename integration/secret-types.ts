@@ -68,7 +68,8 @@ function parseSecret(id: string, json: unknown): Secret {
     updated: text("updated"),
     access: list(entry["access"]).map((access) => {
       const item = record(access);
-      return { target: String(item["target"] ?? ""), scope: String(item["scope"] ?? ""), role: String(item["role"] ?? "") };
+      const field = (key: string): string => (typeof item[key] === "string" ? item[key] : "");
+      return { target: field("target"), scope: field("scope"), role: field("role") };
     }),
     revisions: list(entry["revisions"]).map((revision) => {
       const item = record(revision);
@@ -81,7 +82,8 @@ function parseSecret(id: string, json: unknown): Secret {
         expires: optional("expires"),
       };
     }),
-    content: entry["content"] === undefined ? undefined : Object.fromEntries(Object.entries(content).map(([key, value]) => [key, String(value)])),
+    content:
+      entry["content"] === undefined ? undefined : Object.fromEntries(Object.entries(content).map(([key, value]) => [key, String(value)])),
     checksum: text("checksum") ?? "",
   };
 }

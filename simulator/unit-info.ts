@@ -27,7 +27,8 @@ export function showUnit(core: SimulatorCore, name: string): JsonObject {
     const others = [...relation.unitData.keys(), ...relation.members].filter(
       (member) => member !== name && member.startsWith(`${related.app}/`),
     );
-    for (const member of [...new Set(others)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))) relatedUnits[member] = bag(member);
+    for (const member of [...new Set(others)].sort((a, b) => a.localeCompare(b, "en", { numeric: true })))
+      relatedUnits[member] = bag(member);
     const entry: JsonObject = {
       "relation-id": relation.id,
       endpoint: end.endpoint,

@@ -79,7 +79,9 @@ export function removeUserSecret(core: SimulatorCore, id: string, options: { rev
     throw new SimulatorError(`secret revision ${String(options.revision)} for "${secret.xid}" not found`);
   }
   core.model.removeSecretRevision(secret.xid, options.revision);
-  core.note(`removed ${options.revision === undefined ? "user secret" : `revision ${String(options.revision)} of user secret`} ${secret.xid}`);
+  core.note(
+    `removed ${options.revision === undefined ? "user secret" : `revision ${String(options.revision)} of user secret`} ${secret.xid}`,
+  );
   core.save();
 }
 
@@ -99,7 +101,8 @@ export function listSecrets(core: SimulatorCore, options: { owner?: string } = {
 
 /** `juju show-secret <id|name> --format json [--reveal] [--revision N] [--revisions]`. */
 export function showSecret(core: SimulatorCore, id: string, options: ShowSecretOptions = {}): JsonObject {
-  if (options.revisions === true && options.reveal === true) throw new SimulatorError("specify either --revisions or --reveal but not both");
+  if (options.revisions === true && options.reveal === true)
+    throw new SimulatorError("specify either --revisions or --reveal but not both");
   if (options.revisions === true && options.revision !== undefined)
     throw new SimulatorError("specify either --revisions or --revision but not both");
   if (options.revision !== undefined && (!Number.isInteger(options.revision) || options.revision < 0))
@@ -165,7 +168,8 @@ function anySecret(core: SimulatorCore, id: string): SecretRecord {
 /** A secret the user manages: a charm's secret is its owner's to change. */
 function userSecret(core: SimulatorCore, id: string): SecretRecord {
   const secret = anySecret(core, id);
-  if (secret.owner.kind !== "model") throw new SimulatorError(`secret "${secret.xid}" is owned by ${ownerName(secret)}, not by the model: only its owner manages it`);
+  if (secret.owner.kind !== "model")
+    throw new SimulatorError(`secret "${secret.xid}" is owned by ${ownerName(secret)}, not by the model: only its owner manages it`);
   return secret;
 }
 

@@ -82,7 +82,11 @@ describe("Juju.cli: Jubilant's methods through the stand-in juju", () => {
     // What the stand-in does by default, as juju does: the last 10 lines.
     expect((await juju.cli("debug-log", "--no-tail")).trim().split("\n")).toEqual(whole.slice(-10));
     expect((await juju.debugLog({ limit: 3 })).trim().split("\n")).toEqual(whole.slice(-3));
-    expect(calls().filter((line) => line.startsWith("debug-log")).slice(-3)).toEqual([
+    expect(
+      calls()
+        .filter((line) => line.startsWith("debug-log"))
+        .slice(-3),
+    ).toEqual([
       "debug-log --model m2 --no-tail --replay",
       "debug-log --model m2 --no-tail",
       "debug-log --model m2 --no-tail --lines 3 --limit 3",
@@ -123,28 +127,36 @@ describe("Juju.cli: Jubilant's methods through the stand-in juju", () => {
     expect(await juju.debugLog()).toContain("egress subnets (--via) 192.0.2.0/24");
   });
 
-  test("run/exec `wait`: --wait on the command line; juju's \"timed out waiting for results\" is a TaskTimeoutError", { timeout: 60_000 }, async () => {
-    charm.onHook("do", "action-set got=$(action-get n)");
-    expect((await juju.exec("rec/1", "echo", "in time", { wait: 500 })).stdout).toBe("in time\n");
-    expect((await juju.run("rec/0", "do", { n: 4 }, { wait: 30_000 })).results).toEqual({ got: "4" });
-    expect(calls().slice(-2).map((line) => line.replace(/--params \S+/, "--params <file>"))).toEqual([
-      "exec --model m2 --format json --unit rec/1 --wait 0.5s -- echo in\\ time",
-      "run --model m2 --format json rec/0 do --wait 30s --params <file>",
-    ]);
-    // What juju prints when the wait runs out (juju/juju cmd/juju/action: the task goes on running).
-    const dir = mkdtempSync(join(tmpdir(), "tscharm-slow-juju-"));
-    try {
-      const slow = join(dir, "juju");
-      writeFileSync(slow, "#!/bin/sh\necho 'ERROR timed out waiting for results from: unit rec/0' >&2\nexit 1\n", { mode: 0o755 });
-      const client = Juju.cli({ model: "m2", cliBinary: slow });
-      const error = await client.run("rec/0", "do", undefined, { wait: 100 }).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(TaskTimeoutError);
-      expect((error as Error).message).toContain("timed out waiting for results from: unit rec/0");
-      await expect(client.exec("rec/0", "true", { wait: 100 })).rejects.toThrow(TaskTimeoutError);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'run/exec `wait`: --wait on the command line; juju\'s "timed out waiting for results" is a TaskTimeoutError',
+    { timeout: 60_000 },
+    async () => {
+      charm.onHook("do", "action-set got=$(action-get n)");
+      expect((await juju.exec("rec/1", "echo", "in time", { wait: 500 })).stdout).toBe("in time\n");
+      expect((await juju.run("rec/0", "do", { n: 4 }, { wait: 30_000 })).results).toEqual({ got: "4" });
+      expect(
+        calls()
+          .slice(-2)
+          .map((line) => line.replace(/--params \S+/, "--params <file>")),
+      ).toEqual([
+        "exec --model m2 --format json --unit rec/1 --wait 0.5s -- echo in\\ time",
+        "run --model m2 --format json rec/0 do --wait 30s --params <file>",
+      ]);
+      // What juju prints when the wait runs out (juju/juju cmd/juju/action: the task goes on running).
+      const dir = mkdtempSync(join(tmpdir(), "tscharm-slow-juju-"));
+      try {
+        const slow = join(dir, "juju");
+        writeFileSync(slow, "#!/bin/sh\necho 'ERROR timed out waiting for results from: unit rec/0' >&2\nexit 1\n", { mode: 0o755 });
+        const client = Juju.cli({ model: "m2", cliBinary: slow });
+        const error = await client.run("rec/0", "do", undefined, { wait: 100 }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(TaskTimeoutError);
+        expect((error as Error).message).toContain("timed out waiting for results from: unit rec/0");
+        await expect(client.exec("rec/0", "true", { wait: 100 })).rejects.toThrow(TaskTimeoutError);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test("deploy: a Charmhub name is passed on as it is, with every option Jubilant passes", { timeout: 30_000 }, async () => {
     const before = calls().length;
@@ -189,51 +201,58 @@ describe("Juju.cli: Jubilant's methods through the stand-in juju", () => {
     ]);
   });
 
-  test("tempModel: add-model, the block on that model, destroy-model with its storage by force; then the model before", { timeout: 60_000 }, async () => {
-    const other = Juju.cli({ model: "m2", cliBinary: standIn, pollInterval: 10 });
-    const before = calls().length;
-    let name = "";
-    await other.tempModel(async (temp) => {
-      name = temp.model ?? "";
-      await temp.deploy(charm.dir, { app: "t" });
-    });
-    expect(other.model).toBe("m2");
-    expect(since(before).map((line) => line.replace(/^deploy (--model \S+) \S+/, "deploy $1 <charm>"))).toEqual([
-      `add-model --no-switch ${name}`,
-      `deploy --model ${name} <charm> t`,
-      `destroy-model ${name} --no-prompt --destroy-storage --force`,
-    ]);
-    expect(existsSync(join(root, "models", name))).toBe(false);
-  });
-
-  test("a snap juju reads only ~/snap/juju/common: every local charm, params and secret file goes there first", { timeout: 60_000 }, async () => {
-    const home = mkdtempSync(join(tmpdir(), "tscharm-home-"));
-    const savedHome = process.env["HOME"];
-    process.env["HOME"] = home;
-    try {
-      // A charm outside the temp dir too: a snap cannot read the user's checkout either (only ~/snap/juju/common).
-      const snap = Juju.cli({ model: "m2", cliBinary: standIn, pollInterval: 10, snapConfined: true });
+  test(
+    "tempModel: add-model, the block on that model, destroy-model with its storage by force; then the model before",
+    { timeout: 60_000 },
+    async () => {
+      const other = Juju.cli({ model: "m2", cliBinary: standIn, pollInterval: 10 });
       const before = calls().length;
-      await snap.deploy(charm.dir, { app: "snapped" });
-      charm.onHook("do", "action-set got=$(action-get n)");
-      expect((await snap.run("snapped/0", "do", { n: 7 })).results).toEqual({ got: "7" });
-      await snap.addSecret("snap-secret", { key: "value" });
-      await snap.removeSecret("snap-secret");
-      const common = join(home, "snap", "juju", "common");
-      const lines = since(before);
-      expect(lines[0]).toMatch(new RegExp(`^deploy --model m2 ${common}/tscharm-\\w+/charm snapped$`));
-      expect(lines[1]).toMatch(new RegExp(`--params ${common}/tscharm-\\w+/params.yaml$`));
-      expect(lines[2]).toMatch(new RegExp(`--file ${common}/tscharm-\\w+/secret.yaml$`));
-      // The copies are gone afterwards.
-      expect(readdirSync(common)).toEqual([]);
-    } finally {
-      if (savedHome === undefined) Reflect.deleteProperty(process.env, "HOME");
-      else process.env["HOME"] = savedHome;
-      rmSync(home, { recursive: true, force: true });
-    }
-  });
-});
+      let name = "";
+      await other.tempModel(async (temp) => {
+        name = temp.model ?? "";
+        await temp.deploy(charm.dir, { app: "t" });
+      });
+      expect(other.model).toBe("m2");
+      expect(since(before).map((line) => line.replace(/^deploy (--model \S+) \S+/, "deploy $1 <charm>"))).toEqual([
+        `add-model --no-switch ${name}`,
+        `deploy --model ${name} <charm> t`,
+        `destroy-model ${name} --no-prompt --destroy-storage --force`,
+      ]);
+      expect(existsSync(join(root, "models", name))).toBe(false);
+    },
+  );
 
+  test(
+    "a snap juju reads only ~/snap/juju/common: every local charm, params and secret file goes there first",
+    { timeout: 60_000 },
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), "tscharm-home-"));
+      const savedHome = process.env["HOME"];
+      process.env["HOME"] = home;
+      try {
+        // A charm outside the temp dir too: a snap cannot read the user's checkout either (only ~/snap/juju/common).
+        const snap = Juju.cli({ model: "m2", cliBinary: standIn, pollInterval: 10, snapConfined: true });
+        const before = calls().length;
+        await snap.deploy(charm.dir, { app: "snapped" });
+        charm.onHook("do", "action-set got=$(action-get n)");
+        expect((await snap.run("snapped/0", "do", { n: 7 })).results).toEqual({ got: "7" });
+        await snap.addSecret("snap-secret", { key: "value" });
+        await snap.removeSecret("snap-secret");
+        const common = join(home, "snap", "juju", "common");
+        const lines = since(before);
+        expect(lines[0]).toMatch(new RegExp(`^deploy --model m2 ${common}/tscharm-\\w+/charm snapped$`));
+        expect(lines[1]).toMatch(new RegExp(`--params ${common}/tscharm-\\w+/params.yaml$`));
+        expect(lines[2]).toMatch(new RegExp(`--file ${common}/tscharm-\\w+/secret.yaml$`));
+        // The copies are gone afterwards.
+        expect(readdirSync(common)).toEqual([]);
+      } finally {
+        if (savedHome === undefined) Reflect.deleteProperty(process.env, "HOME");
+        else process.env["HOME"] = savedHome;
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
+});
 
 // A real controller: TSCHARM_JUJU_MODEL names a model to use (and TSCHARM_JUJU_CLI the juju binary,
 // if not `juju`); .github/workflows/real-controller.yml sets it up on LXD with Juju 3.6 and 4.0.
