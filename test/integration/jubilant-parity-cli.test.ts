@@ -9,8 +9,78 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { CLIError, type CliJuju, Juju, TaskTimeoutError, writeJujuStandIn } from "tscharm/integration";
+import { CLIError, type CliJuju, Juju, TaskTimeoutError, parseSecrets, parseUnitInfo, writeJujuStandIn } from "tscharm/integration";
 import { type RecorderCharm, recorderCharm } from "../support/recorder-charm.js";
+
+describe("parsing what juju prints", () => {
+  test("juju show-secret --reveal: keyed by id, the content under Data (juju/juju cmd/juju/secrets/list.go)", () => {
+    const [secret] = parseSecrets({
+      d0bnvq5mp25c7a1r0lsg: {
+        revision: 2,
+        checksum: "a1b2",
+        owner: "<model>",
+        name: "db-pass",
+        created: "2025-01-02T03:04:05Z",
+        updated: "2025-01-03T03:04:05Z",
+        content: { Data: { password: "hunter2" } },
+        access: [{ target: "application-rec", scope: "model-1234", role: "view" }],
+        revisions: [
+          { revision: 1, created: "2025-01-02T03:04:05Z", updated: "2025-01-02T03:04:05Z" },
+          { revision: 2, backend: "internal" },
+        ],
+      },
+    });
+    expect(secret).toMatchObject({
+      uri: "secret:d0bnvq5mp25c7a1r0lsg",
+      revision: 2,
+      checksum: "a1b2",
+      owner: "<model>",
+      name: "db-pass",
+      label: undefined,
+      created: "2025-01-02T03:04:05Z",
+      content: { password: "hunter2" },
+      access: [{ target: "application-rec", scope: "model-1234", role: "view" }],
+    });
+    expect(secret?.revisions.map((revision) => [revision.revision, revision.backend])).toEqual([
+      [1, ""],
+      [2, "internal"],
+    ]);
+    expect(parseSecrets({ x: { revision: 1, owner: "rec" } })[0]?.content).toBeUndefined();
+  });
+
+  test("juju show-unit: relation-info with application-data, local-unit and related-units (cmd/juju/application/showunit.go)", () => {
+    const info = parseUnitInfo({
+      "rec/0": {
+        "opened-ports": ["80/tcp"],
+        charm: "ch:amd64/recorder-3",
+        leader: true,
+        life: "alive",
+        machine: "0",
+        "public-address": "10.0.0.1",
+        "relation-info": [
+          {
+            "relation-id": 4,
+            endpoint: "backend",
+            "related-endpoint": "db",
+            "application-data": { served: "yes" },
+            "local-unit": { "in-scope": true, data: { greeting: "hello" } },
+            "related-units": { "pg/0": { "in-scope": true, data: { "ingress-address": "10.0.0.2" } } },
+          },
+        ],
+      },
+    });
+    expect(info).toMatchObject({ openedPorts: ["80/tcp"], charm: "ch:amd64/recorder-3", leader: true, machine: "0", workloadVersion: "" });
+    expect(info.relationInfo[0]).toEqual({
+      relationId: 4,
+      endpoint: "backend",
+      relatedEndpoint: "db",
+      appData: { served: "yes" },
+      crossModel: false,
+      localUnit: { inScope: true, data: { greeting: "hello" } },
+      relatedUnits: { "pg/0": { inScope: true, data: { "ingress-address": "10.0.0.2" } } },
+    });
+  });
+});
 
 describe("Juju.cli: Jubilant's methods through the stand-in juju", () => {
   let charm: RecorderCharm;
