@@ -15,6 +15,7 @@ import type { JsonValue } from "../runtime/meta.js";
 import { TscharmError, YamlError } from "../project/errors.js";
 import { readYaml } from "../project/juju-yaml.js";
 import { TSCHARM_ROOT } from "./package-root.js";
+import { addJujuSimCommands, finishTask, recordVia, refuseCharmhubOptions } from "./sim-juju.js";
 
 /**
  * tscharm's compiled simulator, loaded on first use so that init, build and pack work in a
@@ -77,7 +78,7 @@ export function actionParamsFile(path: string): Record<string, JsonValue> {
   return params as Record<string, JsonValue>;
 }
 
-function jujuYaml(text: string, what: string, empty: unknown) {
+export function jujuYaml(text: string, what: string, empty: unknown) {
   try {
     return readYaml(text, { file: what, readers: ["juju"], empty });
   } catch (error) {
@@ -95,14 +96,14 @@ export class SimCommandError extends TscharmError {
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * Opens the model (creating it when `create` is given and there is none), runs `change`, settles
  * the units and saves.
  * @template T
  */
-async function withModel<T>(
+export async function withModel<T>(
   options: { model: string },
   change: (simulator: Simulator) => T | Promise<T>,
   how: { create?: SimulatorOptions; settle?: boolean } = {},
@@ -196,7 +197,7 @@ export function describeEntry(entry: LogEntry) {
   return `${entry.unit}: ${entry.name}${detail}: ${entry.outcome}${ran}`;
 }
 
-async function printTask(record: TaskRecord, format: string) {
+export async function printTask(record: TaskRecord, format: string) {
   const { taskOf } = await integration();
   const entry = {
     [record.unit]: {
@@ -253,12 +254,32 @@ export function addSimCommands(program: import("commander").Command) {
       [],
     )
     .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
+    .option("--base <base>", "accepted as juju takes it (a simulated machine has no image to choose)")
+    .option("--constraints <k=v>", "accepted as juju takes it (a simulated machine has no hardware to choose; repeatable)", collect, [])
+    .option("--channel <channel>", "refused: the simulator deploys local charms, not Charmhub's")
+    .option("--revision <n>", "refused: the simulator deploys local charms, not Charmhub's")
+    .option("--resource <name=value>", "refused: the simulator does not attach resources yet (repeatable)", collect, [])
+    .option("--to <placement>", "refused: the simulator puts each unit on a machine of its own")
+    .option("--storage <name=constraints>", "refused: units get the storage their charm declares (repeatable)", collect, [])
     .action(
       async (
         charm: string,
         app: string | undefined,
-        options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string },
+        options: {
+          model: string;
+          numUnits: string;
+          config: string[];
+          trust?: boolean;
+          env: string[];
+          seed?: string;
+          channel?: string;
+          revision?: string;
+          resource: string[];
+          to?: string;
+          storage: string[];
+        },
       ) => {
+        refuseCharmhubOptions(options);
         const seed = options.seed === undefined ? undefined : Number(options.seed);
         if (seed !== undefined && !Number.isInteger(seed))
           throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
@@ -307,8 +328,9 @@ export function addSimCommands(program: import("commander").Command) {
     .argument("<app1>")
     .argument("<app2>")
     .addOption(modelOption())
-    .action(async (a: string, b: string, options: { model: string }) => {
-      await withModel(options, (simulator) => simulator.integrate(a, b));
+    .option("--via <cidrs>", "for a cross-model relation, the egress subnets (checked, and recorded in the debug log)")
+    .action(async (a: string, b: string, options: { model: string; via?: string }) => {
+      await withModel(options, (simulator) => recordVia(simulator, a, b, options.via));
     });
 
   sim
@@ -363,16 +385,24 @@ export function addSimCommands(program: import("commander").Command) {
     )
     .addOption(modelOption())
     .option("--params <file>", "a YAML file of params")
+    .option("--wait <duration>", "give up after this long (a Go duration: 30s, 5m), as juju run does")
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
-    .action(async (unit: string, action: string, params: string[], options: { model: string; params?: string; format: string }) => {
-      let record: TaskRecord | undefined;
-      await withModel(options, async (simulator) => {
-        const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
-        const task = simulator.enqueueAction(unit, action, given);
-        record = await simulator.runTask(task.id);
-      });
-      if (record !== undefined) await printTask(record, options.format);
-    });
+    .action(
+      async (
+        unit: string,
+        action: string,
+        params: string[],
+        options: { model: string; params?: string; format: string; wait?: string },
+      ) => {
+        let record: TaskRecord | undefined;
+        await withModel(options, async (simulator) => {
+          const given = { ...(options.params === undefined ? {} : actionParamsFile(options.params)), ...actionParams(params) };
+          const task = simulator.enqueueAction(unit, action, given);
+          record = await finishTask(simulator, task.id, options.wait);
+        });
+        if (record !== undefined) await printTask(record, options.format);
+      },
+    );
 
   sim
     .command("exec")
@@ -380,11 +410,12 @@ export function addSimCommands(program: import("commander").Command) {
     .requiredOption("--unit <unit>", "the unit (or <app>/leader)")
     .argument("<command...>", "the command line (after --)")
     .addOption(modelOption())
+    .option("--wait <duration>", "give up after this long (a Go duration: 30s, 5m), as juju exec does")
     .addOption(new Option("--format <format>", "output format").choices(["plain", "yaml", "json"]).default("plain"))
-    .action(async (command: string[], options: { model: string; unit: string; format: string }) => {
+    .action(async (command: string[], options: { model: string; unit: string; format: string; wait?: string }) => {
       let record: TaskRecord | undefined;
       await withModel(options, async (simulator) => {
-        record = await simulator.runTask(simulator.enqueueExec(options.unit, command.join(" ")).id);
+        record = await finishTask(simulator, simulator.enqueueExec(options.unit, command.join(" ")).id, options.wait);
       });
       if (record !== undefined) await printTask(record, options.format);
     });
@@ -413,15 +444,26 @@ export function addSimCommands(program: import("commander").Command) {
     .description("every hook, action and exec run: exit codes, tool calls, juju-log lines")
     .addOption(modelOption())
     .option("--limit <n>", "only the last n lines")
+    .option(
+      "-n, --lines <n>",
+      "as juju: start this many lines back, then --limit stops after n (juju's default is 10; here, the whole log)",
+    )
+    .option("--replay", "as juju: the whole log")
     .option("--no-tail", "accepted for juju compatibility (the log never tails)")
-    .action(async (options: { model: string; limit?: string }) => {
+    .action(async (options: { model: string; limit?: string; lines?: string; replay?: boolean }) => {
       await withModel(
         options,
         async (simulator) => {
           const { debugLogLines } = await integration();
-          const lines = debugLogLines(simulator.history());
+          let lines = debugLogLines(simulator.history());
+          // juju/juju cmd/juju/commands/debuglog.go: --lines is where the log starts (unless --replay),
+          // --limit stops it after that many lines.
+          const backlog = options.lines === undefined || options.replay === true ? 0 : wholeNumber(options.lines, "--lines");
+          if (backlog > 0) lines = lines.slice(-backlog);
           const limit = options.limit === undefined ? 0 : wholeNumber(options.limit, "--limit");
-          for (const line of limit > 0 ? lines.slice(-limit) : lines) process.stdout.write(`${line}\n`);
+          // Without --lines or --replay, --limit keeps the last n lines, as this command always has.
+          if (limit > 0) lines = backlog > 0 || options.replay === true ? lines.slice(0, limit) : lines.slice(-limit);
+          for (const line of lines) process.stdout.write(`${line}\n`);
         },
         { settle: false },
       );
@@ -458,6 +500,8 @@ export function addSimCommands(program: import("commander").Command) {
         simulator.refresh(app, options.path, { forceUnits: options.forceUnits === true });
       });
     });
+
+  addJujuSimCommands(sim, modelOption);
 
   sim
     .command("destroy")
@@ -500,7 +544,7 @@ function configSettings(simulator: Simulator, app: string) {
   return settings;
 }
 
-function wholeNumber(text: string, flag: string) {
+export function wholeNumber(text: string, flag: string) {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new SimCommandError(`${flag} must be a whole number, not "${text}"`);
   return value;

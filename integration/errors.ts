@@ -53,3 +53,11 @@ export class CLIError extends Error {
     super(`juju ${args.join(" ")} exited with ${String(exitCode)}: ${stderr.trim()}`);
   }
 }
+
+/**
+ * `run` or `exec` with `wait` gave up before the task finished (Juju: "timed out waiting for
+ * results"); the task may still run.
+ */
+export class TaskTimeoutError extends Error {
+  override name = "TaskTimeoutError";
+}

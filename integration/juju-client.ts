@@ -3,13 +3,81 @@
 // its report of the units that are not active. `Juju.local()` (local-juju.ts) and `Juju.cli()`
 // (cli-juju.ts) make the two clients; juju.ts binds them, so import `Juju` from there.
 
+import { randomBytes } from "node:crypto";
+
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { DeployOptions } from "../simulator/simulator.js";
 import type { CliJuju, CliOptions } from "./cli-juju.js";
 import { WaitError, WaitTimeoutError } from "./errors.js";
 import type { LocalJuju, LocalOptions } from "./local-juju.js";
 import { type Status, type StatusInfo, type StatusPredicate, leaderOf } from "./status-types.js";
+import type { Secret } from "./secret-types.js";
 import type { Task } from "./tasks.js";
+import type { UnitInfo } from "./unit-types.js";
+
+/**
+ * `juju deploy`'s options, as Jubilant's `deploy` takes them. `Juju.cli()` passes each on;
+ * `Juju.local()` deploys local charms only: it refuses `channel`, `revision`, `resources`, `to`
+ * and `storage`, and takes `base` and `constraints` without effect (a simulated machine has no
+ * image or hardware to choose).
+ */
+export interface ClientDeployOptions extends DeployOptions {
+  /** `--channel`, for a Charmhub charm (`latest/edge`). */
+  readonly channel?: string;
+  /** `--base` (`ubuntu@24.04`). */
+  readonly base?: string;
+  /** `--revision`, for a Charmhub charm. */
+  readonly revision?: number;
+  /** `--resource name=value`: a file (copied where a snap juju can read it) or a revision. */
+  readonly resources?: Readonly<Record<string, string>>;
+  /** `--constraints k=v`. */
+  readonly constraints?: Readonly<Record<string, ConfigValue>>;
+  /** `--to`: machines or placement directives (`lxd:25`). */
+  readonly to?: string | readonly string[];
+  /** `--storage name=constraints` (`data: "tmpfs,1G"`). */
+  readonly storage?: Readonly<Record<string, string>>;
+}
+
+/** `juju run` / `juju exec`: how long to wait for the task, in milliseconds (Juju's own default otherwise). */
+export interface TaskOptions {
+  readonly wait?: number;
+}
+
+/** `juju add-model`'s options. */
+export interface AddModelOptions {
+  readonly cloud?: string;
+  readonly controller?: string;
+  readonly config?: Readonly<Record<string, ConfigValue>>;
+  readonly credential?: string;
+}
+
+/** `juju destroy-model`'s options. */
+export interface DestroyModelOptions {
+  readonly destroyStorage?: boolean;
+  readonly releaseStorage?: boolean;
+  readonly force?: boolean;
+  readonly noWait?: boolean;
+  /** `--timeout`, in milliseconds (only with `force`). */
+  readonly timeout?: number;
+}
+
+/** `tempModel`'s options: those of `addModel`, and whether the model outlives the block. */
+export interface TempModelOptions extends AddModelOptions {
+  /** Keep the model afterwards. */
+  readonly keep?: boolean;
+  /** Keep the model when the block throws (to look at what failed), destroy it otherwise. */
+  readonly keepOnFailure?: boolean;
+}
+
+/** `showSecret`'s options. */
+export interface ShowSecretOptions {
+  /** `--reveal`: the content, in `secret.content`. */
+  readonly reveal?: boolean;
+  /** `--revision N` (default the latest). */
+  readonly revision?: number;
+  /** `--revisions`: each revision's metadata. */
+  readonly revisions?: boolean;
+}
 
 /** `juju refresh <app> --path <charm> [--force-units]`. */
 export interface RefreshOptions {
@@ -70,11 +138,15 @@ export abstract class Juju {
    * `juju deploy <charm> [app] --num-units N --config k=v…`: a `.charm` file. `Juju.local()` also
    * deploys a charm project built with `tscharm build`; `Juju.cli()` refuses one (pack it first).
    */
-  abstract deploy(charm: string, options?: DeployOptions): Promise<void>;
+  abstract deploy(charm: string, options?: ClientDeployOptions): Promise<void>;
   abstract addUnit(app: string, options?: { readonly numUnits?: number }): Promise<void>;
   /** `juju remove-unit`: the units tear down and leave. */
   abstract removeUnit(...units: string[]): Promise<void>;
-  abstract integrate(app1: string, app2: string): Promise<void>;
+  /**
+   * `juju integrate a b [--via cidr,…]`. `via`: the egress subnets of a cross-model relation
+   * (locally: checked as CIDRs and recorded in the debug log, nothing more).
+   */
+  abstract integrate(app1: string, app2: string, options?: { readonly via?: string | readonly string[] }): Promise<void>;
   abstract removeRelation(app1: string, app2: string): Promise<void>;
   /** `juju config <app>`: the application's config. */
   config(app: string): Promise<Record<string, ConfigValue>>;
@@ -95,12 +167,96 @@ export abstract class Juju {
    * `juju run <unit> <action>`: waits for the action and returns its task; a failed action raises a
    * `TaskError` carrying the task. `unit` may be `<app>/leader`.
    */
-  abstract run(unit: string, action: string, params?: JsonObject): Promise<Task>;
-  /** `juju exec --unit <unit> -- <command> [args…]`: a shell command in a hook context on the unit. */
-  abstract exec(unit: string, command: string, ...args: string[]): Promise<Task>;
+  abstract run(unit: string, action: string, params?: JsonObject, options?: TaskOptions): Promise<Task>;
+  /**
+   * `juju exec --unit <unit> [--wait …] -- <command> [args…]`: a shell command in a hook context on
+   * the unit. A last argument `{ wait }` sets how long to wait (a `TaskTimeoutError` after it).
+   */
+  exec(unit: string, command: string, ...args: string[] | [...string[], TaskOptions]): Promise<Task> {
+    const last = args.at(-1);
+    const options = typeof last === "object" ? last : {};
+    const words = (args as readonly (string | TaskOptions)[]).filter((arg): arg is string => typeof arg === "string");
+    return this.execTask(unit, command, words, options);
+  }
+
+  protected abstract execTask(unit: string, command: string, args: readonly string[], options: TaskOptions): Promise<Task>;
+
+  /** The model this client works on (`[controller:][user/]model`); undefined: juju's current model. */
+  abstract readonly model: string | undefined;
+  /** Makes `model` the one this client works on. */
+  protected abstract useModel(model: string | undefined): void;
+  /** `juju add-model --no-switch <name> [cloud]`, and this client works on it from now on. */
+  abstract addModel(name: string, options?: AddModelOptions): Promise<void>;
+  /** `juju destroy-model <model> --no-prompt`; if it is this client's model, the client has none after. */
+  abstract destroyModel(model: string, options?: DestroyModelOptions): Promise<void>;
+
+  /**
+   * Jubilant's `temp_model`: a model named `tscharm-<8 hex digits>` made for `use` and destroyed
+   * after it (with its storage, by force), unless `keep`, or `keepOnFailure` and `use` threw. The
+   * client works on the new model during `use` and on the one before afterwards.
+   */
+  async tempModel<T>(use: (juju: this) => Promise<T>, options: TempModelOptions = {}): Promise<T> {
+    const previous = this.model;
+    await this.addModel(`tscharm-${randomBytes(4).toString("hex")}`, options);
+    const made = this.model ?? "";
+    let failed = false;
+    try {
+      return await use(this);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      try {
+        if (options.keep !== true && !(failed && options.keepOnFailure === true)) {
+          const destroyed = this.destroyModel(made, { destroyStorage: true, force: true });
+          // The block's own failure is the one to report; a failed teardown after it only says so.
+          if (failed) await destroyed.catch((error: unknown) => process.stderr.write(`tempModel: destroying ${made}: ${String(error)}\n`));
+          else await destroyed;
+        }
+      } finally {
+        this.useModel(previous);
+      }
+    }
+  }
+
+  /**
+   * `juju add-secret <name> --file <yaml> [--info …]`: a user secret; returns its URI
+   * (`secret:<id>`). The content never goes in argv.
+   */
+  abstract addSecret(name: string, content: Readonly<Record<string, string>>, options?: { readonly info?: string }): Promise<string>;
+  /** `juju grant-secret <id|name> <app>[,<app>…]`. */
+  abstract grantSecret(id: string, apps: string | readonly string[]): Promise<void>;
+  /** `juju revoke-secret <id|name> <app>[,<app>…]`. */
+  abstract revokeSecret(id: string, apps: string | readonly string[]): Promise<void>;
+  /** `juju secrets --format json [--owner …]`: every secret of the model. */
+  abstract secrets(options?: { readonly owner?: string }): Promise<Secret[]>;
+  /** `juju show-secret <id|name> --format json [--reveal] [--revision N] [--revisions]`. */
+  abstract showSecret(id: string, options?: ShowSecretOptions): Promise<Secret>;
+  /** `juju update-secret <id|name> [--file <yaml>] [--info …] [--name …] [--auto-prune]`. */
+  abstract updateSecret(
+    id: string,
+    content: Readonly<Record<string, string>> | undefined,
+    options?: { readonly info?: string; readonly name?: string; readonly autoPrune?: boolean },
+  ): Promise<void>;
+  /** `juju remove-secret <id|name> [--revision N]`. */
+  abstract removeSecret(id: string, options?: { readonly revision?: number }): Promise<void>;
+  /** `juju show-unit <unit> --format json`, parsed. */
+  abstract showUnit(unit: string): Promise<UnitInfo>;
+  /**
+   * `juju ssh <unit|machine> <command> [args…]`: its stdout; a non-zero exit is a `CLIError`.
+   * Locally it runs the way `juju exec` does, on the unit's machine.
+   */
+  abstract ssh(target: string, command: string, ...args: string[]): Promise<string>;
+  /**
+   * `juju scp -- <source> <destination>`: one of them `<unit|machine>:<path>`, the other a local
+   * path. Locally a copy through the exec path, of at most 4 MiB.
+   */
+  abstract scp(source: string, destination: string): Promise<void>;
+  /** `juju trust <app> [--remove] [--scope cluster]`: config-changed runs on every unit. */
+  abstract trust(app: string, options?: { readonly remove?: boolean; readonly scope?: "cluster" }): Promise<void>;
   /** `juju status --format=json`, parsed. */
   abstract status(): Promise<Status>;
-  /** `juju debug-log`: the model's log as text. */
+  /** `juju debug-log`: the model's log as text, all of it, or the last `limit` lines. */
   abstract debugLog(options?: { readonly limit?: number }): Promise<string>;
   /** `juju resolve [--no-retry] <unit>`. */
   abstract resolve(unit: string, options?: { readonly noRetry?: boolean }): Promise<void>;

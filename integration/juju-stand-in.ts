@@ -22,8 +22,11 @@ export interface JujuStandInOptions {
  * Writes `<dir>/bin/juju` and returns its path, for `Juju.cli({ cliBinary })`. Models live in
  * `<dir>/models/<name>` (`default` without `--model`). It understands the commands `Juju.cli`
  * runs (deploy, add-unit, remove-unit, integrate, remove-relation, config, run, exec, status,
- * debug-log, resolve, refresh), plus `add-model` (nothing to do: a model is created by its first
- * deploy) and `destroy-model` (the model's teardown, as `tscharm sim destroy`).
+ * debug-log, resolve, refresh, trust, show-unit, ssh, scp and the user-secret commands), plus
+ * `add-model` (nothing to do but refuse a taken name: a model is created by its first deploy)
+ * and `destroy-model` (the model's teardown, as `tscharm sim destroy`). Where juju has a default
+ * the client must override, the stand-in has it too: `debug-log` shows the last 10 lines unless
+ * given `--lines` or `--replay`, and params and secret files are read as YAML 1.1.
  */
 export function writeJujuStandIn(dir: string, options: JujuStandInOptions = {}): string {
   const root = resolve(dir);
@@ -47,7 +50,21 @@ while (($# > 0)); do
   esac
 done
 case $command in
-  add-model) exit 0 ;;
+  add-model)
+    # juju add-model [--no-switch] <name> [cloud]: nothing to make (a model is made by its first deploy),
+    # but juju refuses a name that is taken.
+    for arg in "\${args[@]}"; do
+      case $arg in -*) ;; *) if [[ -e $root/models/$arg/model.json ]]; then
+        echo "ERROR failed to create new model: model \\"$arg\\" for admin already exists (already exists)" >&2; exit 1
+      fi; break ;; esac
+    done
+    exit 0 ;;
+  debug-log)
+    # juju debug-log starts 10 lines back unless told (--lines, --replay).
+    case " \${args[*]} " in *" --lines "*|*" -n "*|*" --replay "*) ;; *) args+=(--lines 10) ;; esac ;;
+  ssh)
+    # juju ssh <target> <command> [args…]: the command's words are not the stand-in's options.
+    args=("\${args[0]}" -- "\${args[@]:1}") ;;
   destroy-model)
     # juju destroy-model [flags] [controller:]model: the model is the one argument that is not a flag.
     given=("\${args[@]}"); args=(--no-prompt); command=destroy

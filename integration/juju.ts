@@ -11,9 +11,22 @@ import { LocalJuju } from "./local-juju.js";
 bindJujuClients({ local: (options) => new LocalJuju(options), cli: (options) => new CliJuju(options) });
 
 export type { DeployOptions, SimulatorOptions } from "../simulator/simulator.js";
-export { CLIError, TaskError, WaitError, WaitTimeoutError } from "./errors.js";
-export { CliJuju, type CliOptions } from "./cli-juju.js";
-export { Juju, getLeaderUnit, type RefreshOptions, type WaitOptions } from "./juju-client.js";
+export { CLIError, TaskError, TaskTimeoutError, WaitError, WaitTimeoutError } from "./errors.js";
+export { CliJuju, type CliCallOptions, type CliOptions } from "./cli-juju.js";
+export {
+  Juju,
+  getLeaderUnit,
+  type AddModelOptions,
+  type ClientDeployOptions,
+  type DestroyModelOptions,
+  type RefreshOptions,
+  type ShowSecretOptions,
+  type TaskOptions,
+  type TempModelOptions,
+  type WaitOptions,
+} from "./juju-client.js";
+export { type Secret, type SecretAccess, type SecretRevision, parseSecrets } from "./secret-types.js";
+export { type RelationData, type UnitInfo, type UnitRelationData, parseUnitInfo } from "./unit-types.js";
 export { LocalJuju, type LocalOptions } from "./local-juju.js";
 /** `juju debug-log` lines of the simulator's history (simulator/debug-log.ts). */
 export { debugLogLines } from "../simulator/debug-log.js";

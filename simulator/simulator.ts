@@ -36,6 +36,10 @@ import {
   type TeardownReport,
 } from "./types.js";
 import * as verbs from "./verbs.js";
+import * as machineAccess from "./machine-access.js";
+import { showUnit } from "./unit-info.js";
+import * as userSecrets from "./user-secrets.js";
+import type { ShowSecretOptions } from "./user-secrets.js";
 
 export {
   type DeployOptions,
@@ -48,6 +52,8 @@ export {
   entryFailed,
 } from "./types.js";
 export { validateConfig } from "./juju-rules.js";
+export { SCP_LIMIT_BYTES } from "./machine-access.js";
+export type { ShowSecretOptions } from "./user-secrets.js";
 export { mulberry32 } from "./scheduler.js";
 
 export class Simulator {
@@ -218,6 +224,77 @@ export class Simulator {
   /** Tells a secret's owner that a revision (the latest by default) expired. */
   expireSecret(id: string, revision?: number): void {
     verbs.expireSecret(this.core, id, revision);
+  }
+
+  /** `juju add-secret <name>`: a user secret (owned by the model); returns its URI, `secret:<id>`. */
+  addSecret(name: string, content: Readonly<Record<string, string>>, options: { info?: string } = {}): string {
+    return userSecrets.addUserSecret(this.core, name, content, options);
+  }
+
+  /** `juju grant-secret <id|name> <app>,…`: the applications' units may read the user secret. */
+  grantSecret(id: string, apps: readonly string[]): void {
+    userSecrets.grantUserSecret(this.core, id, apps);
+  }
+
+  /** `juju revoke-secret <id|name> <app>,…`. */
+  revokeSecret(id: string, apps: readonly string[]): void {
+    userSecrets.revokeUserSecret(this.core, id, apps);
+  }
+
+  /** `juju update-secret <id|name>`: new content is a new revision, and its consumers run secret-changed. */
+  updateSecret(id: string, content: Readonly<Record<string, string>> | undefined, options: { info?: string; name?: string } = {}): void {
+    userSecrets.updateUserSecret(this.core, id, content, options);
+  }
+
+  /** `juju remove-secret <id|name> [--revision N]`. */
+  removeSecret(id: string, options: { revision?: number } = {}): void {
+    userSecrets.removeUserSecret(this.core, id, options);
+  }
+
+  /** `juju secrets --format json`: every secret of the model, by id (`owner` filters: an app, a unit or `<model>`). */
+  secrets(options: { owner?: string } = {}): JsonObject {
+    return userSecrets.listSecrets(this.core, options);
+  }
+
+  /** `juju show-secret <id|name> --format json [--reveal] [--revision N] [--revisions]`. */
+  showSecret(id: string, options: ShowSecretOptions = {}): JsonObject {
+    return userSecrets.showSecret(this.core, id, options);
+  }
+
+  /** `juju show-unit <unit> --format json`. */
+  showUnit(unit: string): JsonObject {
+    return showUnit(this.core, unit);
+  }
+
+  /** `juju trust <app> [--remove]`: credential-get answers (or stops); config-changed runs on every unit. */
+  trust(appName: string, options: { readonly remove?: boolean } = {}): void {
+    verbs.trust(this.core, appName, options);
+  }
+
+  /**
+   * `juju integrate a b --via <cidr>,…`: as `integrate`; the egress subnets are checked as Juju
+   * checks them and recorded in the debug log (the simulator has no network to open for them).
+   */
+  integrateVia(first: string, second: string, via: readonly string[]): number {
+    verbs.checkViaCidrs(via);
+    const id = verbs.integrate(this.core, first, second);
+    verbs.recordVia(this.core, id, via);
+    return id;
+  }
+
+  /** `juju ssh <unit|machine> <command>`, run the way `juju exec` runs: returns the finished task. */
+  async ssh(target: string, command: string): Promise<TaskRecord> {
+    return machineAccess.ssh(this.core, target, command);
+  }
+
+  /** `juju scp <local> <target>:<path>`: the bytes written to the path on the unit's machine (through exec; at most 4 MiB). */
+  async copyToMachine(target: string, bytes: Uint8Array, path: string): Promise<void> {
+    await machineAccess.copyToMachine(this.core, target, bytes, path);
+  }
+
+  /** `juju scp <target>:<path> <local>`: the file's bytes (through exec; at most 4 MiB). */
+  async copyFromMachine(target: string, path: string): Promise<Buffer> {
+    return machineAccess.copyFromMachine(this.core, target, path);
   }
 
   /** Whether any unit has something to run. */

@@ -334,3 +334,42 @@ export function expireSecret(core: SimulatorCore, id: string, revision?: number)
   core.agent(manager).expire.push({ secret: secret.xid, revision: revision ?? secret.latest });
   core.save();
 }
+
+/**
+ * `juju trust <app> [--remove]`: whether credential-get answers. A change runs config-changed on
+ * every unit, as Juju's uniter does when the application's trust setting changes (juju/juju
+ * worker/uniter/remotestate/watcher.go watches the trust config hash beside the charm config's).
+ */
+export function trust(core: SimulatorCore, appName: string, options: { readonly remove?: boolean } = {}): void {
+  const app = core.appState(appName);
+  const trusted = options.remove !== true;
+  if (core.model.app(appName).trusted === trusted) return;
+  core.model.setTrust(appName, trusted);
+  app.configVersion++;
+  core.note(`${trusted ? "trusted" : "removed trust from"} ${appName}`);
+  core.save();
+}
+
+/**
+ * `juju integrate --via <cidr>,…`: the egress subnets the offering side is told of for a cross-model
+ * relation. Juju parses each as a CIDR; the simulator has no network to open, so it only records
+ * them in the debug log.
+ */
+export function checkViaCidrs(via: readonly string[]): void {
+  for (const cidr of via) if (!isCidr(cidr)) throw new SimulatorError(`invalid CIDR address: ${cidr}`);
+}
+
+export function recordVia(core: SimulatorCore, relationId: number, via: readonly string[]): void {
+  if (via.length === 0) return;
+  core.note(`relation ${String(relationId)}: egress subnets (--via) ${via.join(",")}`);
+  core.save();
+}
+
+/** Go's net.ParseCIDR, for the forms Juju users write: IPv4 a.b.c.d/n, IPv6 …/n. */
+function isCidr(text: string): boolean {
+  const [address = "", bits, ...rest] = text.split("/");
+  if (bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) return false;
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (ipv4 !== null) return ipv4.slice(1).every((part) => Number(part) <= 255 && String(Number(part)) === part) && Number(bits) <= 32;
+  return /^[0-9a-fA-F:]+$/.test(address) && address.includes(":") && Number(bits) <= 128;
+}

@@ -216,7 +216,7 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
           .replace(/--path \S+/, "--path <charm>"),
       ),
     ).toEqual([
-      "deploy --model m1 <charm> rec --num-units 2 --config port=81 --config greeting=hi\\ there",
+      "deploy --model m1 <charm> rec --config port=81 --config greeting=hi\\ there --num-units 2",
       "add-unit --model m1 rec --num-units 1",
       "config --model m1 --format json rec",
       "config --model m1 rec port=82 --reset greeting",
@@ -229,7 +229,7 @@ describe("Juju.cli runs the juju commands Jubilant runs", () => {
       "remove-unit --model m1 --no-prompt rec/2",
       "refresh --model m1 pg --path <charm>",
       "refresh --model m1 pg --path <charm> --force-units",
-      "debug-log --model m1 --no-tail --limit 3",
+      "debug-log --model m1 --no-tail --lines 3 --limit 3",
       // wait: the condition held three polls in a row.
       "status --model m1 --format json",
       "status --model m1 --format json",
