@@ -123,7 +123,7 @@ export class JujuModel {
   joinRelation(relationId: number, unitName: string, data?: Bag): void {
     const relation = this.relation(relationId);
     relation.members.add(unitName);
-    if (!relation.unitData.has(unitName)) relation.unitData.set(unitName, data ?? defaultUnitBag());
+    if (!relation.unitData.has(unitName)) relation.unitData.set(unitName, data ?? defaultUnitBag(this.jujuVersion));
   }
 
   /** A unit leaves the scope; its data stays readable for the life of the relation. */

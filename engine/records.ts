@@ -5,6 +5,7 @@ import type { CloudSpecRecord, NetworkRecord, StatusRecord, StorageRecord } from
 import type { CharmMeta, ConfigValue, RelationRole } from "../runtime/meta.js";
 import type { PortRange } from "../grammar/ports.js";
 import type { SecretRotatePolicy } from "../grammar/secrets.js";
+import { DEFAULT_JUJU_VERSION, writesPrivateAddress } from "../grammar/juju-version.js";
 
 export type Bag = Record<string, string>;
 
@@ -141,9 +142,14 @@ export function unknownStatus(): StatusRecord {
   return { status: "unknown", message: "", data: {} };
 }
 
-/** What Juju puts in every unit's bag when it joins (Scenario uses the same documentation address). */
-export function defaultUnitBag(): Bag {
-  return { "egress-subnets": "192.0.2.0/32", "ingress-address": "192.0.2.0", "private-address": "192.0.2.0" };
+/**
+ * What Juju puts in every unit's bag when it joins (Scenario uses the same documentation address);
+ * Juju 4 leaves out `private-address` (grammar/juju-version.ts `writesPrivateAddress`).
+ */
+export function defaultUnitBag(jujuVersion = DEFAULT_JUJU_VERSION): Bag {
+  const bag: Bag = { "egress-subnets": "192.0.2.0/32", "ingress-address": "192.0.2.0" };
+  if (writesPrivateAddress(jujuVersion)) bag["private-address"] = "192.0.2.0";
+  return bag;
 }
 
 /** The network every binding has unless a test says otherwise. */

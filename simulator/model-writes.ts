@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { byUnitNumber } from "../grammar/names.js";
+import { writesPrivateAddress } from "../grammar/juju-version.js";
 import type { CharmMeta, ConfigValue } from "../runtime/meta.js";
 import type { UnitRecord } from "../engine/model.js";
 import type { SimulatorCore } from "./core.js";
@@ -42,11 +43,10 @@ export function enterScope(core: SimulatorCore, unitName: string): void {
   if (unit.dying) return;
   for (const relation of core.model.relations.values()) {
     if (core.model.endOf(relation, unit.app) !== undefined && !core.book.dyingRelations.has(relation.id)) {
-      core.model.joinRelation(relation.id, unitName, {
-        "private-address": unit.address,
-        "ingress-address": unit.address,
-        "egress-subnets": `${unit.address}/32`,
-      });
+      // Juju 3.6 also writes private-address (apiserver/facades/agent/uniter/uniter.go EnterScope); 4.x does not.
+      const bag: Record<string, string> = { "ingress-address": unit.address, "egress-subnets": `${unit.address}/32` };
+      if (writesPrivateAddress(core.model.jujuVersion)) bag["private-address"] = unit.address;
+      core.model.joinRelation(relation.id, unitName, bag);
     }
   }
 }

@@ -146,6 +146,19 @@ describe("Juju 4", () => {
     expect(names(before).filter((line) => line.includes("leader-settings-changed"))).toEqual([]);
   });
 
+  test("a unit's join bag: ingress-address and egress-subnets, and private-address on 3.6 only", async () => {
+    for (const [jujuVersion, keys] of [
+      ["3.6.4", ["egress-subnets", "ingress-address", "private-address"]],
+      ["4.0.12", ["egress-subnets", "ingress-address"]],
+    ] as const) {
+      const { sim, charm } = await setup({ jujuVersion });
+      charm.onHook("peers-relation-joined", 'relation-get --format=json - "$JUJU_REMOTE_UNIT" > "$CONTROL/bag"', "recorder/1");
+      sim.deploy(charm.dir, { numUnits: 2 });
+      await sim.settle();
+      expect(Object.keys(JSON.parse(readFileSync(join(charm.control, "bag"), "utf8")) as object)).toEqual(keys);
+    }
+  });
+
   test("a version the simulator cannot model is refused, saying which it can", async () => {
     await expect(Simulator.create({ jujuVersion: "3.5.7" })).rejects.toThrow(
       'Juju 3.5.7 cannot be modelled: the simulator and the test kit model Juju 3.6 and 4.x (a version such as "3.6.4" or "4.0.12")',
