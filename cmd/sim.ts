@@ -253,19 +253,35 @@ export function addSimCommands(program: import("commander").Command) {
       [],
     )
     .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
+    .option("--juju-version <version>", "when creating the model: the Juju it runs, 3.6.x or 4.x (default 3.6.4; docs/juju-versions.md)")
     .action(
       async (
         charm: string,
         app: string | undefined,
-        options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string },
+        options: {
+          model: string;
+          numUnits: string;
+          config: string[];
+          trust?: boolean;
+          env: string[];
+          seed?: string;
+          jujuVersion?: string;
+        },
       ) => {
         const seed = options.seed === undefined ? undefined : Number(options.seed);
         if (seed !== undefined && !Number.isInteger(seed))
           throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
-        if (existsSync(resolve(options.model, "model.json")) && (options.env.length > 0 || seed !== undefined)) {
-          throw new SimCommandError(`--env and --seed apply when a model is created, and ${options.model} already holds one`);
+        const creating = options.env.length > 0 || seed !== undefined || options.jujuVersion !== undefined;
+        if (existsSync(resolve(options.model, "model.json")) && creating) {
+          throw new SimCommandError(
+            `--env, --seed and --juju-version apply when a model is created, and ${options.model} already holds one`,
+          );
         }
-        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }) };
+        const create = {
+          env: keyValues(options.env),
+          ...(seed === undefined ? {} : { seed }),
+          ...(options.jujuVersion === undefined ? {} : { jujuVersion: options.jujuVersion }),
+        };
         await withModel(
           options,
           (simulator) => {
