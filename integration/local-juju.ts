@@ -10,6 +10,11 @@ import { type Status, parseStatus } from "./status-types.js";
 import { type Task, taskOf } from "./tasks.js";
 
 export interface LocalOptions extends SimulatorOptions {
+  /**
+   * The Juju the simulated model runs: any 3.6.x (default 3.6.4) or 4.x, with that version's rules
+   * (docs/juju-versions.md); another is refused at the first command.
+   */
+  readonly jujuVersion?: string;
   /** The default `wait` timeout, in milliseconds (default 180 000). */
   readonly waitTimeout?: number;
   /** How long `close()` lets the units tear down before it removes the rest by force, in milliseconds (default 30 000). */
@@ -102,9 +107,12 @@ export class LocalJuju extends Juju {
    * juju.simulator()).destroy()` first to check the teardown in a test.
    */
   async close(): Promise<void> {
-    if (this.started === undefined) return;
-    const simulator = await this.started;
+    const started = this.started;
+    if (started === undefined) return;
     this.started = undefined;
+    // A simulator that could not be made (a version it cannot model) has nothing to close.
+    const simulator = await started.catch(() => undefined);
+    if (simulator === undefined) return;
     try {
       await simulator.destroy(this.options.teardownTimeout === undefined ? {} : { timeoutMs: this.options.teardownTimeout });
     } finally {

@@ -65,12 +65,13 @@ export class Simulator {
 
   /** A new, empty model. */
   static async create(options: SimulatorOptions = {}): Promise<Simulator> {
+    const jujuVersion = supportedVersion(options.jujuVersion);
     const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), "tscharm-sim-")));
     mkdirSync(dir, { recursive: true });
     if (options.persistent === true) await lockModel(dir);
     try {
       if (existsSync(join(dir, MODEL_FILE))) throw new SimulatorError(`${dir} already holds a model; open it, or choose another directory`);
-      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), supportedVersion(options.jujuVersion));
+      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), jujuVersion);
       const core = new SimulatorCore(model, dir, await ToolServer.start(join(dir, "tools")), options, newBookkeeping(options.seed ?? 0));
       core.save();
       return new Simulator(core);
