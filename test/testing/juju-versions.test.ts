@@ -27,12 +27,7 @@ class VersionCharm extends CharmBase {
     }
     framework.observe(this.on.relationChanged("db"), (event: RelationEvent) => {
       const unit = event.unit;
-      if (unit !== undefined)
-        seen.push(
-          `bag ${Object.keys(event.relation.data.get(unit)?.toObject() ?? {})
-            .sort()
-            .join(",")}`,
-        );
+      if (unit !== undefined) seen.push(`bag ${Object.keys(event.relation.data.get(unit).toObject()).sort().join(",")}`);
     });
   }
 }
