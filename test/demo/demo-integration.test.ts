@@ -27,7 +27,8 @@ beforeAll(async () => {
   const [packed] = await pack({ projectDir: ROOT, build: false, outputDir: work, platforms: [HOST_ARCH], log: () => undefined });
   if (packed === undefined) throw new Error("pack wrote no charm");
   charm = packed.path;
-});
+  // Packing copies a 100 MiB executable per platform: more than the default 10 s on a loaded machine.
+}, 120_000);
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
