@@ -261,6 +261,7 @@ export function addSimCommands(program: import("commander").Command) {
     .option("--resource <name=value>", "refused: the simulator does not attach resources yet (repeatable)", collect, [])
     .option("--to <placement>", "refused: the simulator puts each unit on a machine of its own")
     .option("--storage <name=constraints>", "refused: units get the storage their charm declares (repeatable)", collect, [])
+    .option("--juju-version <version>", "when creating the model: the Juju it runs, 3.6.x or 4.x (default 3.6.4; docs/juju-versions.md)")
     .action(
       async (
         charm: string,
@@ -277,16 +278,24 @@ export function addSimCommands(program: import("commander").Command) {
           resource: string[];
           to?: string;
           storage: string[];
+          jujuVersion?: string;
         },
       ) => {
         refuseCharmhubOptions(options);
         const seed = options.seed === undefined ? undefined : Number(options.seed);
         if (seed !== undefined && !Number.isInteger(seed))
           throw new SimCommandError(`--seed must be a whole number, not "${options.seed ?? ""}"`);
-        if (existsSync(resolve(options.model, "model.json")) && (options.env.length > 0 || seed !== undefined)) {
-          throw new SimCommandError(`--env and --seed apply when a model is created, and ${options.model} already holds one`);
+        const creating = options.env.length > 0 || seed !== undefined || options.jujuVersion !== undefined;
+        if (existsSync(resolve(options.model, "model.json")) && creating) {
+          throw new SimCommandError(
+            `--env, --seed and --juju-version apply when a model is created, and ${options.model} already holds one`,
+          );
         }
-        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }) };
+        const create = {
+          env: keyValues(options.env),
+          ...(seed === undefined ? {} : { seed }),
+          ...(options.jujuVersion === undefined ? {} : { jujuVersion: options.jujuVersion }),
+        };
         await withModel(
           options,
           (simulator) => {

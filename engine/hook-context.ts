@@ -123,6 +123,11 @@ export class HookContext implements HookTools {
     this.applied = [this.relations, this.ports, this.unitState, this.storage, this.oneOffs, this.secrets];
   }
 
+  /** The Juju version the model runs (`JUJU_VERSION`): the tools Juju 4 removed fail there (grammar/juju-version.ts). */
+  get jujuVersion(): string {
+    return this.model.jujuVersion;
+  }
+
   // --- leadership -------------------------------------------------------------------------
 
   isLeader(): boolean {

@@ -145,7 +145,8 @@ export class JujuModel {
       relation.statusSince = new Date().toISOString();
     }
     if (!relation.unitData.has(unitName)) {
-      relation.unitData.set(unitName, data ?? defaultUnitBag(this.units.get(unitName)?.address ?? DOCUMENTATION_ADDRESS));
+      const address = this.units.get(unitName)?.address ?? DOCUMENTATION_ADDRESS;
+      relation.unitData.set(unitName, data ?? defaultUnitBag(address, this.jujuVersion));
     }
   }
 

@@ -5,6 +5,7 @@ import type { CloudSpecRecord, NetworkRecord, StatusRecord, StorageRecord } from
 import type { CharmMeta, ConfigValue, RelationRole } from "../runtime/meta.js";
 import type { PortRange } from "../grammar/ports.js";
 import type { SecretRotatePolicy } from "../grammar/secrets.js";
+import { DEFAULT_JUJU_VERSION, writesPrivateAddress } from "../grammar/juju-version.js";
 
 export type Bag = Record<string, string>;
 
@@ -161,14 +162,17 @@ export function unknownStatus(): StatusRecord {
 export const DOCUMENTATION_ADDRESS = "192.0.2.0";
 
 /**
- * What Juju puts in a unit's bag when it joins a relation: its ingress address (twice) and egress
- * subnets, from the same network info network-get prints (juju/juju
- * apiserver/facades/agent/uniter/uniter.go, updateUnitNetworkInfoOperation, 3.6).
+ * What Juju puts in a unit's bag when it joins a relation: its ingress address and egress subnets,
+ * from the same network info network-get prints (juju/juju apiserver/facades/agent/uniter/uniter.go,
+ * updateUnitNetworkInfoOperation, 3.6), and on 3.6 the address again as `private-address`, which
+ * Juju 4 no longer writes (grammar/juju-version.ts `writesPrivateAddress`).
  */
-export function defaultUnitBag(address: string): Bag {
+export function defaultUnitBag(address: string, jujuVersion = DEFAULT_JUJU_VERSION): Bag {
   const network = defaultNetwork(address);
   const ingress = network.ingressAddresses[0] ?? address;
-  return { "egress-subnets": network.egressSubnets.join(","), "ingress-address": ingress, "private-address": ingress };
+  const bag: Bag = { "egress-subnets": network.egressSubnets.join(","), "ingress-address": ingress };
+  if (writesPrivateAddress(jujuVersion)) bag["private-address"] = ingress;
+  return bag;
 }
 
 /**

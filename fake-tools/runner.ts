@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 
 import type { HookContext } from "../engine/hook-context.js";
+import { hookToolExists, unknownCommand } from "../grammar/juju-version.js";
 import { HookToolError } from "../runtime/errors.js";
 import { ACTION_TOOLS } from "./actions.js";
 import { CONFIG_TOOLS } from "./config.js";
@@ -68,6 +69,8 @@ export function runTool(
   try {
     const handler = Object.hasOwn(HANDLERS, tool) ? HANDLERS[tool] : undefined;
     if (handler === undefined) return failure(1, `unknown command "${tool}"`);
+    // Juju 4's agent has no leader-get, payload-*, …: the call reaches it and is refused as an RPC error.
+    if (!hookToolExists(context.jujuVersion, tool)) return failure(1, unknownCommand(tool));
     const ended = args.indexOf("--");
     if ((ended < 0 ? args : args.slice(0, ended)).some((arg) => arg === "--help" || arg === "-h")) {
       return { exitCode: 0, stdout: Buffer.from(help(tool, handler)), stderr: "" };

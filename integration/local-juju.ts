@@ -22,6 +22,11 @@ import { type Task, taskOf } from "./tasks.js";
 import { type UnitInfo, parseUnitInfo } from "./unit-types.js";
 
 export interface LocalOptions extends SimulatorOptions {
+  /**
+   * The Juju the simulated model runs: any 3.6.x (default 3.6.4) or 4.x, with that version's rules
+   * (docs/juju-versions.md); another is refused at the first command.
+   */
+  readonly jujuVersion?: string;
   /** The default `wait` timeout, in milliseconds (default 180 000). */
   readonly waitTimeout?: number;
   /** How long `close()` lets the units tear down before it removes the rest by force, in milliseconds (default 30 000). */
@@ -293,7 +298,12 @@ export class LocalJuju extends Juju {
     const models = [...this.models];
     this.models.clear();
     const failures: unknown[] = [];
-    for (const [name, started] of models) await this.teardown(name, await started).catch((error: unknown) => failures.push(error));
+    for (const [name, started] of models) {
+      // A simulator that could not be made (a version it cannot model) has nothing to close.
+      const simulator = await started.catch(() => undefined);
+      if (simulator === undefined) continue;
+      await this.teardown(name, simulator).catch((error: unknown) => failures.push(error));
+    }
     if (failures.length > 0) throw failures[0];
   }
 

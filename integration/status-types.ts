@@ -61,6 +61,8 @@ export interface ModelStatus {
   readonly region: string;
   readonly version: string;
   readonly modelStatus: StatusInfo;
+  /** Juju 3.6's `sla` (`unsupported` on a model without one); Juju 4 has no SLAs: "". */
+  readonly sla: string;
 }
 
 export interface Status {
@@ -85,6 +87,7 @@ export function parseStatus(json: unknown): Status {
       region: text(model["region"]),
       version: text(model["version"]),
       modelStatus: statusInfo(model["model-status"]),
+      sla: text(model["sla"]),
     },
     machines: mapValues(object(root["machines"]), (value) => {
       const machine = object(value);

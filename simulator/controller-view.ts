@@ -2,6 +2,7 @@
 // should have seen, as a pure function of the engine's model and the simulator's bookkeeping.
 
 import { hearsSecretChanged, secretManager } from "../engine/secrets.js";
+import { hookRuns } from "../grammar/juju-version.js";
 import type { JujuModel } from "../engine/model.js";
 import { SimulatorError } from "./types.js";
 import type { AppState, Bookkeeping } from "./store.js";
@@ -58,7 +59,7 @@ export function remoteView(model: JujuModel, book: Bookkeeping, unitName: string
     unit: unitName,
     dying: unit.dying,
     leader: app.leader === unitName,
-    leaderSettingsVersion: appState.leaderSettingsVersion,
+    leaderSettingsVersion: hookRuns(model.jujuVersion, "leader-settings-changed") ? appState.leaderSettingsVersion : undefined,
     configVersion: appState.configVersion,
     charmVersion: appState.charmVersion,
     forceCharmUpgrade: appState.forceUnits === true,

@@ -4,6 +4,7 @@
 // the same display rules (a unit whose hook failed shows workload `error`; an application whose
 // leader set no status shows its units' most severe one).
 
+import { isJuju4 } from "../grammar/juju-version.js";
 import { comparePortRanges, formatPort } from "../grammar/ports.js";
 import type { JsonObject, JsonValue } from "../runtime/meta.js";
 import type { JujuModel } from "../engine/model.js";
@@ -143,7 +144,8 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
       region: "localhost",
       version: model.jujuVersion,
       "model-status": { current: "available", since: now },
-      sla: "unsupported",
+      // Juju 4 dropped SLAs (and meter status and branches) from status; 3.6 prints `sla`.
+      ...(isJuju4(model.jujuVersion) ? {} : { sla: "unsupported" }),
     },
     machines: Object.fromEntries(Object.entries(machines).sort(([a], [b]) => Number(a) - Number(b))),
     applications,

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { byUnitNumber } from "../grammar/names.js";
+import { writesPrivateAddress } from "../grammar/juju-version.js";
 import type { CharmMeta, ConfigValue } from "../runtime/meta.js";
 import type { UnitRecord } from "../engine/model.js";
 import type { SimulatorCore } from "./core.js";
@@ -42,7 +43,8 @@ export function enterScope(core: SimulatorCore, unitName: string): void {
   if (unit.dying) return;
   for (const relation of core.model.relations.values()) {
     if (core.model.endOf(relation, unit.app) !== undefined && !core.book.dyingRelations.has(relation.id)) {
-      // The bag starts with the unit's addresses (engine/records.ts defaultUnitBag, from the unit's address).
+      // The bag starts with the unit's addresses (engine/records.ts defaultUnitBag: from the unit's
+      // address; private-address too on 3.6, as apiserver/facades/agent/uniter/uniter.go EnterScope writes it).
       core.model.joinRelation(relation.id, unitName);
     }
   }

@@ -274,7 +274,7 @@ export function fastForward(core: SimulatorCore, unitName: string): void {
     installed: true,
     started: true,
     leader: remote.leader,
-    leaderSettingsVersion: remote.leaderSettingsVersion,
+    leaderSettingsVersion: remote.leaderSettingsVersion ?? -1,
     configVersion: remote.configVersion,
     charmVersion: remote.charmVersion,
     updateStatusVersion: remote.updateStatusVersion,

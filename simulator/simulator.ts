@@ -11,7 +11,7 @@
 // scheduler.ts, operations.ts, teardown.ts, store.ts, status-snapshot.ts), all over one
 // SimulatorCore (core.ts) that holds the model and the bookkeeping.
 
-import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
+import { DEFAULT_JUJU_VERSION, jujuVersionProblem } from "../grammar/juju-version.js";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -71,12 +71,13 @@ export class Simulator {
 
   /** A new, empty model. */
   static async create(options: SimulatorOptions = {}): Promise<Simulator> {
+    const jujuVersion = supportedVersion(options.jujuVersion);
     const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), "tscharm-sim-")));
     mkdirSync(dir, { recursive: true });
     if (options.persistent === true) await lockModel(dir);
     try {
       if (existsSync(join(dir, MODEL_FILE))) throw new SimulatorError(`${dir} already holds a model; open it, or choose another directory`);
-      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), options.jujuVersion ?? DEFAULT_JUJU_VERSION);
+      const model = new JujuModel(options.modelName ?? "sim", globalThis.crypto.randomUUID(), jujuVersion);
       const core = new SimulatorCore(model, dir, await ToolServer.start(join(dir, "tools")), options, newBookkeeping(options.seed ?? 0));
       core.save();
       return new Simulator(core);
@@ -93,7 +94,9 @@ export class Simulator {
     await lockModel(resolve(dir));
     try {
       const saved = readSavedState(file);
+      // A model saved before the version was kept has none: it ran 3.6's rules, the default.
       const model = JujuModel.fromJSON(saved.model);
+      supportedVersion(model.jujuVersion);
       const server = await ToolServer.start(join(resolve(dir), "tools"));
       return new Simulator(new SimulatorCore(model, resolve(dir), server, { ...saved.options, persistent: true }, saved.book));
     } catch (error) {
@@ -354,4 +357,12 @@ export class Simulator {
   machineDir(machine: string): string {
     return this.core.machineDir(machine);
   }
+}
+
+/** The Juju version a new model runs (default 3.6's); one the simulator cannot model is refused. */
+function supportedVersion(version: string | undefined): string {
+  const chosen = version ?? DEFAULT_JUJU_VERSION;
+  const problem = jujuVersionProblem(chosen);
+  if (problem !== undefined) throw new SimulatorError(problem);
+  return chosen;
 }

@@ -20,6 +20,7 @@ export interface SimulatorOptions {
    */
   readonly env?: Readonly<Record<string, string>>;
   readonly modelName?: string;
+  /** The Juju the model runs and JUJU_VERSION says: 3.6.x (default 3.6.4) or 4.x (docs/juju-versions.md). */
   readonly jujuVersion?: string;
   /** A hook running longer than this is killed and fails (default 120 000 ms). */
   readonly hookTimeoutMs?: number;

@@ -62,7 +62,11 @@ export interface RemoteView {
   readonly unit: string;
   readonly dying: boolean;
   readonly leader: boolean;
-  readonly leaderSettingsVersion: number;
+  /**
+   * How many times the leader settings changed; undefined when the model has none (Juju 4: no
+   * leader settings, so no leader-settings-changed, juju/juju internal/worker/uniter/leadership/resolver.go).
+   */
+  readonly leaderSettingsVersion: number | undefined;
   readonly configVersion: number;
   readonly charmVersion: number;
   /**
@@ -177,12 +181,12 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
   }
 
   if (remote.leader && !agent.leader) {
-    return hook({ name: "leader-elected", kind: "leader-elected", version: remote.leaderSettingsVersion });
+    return hook({ name: "leader-elected", kind: "leader-elected", version: remote.leaderSettingsVersion ?? 0 });
   }
   if (!remote.leader && agent.leader) {
     return { kind: "note", why: "leadership lost", apply: (state) => (state.leader = false) };
   }
-  if (!remote.leader && agent.leaderSettingsVersion !== remote.leaderSettingsVersion) {
+  if (!remote.leader && remote.leaderSettingsVersion !== undefined && agent.leaderSettingsVersion !== remote.leaderSettingsVersion) {
     return hook({ name: "leader-settings-changed", kind: "leader-settings-changed", version: remote.leaderSettingsVersion });
   }
 

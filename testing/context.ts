@@ -1,7 +1,7 @@
 // Context: state-transition tests. `await ctx.run(ctx.on.start(), new State({ leader: true }))` runs one
 // event through the production dispatch path over the engine, and returns the State after it.
 
-import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
+import { DEFAULT_JUJU_VERSION, jujuVersionProblem } from "../grammar/juju-version.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ export interface ContextOptions extends MetaOptions {
   readonly appName?: string;
   /** The unit's number; default 0. */
   readonly unitId?: number;
-  /** What JUJU_VERSION says; default 3.6.4. */
+  /** The Juju the unit runs, and what JUJU_VERSION says: any 3.6.x or 4.x (default 3.6.4; docs/juju-versions.md). */
   readonly jujuVersion?: string;
   /** The charm directory handlers run in (JUJU_CHARM_DIR); default: a temporary directory. */
   readonly charmRoot?: string;
@@ -92,6 +92,8 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     this.appName = options.appName ?? this.meta.name;
     this.unitId = options.unitId ?? 0;
     this.jujuVersion = options.jujuVersion ?? DEFAULT_JUJU_VERSION;
+    const problem = jujuVersionProblem(this.jujuVersion);
+    if (problem !== undefined) throw new TypeError(problem);
     this.charmRootDir = options.charmRoot;
     this.on = new ContextEvents(this.appName);
   }
@@ -109,7 +111,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   async run(event: ContextEvent, state: State): Promise<State> {
     if (!(event instanceof ContextEvent)) throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
-    checkConsistency(this.meta, state, event, this.unitId);
+    checkConsistency(this.meta, state, event, this.unitId, this.jujuVersion);
     const placement: Placement = { meta: this.meta, appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
     const model = modelFromState(state, placement);
     const store = new MemoryStateStore(unitStateOf(state));

@@ -1,7 +1,7 @@
 // Harness: drive one unit through a sequence of events by changing its world, as in ops' Harness,
 // with every event run through the production dispatch path over the engine.
 
-import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
+import { DEFAULT_JUJU_VERSION, hookRuns, jujuVersionProblem } from "../grammar/juju-version.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,7 +69,10 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     options: HarnessOptions = {},
   ) {
     this.meta = resolveCharmMeta(options);
-    this.juju = new JujuModel("test-model", undefined, options.jujuVersion ?? DEFAULT_JUJU_VERSION);
+    const jujuVersion = options.jujuVersion ?? DEFAULT_JUJU_VERSION;
+    const problem = jujuVersionProblem(jujuVersion);
+    if (problem !== undefined) throw new TypeError(problem);
+    this.juju = new JujuModel("test-model", undefined, jujuVersion);
     const appName = options.appName ?? this.meta.name;
     this.juju.addApp(appName, this.meta);
     this.unitName = this.juju.addUnit(appName, { number: options.unitId ?? 0, address: DOCUMENTATION_ADDRESS }).name;
@@ -123,7 +126,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const relations = [...this.juju.relations.values()].filter((relation) => this.juju.endOf(relation, this.appName) !== undefined);
     for (const relation of relations) await this.emit(relationEvent(this.juju, this.appName, relation, "created"));
     const leader = this.juju.app(this.appName).leader === this.unitName;
-    await this.emit(hookInfo(leader ? "leader-elected" : "leader-settings-changed"));
+    if (leader) await this.emit(hookInfo("leader-elected"));
+    else await this.emitIfJujuRuns("leader-settings-changed");
     await this.emit(hookInfo("config-changed"));
     await this.emit(hookInfo("start"));
     for (const relation of relations) {
@@ -142,7 +146,13 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const was = this.juju.app(this.appName).leader === this.unitName;
     if (leader) this.juju.electLeader(this.appName, this.unitName);
     else if (was) this.juju.electLeader(this.appName, undefined);
-    if (leader !== was) await this.emit(hookInfo(leader ? "leader-elected" : "leader-settings-changed"));
+    if (leader && !was) await this.emit(hookInfo("leader-elected"));
+    else if (!leader && was) await this.emitIfJujuRuns("leader-settings-changed");
+  }
+
+  /** Emits `hook` unless the model's Juju never runs it (leader-settings-changed on Juju 4). */
+  private async emitIfJujuRuns(hook: string): Promise<void> {
+    if (hookRuns(this.juju.jujuVersion, hook)) await this.emit(hookInfo(hook));
   }
 
   /** How many units goal-state reports for the application. */
@@ -336,6 +346,9 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const kind = classifyHook(name, this.meta).type;
     if (kind !== "lifecycle" && kind !== "custom") {
       throw new Error(`${name} needs a relation, secret or storage: use the Harness method that makes that change`);
+    }
+    if (!hookRuns(this.juju.jujuVersion, name)) {
+      throw new Error(`Juju ${this.juju.jujuVersion} never runs ${name}: Juju 4 removed it (docs/juju-versions.md)`);
     }
     await this.emit(hookInfo(name));
   }

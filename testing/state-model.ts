@@ -5,8 +5,19 @@ import type { CharmMeta, JsonObject } from "../runtime/meta.js";
 import { StatusBase } from "../runtime/status.js";
 import type { UnitState } from "../runtime/state-file.js";
 import { xidOf } from "../engine/secrets.js";
-import { type Bag, DOCUMENTATION_ADDRESS, JujuModel, type RelationRecord, type SecretRecord } from "../engine/model.js";
-import { type AnyRelation, DeferredEvent, PeerRelation, Relation, Secret, State, StoredState, SubordinateRelation } from "./state.js";
+import { type Bag, DOCUMENTATION_ADDRESS, JujuModel, type RelationRecord, type SecretRecord, defaultUnitBag } from "../engine/model.js";
+import {
+  type AnyRelation,
+  type DataBag,
+  DEFAULT_UNIT_BAG,
+  DeferredEvent,
+  PeerRelation,
+  Relation,
+  Secret,
+  State,
+  StoredState,
+  SubordinateRelation,
+} from "./state.js";
 
 /** Where the unit under test sits. */
 export interface Placement {
@@ -96,11 +107,11 @@ function addRelation(model: JujuModel, relation: AnyRelation, placement: Placeme
   if (relation instanceof PeerRelation) {
     const record = model.addRelation([{ app: appName, endpoint: relation.endpoint, role: "peers" }], { id: relation.id, interface: iface });
     model.setRelationBag(record.id, appName, relation.localAppData);
-    model.joinRelation(record.id, unitName, { ...relation.localUnitData });
+    model.joinRelation(record.id, unitName, joinBag(model, relation.localUnitData));
     for (const [id, bag] of Object.entries(relation.peersData)) {
       const peer = `${appName}/${id}`;
       if (!model.units.has(peer)) model.addUnit(appName, { number: Number(id) });
-      model.joinRelation(record.id, peer, { ...bag });
+      model.joinRelation(record.id, peer, joinBag(model, bag));
     }
     return;
   }
@@ -121,14 +132,26 @@ function addRelation(model: JujuModel, relation: AnyRelation, placement: Placeme
   );
   model.setRelationBag(record.id, appName, relation.localAppData);
   model.setRelationBag(record.id, remoteApp, relation.remoteAppData);
-  model.joinRelation(record.id, unitName, { ...relation.localUnitData });
+  model.joinRelation(record.id, unitName, joinBag(model, relation.localUnitData));
   const remoteUnits =
     relation instanceof SubordinateRelation ? { [relation.remoteUnitId]: relation.remoteUnitData } : relation.remoteUnitsData;
   for (const [id, bag] of Object.entries(remoteUnits)) {
     const remote = `${remoteApp}/${id}`;
     if (!model.units.has(remote)) model.addUnit(remoteApp, { number: Number(id) });
-    model.joinRelation(record.id, remote, { ...bag });
+    model.joinRelation(record.id, remote, joinBag(model, bag));
   }
+}
+
+/**
+ * A unit's bag as the model holds it: the State's default bag (DEFAULT_UNIT_BAG, what Juju 3.6
+ * writes at join) stands for whatever the model's Juju writes, so on Juju 4 it has no
+ * `private-address` (the engine's defaultUnitBag); a bag the test wrote is kept as written.
+ */
+function joinBag(model: JujuModel, bag: DataBag): Record<string, string> {
+  const isDefault =
+    Object.keys(bag).length === Object.keys(DEFAULT_UNIT_BAG).length &&
+    Object.entries(DEFAULT_UNIT_BAG).every(([key, value]) => bag[key] === value);
+  return isDefault ? defaultUnitBag(DOCUMENTATION_ADDRESS, model.jujuVersion) : { ...bag };
 }
 
 /** The State after the event: what the model and the unit's state store now hold. */

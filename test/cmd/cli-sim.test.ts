@@ -92,13 +92,44 @@ describe("tscharm sim", () => {
     expect(removed.stderr).toContain("controller: rec/1 is the leader of rec");
     expect((await tscharm("sim", "status")).stdout).toMatch(/^rec\/1\*/m);
     expect((await tscharm("sim", "deploy", charm.dir, "again", "--seed", "3")).stderr).toContain(
-      "--env and --seed apply when a model is created",
+      "--env, --seed and --juju-version apply when a model is created",
     );
 
     expect((await tscharm("sim", "destroy")).exitCode).toBe(0);
     const gone = await tscharm("sim", "status");
     expect(gone.exitCode).toBe(1);
     expect(gone.stderr).toBe("tscharm: no simulated model in .tscharm-sim: start one with `tscharm sim deploy`\n");
+  });
+});
+
+describe("tscharm sim --juju-version", () => {
+  test("a Juju 4 model: kept in the saved model, in JUJU_VERSION and status; no leader-settings-changed", { timeout: 60_000 }, async () => {
+    const deployed = await tscharm("sim", "deploy", charm.dir, "rec", "-m", "juju4", "-n", "2", "--juju-version", "4.0.12");
+    expect(deployed.exitCode).toBe(0);
+    expect(deployed.stderr).toContain("rec/1: config-changed: ok");
+    expect(deployed.stderr).not.toContain("leader-settings-changed");
+    // A second command opens the saved model: the version came with it.
+    const status = JSON.parse((await tscharm("sim", "status", "-m", "juju4", "--format", "json")).stdout) as {
+      model: Record<string, unknown>;
+    };
+    expect(status.model["version"]).toBe("4.0.12");
+    expect(status.model["sla"]).toBeUndefined();
+    const exec = await tscharm("sim", "exec", "-m", "juju4", "--unit", "rec/1", "--", 'echo "$JUJU_VERSION"; leader-get');
+    expect(exec.stdout).toBe("4.0.12\n");
+    expect(exec.stderr).toContain("ERROR bad request: unknown command: leader-get");
+    expect((await tscharm("sim", "deploy", charm.dir, "other", "-m", "juju4", "--juju-version", "3.6.4")).stderr).toContain(
+      "--env, --seed and --juju-version apply when a model is created, and juju4 already holds one",
+    );
+    expect((await tscharm("sim", "destroy", "-m", "juju4")).exitCode).toBe(0);
+  });
+
+  test("a version the simulator cannot model: one line, exit 1, no model left behind", async () => {
+    const refused = await tscharm("sim", "deploy", charm.dir, "-m", "juju29", "--juju-version", "2.9.46");
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toBe(
+      'tscharm: Juju 2.9.46 cannot be modelled: the simulator and the test kit model Juju 3.6 and 4.x (a version such as "3.6.4" or "4.0.12")\n',
+    );
+    expect(existsSync(join(work, "juju29", "model.json"))).toBe(false);
   });
 });
 

@@ -3,7 +3,8 @@
 
 import { describe, expect, test } from "vitest";
 
-import { demoModel, failure, hook, serveTools, success } from "./hook.js";
+import { JujuModel } from "../../engine/model.js";
+import { committedState, demoModel, failure, hook, serveTools, success } from "./hook.js";
 
 serveTools();
 
@@ -71,5 +72,34 @@ describe("details of Juju's behaviour", () => {
     model.app("demo").leaderSettings = { k: "changed" };
     expect(await h.out("leader-get", ["k"])).toBe("v\n");
     expect(await hook(model, "demo/1").out("leader-get", ["k"])).toBe("changed\n");
+  });
+});
+
+/** demoModel() on another Juju version. */
+function demoModelOn(jujuVersion: string): JujuModel {
+  return JujuModel.fromJSON({ ...(demoModel().toJSON() as Record<string, unknown>), jujuVersion });
+}
+
+// Juju 4's tool table has no leader-get, leader-set or payload tools (juju/juju
+// internal/worker/uniter/runner/jujuc/server.go on main); the agent refuses the call as an RPC
+// error, which cmd/jujuc/main.go prints as `ERROR <error>` with exit 1.
+describe("Juju 4: the removed tools are unknown commands", () => {
+  const removed = ["leader-get", "leader-set", "payload-register", "payload-status-set", "payload-unregister", "add-metric"];
+
+  test.each(removed)("%s on 4.0.12: `ERROR bad request: unknown command: <name>`, exit 1, nothing changed", async (tool) => {
+    const model = demoModelOn("4.0.12");
+    const before = committedState(model);
+    const args = tool === "leader-set" ? ["k=changed"] : tool === "leader-get" ? ["k"] : [];
+    expect(await hook(model, "demo/0").run(tool, args)).toEqual(failure(1, `bad request: unknown command: ${tool}`));
+    expect(await hook(model, "demo/0").run(tool, ["--help"])).toEqual(failure(1, `bad request: unknown command: ${tool}`));
+    expect(committedState(model)).toBe(before);
+  });
+
+  test("on 3.6 leader-get and leader-set still work; on 4.x is-leader is unchanged", async () => {
+    const model = demoModelOn("3.6.28");
+    const leader = hook(model, "demo/0");
+    expect(await leader.run("leader-set", ["k=w"])).toEqual(success());
+    expect(await hook(model, "demo/1").run("leader-get", ["k"])).toEqual(success("w\n"));
+    expect(await hook(demoModelOn("4.0.12"), "demo/0").run("is-leader")).toEqual(success("True\n"));
   });
 });

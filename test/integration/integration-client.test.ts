@@ -350,6 +350,30 @@ describe("wait", () => {
   );
 });
 
+describe("Juju.local({ jujuVersion })", () => {
+  test("a Juju 4 model: status says 4.0.12 without sla, the followers run no leader-settings-changed", { timeout: 30_000 }, async () => {
+    const charm = recorderCharm();
+    const juju = Juju.local({ env: { CONTROL: charm.control }, jujuVersion: "4.0.12" });
+    try {
+      await juju.deploy(charm.dir, { numUnits: 2 });
+      const status = await juju.wait(allAgentsIdle);
+      expect(status.model).toMatchObject({ version: "4.0.12", sla: "" });
+      const hooks = (await juju.simulator()).history().filter((entry) => entry.kind === "hook");
+      expect(hooks.map((entry) => entry.name)).not.toContain("leader-settings-changed");
+      expect(hooks.filter((entry) => entry.unit === "recorder/1").map((entry) => entry.name)).toContain("config-changed");
+    } finally {
+      await juju.close();
+      rmSync(join(charm.control, ".."), { recursive: true, force: true });
+    }
+  });
+
+  test("a version the simulator cannot model fails the first command, saying which it can", async () => {
+    const juju = Juju.local({ jujuVersion: "3.4.6" });
+    await expect(juju.status()).rejects.toThrow("Juju 3.4.6 cannot be modelled: the simulator and the test kit model Juju 3.6 and 4.x");
+    await juju.close();
+  });
+});
+
 describe("close", () => {
   test(
     "locally: the model is destroyed as destroy-model --force does; stop and remove ran, no process a hook started is left",

@@ -21,8 +21,12 @@ const SINCE = "2026-11-23T06:27:37.000Z";
 type UnitState = StatusSnapshot["units"][string];
 const idle: UnitState = { error: undefined, errorData: undefined, executing: undefined, allocating: false, since: SINCE };
 
-function snapshot(units: Record<string, UnitState>, dying: number[] = []): { model: JujuModel; snap: StatusSnapshot } {
-  const model = new JujuModel("sim", "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "3.6.4");
+function snapshot(
+  units: Record<string, UnitState>,
+  dying: number[] = [],
+  jujuVersion = "3.6.4",
+): { model: JujuModel; snap: StatusSnapshot } {
+  const model = new JujuModel("sim", "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", jujuVersion);
   model.addApp("web", META);
   model.addApp("pg");
   for (const name of Object.keys(units)) model.addUnit("web", { number: Number(name.split("/")[1]) });
@@ -124,6 +128,37 @@ describe("renderStatus", () => {
     expect(live?.endpointBindings).toEqual({ "": "alpha", db: "alpha", peers: "alpha" });
     expect(parseStatus(renderStatus(snapshot({ "web/0": idle }, [1]).snap)).apps["web"]?.relations).toEqual({
       peers: [{ relatedApp: "web", interface: "web-peers", scope: "global" }],
+    });
+  });
+});
+
+// The model's keys as Juju prints them: 3.6's cmd/juju/status/formatted.go has `sla` (and
+// `meter-status`, `branches` when there are any, which a simulated model never has); Juju 4 has
+// none of the three (Jubilant's status types, generated from 4.0's formatted.go structs).
+describe("renderStatus on 3.6 and 4.x", () => {
+  test("the model: sla on 3.6, not on 4.x; no meter-status or branches on either; the version is the model's", () => {
+    const on36 = renderStatus(snapshot({ "web/0": idle }).snap);
+    const on4 = renderStatus(snapshot({ "web/0": idle }, [], "4.0.12").snap);
+    const common = ["name", "type", "controller", "cloud", "region", "version", "model-status"];
+    expect(Object.keys(object(on36["model"]))).toEqual([...common, "sla"]);
+    expect(Object.keys(object(on4["model"]))).toEqual(common);
+    for (const status of [on36, on4]) expect(Object.keys(status)).toEqual(["model", "machines", "applications", "controller"]);
+    expect(object(on4["model"])["version"]).toBe("4.0.12");
+    expect(parseStatus(on36).model.sla).toBe("unsupported");
+    expect(parseStatus(on4).model).toMatchObject({ sla: "", version: "4.0.12" });
+  });
+
+  test("parseStatus reads a 4.x controller machine's fields it does not model (ha-primary, controller-cluster-role) without failing", () => {
+    const on4 = renderStatus(snapshot({ "web/0": idle }, [], "4.0.12").snap);
+    const machines = object(on4["machines"]);
+    const zero = object(machines["0"]);
+    const printed = {
+      ...on4,
+      machines: { "0": { ...zero, "controller-member-status": "has-vote", "ha-primary": true, "controller-cluster-role": "voter" } },
+    };
+    expect(parseStatus(printed).machines["0"]).toMatchObject({
+      hostname: "juju-sim-0",
+      jujuStatus: { current: "started", version: "4.0.12" },
     });
   });
 });

@@ -19,13 +19,14 @@ afterEach(async () => {
 });
 
 async function setup(
-  options: { seed?: number; storage?: boolean; hookTimeoutMs?: number; dir?: string } = {},
+  options: { seed?: number; storage?: boolean; hookTimeoutMs?: number; dir?: string; jujuVersion?: string } = {},
 ): Promise<{ sim: Simulator; charm: RecorderCharm }> {
   const charm = recorderCharm({ ...(options.storage === undefined ? {} : { storage: options.storage }) });
   const sim = await Simulator.create({
     env: { CONTROL: charm.control },
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: options.hookTimeoutMs }),
+    ...(options.jujuVersion === undefined ? {} : { jujuVersion: options.jujuVersion }),
     ...(options.dir === undefined ? {} : { dir: options.dir, persistent: true }),
   });
   cleanups.push(
@@ -94,6 +95,77 @@ describe("a new unit's hooks, in Juju's order", () => {
       expect(line).toBe("recorder/1 peers-relation-joined rel=peers:0 remote=recorder/0 departing= secret= revision=");
     },
   );
+});
+
+// What Juju 4 changed for a unit's hooks (docs/juju-versions.md): no leader settings, so no
+// leader-settings-changed (juju/juju internal/worker/uniter/leadership/resolver.go on main) and no
+// leader-get/leader-set (internal/worker/uniter/runner/jujuc/server.go on main).
+describe("Juju 4", () => {
+  const SETUP_FOLLOWER_4 = ["install", "peers-relation-created", "config-changed", "start"];
+
+  test("followers run no leader-settings-changed; JUJU_VERSION says 4.0.12; leader-set is an unknown command", async () => {
+    const { sim, charm } = await setup({ jujuVersion: "4.0.12" });
+    charm.onHook("install", 'echo "$JUJU_UNIT_NAME $JUJU_VERSION" >> "$CONTROL/versions"');
+    charm.onHook("config-changed", 'leader-set k=v 2>> "$CONTROL/leader-set" || echo "exit $?" >> "$CONTROL/leader-set"', "recorder/0");
+    sim.deploy(charm.dir, { numUnits: 3 });
+    await sim.settle();
+    expect(hooksOf(charm, "recorder/0").slice(0, 5)).toEqual(SETUP_LEADER);
+    for (const unit of ["recorder/1", "recorder/2"]) expect(hooksOf(charm, unit).slice(0, 4)).toEqual(SETUP_FOLLOWER_4);
+    expect(charm.hooks().filter((line) => line.includes("leader-settings-changed"))).toEqual([]);
+    expect(readFileSync(join(charm.control, "versions"), "utf8").split("\n").sort()).toEqual([
+      "",
+      "recorder/0 4.0.12",
+      "recorder/1 4.0.12",
+      "recorder/2 4.0.12",
+    ]);
+    expect(readFileSync(join(charm.control, "leader-set"), "utf8")).toBe("ERROR bad request: unknown command: leader-set\nexit 1\n");
+    expect(parseStatus(sim.status()).model.version).toBe("4.0.12");
+  });
+
+  test("refresh: upgrade-charm, config-changed, start on every unit; leadership moving runs only leader-elected", async () => {
+    const { sim, charm } = await setup({ jujuVersion: "4.0.12" });
+    sim.deploy(charm.dir, { numUnits: 2 });
+    await sim.settle();
+    let before = charm.hooks().length;
+    sim.refresh("recorder", charm.dir);
+    await sim.settle();
+    const names = (from: number): string[] =>
+      charm
+        .hooks()
+        .slice(from)
+        .map((line) => line.split(" ").slice(0, 2).join(" "));
+    expect(names(before).filter((line) => line.startsWith("recorder/1 "))).toEqual([
+      "recorder/1 upgrade-charm",
+      "recorder/1 config-changed",
+      "recorder/1 start",
+    ]);
+    before = charm.hooks().length;
+    sim.removeUnit("recorder/0");
+    await sim.settle();
+    expect(names(before).filter((line) => line.startsWith("recorder/1 "))).toContain("recorder/1 leader-elected");
+    expect(names(before).filter((line) => line.includes("leader-settings-changed"))).toEqual([]);
+  });
+
+  test("a unit's join bag: ingress-address and egress-subnets, and private-address on 3.6 only", async () => {
+    for (const [jujuVersion, keys] of [
+      ["3.6.4", ["egress-subnets", "ingress-address", "private-address"]],
+      ["4.0.12", ["egress-subnets", "ingress-address"]],
+    ] as const) {
+      const { sim, charm } = await setup({ jujuVersion });
+      charm.onHook("peers-relation-joined", 'relation-get --format=json - "$JUJU_REMOTE_UNIT" > "$CONTROL/bag"', "recorder/1");
+      sim.deploy(charm.dir, { numUnits: 2 });
+      await sim.settle();
+      expect(Object.keys(JSON.parse(readFileSync(join(charm.control, "bag"), "utf8")) as object)).toEqual(keys);
+    }
+  });
+
+  test("a version the simulator cannot model is refused, saying which it can", async () => {
+    await expect(Simulator.create({ jujuVersion: "3.5.7" })).rejects.toThrow(
+      'Juju 3.5.7 cannot be modelled: the simulator and the test kit model Juju 3.6 and 4.x (a version such as "3.6.4" or "4.0.12")',
+    );
+    await expect(Simulator.create({ jujuVersion: "latest" })).rejects.toThrow(SimulatorError);
+    await expect(Simulator.create({ jujuVersion: "latest" })).rejects.toThrow('Juju version "latest" is not a version such as');
+  });
 });
 
 describe("relation data changes", () => {

@@ -122,3 +122,35 @@ describe("a model saved before the simulator was split", () => {
     expect(Object.keys(parseStatus(reopened.status()).apps["recorder"]?.units ?? {})).toEqual(["recorder/0", "recorder/1", "recorder/2"]);
   });
 });
+
+describe("the model's Juju version is saved with it", () => {
+  test("a model saved without a version (before it was kept) opens as Juju 3.6 and runs 3.6's hooks", async () => {
+    const { root, dir } = copyOfSavedModel();
+    const file = join(dir, "model.json");
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { model: Record<string, unknown> };
+    Reflect.deleteProperty(saved.model, "jujuVersion");
+    writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+    const sim = await open(dir);
+    expect(sim.model.jujuVersion).toBe("3.6.4");
+    const before = hooksRun(root).length;
+    sim.addUnit("recorder");
+    await sim.settle();
+    expect(hooksRun(root).slice(before)).toContain("recorder/2 leader-settings-changed");
+  });
+
+  test("a Juju 4 model reopens as Juju 4; a saved version the simulator cannot model is refused at open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tscharm-saved-juju4-"));
+    cleanups.push(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const created = await Simulator.create({ dir, persistent: true, jujuVersion: "4.0.12" });
+    await created.close();
+    const reopened = await Simulator.open(dir);
+    expect(reopened.model.jujuVersion).toBe("4.0.12");
+    expect(parseStatus(reopened.status()).model.version).toBe("4.0.12");
+    await reopened.close();
+    const file = join(dir, "model.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace('"jujuVersion":"4.0.12"', '"jujuVersion":"2.9.46"'), { mode: 0o600 });
+    await expect(Simulator.open(dir)).rejects.toThrow("Juju 2.9.46 cannot be modelled");
+  });
+});

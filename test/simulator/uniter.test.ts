@@ -85,6 +85,19 @@ describe("nextOperation: a new unit", () => {
     expect(agent.storage).toEqual(["data/3"]);
   });
 
+  // Juju 4 has no leader settings: its leadership resolver only accepts or resigns leadership
+  // (juju/juju internal/worker/uniter/leadership/resolver.go on main); the controller view says so
+  // with leaderSettingsVersion undefined.
+  test("Juju 4: a follower runs no leader-settings-changed, not at setup, not after upgrade-charm, not on losing leadership", () => {
+    const juju4 = { leaderSettingsVersion: undefined };
+    const agent = newAgentState();
+    expect(runAll(agent, view(juju4))).toEqual(["install", "config-changed", "start"]);
+    expect(runAll(agent, view({ ...juju4, charmVersion: 1 }))).toEqual(["upgrade-charm", "config-changed", "start"]);
+    const leader = newAgentState();
+    expect(runAll(leader, view({ ...juju4, leader: true }))).toEqual(["install", "leader-elected", "config-changed", "start"]);
+    expect(runAll(leader, view(juju4))).toEqual(["(leadership lost)"]);
+  });
+
   test("a unit dying before install is dead at once", () => {
     expect(nextOperation(newAgentState(), view({ dying: true }))).toEqual({ kind: "dead" });
   });
