@@ -6,7 +6,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { byUnitNumber } from "../grammar/names.js";
-import { writesPrivateAddress } from "../grammar/juju-version.js";
 import type { CharmMeta, ConfigValue } from "../runtime/meta.js";
 import type { UnitRecord } from "../engine/model.js";
 import type { SimulatorCore } from "./core.js";
