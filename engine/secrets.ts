@@ -151,13 +151,20 @@ export class Secrets implements HookConcept {
     if (xid === undefined) fail("secret-remove", 2, `secret URI "${id}" not valid`);
     const secret = this.findSecret(xid);
     if (secret !== undefined) this.requireLeaderFor("secret-remove", secret);
-    // A removal drops what this hook had pending for the secret (the change recorder's remove());
-    // a secret added in this hook and removed in it is never created.
-    this.sets.delete(xid);
-    this.grantChanges.splice(0, this.grantChanges.length, ...this.grantChanges.filter((change) => change.xid !== xid));
     const added = this.adds.findIndex((candidate) => candidate.xid === xid);
-    if (added >= 0) this.adds.splice(added, 1);
-    else this.removes.push({ xid, revision });
+    if (revision === undefined) {
+      // Removing the whole secret drops what this hook had pending for it (the change recorder's
+      // remove()); a secret added in this hook and removed in it is never created.
+      this.sets.delete(xid);
+      this.grantChanges.splice(0, this.grantChanges.length, ...this.grantChanges.filter((change) => change.xid !== xid));
+      if (added >= 0) {
+        this.adds.splice(added, 1);
+        this.scope.autoCommit();
+        return;
+      }
+    }
+    // Juju's recorder drops pending updates on a revision's removal too; kept here (docs/simulator.md, Secrets).
+    this.removes.push({ xid, revision });
     this.scope.autoCommit();
   }
 

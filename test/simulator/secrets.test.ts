@@ -74,7 +74,7 @@ async function related(jujuVersion: string): Promise<{ sim: Simulator; charm: Re
 describe.each(VERSIONS)("Juju %s", (jujuVersion) => {
   // juju/juju apiserver/facades/agent/secretsmanager/secrets.go (getConsumedRevision), the same on
   // 3.6 and 4.0: the consumer's label and tracked revision are saved while secret-get runs.
-  test("a consumer's second label fails that secret-get (exit 1) and the hook goes on; a --refresh stays after the hook fails", async () => {
+  test("a consumer's second label fails that secret-get (exit 1), the hook goes on; a --refresh outlives a failed hook", async () => {
     const { sim, charm, one, two } = await related(jujuVersion);
     charm.onHook(
       "update-status",
@@ -108,7 +108,7 @@ describe.each(VERSIONS)("Juju %s", (jujuVersion) => {
 
   // juju/juju worker/uniter/runner/context/secrets.go (3.6) and internal/worker/uniter/runner/context/secrets.go
   // (4.0), the change recorder: updates fold into the pending create, and merge per secret.
-  test("secret-set after secret-add in one hook: revision 1 with the last content; two secret-sets of a secret: one new revision", async () => {
+  test("secret-set after secret-add in one hook: revision 1, the last content; two secret-sets: one new revision", async () => {
     const { sim, charm } = await setup(jujuVersion);
     charm.onHook(
       "leader-elected",
