@@ -87,6 +87,19 @@ describe.each(["3.6.4", "4.0.1"])("Juju %s", (jujuVersion) => {
   });
 });
 
+describe("a peer unit reading its application's secret with an id and a label", () => {
+  // juju/juju apiserver/facades/agent/secretsmanager/secrets.go: getAppOwnedOrUnitOwnedSecretMetadata
+  // updates the owner label only for the owner or the leader, and peer units set no consumer label.
+  test("a non-leader sets neither the owner label nor a consumer label", () => {
+    const model = demoModel();
+    const uri = committedHook(model, "demo/0", (c) => c.secretAdd({ password: "one" }, { owner: "application", label: "own" }));
+    committedHook(model, "demo/1", (c) => c.secretGet({ id: uri, label: "peer-label" }));
+    expect([secretAt(model, uri).label, secretAt(model, uri).consumerLabels.has("demo/1")]).toEqual(["own", false]);
+    committedHook(model, "demo/0", (c) => c.secretGet({ id: uri, label: "renamed" }));
+    expect(secretAt(model, uri).label).toBe("renamed");
+  });
+});
+
 describe("secret-info-get after secret-set in the same hook", () => {
   // juju/juju worker/uniter/runner/context/context.go, SecretMetadata: LatestRevision is the controller's.
   test("reports the committed revision, not the one the pending content will make", () => {
