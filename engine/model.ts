@@ -28,6 +28,7 @@ import {
   unknownStatus,
 } from "./records.js";
 import type { SecretRotatePolicy } from "../grammar/secrets.js";
+import { nextRotateTime } from "./secret-rules.js";
 
 export * from "./records.js";
 
@@ -163,7 +164,7 @@ export class JujuModel {
     const xid = options.xid ?? this.newSecretXid();
     if (this.secrets.has(xid)) throw new Error(`secret ${xid} already exists`);
     const secret = newSecretRecord(xid, owner, content, options);
-    this.secrets.set(xid, secret);
+    this.createSecret(secret);
     return secret;
   }
 
@@ -434,9 +435,14 @@ export class JujuModel {
 
   // --- secrets -----------------------------------------------------------------------------
 
-  /** A secret a hook added (secret-add, committed). */
+  /**
+   * A secret a hook added (secret-add, committed). One with a rotate policy gets its first rotation
+   * time now, counted from its creation (juju/juju apiserver/facades/agent/secretsmanager/secrets.go,
+   * createSecret).
+   */
   createSecret(secret: SecretRecord): void {
     if (this.secrets.has(secret.xid)) throw new Error(`secret ${secret.xid} already exists`);
+    secret.nextRotate = secret.rotate === undefined ? undefined : nextRotateTime(secret.rotate);
     this.secrets.set(secret.xid, secret);
   }
 
@@ -448,7 +454,11 @@ export class JujuModel {
     return secret.latest;
   }
 
-  /** The owner's metadata; what is undefined stays as it was. */
+  /**
+   * The owner's metadata; what is undefined stays as it was. A rotate policy given to a secret that
+   * did not rotate starts its rotation clock now; one that already rotates keeps its next rotation
+   * time (juju/juju apiserver/facades/agent/secretsmanager/secrets.go, updateSecret); `never` ends it.
+   */
   setSecretMetadata(
     xid: string,
     metadata: {
@@ -462,7 +472,12 @@ export class JujuModel {
     if (metadata.label !== undefined) secret.label = metadata.label;
     if (metadata.description !== undefined) secret.description = metadata.description;
     if (metadata.expire !== undefined) secret.expire = metadata.expire;
-    if (metadata.rotate !== undefined) secret.rotate = metadata.rotate;
+    if (metadata.rotate !== undefined) {
+      const rotated = secret.rotate !== undefined && secret.rotate !== "never";
+      if (metadata.rotate === "never") secret.nextRotate = undefined;
+      else if (!rotated) secret.nextRotate = nextRotateTime(metadata.rotate);
+      secret.rotate = metadata.rotate;
+    }
   }
 
   /** A consumer unit's own label for the secret. */
@@ -475,9 +490,16 @@ export class JujuModel {
     this.secret(xid).tracking.set(unitName, revision);
   }
 
-  /** `grantee` (an application or unit) may read the secret; over a relation, until it goes. */
+  /**
+   * `grantee` (an application or unit) may read the secret; over a relation, until it goes. A grant
+   * over a relation the model no longer has is none: Juju removes a relation's scoped grants with it
+   * (juju/juju state/relation.go, removeOps), so none can outlive it, whether the relation went
+   * before the granting hook committed or a test's State still lists it.
+   */
   grantSecret(xid: string, grantee: string, relationId: number | undefined): void {
-    this.secret(xid).grants.set(grantee, { relationId });
+    const secret = this.secret(xid);
+    if (relationId !== undefined && !this.relations.has(relationId)) return;
+    secret.grants.set(grantee, { relationId });
   }
 
   revokeSecret(xid: string, grantee: string): void {

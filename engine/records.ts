@@ -107,6 +107,8 @@ export interface SecretRecord {
   description: string | undefined;
   rotate: SecretRotatePolicy | undefined;
   expire: string | undefined;
+  /** When the controller next tells the owner to rotate it (RFC 3339, UTC); undefined when it does not rotate. */
+  nextRotate: string | undefined;
   /** Each consumer unit's tracked revision (owners track too, since Juju 3.1.7). */
   readonly tracking: Map<string, number>;
   /** Each consumer unit's own label for the secret. */
@@ -148,6 +150,7 @@ export function newSecretRecord(
     description: options.description,
     rotate: options.rotate,
     expire: options.expire,
+    nextRotate: undefined,
     tracking: new Map(),
     consumerLabels: new Map(),
     grants: new Map(),

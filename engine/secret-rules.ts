@@ -11,6 +11,7 @@ import {
   isSecretKey,
   isSecretRotatePolicy,
   parseSecretUri,
+  type SecretRotatePolicy,
 } from "../grammar/secrets.js";
 import type { JujuModel } from "./model.js";
 import type { SecretRecord } from "./records.js";
@@ -51,6 +52,39 @@ export function checkSecretMetadata(tool: string, options: { rotate?: string | u
 export function expiryTime(expire: string, now = Date.now()): string {
   if (isGoDuration(expire)) return rfc3339(new Date(now + goDurationMs(expire)));
   return /(?:Z|[+-]\d{2}:\d{2})$/.test(expire) ? expire : `${expire}Z`;
+}
+
+/**
+ * When a secret with rotate policy `policy` is next rotated, counted from `from` (ms): what the
+ * controller stores as NextRotateTime and secret-info-get prints as `rotates`. Undefined for
+ * `never`. Months and years are calendar ones, as Go's AddDate counts them (juju/juju
+ * core/secrets/rotate.go, RotatePolicy.NextRotateTime).
+ */
+export function nextRotateTime(policy: SecretRotatePolicy, from = Date.now()): string | undefined {
+  const when = new Date(from);
+  switch (policy) {
+    case "never":
+      return undefined;
+    case "hourly":
+      when.setTime(from + 3_600_000);
+      break;
+    case "daily":
+      when.setUTCDate(when.getUTCDate() + 1);
+      break;
+    case "weekly":
+      when.setUTCDate(when.getUTCDate() + 7);
+      break;
+    case "monthly":
+      when.setUTCMonth(when.getUTCMonth() + 1);
+      break;
+    case "quarterly":
+      when.setUTCMonth(when.getUTCMonth() + 3);
+      break;
+    case "yearly":
+      when.setUTCFullYear(when.getUTCFullYear() + 1);
+      break;
+  }
+  return rfc3339(when);
 }
 
 /** Go's time.RFC3339 in UTC: no fraction of a second. */

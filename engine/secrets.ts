@@ -1,6 +1,19 @@
 // Secrets in one hook: secret-add, -get, -set, -remove, -grant, -revoke, -ids and -info-get with
-// Juju's rules (owners, leaders, grants, tracked revisions, owner and consumer labels), buffered
-// until commit, where the controller's checks run (managing someone else's secret, unique labels).
+// Juju's rules (owners, leaders, grants, tracked revisions, owner and consumer labels).
+//
+// What the owner changes (create, update, remove, grant, revoke) is buffered as Juju's change
+// recorder buffers it (juju/juju worker/uniter/runner/context/secrets.go on 3.6,
+// internal/worker/uniter/runner/context/secrets.go on 4.0): a secret-set of a secret added in the
+// same hook folds into the pending create, and any number of secret-sets of one secret make one
+// update, so one hook makes at most one revision. It is applied when the hook commits (context.go,
+// Flush: only when the hook succeeded), where the controller's checks run (managing someone else's
+// secret, unique labels). Juju 3.6 and 4.0 do this alike: neither creates, grants or revokes at the
+// moment of the call.
+//
+// What a consumer's secret-get records is not buffered: the controller saves the consumer's label
+// and tracked revision while it answers the call (apiserver/facades/agent/secretsmanager/secrets.go,
+// getSecretContent and getConsumedRevision, SaveSecretConsumer), so a label clash fails that call,
+// and a --refresh stays when the hook then fails.
 
 import type { SecretAddOptions, SecretGetOptions, SecretInfoRecord, SecretSetOptions } from "../runtime/hook-tools/index.js";
 import { isUnitName } from "../grammar/names.js";
@@ -15,6 +28,7 @@ export {
   checkSecretMetadata,
   expiryTime,
   hearsSecretChanged,
+  nextRotateTime,
   secretChangedAudience,
   secretManager,
   xidOf,
@@ -31,11 +45,13 @@ interface PendingSecretSet {
 
 export class Secrets implements HookConcept {
   private readonly adds: SecretRecord[] = [];
-  private readonly sets: PendingSecretSet[] = [];
+  /** One pending update per secret: later secret-sets merge into it (what they leave undefined stays). */
+  private readonly sets = new Map<string, PendingSecretSet>();
   private readonly removes: { xid: string; revision: number | undefined }[] = [];
   private readonly grantChanges: { xid: string; grantee: string; relationId: number; grant: boolean }[] = [];
   private readonly tracking = new Map<string, number>();
-  private readonly labelUpdates: { xid: string; label: string; owner: boolean }[] = [];
+  /** Owner labels given by secret-get <id> --label (a consumer's label is saved during the call). */
+  private readonly labelUpdates: { xid: string; label: string }[] = [];
 
   constructor(private readonly scope: HookScope) {}
 
@@ -77,8 +93,9 @@ export class Secrets implements HookConcept {
       if (secret === undefined) fail(tool, 1, `secret "${options.label ?? ""}" not found`);
     }
     if (!this.canRead(secret)) fail(tool, 1, "permission denied");
-    if (options.id !== undefined && options.label !== undefined) {
-      this.labelUpdates.push({ xid: secret.xid, label: options.label, owner: this.manages(secret) });
+    if (!this.ownsOrOwnApp(secret)) return this.consumerGet(secret, options);
+    if (options.id !== undefined && options.label !== undefined && this.manages(secret)) {
+      this.labelUpdates.push({ xid: secret.xid, label: options.label });
     }
     const latest = this.latestRevision(secret);
     let revision: number;
@@ -103,14 +120,29 @@ export class Secrets implements HookConcept {
     checkSecretMetadata(tool, options);
     const secret = this.findSecret(xid);
     if (secret !== undefined) this.requireLeaderFor(tool, secret);
-    this.sets.push({
+    const update: PendingSecretSet = {
       xid,
       content: options.content === undefined ? undefined : { ...options.content },
       label: options.label,
       description: options.description,
       expire: options.expire === undefined ? undefined : expiryTime(options.expire),
       rotate: options.rotate,
-    });
+    };
+    // An update cancels a pending removal of the secret (the change recorder's update()).
+    this.dropPendingRemovals(xid);
+    const added = this.adds.findIndex((candidate) => candidate.xid === xid);
+    const pendingAdd = this.adds[added];
+    if (pendingAdd !== undefined) {
+      // Folded into the pending create: the secret is created once, at revision 1, with the last content.
+      this.adds[added] = newSecretRecord(xid, pendingAdd.owner, update.content ?? pendingAdd.revisions.get(1) ?? {}, {
+        label: update.label ?? pendingAdd.label,
+        description: update.description ?? pendingAdd.description,
+        expire: update.expire ?? pendingAdd.expire,
+        rotate: update.rotate ?? pendingAdd.rotate,
+      });
+    } else {
+      this.sets.set(xid, mergeSet(this.sets.get(xid), update));
+    }
     this.scope.autoCommit();
   }
 
@@ -119,6 +151,19 @@ export class Secrets implements HookConcept {
     if (xid === undefined) fail("secret-remove", 2, `secret URI "${id}" not valid`);
     const secret = this.findSecret(xid);
     if (secret !== undefined) this.requireLeaderFor("secret-remove", secret);
+    const added = this.adds.findIndex((candidate) => candidate.xid === xid);
+    if (revision === undefined) {
+      // Removing the whole secret drops what this hook had pending for it (the change recorder's
+      // remove()); a secret added in this hook and removed in it is never created.
+      this.sets.delete(xid);
+      this.grantChanges.splice(0, this.grantChanges.length, ...this.grantChanges.filter((change) => change.xid !== xid));
+      if (added >= 0) {
+        this.adds.splice(added, 1);
+        this.scope.autoCommit();
+        return;
+      }
+    }
+    // Juju's recorder drops pending updates on a revision's removal too; kept here (docs/simulator.md, Secrets).
     this.removes.push({ xid, revision });
     this.scope.autoCommit();
   }
@@ -148,19 +193,24 @@ export class Secrets implements HookConcept {
       secret = owned.find((candidate) => this.ownerLabel(candidate) === query.label);
       if (secret === undefined) fail(tool, 1, `secret "${query.label}" not found`);
     }
+    // Pending metadata shows; the revision and next rotation time are the controller's: a pending
+    // update does not bump the revision, and a pending create is revision 1 with no rotation time yet
+    // (juju/juju worker/uniter/runner/context/context.go, SecretMetadata).
     const pending = this.pendingSetsOf(secret.xid);
     const label = this.ownerLabel(secret);
     const description = pending.description ?? secret.description;
     const rotation = pending.rotate ?? secret.rotate;
     const expiry = pending.expire ?? secret.expire;
+    const rotates = secret.nextRotate;
     return {
       id: secret.xid,
-      revision: this.latestRevision(secret),
+      revision: secret.latest,
       owner: secret.owner.kind === "unit" ? "unit" : "application",
       ...(label === undefined ? {} : { label }),
       ...(description === undefined ? {} : { description }),
       ...(rotation === undefined ? {} : { rotation }),
       ...(expiry === undefined ? {} : { expiry }),
+      ...(rotates === undefined ? {} : { rotates }),
     };
   }
 
@@ -171,17 +221,17 @@ export class Secrets implements HookConcept {
   }
 
   check(): void {
-    for (const change of [...this.sets, ...this.removes, ...this.grantChanges]) {
+    for (const change of [...this.sets.values(), ...this.removes, ...this.grantChanges]) {
       const secret = this.findSecret(change.xid);
       if (secret === undefined) throw new CommitError(`secret "${change.xid}" not found`);
       if (!this.manages(secret)) throw new CommitError("permission denied");
     }
-    // Owner labels are unique per owner, consumer labels per consumer unit: check the labels this hook gives.
+    // Owner labels are unique per owner: check the labels this hook gives (a consumer's were checked as it read).
     const secrets = this.allSecrets();
     const relabelled = new Set([
       ...this.adds.map((secret) => secret.xid),
-      ...this.sets.filter((set) => set.label !== undefined).map((set) => set.xid),
-      ...this.labelUpdates.filter((update) => update.owner).map((update) => update.xid),
+      ...[...this.sets.values()].filter((set) => set.label !== undefined).map((set) => set.xid),
+      ...this.labelUpdates.map((update) => update.xid),
     ]);
     for (const secret of secrets.filter((candidate) => relabelled.has(candidate.xid))) {
       const label = this.ownerLabel(secret);
@@ -192,22 +242,13 @@ export class Secrets implements HookConcept {
         throw new CommitError(`secret with label "${label}" already exists`);
       }
     }
-    for (const update of this.labelUpdates.filter((candidate) => !candidate.owner)) {
-      const clash = secrets.some(
-        (other) =>
-          other.xid !== update.xid &&
-          (other.consumerLabels.get(this.scope.unitName) === update.label ||
-            this.labelUpdates.some((u) => !u.owner && u.xid === other.xid && u.label === update.label)),
-      );
-      if (clash) throw new CommitError(`secret with label "${update.label}" already exists`);
-    }
   }
 
   apply(changes: CommitChanges): void {
     const { model } = this;
     const { unitName } = this.scope;
     for (const secret of this.adds) model.createSecret(secret);
-    for (const set of this.sets) {
+    for (const set of this.sets.values()) {
       const secret = model.secrets.get(set.xid);
       if (secret === undefined) continue;
       if (set.content !== undefined && !sameBag(secret.revisions.get(secret.latest), set.content)) {
@@ -216,9 +257,7 @@ export class Secrets implements HookConcept {
       model.setSecretMetadata(secret.xid, set);
     }
     for (const update of this.labelUpdates) {
-      if (!model.secrets.has(update.xid)) continue;
-      if (update.owner) model.setSecretMetadata(update.xid, { label: update.label });
-      else model.setConsumerLabel(update.xid, unitName, update.label);
+      if (model.secrets.has(update.xid)) model.setSecretMetadata(update.xid, { label: update.label });
     }
     for (const [xid, revision] of this.tracking) if (model.secrets.has(xid)) model.trackSecretRevision(xid, unitName, revision);
     for (const change of this.grantChanges) {
@@ -235,7 +274,7 @@ export class Secrets implements HookConcept {
 
   reset(): void {
     this.adds.length = 0;
-    this.sets.length = 0;
+    this.sets.clear();
     this.removes.length = 0;
     this.grantChanges.length = 0;
     this.tracking.clear();
@@ -310,25 +349,65 @@ export class Secrets implements HookConcept {
     const owned = this.allSecrets().filter((secret) => this.ownsOrOwnApp(secret));
     const byOwnerLabel = owned.find((secret) => this.ownerLabel(secret) === label);
     if (byOwnerLabel !== undefined) return byOwnerLabel;
-    const pendingConsumer = this.labelUpdates.find((update) => !update.owner && update.label === label);
-    if (pendingConsumer !== undefined) return this.findSecret(pendingConsumer.xid);
     return this.allSecrets().find((secret) => secret.consumerLabels.get(this.scope.unitName) === label);
   }
 
   private ownerLabel(secret: SecretRecord): string | undefined {
-    const updates = this.labelUpdates.filter((update) => update.xid === secret.xid && update.owner);
+    const updates = this.labelUpdates.filter((update) => update.xid === secret.xid);
     return this.pendingSetsOf(secret.xid).label ?? updates.at(-1)?.label ?? secret.label;
   }
 
   private pendingSetsOf(xid: string): Partial<PendingSecretSet> {
-    const merged: { -readonly [K in keyof PendingSecretSet]?: PendingSecretSet[K] } = {};
-    for (const set of this.sets) {
-      if (set.xid !== xid) continue;
-      for (const [key, value] of Object.entries(set) as [keyof PendingSecretSet, unknown][]) {
-        if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-      }
+    return this.sets.get(xid) ?? {};
+  }
+
+  private dropPendingRemovals(xid: string): void {
+    this.removes.splice(0, this.removes.length, ...this.removes.filter((removal) => removal.xid !== xid));
+  }
+
+  /**
+   * secret-get of a secret another application (or another unit) owns. The controller answers from
+   * the revision this unit tracks, and saves what the call changes as it answers: the first read,
+   * or a --refresh, tracks the latest revision; an id with --label gives this unit's label for it,
+   * refused at the call when the unit already uses the label (juju/juju
+   * apiserver/facades/agent/secretsmanager/secrets.go, getConsumedRevision; state/secrets.go,
+   * SaveSecretConsumer and uniqueSecretConsumerLabelOps).
+   */
+  private consumerGet(secret: SecretRecord, options: SecretGetOptions): Record<string, string> {
+    const { model } = this;
+    const unitName = this.scope.unitName;
+    const label = options.id !== undefined ? options.label : undefined;
+    if (label !== undefined && secret.consumerLabels.get(unitName) !== label) this.checkConsumerLabel(secret, label);
+    const tracked = secret.tracking.get(unitName);
+    let revision: number;
+    if (tracked === undefined || options.refresh === true) {
+      revision = secret.latest;
+      model.trackSecretRevision(secret.xid, unitName, revision);
+    } else {
+      revision = options.peek === true ? secret.latest : tracked;
     }
-    return merged;
+    if (label !== undefined) model.setConsumerLabel(secret.xid, unitName, label);
+    return { ...(secret.revisions.get(revision) ?? {}) };
+  }
+
+  /**
+   * A consumer label must be free for this unit: no secret of its application, none of its own, and
+   * none it consumes under that label (juju/juju state/secrets.go, uniqueSecretConsumerLabelOps, in
+   * that order, each with its own text). The facade adds "getting latest secret revision".
+   */
+  private checkConsumerLabel(secret: SecretRecord, label: string): void {
+    const { unitName, appName } = this.scope;
+    const tag = `unit-${unitName.replace("/", "-")}`;
+    const others = [...this.model.secrets.values()].filter((other) => other.xid !== secret.xid);
+    const refuse = (what: string): never =>
+      fail("secret-get", 1, `getting latest secret revision: secret label "${label}" for ${what} already exists`);
+    if (others.some((other) => other.owner.kind === "application" && other.owner.app === appName && other.label === label)) {
+      refuse(`"${tag}"`);
+    }
+    if (others.some((other) => other.owner.kind === "unit" && other.owner.unit === unitName && other.label === label)) {
+      refuse(`owner "${tag}"`);
+    }
+    if (others.some((other) => other.consumerLabels.get(unitName) === label)) refuse(`consumer "${tag}"`);
   }
 
   /** The latest revision as this hook sees it: a content change made earlier in the hook counts. */
@@ -341,6 +420,19 @@ export class Secrets implements HookConcept {
     if (revision > secret.latest) return this.pendingSetsOf(secret.xid).content ?? {};
     return secret.revisions.get(revision) ?? {};
   }
+}
+
+/** Two secret-sets of one secret in one hook: the later one's values over the earlier one's. */
+function mergeSet(earlier: PendingSecretSet | undefined, later: PendingSecretSet): PendingSecretSet {
+  if (earlier === undefined) return later;
+  return {
+    xid: later.xid,
+    content: later.content ?? earlier.content,
+    label: later.label ?? earlier.label,
+    description: later.description ?? earlier.description,
+    expire: later.expire ?? earlier.expire,
+    rotate: later.rotate ?? earlier.rotate,
+  };
 }
 
 function sameOwner(a: SecretRecord, b: SecretRecord): boolean {

@@ -162,6 +162,7 @@ export const SECRET_TOOLS: Handlers = {
       if (id !== undefined && label !== undefined) throw new UsageError("specify either a secret URI or label but not both");
       if (id === undefined && label === undefined) throw new UsageError("require either a secret URI or label");
       const info = context.secretInfoGet(id !== undefined ? { id } : { label: label ?? "" });
+      // The fields in the order of Juju's metadataDisplay (juju/juju worker/uniter/runner/jujuc/secret-info-get.go).
       // Who may read it, as Juju lists grants: application-<app> or unit-<app>-<n>, scoped to a relation.
       const access = context.secretGrants(info.id).map(({ grantee, relationId }) =>
         struct({
@@ -178,6 +179,7 @@ export const SECRET_TOOLS: Handlers = {
           ...(info.description === undefined ? {} : { description: info.description }),
           ...(info.rotation === undefined ? {} : { rotation: info.rotation }),
           ...(info.expiry === undefined ? {} : { expiry: info.expiry }),
+          ...(info.rotates === undefined ? {} : { rotates: info.rotates }),
           ...(access.length === 0 ? {} : { access }),
         }),
       });

@@ -92,7 +92,7 @@ describe("secret size: each base64 value ≤ 1,000,000 B and their sum ≤ 1,000
   });
 });
 
-describe("secret labels: no format rule; unique per owner (and per consumer), checked at commit", () => {
+describe("secret labels: no format rule; unique per owner (checked at commit) and per consumer (checked as secret-get runs)", () => {
   test("a label is free text", () => {
     const model = demoModel();
     const label = "DB password / primary: ü ✓";
@@ -138,17 +138,60 @@ describe("secret labels: no format rule; unique per owner (and per consumer), ch
     expect([secretAt(model, first).label, secretAt(model, second).label]).toEqual(["x", "y"]);
   });
 
-  test("one consumer cannot give two secrets the same label (refused at commit)", () => {
+  // juju/juju apiserver/facades/agent/secretsmanager/secrets.go (getConsumedRevision saves the
+  // consumer during the call) and state/secrets.go (uniqueSecretConsumerLabelOps, its texts), 3.6.
+  test("one consumer cannot give two secrets the same label: that secret-get fails (exit 1), the hook goes on and commits", () => {
     const model = demoModel();
     const a = model.addSecret({ kind: "application", app: "pg" }, { password: "a" });
     const b = model.addSecret({ kind: "application", app: "pg" }, { password: "b" });
     a.grants.set("demo", { relationId: 1 });
     b.grants.set("demo", { relationId: 1 });
-    committedHook(model, "demo/0", (c) => c.secretGet({ id: model.secretUri(a.xid), label: "creds" }));
     const context = hook(model, "demo/0");
-    context.secretGet({ id: model.secretUri(b.xid), label: "creds" });
-    expect(commitRefusal(context).message).toBe('secret with label "creds" already exists');
+    expect(context.secretGet({ id: model.secretUri(a.xid), label: "creds" })).toEqual({ password: "a" });
+    expectToolError(
+      () => context.secretGet({ id: model.secretUri(b.xid), label: "creds" }),
+      HookToolError,
+      "secret-get",
+      1,
+      'getting latest secret revision: secret label "creds" for consumer "unit-demo-0" already exists',
+    );
+    expect(() => context.commit()).not.toThrow();
+    expect(a.consumerLabels.get("demo/0")).toBe("creds");
     expect(b.consumerLabels.has("demo/0")).toBe(false);
+    expect(b.tracking.has("demo/0")).toBe(false);
+  });
+
+  test("a consumer label may not be an owner label of this unit's secrets or its application's", () => {
+    const model = demoModel();
+    const pg = model.addSecret({ kind: "application", app: "pg" }, { password: "a" });
+    pg.grants.set("demo", { relationId: 1 });
+    committedHook(model, "demo/0", (c) => c.secretAdd({ token: "t" }, { owner: "unit", label: "mine" }));
+    committedHook(model, "demo/0", (c) => c.secretAdd({ token: "t" }, { owner: "application", label: "ours" }));
+    const context = hook(model, "demo/0");
+    const uri = model.secretUri(pg.xid);
+    expectToolError(
+      () => context.secretGet({ id: uri, label: "ours" }),
+      HookToolError,
+      "secret-get",
+      1,
+      'getting latest secret revision: secret label "ours" for "unit-demo-0" already exists',
+    );
+    expectToolError(
+      () => context.secretGet({ id: uri, label: "mine" }),
+      HookToolError,
+      "secret-get",
+      1,
+      'getting latest secret revision: secret label "mine" for owner "unit-demo-0" already exists',
+    );
+    expect(context.secretGet({ id: uri, label: "theirs" })).toEqual({ password: "a" });
+  });
+
+  test("giving a secret the label it already has for this unit is no clash", () => {
+    const model = demoModel();
+    const secret = model.addSecret({ kind: "application", app: "pg" }, { password: "a" });
+    secret.grants.set("demo", { relationId: 1 });
+    committedHook(model, "demo/0", (c) => c.secretGet({ id: model.secretUri(secret.xid), label: "creds" }));
+    expect(hook(model, "demo/0").secretGet({ id: model.secretUri(secret.xid), label: "creds" })).toEqual({ password: "a" });
   });
 
   test("two consumers may give one secret the same label", () => {
@@ -475,12 +518,20 @@ describe("secret revision tracking", () => {
     return { model, secret: secretAt(model, uri), uri, publish };
   }
 
-  test("the first secret-get pins the latest revision for this unit (recorded at commit)", () => {
+  // juju/juju apiserver/facades/agent/secretsmanager/secrets.go, getConsumedRevision: the consumer
+  // record is saved while the controller answers, not with the hook's changes.
+  test("the first secret-get pins the latest revision for this unit, as the call runs", () => {
     const { model, secret, uri } = consumed();
     const context = hook(model, "demo/0");
     expect(context.secretGet({ id: uri })).toEqual({ password: "one" });
-    expect(secret.tracking.has("demo/0")).toBe(false);
+    expect(secret.tracking.get("demo/0")).toBe(1);
     context.commit();
+    expect(secret.tracking.get("demo/0")).toBe(1);
+  });
+
+  test("a first read with --peek pins the latest too (the controller creates the consumer record)", () => {
+    const { model, secret, uri } = consumed();
+    hook(model, "demo/0").secretGet({ id: uri, peek: true });
     expect(secret.tracking.get("demo/0")).toBe(1);
   });
 
@@ -514,26 +565,27 @@ describe("secret revision tracking", () => {
     expect(secret.tracking.get("demo/0")).toBe(1);
   });
 
-  test("--refresh returns the latest and re-pins it, at commit", () => {
+  test("--refresh returns the latest and re-pins it as the call runs", () => {
     const { model, secret, uri, publish } = consumed();
     committedHook(model, "demo/0", (c) => c.secretGet({ id: uri }));
     publish("two");
     const context = hook(model, "demo/0");
     expect(context.secretGet({ id: uri, refresh: true })).toEqual({ password: "two" });
-    expect(context.secretGet({ id: uri })).toEqual({ password: "two" });
-    expect(secret.tracking.get("demo/0")).toBe(1);
-    context.commit();
     expect(secret.tracking.get("demo/0")).toBe(2);
+    expect(context.secretGet({ id: uri })).toEqual({ password: "two" });
+    context.commit();
     expect(hook(model, "demo/0").secretGet({ id: uri })).toEqual({ password: "two" });
   });
 
-  test("a refresh in a hook that fails is forgotten", () => {
+  test("a refresh (and a label) in a hook that then fails stays: the controller saved them during the call", () => {
     const { model, secret, uri, publish } = consumed();
     committedHook(model, "demo/0", (c) => c.secretGet({ id: uri }));
     publish("two");
-    hook(model, "demo/0").secretGet({ id: uri, refresh: true });
-    expect(secret.tracking.get("demo/0")).toBe(1);
-    expect(hook(model, "demo/0").secretGet({ id: uri })).toEqual({ password: "one" });
+    // The hook is never committed: it failed after the call.
+    hook(model, "demo/0").secretGet({ id: uri, refresh: true, label: "db" });
+    expect(secret.tracking.get("demo/0")).toBe(2);
+    expect(secret.consumerLabels.get("demo/0")).toBe("db");
+    expect(hook(model, "demo/0").secretGet({ label: "db" })).toEqual({ password: "two" });
   });
 
   test("--peek and --refresh together: specify one of --peek or --refresh but not both (exit 2)", () => {
@@ -651,7 +703,7 @@ describe("secret labels: owner labels and consumer labels", () => {
     const context = hook(model, "demo/0");
     expect(context.secretGet({ id: uri, label: "db-creds" })).toEqual({ password: "one" });
     expect(context.secretGet({ label: "db-creds" })).toEqual({ password: "one" });
-    expect(secret.consumerLabels.has("demo/0")).toBe(false);
+    expect(secret.consumerLabels.get("demo/0")).toBe("db-creds");
     context.commit();
     expect(secret.consumerLabels.get("demo/0")).toBe("db-creds");
     expect(secret.label).toBe("pg-owner-label");

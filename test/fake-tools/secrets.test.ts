@@ -188,7 +188,7 @@ describe("secret-get", () => {
     expect(byLabel.stderr).toMatch(/^ERROR secret "no-such-label" not found\n$/);
   });
 
-  test("revisions: the first read pins; --peek reads the latest once; --refresh re-pins (at commit)", async () => {
+  test("revisions: the first read pins; --peek reads the latest once; --refresh re-pins (as it runs)", async () => {
     const model = demoModel();
     const first = hook(model, "demo/0");
     expect(await first.out("secret-get", [PG_SHARED, "password"])).toBe("pg-pass\n");
@@ -204,8 +204,6 @@ describe("secret-get", () => {
     expect(await h.out("secret-get", [PG_SHARED, "password"])).toBe("pg-pass\n");
     expect(await h.out("secret-get", [PG_SHARED, "password", "--refresh"])).toBe("rotated\n");
     expect(await h.out("secret-get", [PG_SHARED, "password"])).toBe("rotated\n");
-    expect(model.secrets.get(PG_SHARED)?.tracking.get("demo/0")).toBe(1);
-    h.context.commit();
     expect(model.secrets.get(PG_SHARED)?.tracking.get("demo/0")).toBe(2);
   });
 
@@ -412,14 +410,45 @@ describe("secret-info-get", () => {
     expect(parseYaml(await h.out("secret-info-get", [APP_SECRET])) as unknown).toEqual(expected);
   });
 
-  test("a unit-owned secret; rotation and expiry when set; pending changes of this hook", async () => {
-    const h = hook(demoModel(), "demo/0");
+  // juju/juju worker/uniter/runner/context/context.go, SecretMetadata: pending updates merge their
+  // metadata, but the revision and the next rotation time are what the controller has.
+  test("a unit-owned secret; pending metadata of this hook shows, the revision stays the committed one", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
     expect(
       await h.run("secret-set", [UNIT_SECRET, "--label", "tok", "--rotate", "monthly", "--expire", "2030-01-01T06:06:06Z", "token=new"]),
     ).toEqual(success());
-    expect(await h.json("secret-info-get", [UNIT_SECRET])).toMatchObject({
-      [UNIT_SECRET]: { revision: 2, label: "tok", owner: "unit", rotation: "monthly", expiry: "2030-01-01T06:06:06Z" },
+    const pending = (await h.json("secret-info-get", [UNIT_SECRET])) as Record<string, Record<string, unknown>>;
+    expect(pending).toEqual({
+      [UNIT_SECRET]: { revision: 1, label: "tok", owner: "unit", rotation: "monthly", expiry: "2030-01-01T06:06:06Z" },
     });
+    h.context.commit();
+    const committed = (await hook(model, "demo/0").json("secret-info-get", [UNIT_SECRET])) as Record<string, Record<string, unknown>>;
+    expect(committed[UNIT_SECRET]).toMatchObject({ revision: 2, rotation: "monthly" });
+  });
+
+  // juju/juju apiserver/facades/agent/secretsmanager/secrets.go (createSecret, updateSecret) and
+  // core/secrets/rotate.go (NextRotateTime): the clock starts when the policy is first committed.
+  test("a rotate policy: `rotates` is the next rotation time, after the commit that set the policy, in Juju's order", async () => {
+    const model = demoModel();
+    const before = Date.now();
+    const h = hook(model, "demo/0");
+    const uri = await addSecret(h, ["--owner", "unit", "--rotate", "hourly", "token=t"]);
+    const xid = uri.slice(-20);
+    expect(Object.keys(((await h.json("secret-info-get", [uri])) as Record<string, Record<string, unknown>>)[xid] ?? {})).toEqual([
+      "revision",
+      "label",
+      "owner",
+      "rotation",
+    ]);
+    h.context.commit();
+    const after = Date.now();
+    const info = ((await hook(model, "demo/0").json("secret-info-get", [uri])) as Record<string, Record<string, unknown>>)[xid] ?? {};
+    expect(Object.keys(info)).toEqual(["revision", "label", "owner", "rotation", "rotates"]);
+    const rotates = Date.parse(String(info["rotates"]));
+    expect(String(info["rotates"])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(rotates).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3_600_000);
+    expect(rotates).toBeLessThanOrEqual(after + 3_600_000);
   });
 
   test("usage errors (exit 2): both ID and label, neither", async () => {
