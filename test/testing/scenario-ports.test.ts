@@ -639,14 +639,26 @@ describe("test_secrets.py", () => {
 describe("test_storage.py", () => {
   const meta = { name: "charlene", storage: { foo: { type: "filesystem" } } };
 
-  // test_storage_add
+  // test_storage_add. Juju checks the count against the charm's `multiple: range` when the hook
+  // commits (juju/juju state/storage.go ensureCharmStorageCountChange): ops' test declares none,
+  // which Juju reads as singular storage, so here the storage takes any count.
   test.each([1, 3, 5])("the storage a charm requested is recorded (%i)", async (n) => {
-    const ctx = new Context(ProbeCharm, { meta });
+    const ctx = new Context(ProbeCharm, { meta: { ...meta, storage: { foo: { type: "filesystem", multiple: { range: "0-" } } } } });
     probe = (charm) => {
       charm.model.storages.request("foo", n);
     };
     await ctx.run(ctx.on.updateStatus(), new State());
     expect(ctx.requestedStorages).toEqual({ foo: n });
+  });
+
+  test("more of a singular storage than one is refused when the hook commits, as Juju does", async () => {
+    const ctx = new Context(ProbeCharm, { meta });
+    probe = (charm) => {
+      charm.model.storages.request("foo", 3);
+    };
+    await expect(ctx.run(ctx.on.updateStatus(), new State())).rejects.toThrow(
+      'adding "foo" storage to charlene/0: cannot attach, storage is singular',
+    );
   });
 
   // test_storage_get_some
