@@ -3,6 +3,7 @@
 import type { CharmMeta } from "../runtime/meta.js";
 import { isBindingOf } from "../runtime/network.js";
 import { actionParamsError } from "../engine/actions.js";
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import type { ContextEvent } from "./events.js";
 import { PeerRelation, Relation, type State, SubordinateRelation } from "./state.js";
@@ -16,8 +17,14 @@ export class InconsistentScenarioError extends Error {
 }
 
 /** Throws InconsistentScenarioError listing every problem of running `event` on unit `unitId` in `state`. */
-export function checkConsistency(meta: CharmMeta, state: State, event: ContextEvent, unitId: number): void {
-  const problems = [...checkState(meta, state, event.appName, unitId), ...checkEvent(meta, state, event)];
+export function checkConsistency(
+  meta: CharmMeta,
+  state: State,
+  event: ContextEvent,
+  unitId: number,
+  jujuVersion = DEFAULT_JUJU_VERSION,
+): void {
+  const problems = [...checkState(meta, state, event.appName, unitId), ...checkEvent(meta, state, event, jujuVersion)];
   if (problems.length > 0) throw new InconsistentScenarioError(problems);
 }
 
@@ -108,7 +115,7 @@ function checkState(meta: CharmMeta, state: State, appName: string, unitId: numb
   return problems;
 }
 
-function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[] {
+function checkEvent(meta: CharmMeta, state: State, event: ContextEvent, jujuVersion: string): string[] {
   const problems: string[] = [];
   const spec = event.spec;
   switch (spec.type) {
@@ -174,7 +181,7 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent): string[
         break;
       }
       // Juju refuses such a `juju run` before the action runs.
-      const invalid = actionParamsError(action, spec.params);
+      const invalid = actionParamsError(action, spec.params, jujuVersion);
       if (invalid !== undefined) problems.push(`action "${event.name}": ${invalid}`);
       break;
     }

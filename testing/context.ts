@@ -109,7 +109,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   async run(event: ContextEvent, state: State): Promise<State> {
     if (!(event instanceof ContextEvent)) throw new TypeError("ctx.run() takes an event from ctx.on, e.g. ctx.on.start()");
-    checkConsistency(this.meta, state, event, this.unitId);
+    checkConsistency(this.meta, state, event, this.unitId, this.jujuVersion);
     const placement: Placement = { meta: this.meta, appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
     const model = modelFromState(state, placement);
     const store = new MemoryStateStore(unitStateOf(state));

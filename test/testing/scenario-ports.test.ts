@@ -834,14 +834,22 @@ describe("test_consistency_checker.py", () => {
     await typed.run(typed.on.action("foo", { bar: "baz" }), new State());
     const bare = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: null } });
     await bare.run(bare.on.action("foo"), new State());
-    // Juju's schema for an action is additionalProperties: false unless the action says otherwise
-    // (juju/juju internal/charm/actions.go, ReadActionsYaml).
+    // An undeclared param, where the action does not say additionalProperties: Juju 3.6 takes it,
+    // Juju 4 refuses it (juju/juju internal/charm/actions.go ReadActionsYaml; juju/juju issue 21294).
+    await bare.run(bare.on.action("foo", { bar: "baz" }), new State());
+    const bare4 = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: null }, jujuVersion: "4.0.1" });
     await inconsistent(
-      bare,
-      bare.run(bare.on.action("foo", { bar: "baz" }), new State()),
+      bare4,
+      bare4.run(bare4.on.action("foo", { bar: "baz" }), new State()),
       'action "foo": validation failed: (root) : additional property "bar" is not allowed, given {"bar":"baz"}',
     );
-    const open = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: true } } });
+    const closed = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: false } } });
+    await inconsistent(
+      closed,
+      closed.run(closed.on.action("foo", { bar: "baz" }), new State()),
+      'additional property "bar" is not allowed',
+    );
+    const open = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: true } }, jujuVersion: "4.0.1" });
     await open.run(open.on.action("foo", { bar: "baz" }), new State());
   });
 
