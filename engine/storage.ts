@@ -94,13 +94,11 @@ export function storageAddProblem(
   if (spec === undefined) return `adding storage ${name} for unit-${unitName.replace("/", "-")}: storage "${name}" not found`;
   const { min, max } = storageCount(spec);
   const total = current + count;
-  const instances = `storage instance${count === 1 ? "" : "s"}`;
+  const attaching = `attaching ${String(count)} storage instance${count === 1 ? "" : "s"} brings the total to ${String(total)}`;
   let problem: string | undefined;
   if (min === 1 && max === 1 && total !== 1) problem = "cannot attach, storage is singular";
-  else if (total < min)
-    problem = `attaching ${String(count)} ${instances} brings the total to ${String(total)}, which is less than the minimum of ${String(min)}`;
-  else if (max !== undefined && total > max)
-    problem = `attaching ${String(count)} ${instances} brings the total to ${String(total)}, exceeding the maximum of ${String(max)}`;
+  else if (total < min) problem = `${attaching}, which is less than the minimum of ${String(min)}`;
+  else if (max !== undefined && total > max) problem = `${attaching}, exceeding the maximum of ${String(max)}`;
   return problem === undefined ? undefined : `adding "${name}" storage to ${unitName}: ${problem}`;
 }
 
