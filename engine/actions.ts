@@ -3,6 +3,7 @@
 
 import type { ActionMeta, JsonObject, JsonValue } from "../runtime/meta.js";
 import { actionKeyProblem } from "../grammar/actions.js";
+import { isJuju4 } from "../grammar/juju-version.js";
 import type { HookScope } from "./hook-scope.js";
 import { fail } from "./tool-errors.js";
 
@@ -62,24 +63,26 @@ export function checkActionResultKey(key: string): void {
 
 /**
  * What Juju finds wrong with an action's params, in its words; empty when they are valid. Juju
- * validates them against the action's JSON schema before the action runs (juju/juju
- * internal/charm/actions.go ValidateParams, called by the uniter's runner factory,
- * internal/worker/uniter/runner/factory.go): an object of the declared `params`, with `required`,
- * and `additionalProperties: false` unless the action sets it (ReadActionsYaml). Checked here:
- * required params, unknown params and each param's `type` (one name or a list); other JSON-schema
- * keywords (enum, minimum, nested properties) are not.
+ * validates them against the action's JSON schema before the action runs (ValidateParams in
+ * juju/juju internal/charm/actions.go): an object of the declared `params`, with `required`.
+ * An undeclared param depends on the Juju version when the action does not say
+ * `additionalProperties`: Juju 3.6's schema leaves it out, so JSON schema's default (allowed)
+ * holds; Juju 4 builds the schema with `additionalProperties: false` (ReadActionsYaml; see
+ * juju/juju issue 21294). Checked here: required params, unknown params and each param's `type`
+ * (one name or a list); other JSON-schema keywords (enum, minimum, nested properties) are not.
  */
-export function actionParamsProblems(spec: ActionMeta, params: JsonObject): string[] {
+export function actionParamsProblems(spec: ActionMeta, params: JsonObject, jujuVersion: string): string[] {
   const problems: string[] = [];
   const given = goJson(params);
   const properties = spec.params ?? {};
+  const additional = spec.additionalProperties ?? !isJuju4(jujuVersion);
   for (const name of spec.required ?? []) {
     if (params[name] === undefined) problems.push(`(root) : "${name}" property is missing and required, given ${given}`);
   }
   for (const key of Object.keys(params).sort()) {
     const schema = properties[key];
     if (schema === undefined) {
-      if (spec.additionalProperties !== true) problems.push(`(root) : additional property "${key}" is not allowed, given ${given}`);
+      if (!additional) problems.push(`(root) : additional property "${key}" is not allowed, given ${given}`);
       continue;
     }
     const type = schema["type"];
@@ -93,8 +96,8 @@ export function actionParamsProblems(spec: ActionMeta, params: JsonObject): stri
 }
 
 /** `validation failed: …` as Juju reports invalid params, or undefined when they are valid. */
-export function actionParamsError(spec: ActionMeta, params: JsonObject): string | undefined {
-  const problems = actionParamsProblems(spec, params);
+export function actionParamsError(spec: ActionMeta, params: JsonObject, jujuVersion: string): string | undefined {
+  const problems = actionParamsProblems(spec, params, jujuVersion);
   return problems.length === 0 ? undefined : `validation failed: ${problems.join("; ")}`;
 }
 

@@ -119,7 +119,7 @@ export class HookContext implements HookTools {
     this.network = new Network(scope, this.relations);
     this.logging = new Logging(scope);
     this.oneOffs = new OneOffTools(scope);
-    this.checked = [this.ports, this.secrets, this.relations, this.unitState];
+    this.checked = [this.ports, this.secrets, this.relations, this.unitState, this.storage];
     this.applied = [this.relations, this.ports, this.unitState, this.storage, this.oneOffs, this.secrets];
   }
 

@@ -121,6 +121,7 @@ export function compileCharmMeta(sources: CharmSources): CharmMeta {
     storage[storageName] = {
       type,
       ...(isRecord(spec) && typeof spec["location"] === "string" ? { location: spec["location"] } : {}),
+      ...multipleRange(spec),
     };
   }
 
@@ -268,4 +269,11 @@ function objectAt(object: Record<string, unknown>, key: string, file: string): R
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `multiple: range: 2-5` (or an integer), kept as text for the simulator's storage counts (engine/storage.ts). */
+function multipleRange(spec: unknown): { multiple?: string } {
+  const multiple = isRecord(spec) ? spec["multiple"] : undefined;
+  const range = isRecord(multiple) ? multiple["range"] : undefined;
+  return typeof range === "string" || typeof range === "number" ? { multiple: String(range) } : {};
 }

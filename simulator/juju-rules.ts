@@ -2,7 +2,7 @@
 // `juju config` does, `app[:endpoint]` arguments, how many storage instances a unit starts with.
 
 import type { CharmMeta, ConfigType, ConfigValue } from "../runtime/meta.js";
-import { configValueFits } from "../engine/config.js";
+import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { SimulatorError } from "./types.js";
 
 /** Config values checked against the charm's options, as `juju config` and `juju deploy --config` check them. */
@@ -12,7 +12,9 @@ export function validateConfig(meta: CharmMeta, values: Readonly<Record<string, 
     const option = meta.config[key];
     if (option === undefined) throw new SimulatorError(`unknown option "${key}"`);
     const value = coerceConfig(option.type, raw);
-    if (value === undefined) throw new SimulatorError(`option "${key}" expected ${option.type}, got ${JSON.stringify(raw)}`);
+    // A secret option takes a secret URI, or "" (juju/juju internal/charm/config.go secretC, via ValidateSettings).
+    const notSecret = option.type === "secret" && typeof value === "string" && secretOptionProblem(value) !== undefined;
+    if (value === undefined || notSecret) throw new SimulatorError(`option "${key}" expected ${option.type}, got ${JSON.stringify(raw)}`);
     checked[key] = value;
   }
   return checked;

@@ -112,12 +112,8 @@ export async function runHookProcess(core: SimulatorCore, unitName: string, hook
       : await runInProcess(core, unitName, hook.name, charmClass, hookContext, jujuEnv);
   let result = outcome.exitCode === 0 ? "ok" : outcome.timedOut ? "timed out" : "failed";
   if (outcome.exitCode === 0) {
-    try {
-      applyCommit(core, unitName, hookContext);
-    } catch (error) {
-      if (!(error instanceof CommitError)) throw error;
-      result = `commit failed: ${error.message}`;
-    }
+    const refusal = commitOrRefusal(core, unitName, hookContext);
+    if (refusal !== undefined) result = `commit failed: ${refusal}`;
   }
   // leader-set is not buffered: it counts even when the hook fails.
   if (JSON.stringify(core.model.app(unit.app).leaderSettings) !== leaderSettingsBefore) core.appState(unit.app).leaderSettingsVersion++;
@@ -152,13 +148,11 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
   let message = "";
   let stderr = outcome.stderr;
   if (outcome.exitCode === 0) {
-    try {
-      applyCommit(core, unitName, hookContext);
-    } catch (error) {
-      if (!(error instanceof CommitError)) throw error;
+    const refusal = commitOrRefusal(core, unitName, hookContext);
+    if (refusal !== undefined) {
       status = "failed";
       message = "committing requested changes failed";
-      stderr += `${error.message}\n`;
+      stderr += `${refusal}\n`;
     }
   } else if (task.kind === "action") {
     status = "failed";
@@ -185,6 +179,26 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
     outcome: status === "completed" ? "ok" : `failed${message === "" ? "" : `: ${message}`}`,
     ...ran(outcome),
   });
+}
+
+/**
+ * Commits a hook or task that exited 0; returns why the commit was refused, or undefined. A
+ * refusal is the hook's error, as Juju's uniter makes a failed flush the hook's error
+ * (juju/juju worker/uniter/runner/runner.go, context Flush): the unit goes into error and
+ * `resolve` retries or skips the hook. Nothing the charm asked for may throw past this point and
+ * leave an agent that neither finished the hook nor failed it: an error that is not a CommitError
+ * is a refusal too, named as the simulator's own.
+ */
+function commitOrRefusal(core: SimulatorCore, unitName: string, hookContext: HookContext): string | undefined {
+  try {
+    applyCommit(core, unitName, hookContext);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommitError) return error.message;
+    const text = error instanceof Error ? error.message : String(error);
+    core.note(`${unitName}: the simulator could not apply the hook's changes: ${text}`);
+    return `the simulator could not apply the hook's changes: ${text}`;
+  }
 }
 
 /** Applies a successful hook's buffered changes and notes what others must hear about. */

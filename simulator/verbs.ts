@@ -237,7 +237,7 @@ export function enqueueAction(core: SimulatorCore, target: string, action: strin
   const meta = core.meta(core.model.unit(unit).app);
   const spec = meta.actions[action];
   if (spec === undefined) throw new SimulatorError(`action "${action}" not defined on unit "${unit}"`);
-  const invalid = actionParamsError(spec, params);
+  const invalid = actionParamsError(spec, params, core.model.jujuVersion);
   if (invalid !== undefined) throw new SimulatorError(`invalid parameters for action "${action}": ${invalid}`);
   return enqueueTask(core, unit, "action", action, core.model.actionParams(core.model.unit(unit).app, action, params));
 }

@@ -3,6 +3,7 @@
 import type { CharmMeta } from "../runtime/meta.js";
 import { isBindingOf } from "../runtime/network.js";
 import { actionParamsError } from "../engine/actions.js";
+import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { DEFAULT_JUJU_VERSION, hookRuns } from "../grammar/juju-version.js";
 import type { ContextEvent } from "./events.js";
@@ -184,7 +185,7 @@ function checkEvent(meta: CharmMeta, state: State, event: ContextEvent, jujuVers
         break;
       }
       // Juju refuses such a `juju run` before the action runs.
-      const invalid = actionParamsError(action, spec.params);
+      const invalid = actionParamsError(action, spec.params, jujuVersion);
       if (invalid !== undefined) problems.push(`action "${event.name}": ${invalid}`);
       break;
     }

@@ -329,7 +329,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     if (action === undefined)
       throw new Error(`action "${name}" is not declared (declared: ${Object.keys(this.meta.actions).join(", ") || "none"})`);
     // Juju validates the params against the action's schema before the action runs.
-    const invalid = actionParamsError(action, params);
+    const invalid = actionParamsError(action, params, this.juju.jujuVersion);
     if (invalid !== undefined) throw new Error(`action "${name}": ${invalid}`);
     const result = await this.emit({ kind: "action", name, id: String(this.nextActionId++) }, params);
     const output: ActionOutput = { logs: [...(result?.action?.logs ?? [])], results: result?.action?.results ?? {} };

@@ -1,7 +1,7 @@
 // `tscharm sim …` and `tscharm run …` from the shell: the built command line on the compiled
 // simulator (npm test builds lib/ first), with the recorder charm and the demo charm.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -271,4 +271,35 @@ describe("tscharm run", () => {
     // The saved model carries on from there.
     expect((await tscharm("sim", "status", "-m", save)).stdout).toMatch(/^demo\/0\*\s+active\s+idle\s+0\s+10\.1\.0\.10\s+I rule$/m);
   });
+});
+
+describe("tscharm sim refuses what Juju's controller refuses", () => {
+  test(
+    "a hook whose storage-add names undeclared storage fails at commit, and resolve takes the unit on; " +
+      "config refuses a secret option that is not a secret URI",
+    { timeout: 60_000 },
+    async () => {
+      const model = join(work, "refusals");
+      const own = recorderCharm({ storage: true });
+      appendFileSync(join(own.dir, "config.yaml"), "  token:\n    type: secret\n");
+      try {
+        own.onHook("install", "storage-add nosuch");
+        const deployed = await tscharm("sim", "deploy", own.dir, "st", "-m", model, "--env", `CONTROL=${own.control}`);
+        expect(deployed.exitCode).toBe(0);
+        expect(deployed.stderr).toContain('st/0: install: commit failed: adding storage nosuch for unit-st-0: storage "nosuch" not found');
+        expect(deployed.stderr).toContain('tscharm: 1 unit is in error: st/0 (hook failed: "install")');
+        own.onHook("install", "true");
+        const resolved = await tscharm("sim", "resolve", "st/0", "-m", model);
+        expect(resolved.exitCode).toBe(0);
+        expect(resolved.stderr).toContain("st/0: start: ok");
+
+        const refused = await tscharm("sim", "config", "st", "token=hunter2", "-m", model);
+        expect(refused).toMatchObject({ exitCode: 1, stderr: 'tscharm: option "token" expected secret, got "hunter2"\n' });
+        expect((await tscharm("sim", "config", "st", "token=secret:d0000000000000000001", "-m", model)).exitCode).toBe(0);
+      } finally {
+        await tscharm("sim", "destroy", "-m", model, "--no-prompt");
+        rmSync(join(own.control, ".."), { recursive: true, force: true });
+      }
+    },
+  );
 });

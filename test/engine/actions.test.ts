@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "vitest";
 
+import { actionParamsProblems } from "../../engine/actions.js";
 import { MetadataError, compileCharmMeta } from "../../project/charm-meta.js";
 import { HookToolError, HookToolUsageError } from "../../runtime/errors.js";
 import type { CharmMeta } from "../../runtime/meta.js";
@@ -77,5 +78,22 @@ describe("action names (actions.yaml): ^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$, juju-*
 
   test.each(["Backup", "-backup", "backup-", "back_up", "back.up", "juju-run", "juju-backup"])("%j is refused", (name) => {
     expect(() => compileActions({ [name]: {} })).toThrow(MetadataError);
+  });
+});
+
+describe("actionParamsProblems: an undeclared param, by Juju version (juju/juju internal/charm/actions.go; issue 21294)", () => {
+  const open = { params: { name: { type: "string" } } };
+  test("3.6: allowed unless the action says additionalProperties: false", () => {
+    expect(actionParamsProblems(open, { name: "a", extra: 1 }, "3.6.4")).toEqual([]);
+    expect(actionParamsProblems({ ...open, additionalProperties: false }, { extra: 1 }, "3.6.4")).toEqual([
+      '(root) : additional property "extra" is not allowed, given {"extra":1}',
+    ]);
+  });
+
+  test("4.x: refused unless the action says additionalProperties: true", () => {
+    expect(actionParamsProblems(open, { name: "a", extra: 1 }, "4.0.0")).toEqual([
+      '(root) : additional property "extra" is not allowed, given {"extra":1,"name":"a"}',
+    ]);
+    expect(actionParamsProblems({ ...open, additionalProperties: true }, { extra: 1 }, "4.0-beta2")).toEqual([]);
   });
 });

@@ -45,10 +45,21 @@ describe("storage-list, storage-get, storage-add", () => {
   test("storage-add: buffered requests, count defaults to 1", async () => {
     const model = demoModel();
     const h = hook(model, "demo/0");
-    expect(await h.run("storage-add", ["data", "cache=2"])).toEqual(success());
+    expect(await h.run("storage-add", ["data"])).toEqual(success());
     expect(model.unit("demo/0").storageRequests).toEqual({});
     h.context.commit();
-    expect(model.unit("demo/0").storageRequests).toEqual({ data: 1, cache: 2 });
+    expect(model.unit("demo/0").storageRequests).toEqual({ data: 1 });
+  });
+
+  test("storage-add takes any name and count; the controller refuses them at commit (storage-add.go buffers only)", async () => {
+    const model = demoModel();
+    const h = hook(model, "demo/0");
+    expect(await h.run("storage-add", ["nosuch", "cache=2"])).toEqual(success());
+    expect(() => h.context.commit()).toThrow('adding storage nosuch for unit-demo-0: storage "nosuch" not found');
+    const singular = hook(model, "demo/0");
+    expect(await singular.run("storage-add", ["cache"])).toEqual(success());
+    expect(() => singular.context.commit()).toThrow('adding "cache" storage to demo/0: cannot attach, storage is singular');
+    expect(model.unit("demo/0").storageRequests).toEqual({});
   });
 
   test("storage-add errors (exit 2): no directive; anything but a count", async () => {

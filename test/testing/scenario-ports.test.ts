@@ -639,14 +639,26 @@ describe("test_secrets.py", () => {
 describe("test_storage.py", () => {
   const meta = { name: "charlene", storage: { foo: { type: "filesystem" } } };
 
-  // test_storage_add
+  // test_storage_add. Juju checks the count against the charm's `multiple: range` when the hook
+  // commits (juju/juju state/storage.go ensureCharmStorageCountChange): ops' test declares none,
+  // which Juju reads as singular storage, so here the storage takes any count.
   test.each([1, 3, 5])("the storage a charm requested is recorded (%i)", async (n) => {
-    const ctx = new Context(ProbeCharm, { meta });
+    const ctx = new Context(ProbeCharm, { meta: { ...meta, storage: { foo: { type: "filesystem", multiple: { range: "0-" } } } } });
     probe = (charm) => {
       charm.model.storages.request("foo", n);
     };
     await ctx.run(ctx.on.updateStatus(), new State());
     expect(ctx.requestedStorages).toEqual({ foo: n });
+  });
+
+  test("more of a singular storage than one is refused when the hook commits, as Juju does", async () => {
+    const ctx = new Context(ProbeCharm, { meta });
+    probe = (charm) => {
+      charm.model.storages.request("foo", 3);
+    };
+    await expect(ctx.run(ctx.on.updateStatus(), new State())).rejects.toThrow(
+      'adding "foo" storage to charlene/0: cannot attach, storage is singular',
+    );
   });
 
   // test_storage_get_some
@@ -822,14 +834,22 @@ describe("test_consistency_checker.py", () => {
     await typed.run(typed.on.action("foo", { bar: "baz" }), new State());
     const bare = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: null } });
     await bare.run(bare.on.action("foo"), new State());
-    // Juju's schema for an action is additionalProperties: false unless the action says otherwise
-    // (juju/juju internal/charm/actions.go, ReadActionsYaml).
+    // An undeclared param, where the action does not say additionalProperties: Juju 3.6 takes it,
+    // Juju 4 refuses it (juju/juju internal/charm/actions.go ReadActionsYaml; juju/juju issue 21294).
+    await bare.run(bare.on.action("foo", { bar: "baz" }), new State());
+    const bare4 = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: null }, jujuVersion: "4.0.1" });
     await inconsistent(
-      bare,
-      bare.run(bare.on.action("foo", { bar: "baz" }), new State()),
+      bare4,
+      bare4.run(bare4.on.action("foo", { bar: "baz" }), new State()),
       'action "foo": validation failed: (root) : additional property "bar" is not allowed, given {"bar":"baz"}',
     );
-    const open = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: true } } });
+    const closed = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: false } } });
+    await inconsistent(
+      closed,
+      closed.run(closed.on.action("foo", { bar: "baz" }), new State()),
+      'additional property "bar" is not allowed',
+    );
+    const open = new Context(MyCharm, { meta: { name: "foo" }, actions: { foo: { additionalProperties: true } }, jujuVersion: "4.0.1" });
     await open.run(open.on.action("foo", { bar: "baz" }), new State());
   });
 
