@@ -40,6 +40,8 @@ export interface UnitRecord {
   readonly app: string;
   /** Units on one machine share its ports. */
   readonly machine: string;
+  /** A subordinate unit's principal unit (on whose machine it runs); undefined for a principal. */
+  readonly principal?: string | undefined;
   /** The machine's address (unit-get, juju status). */
   readonly address: string;
   status: StatusRecord;
