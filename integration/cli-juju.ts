@@ -8,7 +8,7 @@ import { writeYaml } from "../project/juju-yaml.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { DeployOptions } from "../simulator/simulator.js";
 import { CLIError, TaskError } from "./errors.js";
-import { Juju, type RefreshOptions } from "./juju-client.js";
+import { Juju, type RefreshOptions, type RemoveApplicationOptions } from "./juju-client.js";
 import { type Status, parseStatus } from "./status-types.js";
 import { type Task, taskFromJuju } from "./tasks.js";
 
@@ -70,6 +70,13 @@ export class CliJuju extends Juju {
 
   async removeUnit(...units: string[]): Promise<void> {
     await this.cli("remove-unit", "--no-prompt", ...units);
+  }
+
+  async removeApplication(app: string | readonly string[], options: RemoveApplicationOptions = {}): Promise<void> {
+    const args = ["remove-application", "--no-prompt", ...(typeof app === "string" ? [app] : app)];
+    if (options.destroyStorage === true) args.push("--destroy-storage");
+    if (options.force === true) args.push("--force");
+    await this.cli(...args);
   }
 
   async integrate(app1: string, app2: string): Promise<void> {

@@ -17,6 +17,7 @@ export {
   type DeployOptions,
   type LocalOptions,
   type RefreshOptions,
+  type RemoveApplicationOptions,
   type SimulatorOptions,
   type Task,
   type WaitOptions,

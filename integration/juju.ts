@@ -13,7 +13,7 @@ bindJujuClients({ local: (options) => new LocalJuju(options), cli: (options) => 
 export type { DeployOptions, SimulatorOptions } from "../simulator/simulator.js";
 export { CLIError, TaskError, WaitError, WaitTimeoutError } from "./errors.js";
 export { CliJuju, type CliOptions } from "./cli-juju.js";
-export { Juju, getLeaderUnit, type RefreshOptions, type WaitOptions } from "./juju-client.js";
+export { Juju, getLeaderUnit, type RefreshOptions, type RemoveApplicationOptions, type WaitOptions } from "./juju-client.js";
 export { LocalJuju, type LocalOptions } from "./local-juju.js";
 /** `juju debug-log` lines of the simulator's history (simulator/debug-log.ts). */
 export { debugLogLines } from "../simulator/debug-log.js";

@@ -4,7 +4,7 @@ import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { debugLogLines } from "../simulator/debug-log.js";
 import { type DeployOptions, Simulator, type SimulatorOptions, entryFailed } from "../simulator/simulator.js";
 import { TaskError } from "./errors.js";
-import { Juju, type RefreshOptions } from "./juju-client.js";
+import { Juju, type RefreshOptions, type RemoveApplicationOptions } from "./juju-client.js";
 import { shellQuote } from "./shell-quote.js";
 import { type Status, parseStatus } from "./status-types.js";
 import { type Task, taskOf } from "./tasks.js";
@@ -46,6 +46,13 @@ export class LocalJuju extends Juju {
 
   async removeUnit(...units: string[]): Promise<void> {
     (await this.simulator()).removeUnit(...units);
+  }
+
+  async removeApplication(app: string | readonly string[], options: RemoveApplicationOptions = {}): Promise<void> {
+    const simulator = await this.simulator();
+    for (const name of typeof app === "string" ? [app] : app) {
+      simulator.removeApplication(name, { force: options.force === true, destroyStorage: options.destroyStorage === true });
+    }
   }
 
   async integrate(app1: string, app2: string): Promise<void> {
