@@ -182,7 +182,8 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
   if (!remote.leader && agent.leader) {
     return { kind: "note", why: "leadership lost", apply: (state) => (state.leader = false) };
   }
-  if (!remote.leader && agent.leaderSettingsVersion !== remote.leaderSettingsVersion) {
+  // Not once the charm is stopped (juju/juju worker/uniter/leadership/resolver.go: only while !Stopped).
+  if (!remote.leader && !agent.stopped && agent.leaderSettingsVersion !== remote.leaderSettingsVersion) {
     return hook({ name: "leader-settings-changed", kind: "leader-settings-changed", version: remote.leaderSettingsVersion });
   }
 

@@ -79,7 +79,7 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
 export function addUnit(core: SimulatorCore, appName: string, count = 1): string[] {
   const app = core.appState(appName);
   // juju/juju state/application.go: AddUnit, addUnitOpsWithCons.
-  if (isSubordinateApp(core, appName))
+  if (count > 0 && isSubordinateApp(core, appName))
     throw new SimulatorError(`cannot add unit to application "${appName}": application is a subordinate`);
   if (app.removing !== undefined) throw new SimulatorError(`cannot add unit to application "${appName}": application is not alive`);
   const added: string[] = [];
