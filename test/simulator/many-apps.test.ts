@@ -188,6 +188,27 @@ describe("subordinates", () => {
     expect(sim.model.apps.has("agent")).toBe(true);
   });
 
+  test("a persistent model keeps its subordinates and a removal under way", async () => {
+    const charms = appCharms();
+    const dir = join(charms.control, "..", "model");
+    cleanups.push(() => charms.remove());
+    const first = await Simulator.create({ env: { CONTROL: charms.control }, dir, persistent: true });
+    first.deploy(charms.charm("web", WEB), { numUnits: 1 });
+    first.deploy(charms.charm("agent", AGENT));
+    first.integrate("agent", "web");
+    await first.settle();
+    first.removeApplication("web");
+    await first.close();
+
+    const again = await Simulator.open(dir);
+    cleanups.push(() => again.close({ remove: true }));
+    expect(again.model.unit("agent/0").principal).toBe("web/0");
+    expect(() => again.addUnit("web")).toThrow("application is not alive");
+    await again.settle();
+    expect([...again.model.apps.keys()]).toEqual(["agent"]);
+    expect(again.model.units.size).toBe(0);
+  });
+
   test("Juju's refusals: units of a subordinate come only from its principals; a container relation needs a subordinate", async () => {
     const { sim, charms } = await setup();
     const agentDir = charms.charm("agent", AGENT);
