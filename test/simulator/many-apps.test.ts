@@ -188,6 +188,18 @@ describe("subordinates", () => {
     expect(sim.model.apps.has("agent")).toBe(true);
   });
 
+  test("destroying the model tears subordinates down with their principals, none by force", async () => {
+    const { sim, charms } = await setup();
+    sim.deploy(charms.charm("web", WEB), { numUnits: 2 });
+    sim.deploy(charms.charm("agent", AGENT));
+    sim.integrate("agent", "web");
+    await sim.settle();
+    const report = await sim.destroy();
+    expect(report.forced).toEqual([]);
+    expect([...report.removed].sort()).toEqual(["agent/0", "agent/1", "web/0", "web/1"]);
+    expect(hooksOf(charms, "agent/1").slice(-2)).toEqual(["stop", "remove"]);
+  });
+
   test("a persistent model keeps its subordinates and a removal under way", async () => {
     const charms = appCharms();
     const dir = join(charms.control, "..", "model");
@@ -245,6 +257,7 @@ describe("subordinates", () => {
     sim.deploy(charms.charm("db", "provides:\n  pg:\n    interface: pgsql\n"), { numUnits: 1 });
     sim.deploy(charms.charm("agent", AGENT));
     charms.onHook("juju-info-relation-changed", "agent", RECORD_LIST);
+    charms.onHook("start", "agent", 'relation-ids juju-info > "$CONTROL/ids-${JUJU_UNIT_NAME/\\//-}"');
     sim.integrate("agent", "web");
     sim.integrate("agent", "db");
     await sim.settle();
@@ -257,6 +270,9 @@ describe("subordinates", () => {
       "juju-info-relation-changed remote=web/0",
     ]);
     expect(read(charms, `list-${(dbSub ?? "").replace("/", "-")}`)).toBe("db/0\n");
+    // It knows only the relation to its own principal.
+    const webRelation = [...sim.model.relations.values()].find((relation) => relation.ends.some((end) => end.app === "web"));
+    expect(read(charms, `ids-${(webSub ?? "").replace("/", "-")}`)).toBe(`juju-info:${String(webRelation?.id)}\n`);
     expect((sim.status()["applications"] as JsonObject)["agent"]).toMatchObject({ "subordinate-to": ["db", "web"] });
 
     // Removing the subordinate application: its units go, the principals keep running.
