@@ -18,6 +18,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 
 import { parseStatus } from "../../integration/status-types.js";
+import {
+  ActiveStatus,
+  BlockedStatus,
+  CharmBase,
+  type Framework,
+  type RelationChangedEvent,
+  type RelationCreatedEvent,
+  type SecretChangedEvent,
+} from "../../runtime/index.js";
 import type { JsonObject } from "../../runtime/meta.js";
 import { Simulator } from "../../simulator/simulator.js";
 import { type AppCharms, appCharms } from "../support/app-charms.js";
@@ -551,5 +560,69 @@ requires:
     expect(sim.model.app("agent").units).toEqual([]);
     expect(hooksOf(charms, "agent/0", [], from)).toEqual(["juju-info-relation-departed", "juju-info-relation-broken", "stop", "remove"]);
     expect(Object.keys(parseStatus(sim.status()).apps)).toEqual(["agent"]);
+  });
+});
+
+/** The provider's leader adds an application secret, grants it to the relation and publishes its id. */
+class Provider extends CharmBase {
+  constructor(framework: Framework) {
+    super(framework);
+    framework.observe(this.on.relationCreated("database"), (event: RelationCreatedEvent) => {
+      if (!this.unit.isLeader()) return;
+      const secret = this.app.addSecret({ password: "s3cret" }, { label: "db-password" });
+      secret.grant(event.relation);
+      event.relation.data.get(this.app).set("secret-id", secret.id ?? "");
+    });
+    framework.observe(this.on.action("rotate"), () => {
+      this.model.getSecret({ label: "db-password" }).setContent({ password: "rotated" });
+    });
+  }
+}
+
+/** The requirer shows the password it reads, and that the database is gone when it is. */
+class Requirer extends CharmBase {
+  constructor(framework: Framework) {
+    super(framework);
+    framework.observe(this.on.relationChanged("database"), (event: RelationChangedEvent) => {
+      const id = event.app === undefined ? undefined : event.relation.data.get(event.app).get("secret-id");
+      if (id === undefined) return;
+      this.unit.status = new ActiveStatus(`password ${this.model.getSecret({ id }).getContent()["password"] ?? ""}`);
+    });
+    framework.observe(this.on.secretChanged, (event: SecretChangedEvent) => {
+      this.unit.status = new ActiveStatus(`password ${event.secret.getContent({ refresh: true })["password"] ?? ""}`);
+    });
+    framework.observe(this.on.relationBroken("database"), () => {
+      this.unit.status = new BlockedStatus("no database");
+    });
+  }
+}
+
+describe("in-process TypeScript charms: the same story through tscharm's runtime", () => {
+  test("a provider's secret granted to the relation, a new revision, and removal of the provider", async () => {
+    const { sim, charms } = await setup();
+    sim.deploy(charms.charm("db", DB, { "actions.yaml": "rotate: {}\n" }), { numUnits: 2, inProcess: Provider });
+    sim.deploy(charms.charm("app", APP), { numUnits: 2, inProcess: Requirer });
+    sim.integrate("app", "db");
+    await sim.settle();
+    const message = (unit: string): string | undefined => parseStatus(sim.status()).apps["app"]?.units[unit]?.workloadStatus.message;
+    expect(message("app/0")).toBe("password s3cret");
+    expect(message("app/1")).toBe("password s3cret");
+
+    await sim.runTask(sim.enqueueAction("db/leader", "rotate").id);
+    await sim.settle();
+    expect(message("app/1")).toBe("password rotated");
+
+    sim.removeApplication("db");
+    await sim.settle();
+    expect(sim.model.apps.has("db")).toBe(false);
+    expect(sim.model.secrets.size).toBe(0);
+    expect(message("app/0")).toBe("no database");
+    expect(
+      sim
+        .history()
+        .filter((entry) => entry.unit === "app/1" && entry.kind === "hook")
+        .map((entry) => entry.name)
+        .slice(-3),
+    ).toEqual(["database-relation-departed", "database-relation-departed", "database-relation-broken"]);
   });
 });

@@ -24,8 +24,8 @@ exit 0
 export interface AppCharms {
   /** Where the charms log and look for instructions; pass `{ CONTROL: control }` as the simulator's env. */
   readonly control: string;
-  /** Writes a charm project with this metadata.yaml; returns its directory. */
-  charm(name: string, metadata: string): string;
+  /** Writes a charm project with this metadata.yaml (and other files, such as actions.yaml); returns its directory. */
+  charm(name: string, metadata: string, files?: Readonly<Record<string, string>>): string;
   /** Every hook run so far: `"<unit> <hook> rel=… remote=… app=… principal=… machine=…"`. */
   hooks(): string[];
   /** Runs this bash when `hook` runs on the application's units (on one unit only, if `target` is a unit). */
@@ -41,10 +41,11 @@ export function appCharms(): AppCharms {
   writeFileSync(join(control, "hooks.log"), "");
   return {
     control,
-    charm: (name, metadata) => {
+    charm: (name, metadata, files = {}) => {
       const dir = join(root, name);
       mkdirSync(join(dir, "dist"), { recursive: true });
       writeFileSync(join(dir, "metadata.yaml"), `name: ${name}\nsummary: ${name}\n${metadata}`);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
       writeFileSync(join(dir, "dist", "dispatch"), DISPATCH);
       chmodSync(join(dir, "dist", "dispatch"), 0o755);
       return dir;
