@@ -53,6 +53,11 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
   const now = jujuTime(new Date());
   const machines: JsonObject = {};
   const applications: JsonObject = {};
+  // Each principal unit's subordinate units, found once (status is asked for after every step of a wait).
+  const subordinatesOf = new Map<string, string[]>();
+  for (const unit of model.units.values()) {
+    if (unit.principal !== undefined) subordinatesOf.set(unit.principal, [...(subordinatesOf.get(unit.principal) ?? []), unit.name]);
+  }
   for (const app of [...model.apps.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const info = snapshot.apps[app.name];
     if (info === undefined) continue;
@@ -91,8 +96,8 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
       const ports = [...new Set(unit.ports.map((port) => formatPort(port.range)))];
       if (ports.length > 0) entry["open-ports"] = ports;
       const subordinates: JsonObject = {};
-      for (const sub of model.subordinatesOf(name).sort((a, b) => byUnitNumber(a.name, b.name))) {
-        if (snapshot.apps[sub.app] !== undefined) subordinates[sub.name] = unitEntry(sub.name, true);
+      for (const sub of [...(subordinatesOf.get(name) ?? [])].sort(byUnitNumber)) {
+        if (snapshot.apps[model.unit(sub).app] !== undefined) subordinates[sub] = unitEntry(sub, true);
       }
       if (Object.keys(subordinates).length > 0) entry["subordinates"] = subordinates;
       return entry;
