@@ -95,7 +95,8 @@ describe("the model's named operations", () => {
     expect(model.units.has("pg/0")).toBe(false);
   });
 
-  test("removeApplication (juju/juju state/application.go): its secrets go, and every grant to it or its units; it must be empty first", () => {
+  // juju/juju state/application.go: removeOps, DestroyApplicationOperation.deleteSecrets.
+  test("removeApplication: its secrets go, and every grant to it or its units; it must be empty first", () => {
     const { model, xid } = related();
     const own = model.addSecret({ kind: "application", app: "demo" }, { token: "t" });
     const unitOwned = model.addSecret({ kind: "unit", unit: "demo/1" }, { key: "k" });

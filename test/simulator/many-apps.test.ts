@@ -80,7 +80,7 @@ requires:
 const RECORD_LIST = 'relation-list > "$CONTROL/list-${JUJU_UNIT_NAME/\\//-}"';
 
 describe("subordinates", () => {
-  test("deployed, a subordinate has no units; related to a principal over juju-info, one unit per principal unit, on its machine", async () => {
+  test("a subordinate has no units; related to a principal over juju-info, one per principal unit, on its machine", async () => {
     const { sim, charms } = await setup();
     sim.deploy(charms.charm("web", WEB), { numUnits: 2 });
     sim.deploy(charms.charm("agent", AGENT));
@@ -240,7 +240,8 @@ describe("subordinates", () => {
     await sim.settle();
     expect(() => sim.addUnit("agent")).toThrow('cannot add unit to application "agent": application is a subordinate');
     expect(() => sim.removeUnit("agent/0")).toThrow(
-      'removing unit agent/0 failed: unit "agent/0" is a subordinate, to remove use remove-relation. Note: this will remove all units of "agent"',
+      'removing unit agent/0 failed: unit "agent/0" is a subordinate, to remove use remove-relation. ' +
+        'Note: this will remove all units of "agent"',
     );
     sim.deploy(charms.charm("logs", "requires:\n  host:\n    interface: juju-info\n    scope: container\n"));
     expect(() => sim.integrate("logs", "web")).toThrow(
@@ -338,7 +339,8 @@ status-set active "password $password"`,
     charms.onHook(
       "update-status",
       "app",
-      `if out=$(secret-get "$(cat "$CONTROL/secret-id")" password 2>&1); then echo "read $out"; else echo "refused $out"; fi > ${unitFile.replace("$1", "after")}
+      `if out=$(secret-get "$(cat "$CONTROL/secret-id")" password 2>&1); then echo "read $out"
+else echo "refused $out"; fi > ${unitFile.replace("$1", "after")}
 echo "relations: $(relation-ids database)" >> ${unitFile.replace("$1", "after")}`,
     );
     sim.deploy(charms.charm("db", DB), { numUnits: 2 });
@@ -409,7 +411,8 @@ fi`,
     charms.onHook(
       "update-status",
       "app",
-      `if out=$(secret-get "$(cat "$CONTROL/secret-id")" token 2>&1); then echo "read $out"; else echo "refused $out"; fi > "$CONTROL/after"`,
+      `if out=$(secret-get "$(cat "$CONTROL/secret-id")" token 2>&1); then echo "read $out"
+else echo "refused $out"; fi > "$CONTROL/after"`,
     );
     sim.deploy(charms.charm("db", DB), { numUnits: 1 });
     sim.deploy(charms.charm("app", APP), { numUnits: 1 });
@@ -458,7 +461,8 @@ requires:
     interface: a
 `;
   const SHARE = `relation-set -r "$JUJU_RELATION_ID" from="$JUJU_UNIT_NAME"`;
-  const LEARN = `from=$(relation-get -r "$JUJU_RELATION_ID" from "$JUJU_REMOTE_UNIT"); echo "$JUJU_RELATION $from" >> "$CONTROL/learnt-\${JUJU_UNIT_NAME/\\//-}"`;
+  const LEARN = `from=$(relation-get -r "$JUJU_RELATION_ID" from "$JUJU_REMOTE_UNIT")
+echo "$JUJU_RELATION $from" >> "$CONTROL/learnt-\${JUJU_UNIT_NAME/\\//-}"`;
 
   test("two applications related both ways: each provides to the other; removing one leaves the other running", async () => {
     const { sim, charms } = await setup();
@@ -512,7 +516,7 @@ requires:
     expect(hooksOf(charms, "alpha/0", ["remote"]).at(-1)).toMatch(/^a-api-relation-changed remote=beta\/\d+$/);
   });
 
-  test("while it is dying: removing it again changes nothing, and add-unit and integrate are refused; unknown names are refused", async () => {
+  test("while it is dying: removing it again changes nothing, add-unit and integrate are refused; so are unknown names", async () => {
     const { sim, charms } = await setup();
     sim.deploy(charms.charm("alpha", ALPHA), { numUnits: 1 });
     sim.deploy(charms.charm("beta", BETA), { numUnits: 1 });
