@@ -17,7 +17,7 @@ import { join } from "node:path";
 
 import { afterEach, describe, expect, test } from "vitest";
 
-import { parseStatus } from "../../integration/status-types.js";
+import { formatStatusTable, parseStatus } from "../../integration/status-types.js";
 import {
   ActiveStatus,
   BlockedStatus,
@@ -141,6 +141,15 @@ describe("subordinates", () => {
     const status = parseStatus(raw);
     expect(status.apps["agent"]?.subordinateTo).toEqual(["web"]);
     expect(Object.keys(status.apps["web"]?.units["web/1"]?.subordinates ?? {})).toEqual(["agent/1"]);
+    // The table, as `juju status` prints it: the subordinate application's scale is its units, each under its principal.
+    const table = formatStatusTable(status);
+    expect(table).toMatch(/^agent +\S+ +2 +agent /m);
+    expect(
+      table
+        .split("\n")
+        .filter((line) => /^ {0,2}(web|agent)\/\d/.test(line))
+        .map((line) => /^ {0,2}\S+/.exec(line)?.[0]),
+    ).toEqual(["web/0*", "  agent/0*", "web/1", "  agent/1"]);
   });
 
   test("a new principal unit gets its subordinate; a removed one takes its subordinate first", async () => {
