@@ -332,6 +332,23 @@ export function addSimCommands(program: import("commander").Command) {
     });
 
   sim
+    .command("remove-application")
+    .description("remove applications: their relations and units go (every unit tears down), then the applications")
+    .argument("<apps...>")
+    .addOption(modelOption())
+    .option("--destroy-storage", "accepted for juju compatibility (storage never outlives its unit here)")
+    .option("--force", "remove a unit whose teardown hook fails at once, instead of leaving it in error")
+    .option("--no-prompt", "accepted for juju compatibility")
+    .action(async (apps: string[], options: { model: string; destroyStorage?: boolean; force?: boolean }) => {
+      await withModel(options, (simulator) => {
+        for (const app of apps) {
+          simulator.removeApplication(app, { force: options.force === true, destroyStorage: options.destroyStorage === true });
+          process.stdout.write(`will remove application ${app}\n`);
+        }
+      });
+    });
+
+  sim
     .command("integrate")
     .description("relate two applications (app or app:endpoint)")
     .argument("<app1>")

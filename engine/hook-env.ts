@@ -22,7 +22,8 @@ export function hookEnvironment(model: JujuModel, unitName: string, event: Dispa
     JUJU_MODEL_NAME: model.name,
     JUJU_API_ADDRESSES: "10.0.0.1:17070",
     JUJU_MACHINE_ID: unit.machine,
-    JUJU_PRINCIPAL_UNIT: "",
+    // A subordinate's principal unit (juju/juju worker/uniter/runner/context/context.go, HookVars).
+    JUJU_PRINCIPAL_UNIT: unit.principal ?? "",
     JUJU_AVAILABILITY_ZONE: "",
     JUJU_VERSION: model.jujuVersion,
     JUJU_CHARM_HTTP_PROXY: "",

@@ -73,20 +73,23 @@ export class JujuModel {
 
   /**
    * Adds `<app>/<n>` (the next free number unless given) on a machine of its own unless given, with
-   * the machine's address unless given (the test kit gives its units Scenario's 192.0.2.0).
+   * the machine's address unless given (the test kit gives its units Scenario's 192.0.2.0). A
+   * subordinate unit names its `principal` and runs on the principal's machine.
    */
-  addUnit(appName: string, options: { number?: number; machine?: string; address?: string } = {}): UnitRecord {
+  addUnit(appName: string, options: { number?: number; machine?: string; address?: string; principal?: string } = {}): UnitRecord {
     const app = this.app(appName);
     const used = app.units.map((unit) => Number(unit.split("/")[1]));
     const number = options.number ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
     const name = `${appName}/${number}`;
     if (this.units.has(name)) throw new Error(`unit "${name}" already exists`);
-    const machine = options.machine ?? String(this.nextMachine++);
+    const principal = options.principal === undefined ? undefined : this.unit(options.principal);
+    const machine = principal?.machine ?? options.machine ?? String(this.nextMachine++);
     const now = new Date().toISOString();
     const unit: UnitRecord = {
       name,
       app: appName,
       machine,
+      ...(principal === undefined ? {} : { principal: principal.name }),
       address: options.address ?? machineAddress(machine),
       status: unknownStatus(),
       statusSince: now,
@@ -323,6 +326,50 @@ export class JujuModel {
   removeApp(appName: string): void {
     for (const unit of this.app(appName).units) this.units.delete(unit);
     this.apps.delete(appName);
+  }
+
+  /**
+   * `juju remove-application`, its last step: the application, with no units or relations left,
+   * leaves the model, and so do the secrets it or its units own (with every revision and grant) and every
+   * grant made to it or to its units. Juju 3.6 state/application.go: removeOps removes the
+   * scoped and consumer secret permissions and labels, and DestroyApplicationOperation's
+   * deleteSecrets deletes the owned secrets once the application is gone; their consumers get no
+   * hook (worker/uniter/secrets/resolver.go: deleted secrets are a no-op operation), and a later
+   * secret-get of one fails as for any removed secret.
+   */
+  removeApplication(appName: string): void {
+    const app = this.app(appName);
+    if (app.units.length > 0) throw new Error(`application "${appName}" still has units: ${app.units.join(", ")}`);
+    const related = [...this.relations.values()].find((relation) => this.endOf(relation, appName) !== undefined);
+    if (related !== undefined) throw new Error(`application "${appName}" is still in relation ${String(related.id)}`);
+    for (const [xid, secret] of [...this.secrets]) {
+      const owned =
+        (secret.owner.kind === "application" && secret.owner.app === appName) ||
+        (secret.owner.kind === "unit" && secret.owner.unit.startsWith(`${appName}/`));
+      if (owned) {
+        this.secrets.delete(xid);
+        continue;
+      }
+      for (const grantee of [...secret.grants.keys()]) {
+        if (grantee === appName || grantee.startsWith(`${appName}/`)) secret.grants.delete(grantee);
+      }
+    }
+    this.apps.delete(appName);
+  }
+
+  /** The subordinate units running beside a principal unit. */
+  subordinatesOf(unitName: string): UnitRecord[] {
+    return [...this.units.values()].filter((unit) => unit.principal === unitName);
+  }
+
+  /**
+   * The container a unit lives in: its principal's name for a subordinate, its own for a
+   * principal. A container-scoped relation's units see only the others of the same container
+   * (juju/juju state/relationunit.go: the scope of a container-scoped relation unit is keyed by
+   * its principal unit).
+   */
+  containerOf(unitName: string): string {
+    return this.units.get(unitName)?.principal ?? unitName;
   }
 
   // --- units -------------------------------------------------------------------------------

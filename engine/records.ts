@@ -43,6 +43,8 @@ export interface UnitRecord {
   readonly app: string;
   /** Units on one machine share its ports. */
   readonly machine: string;
+  /** A subordinate unit's principal unit (on whose machine it runs); undefined for a principal. */
+  readonly principal?: string | undefined;
   /**
    * The machine's address: the one source of the unit's address in unit-get, network-get's default
    * network, the bags Juju fills in when the unit joins a relation, and juju status.

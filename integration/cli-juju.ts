@@ -13,6 +13,7 @@ import {
   type DestroyModelOptions,
   Juju,
   type RefreshOptions,
+  type RemoveApplicationOptions,
   type ShowSecretOptions,
   type TaskOptions,
 } from "./juju-client.js";
@@ -129,6 +130,13 @@ export class CliJuju extends Juju {
 
   async removeUnit(...units: string[]): Promise<void> {
     await this.cli("remove-unit", "--no-prompt", ...units);
+  }
+
+  async removeApplication(app: string | readonly string[], options: RemoveApplicationOptions = {}): Promise<void> {
+    const args = ["remove-application", "--no-prompt", ...(typeof app === "string" ? [app] : app)];
+    if (options.destroyStorage === true) args.push("--destroy-storage");
+    if (options.force === true) args.push("--force");
+    await this.cli(...args);
   }
 
   async integrate(app1: string, app2: string, options: { readonly via?: string | readonly string[] } = {}): Promise<void> {

@@ -33,6 +33,7 @@ export {
   type DeployOptions,
   type LocalOptions,
   type RefreshOptions,
+  type RemoveApplicationOptions,
   type SimulatorOptions,
   type Task,
   type WaitOptions,

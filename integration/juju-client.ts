@@ -90,6 +90,13 @@ export interface RefreshOptions {
   readonly forceUnits?: boolean;
 }
 
+export interface RemoveApplicationOptions {
+  /** `--destroy-storage`: destroy the units' storage too (in the simulator, storage never outlives its unit). */
+  readonly destroyStorage?: boolean;
+  /** `--force`: remove units whose teardown hooks fail instead of waiting for them. */
+  readonly force?: boolean;
+}
+
 export interface WaitOptions {
   /** Give up after this long, in milliseconds (default: the client's `waitTimeout`, 3 minutes). */
   readonly timeout?: number;
@@ -142,6 +149,13 @@ export abstract class Juju {
   abstract addUnit(app: string, options?: { readonly numUnits?: number }): Promise<void>;
   /** `juju remove-unit`: the units tear down and leave. */
   abstract removeUnit(...units: string[]): Promise<void>;
+  /**
+   * `juju remove-application <app…> [--destroy-storage] [--force]` (Jubilant's
+   * `remove_application(*app, destroy_storage=False, force=False)`): the applications' relations
+   * and units go, then the applications. Returns at once; `wait` for the model to settle.
+   */
+  abstract removeApplication(app: string | readonly string[], options?: RemoveApplicationOptions): Promise<void>;
+
   /**
    * `juju integrate a b [--via cidr,…]`. `via`: the egress subnets of a cross-model relation
    * (locally: checked as CIDRs and recorded in the debug log, nothing more).

@@ -20,6 +20,7 @@ export {
   type ClientDeployOptions,
   type DestroyModelOptions,
   type RefreshOptions,
+  type RemoveApplicationOptions,
   type ShowSecretOptions,
   type TaskOptions,
   type TempModelOptions,

@@ -12,6 +12,7 @@ import {
   type DestroyModelOptions,
   Juju,
   type RefreshOptions,
+  type RemoveApplicationOptions,
   type ShowSecretOptions,
   type TaskOptions,
 } from "./juju-client.js";
@@ -129,6 +130,13 @@ export class LocalJuju extends Juju {
 
   async removeUnit(...units: string[]): Promise<void> {
     (await this.simulator()).removeUnit(...units);
+  }
+
+  async removeApplication(app: string | readonly string[], options: RemoveApplicationOptions = {}): Promise<void> {
+    const simulator = await this.simulator();
+    for (const name of typeof app === "string" ? [app] : app) {
+      simulator.removeApplication(name, { force: options.force === true, destroyStorage: options.destroyStorage === true });
+    }
   }
 
   async integrate(app1: string, app2: string, options: { readonly via?: string | readonly string[] } = {}): Promise<void> {

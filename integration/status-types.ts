@@ -252,7 +252,7 @@ export function formatStatusTable(status: Status): string {
           name,
           app.version,
           app.appStatus.current,
-          String(Object.keys(app.units).length),
+          String(Object.keys(unitsOf(status, name)).length),
           app.charmName,
           String(app.charmRev),
           app.exposed ? "yes" : "no",
@@ -260,17 +260,25 @@ export function formatStatusTable(status: Status): string {
         ]),
       ]),
     );
+    const byNumber = ([a]: [string, UnitStatus], [b]: [string, UnitStatus]): number => Number(a.split("/")[1]) - Number(b.split("/")[1]);
+    const row = (name: string, unit: UnitStatus): string[] => [
+      `${name}${unit.leader ? "*" : ""}`,
+      unit.workloadStatus.current,
+      unit.jujuStatus.current,
+      unit.machine,
+      unit.publicAddress,
+      unit.openPorts.join(","),
+      unit.workloadStatus.message || unit.jujuStatus.message,
+    ];
+    // Juju prints each subordinate unit under its principal, indented.
     const rows = apps.flatMap(([, app]) =>
       Object.entries(app.units)
-        .sort(([a], [b]) => Number(a.split("/")[1]) - Number(b.split("/")[1]))
-        .map(([name, unit]) => [
-          `${name}${unit.leader ? "*" : ""}`,
-          unit.workloadStatus.current,
-          unit.jujuStatus.current,
-          unit.machine,
-          unit.publicAddress,
-          unit.openPorts.join(","),
-          unit.workloadStatus.message || unit.jujuStatus.message,
+        .sort(byNumber)
+        .flatMap(([name, unit]) => [
+          row(name, unit),
+          ...Object.entries(unit.subordinates)
+            .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+            .map(([subName, sub]) => row(`  ${subName}`, sub)),
         ]),
     );
     if (rows.length > 0) sections.push(table([["Unit", "Workload", "Agent", "Machine", "Public address", "Ports", "Message"], ...rows]));

@@ -27,9 +27,13 @@ export function remoteView(model: JujuModel, book: Bookkeeping, unitName: string
     // A unit is in scope once installed; a dying unit, or a dying relation, has nobody left to see.
     const alive = !unit.dying && !book.dyingRelations.has(relation.id) && relation.members.has(unitName);
     const members = new Map<string, number>();
+    // A container-scoped relation's units see only those in their own container (relationunit.go).
+    const container = relation.scope === "container" ? model.containerOf(unitName) : undefined;
     if (alive) {
       for (const member of relation.members) {
-        if (member !== unitName && member.split("/")[0] === remoteApp) members.set(member, bagVersion(book, relation.id, member));
+        if (member === unitName || member.split("/")[0] !== remoteApp) continue;
+        if (container !== undefined && model.containerOf(member) !== container) continue;
+        members.set(member, bagVersion(book, relation.id, member));
       }
     }
     relations.set(relation.id, {

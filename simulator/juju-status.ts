@@ -54,12 +54,17 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
   const now = jujuTime(new Date());
   const machines: JsonObject = {};
   const applications: JsonObject = {};
+  // Each principal unit's subordinate units, found once (status is asked for after every step of a wait).
+  const subordinatesOf = new Map<string, string[]>();
+  for (const unit of model.units.values()) {
+    if (unit.principal !== undefined) subordinatesOf.set(unit.principal, [...(subordinatesOf.get(unit.principal) ?? []), unit.name]);
+  }
   for (const app of [...model.apps.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const info = snapshot.apps[app.name];
     if (info === undefined) continue;
     const units: JsonObject = {};
     const displayed: { current: string; message: string }[] = [];
-    for (const name of [...app.units].sort(byUnitNumber)) {
+    const unitEntry = (name: string, subordinate: boolean): JsonObject => {
       const unit = model.unit(name);
       const state = snapshot.units[name];
       const since = jujuTime(state?.since);
@@ -84,18 +89,31 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
           version: model.jujuVersion,
         };
       }
-      const current = workload["current"];
-      const message = workload["message"];
-      displayed.push({ current: typeof current === "string" ? current : "", message: typeof message === "string" ? message : "" });
       const entry: JsonObject = { "workload-status": workload, "juju-status": agent };
-      if (app.leader === name) entry["leader"] = true;
-      entry["machine"] = unit.machine;
+      if (model.apps.get(unit.app)?.leader === name) entry["leader"] = true;
+      // A subordinate has no machine of its own in status; its address is its principal's machine's.
+      if (!subordinate) entry["machine"] = unit.machine;
       entry["public-address"] = unit.address;
       // Each range once, in Juju's order (juju/juju apiserver/facades/client/client/status.go, processUnit:
       // UniquePortRanges sorts them), not the order they were opened in.
       const ports = [...new Set([...unit.ports].sort((a, b) => comparePortRanges(a.range, b.range)).map((port) => formatPort(port.range)))];
       if (ports.length > 0) entry["open-ports"] = ports;
-      units[name] = entry;
+      const subordinates: JsonObject = {};
+      for (const sub of [...(subordinatesOf.get(name) ?? [])].sort(byUnitNumber)) {
+        if (snapshot.apps[model.unit(sub).app] !== undefined) subordinates[sub] = unitEntry(sub, true);
+      }
+      if (Object.keys(subordinates).length > 0) entry["subordinates"] = subordinates;
+      return entry;
+    };
+    for (const name of [...app.units].sort(byUnitNumber)) {
+      const unit = model.unit(name);
+      const entry = unitEntry(name, unit.principal !== undefined);
+      const workload = entry["workload-status"] as JsonObject;
+      const current = workload["current"];
+      const message = workload["message"];
+      displayed.push({ current: typeof current === "string" ? current : "", message: typeof message === "string" ? message : "" });
+      // Juju lists a subordinate unit under its principal unit only (its application has no `units`).
+      if (unit.principal === undefined) units[name] = entry;
       machines[unit.machine] = machine(unit.machine, unit.address, model.jujuVersion, now);
     }
     let appStatus = app.status;
@@ -128,7 +146,20 @@ export function renderStatus(snapshot: StatusSnapshot): JsonObject {
       "application-status": status(appStatus.status, appStatus.message, jujuTime(info.since)),
     };
     if (Object.keys(relations).length > 0) entry["relations"] = relations;
-    entry["units"] = units;
+    // The principal applications it is related to over a container-scoped relation.
+    const principals = new Set<string>();
+    if (app.meta?.subordinate === true) {
+      for (const relation of model.relations.values()) {
+        const other = model.remoteAppOf(relation, app.name);
+        if (
+          relation.scope === "container" &&
+          model.endOf(relation, app.name) !== undefined &&
+          model.apps.get(other)?.meta?.subordinate !== true
+        )
+          principals.add(other);
+      }
+      if (principals.size > 0) entry["subordinate-to"] = [...principals].sort();
+    } else entry["units"] = units;
     // The version Juju shows: under 3.6 the most recent among the current units (engine/model.ts).
     const version = model.applicationVersion(app.name);
     if (version !== "") entry["version"] = version;

@@ -16,7 +16,7 @@ import { hookDetail } from "./debug-log.js";
 import { runInProcess } from "./executors/in-process.js";
 import { ran } from "./executors/outcome.js";
 import { runProcess } from "./executors/process.js";
-import { attachStorage, bump, bury, dropRelation, enterScope, setInstalling } from "./model-writes.js";
+import { attachStorage, bump, bury, collectRemoved, enterScope, setInstalling } from "./model-writes.js";
 import { type DispatchRequest, type LogEntry, SimulatorError, type TaskRecord } from "./types.js";
 import { type HookInfo, type Operation, charmSwitched, hookDone, knownMembers, sawOwnWrite } from "./uniter.js";
 import { enqueueAction, taskById } from "./verbs.js";
@@ -28,9 +28,13 @@ export async function execute(core: SimulatorCore, unitName: string, op: Operati
     case "note":
       op.apply(agent);
       return;
-    case "dead":
+    case "dead": {
+      // Never installed: it goes at once, and its principal with it if it waited only for this one.
+      const principal = core.model.unit(unitName).principal;
       bury(core, unitName);
+      if (principal !== undefined) collectRemoved(core, principal);
       return;
+    }
     case "switch-charm":
       installCharm(core.charmSource(core.model.unit(unitName).app), core.charmDir(unitName));
       charmSwitched(agent, op.version);
@@ -225,15 +229,9 @@ export function applyCommit(core: SimulatorCore, unitName: string, hookContext: 
   }
 }
 
-/** After every operation: a unit that finished tearing down leaves; relations nobody holds go. */
+/** After every operation: a unit that finished tearing down leaves; relations and applications nobody holds go. */
 export function afterOperation(core: SimulatorCore, unitName: string): void {
-  if (core.book.agents[unitName]?.removed === true) bury(core, unitName);
-  for (const id of [...core.book.dyingRelations]) {
-    if (!Object.values(core.book.agents).some((agent) => agent.relations[String(id)] !== undefined)) {
-      dropRelation(core, id);
-      core.note(`relation ${String(id)} removed`);
-    }
-  }
+  collectRemoved(core, unitName);
   noteStatusChanges(core);
 }
 

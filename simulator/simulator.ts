@@ -156,6 +156,17 @@ export class Simulator {
   }
 
   /**
+   * `juju remove-application <app> [--destroy-storage] [--force]`: every relation of the
+   * application becomes dying (the other applications' units depart and run relation-broken),
+   * every unit of it tears down (its subordinates with it), and once nothing holds it the
+   * application goes, with the secrets it owns and the grants made to it. With `force`, a unit
+   * whose teardown hook fails is removed at once. Run the model (`settle`) to see it happen.
+   */
+  removeApplication(appName: string, options: { readonly force?: boolean; readonly destroyStorage?: boolean } = {}): void {
+    verbs.removeApplication(this.core, appName, options);
+  }
+
+  /**
    * An application the simulator does not run (another model's, or one you only need as the other
    * end of a relation): its units are in scope of its relations and run no hooks. Set their data
    * in `model`. Returns the unit names.

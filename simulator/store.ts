@@ -18,6 +18,8 @@ export interface AppState {
   configVersion: number;
   leaderSettingsVersion: number;
   nextUnit: number;
+  /** `juju remove-application` has begun: the application is dying, and goes once its units and relations have. */
+  removing?: { readonly force: boolean; readonly destroyStorage: boolean };
 }
 
 /** What the simulator keeps besides the engine's model: the controller's and the unit agents' bookkeeping. */

@@ -39,7 +39,8 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
   if (existsSync(core.dir) && units.length > 0) {
     core.note("destroying the model: every unit tears down");
     for (const relation of core.model.relations.values()) core.book.dyingRelations.add(relation.id);
-    removeUnit(core, ...units);
+    // Subordinates die with their principals (remove-unit refuses them).
+    removeUnit(core, ...units.filter((unit) => core.model.units.get(unit)?.principal === undefined));
     const deadline = Date.now() + timeoutMs;
     core.teardownDeadline = deadline;
     try {

@@ -186,7 +186,14 @@ export function nextOperation(agent: AgentState, remote: RemoteView): Operation 
   if (!remote.leader && agent.leader) {
     return { kind: "note", why: "leadership lost", apply: (state) => (state.leader = false) };
   }
-  if (!remote.leader && remote.leaderSettingsVersion !== undefined && agent.leaderSettingsVersion !== remote.leaderSettingsVersion) {
+  // Not once the charm is stopped (juju/juju worker/uniter/leadership/resolver.go: only while !Stopped);
+  // never on Juju 4, which has no leader settings (the controller view has no version for them).
+  if (
+    !remote.leader &&
+    !agent.stopped &&
+    remote.leaderSettingsVersion !== undefined &&
+    agent.leaderSettingsVersion !== remote.leaderSettingsVersion
+  ) {
     return hook({ name: "leader-settings-changed", kind: "leader-settings-changed", version: remote.leaderSettingsVersion });
   }
 

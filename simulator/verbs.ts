@@ -2,31 +2,30 @@
 // config, refresh, resolve, run, exec, and the secret rotations and expiries Juju would trigger.
 // A flat list of independent verbs, each over the simulator's core.
 
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-import type { ConfigValue, JsonObject } from "../runtime/meta.js";
+import type { CharmMeta, ConfigValue, JsonObject, RelationMeta } from "../runtime/meta.js";
 import { isAppName } from "../grammar/names.js";
 import { actionParamsError } from "../engine/actions.js";
 import type { RelationEnd } from "../engine/model.js";
-import { type CharmSource, installCharm, loadCharm } from "./charm-source.js";
+import { type CharmSource, loadCharm } from "./charm-source.js";
 import { secretManager } from "../engine/secrets.js";
 import type { SimulatorCore } from "./core.js";
-import { minimumCount, parseEndpoint, validateConfig } from "./juju-rules.js";
+import { parseEndpoint, validateConfig } from "./juju-rules.js";
 import {
   addApplication,
   addRemoteApplication,
-  addWaitingUnit,
-  attachStorage,
-  elect,
+  collectRemoved,
   enterScope,
+  isSubordinateApp,
   markDying,
   markRelationDying,
+  placeUnit,
   setAppConfig,
   setAppMeta,
 } from "./model-writes.js";
 import { type DeployOptions, SimulatorError, type TaskRecord } from "./types.js";
-import { newAgentState } from "./uniter.js";
 
 /** `juju deploy`: a `.charm` file, or a charm project built with `tscharm build`. Returns the application name. */
 export function deploy(core: SimulatorCore, charm: string, options: DeployOptions = {}): string {
@@ -43,11 +42,15 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
   try {
     if (!isAppName(name)) throw new SimulatorError(`invalid application name "${name}"`);
     if (core.model.apps.has(name)) throw new SimulatorError(`cannot add application "${name}": application already exists`);
-    if (source.meta.subordinate === true)
-      throw new SimulatorError(`${charm} is a subordinate charm: the simulator does not run subordinates yet`);
-    const numUnits = options.numUnits ?? 1;
+    let numUnits = options.numUnits ?? 1;
     if (!Number.isInteger(numUnits) || numUnits < 0)
       throw new SimulatorError(`--num-units must be a whole number, not ${String(numUnits)}`);
+    // A subordinate gets its units from its principals' (juju/juju cmd/juju/application/deployer:
+    // the default --num-units 1 becomes 0, and anything else is refused).
+    if (source.meta.subordinate === true) {
+      if (numUnits !== 1) throw new SimulatorError("cannot use --num-units or --to with subordinate application");
+      numUnits = 0;
+    }
     const config = validateConfig(source.meta, options.config ?? {});
     const dir = join(core.dir, "charms", `${name}-${String(revision)}`);
     rmSync(dir, { recursive: true, force: true });
@@ -75,19 +78,13 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
 /** `juju add-unit`: returns the new units' names. */
 export function addUnit(core: SimulatorCore, appName: string, count = 1): string[] {
   const app = core.appState(appName);
-  const meta = core.meta(appName);
+  // juju/juju state/application.go: AddUnit, addUnitOpsWithCons.
+  if (count > 0 && isSubordinateApp(core, appName))
+    throw new SimulatorError(`cannot add unit to application "${appName}": application is a subordinate`);
+  if (app.removing !== undefined) throw new SimulatorError(`cannot add unit to application "${appName}": application is not alive`);
   const added: string[] = [];
   for (let n = 0; n < count; n++) {
-    const unit = addWaitingUnit(core, appName, app.nextUnit++);
-    // A new unit gets the application's current charm: no upgrade-charm for refreshes before it.
-    core.book.agents[unit.name] = { ...newAgentState(), charmVersion: app.charmVersion };
-    mkdirSync(core.machineDir(unit.machine), { recursive: true });
-    installCharm(core.charmSource(appName), core.charmDir(unit.name));
-    for (const [storageName, spec] of Object.entries(meta.storage)) {
-      for (let index = 0; index < minimumCount(spec.multiple); index++) attachStorage(core, unit.name, storageName);
-    }
-    const record = core.model.app(appName);
-    if (record.leader === undefined) elect(core, appName, unit.name);
+    const unit = placeUnit(core, appName);
     added.push(unit.name);
     core.note(`added unit ${unit.name} on machine ${unit.machine}`);
   }
@@ -100,10 +97,58 @@ export function removeUnit(core: SimulatorCore, ...units: string[]): void {
   for (const name of units) {
     const unit = core.model.units.get(name);
     if (unit === undefined) throw new SimulatorError(`removing unit ${name} failed: unit "${name}" does not exist`);
+    // juju/juju apiserver/facades/client/application/application.go, DestroyUnit.
+    if (unit.principal !== undefined) {
+      throw new SimulatorError(
+        `removing unit ${name} failed: unit "${name}" is a subordinate, to remove use remove-relation. ` +
+          `Note: this will remove all units of "${unit.app}"`,
+      );
+    }
     if (unit.dying) continue;
     markDying(core, name);
     core.note(`unit ${name} is dying`);
   }
+  core.save();
+}
+
+/**
+ * `juju remove-application <app> [--destroy-storage] [--force]`, as Juju 3.6 does it
+ * (juju/juju state/application.go, DestroyApplicationOperation; doc/lifecycles.md): every
+ * relation of the application becomes dying, so every unit on both sides departs and runs
+ * relation-broken; every unit of the application becomes dying and tears down (storage-detaching,
+ * relation-departed, relation-broken, stop, remove), its subordinates with it; once no unit and no
+ * relation is left, the application goes, with the secrets it owns and the grants made to it. An
+ * application already dying is left as it is, as Juju does. With `force`, a unit whose teardown
+ * hook fails is removed at once instead of waiting in error. Storage never outlives its unit in
+ * the simulator, so `destroyStorage` changes nothing here.
+ */
+export function removeApplication(
+  core: SimulatorCore,
+  appName: string,
+  options: { readonly force?: boolean; readonly destroyStorage?: boolean } = {},
+): void {
+  const app = core.book.apps[appName];
+  if (app === undefined) {
+    const why = core.model.apps.has(appName)
+      ? `application "${appName}" runs no hooks here (addRemoteApp): it cannot be removed`
+      : `application "${appName}" not found`;
+    throw new SimulatorError(`removing application ${appName} failed: ${why}`);
+  }
+  if (app.removing !== undefined) return;
+  app.removing = { force: options.force === true, destroyStorage: options.destroyStorage === true };
+  core.note(`removing application ${appName}`);
+  for (const relation of [...core.model.relations.values()]) {
+    if (core.model.endOf(relation, appName) !== undefined && !core.book.dyingRelations.has(relation.id)) {
+      markRelationDying(core, relation.id);
+    }
+  }
+  for (const unit of [...core.model.app(appName).units]) {
+    if (!core.model.unit(unit).dying) {
+      markDying(core, unit);
+      core.note(`unit ${unit} is dying`);
+    }
+  }
+  collectRemoved(core);
   core.save();
 }
 
@@ -124,43 +169,74 @@ export function addRemoteApp(core: SimulatorCore, name: string, options: { units
 export function integrate(core: SimulatorCore, first: string, second: string): number {
   const [a, b] = [parseEndpoint(first), parseEndpoint(second)];
   if (core.model.apps.get(b.app)?.meta === undefined && core.model.apps.has(b.app)) return integrateRemote(core, a, b.app);
-  const candidates: [RelationEnd, RelationEnd][] = [];
-  for (const [endA, specA] of Object.entries(core.meta(a.app).relations)) {
+  const candidates: { pair: [RelationEnd, RelationEnd]; implicit: boolean; container: boolean }[] = [];
+  for (const [endA, specA] of endpointsOf(core.meta(a.app))) {
     if (a.endpoint !== undefined && a.endpoint !== endA) continue;
-    for (const [endB, specB] of Object.entries(core.meta(b.app).relations)) {
+    for (const [endB, specB] of endpointsOf(core.meta(b.app))) {
       if (b.endpoint !== undefined && b.endpoint !== endB) continue;
       const matches =
         specA.interface === specB.interface &&
         ((specA.role === "provides" && specB.role === "requires") || (specA.role === "requires" && specB.role === "provides"));
       if (matches)
-        candidates.push([
-          { app: a.app, endpoint: endA, role: specA.role },
-          { app: b.app, endpoint: endB, role: specB.role },
-        ]);
+        candidates.push({
+          pair: [
+            { app: a.app, endpoint: endA, role: specA.role },
+            { app: b.app, endpoint: endB, role: specB.role },
+          ],
+          implicit: specA.implicit || specB.implicit,
+          // One container-scoped end makes the relation container-scoped (juju/juju state/state.go, AddRelation).
+          container: specA.scope === "container" || specB.scope === "container",
+        });
     }
   }
   const described = (pair: [RelationEnd, RelationEnd]): string => `${pair[0].app}:${pair[0].endpoint} ${pair[1].app}:${pair[1].endpoint}`;
-  const [pair, ...others] = candidates;
-  if (pair === undefined) throw new SimulatorError(`no relations found between "${first}" and "${second}"`);
+  // Juju's InferEndpoints: when more than one relation fits, the implicit juju-info ones are dropped.
+  const explicit = candidates.filter((candidate) => !candidate.implicit);
+  const fitting = candidates.length > 1 && explicit.length > 0 ? explicit : candidates;
+  const [chosen, ...others] = fitting;
+  if (chosen === undefined) throw new SimulatorError(`no relations found between "${first}" and "${second}"`);
   if (others.length > 0) {
     throw new SimulatorError(
-      `ambiguous relation: "${first} ${second}" could refer to ${candidates.map((c) => `"${described(c)}"`).join("; ")}`,
+      `ambiguous relation: "${first} ${second}" could refer to ${fitting.map((c) => `"${described(c.pair)}"`).join("; ")}`,
     );
   }
+  const pair = chosen.pair;
   for (const relation of core.model.relations.values()) {
     const same = pair.every((end) => relation.ends.some((other) => other.app === end.app && other.endpoint === end.endpoint));
     if (same && !core.book.dyingRelations.has(relation.id)) {
       throw new SimulatorError(`cannot add relation "${described(pair)}": relation ${described(pair)} already exists`);
     }
   }
-  const spec = core.meta(pair[0].app).relations[pair[0].endpoint];
-  const relation = core.model.addRelation(pair, { interface: spec?.interface ?? "", scope: spec?.scope ?? "global" });
+  // juju/juju state/state.go, AddRelation (via aliveApplication).
+  const dying = pair.find((end) => core.book.apps[end.app]?.removing !== undefined);
+  if (dying !== undefined) throw new SimulatorError(`cannot add relation "${described(pair)}": application "${dying.app}" is not alive`);
+  if (chosen.container && !pair.some((end) => isSubordinateApp(core, end.app))) {
+    throw new SimulatorError(
+      `cannot add relation "${described(pair)}": container scoped relation requires at least one subordinate application`,
+    );
+  }
+  const spec = endpointsOf(core.meta(pair[0].app)).find(([name]) => name === pair[0].endpoint)?.[1];
+  const relation = core.model.addRelation(pair, { interface: spec?.interface ?? "", scope: chosen.container ? "container" : "global" });
   for (const end of pair) {
-    for (const unit of core.model.app(end.app).units) if (core.book.agents[unit]?.installed === true) enterScope(core, unit);
+    for (const unit of [...core.model.app(end.app).units]) if (core.book.agents[unit]?.installed === true) enterScope(core, unit);
   }
   core.note(`related ${described(pair)} (relation ${String(relation.id)})`);
   core.save();
   return relation.id;
+}
+
+/**
+ * A charm's endpoints, with the `juju-info` endpoint Juju gives every charm (provides, interface
+ * juju-info, global scope: juju/juju core/charm, the implicit endpoint), unless the charm declares
+ * an endpoint of that name itself.
+ */
+function endpointsOf(meta: CharmMeta): [string, RelationMeta & { readonly implicit: boolean }][] {
+  const declared = Object.entries(meta.relations).map(([name, spec]): [string, RelationMeta & { implicit: boolean }] => [
+    name,
+    { ...spec, implicit: false },
+  ]);
+  if (meta.relations["juju-info"] !== undefined) return declared;
+  return [...declared, ["juju-info", { role: "provides", interface: "juju-info", scope: "global", implicit: true }]];
 }
 
 /** Relates an endpoint of a simulated application to a remote application, whose units join at once. */

@@ -3,7 +3,6 @@
 import type { CharmMeta } from "../runtime/meta.js";
 import { isBindingOf } from "../runtime/network.js";
 import { actionParamsError } from "../engine/actions.js";
-import { DEFAULT_JUJU_VERSION } from "../grammar/juju-version.js";
 import { configValueFits, secretOptionProblem } from "../engine/config.js";
 import { DEFAULT_JUJU_VERSION, hookRuns } from "../grammar/juju-version.js";
 import type { ContextEvent } from "./events.js";

@@ -94,4 +94,39 @@ describe("the model's named operations", () => {
     expect(model.apps.has("pg")).toBe(false);
     expect(model.units.has("pg/0")).toBe(false);
   });
+
+  // juju/juju state/application.go: removeOps, DestroyApplicationOperation.deleteSecrets.
+  test("removeApplication: its secrets go, and every grant to it or its units; it must be empty first", () => {
+    const { model, xid } = related();
+    const own = model.addSecret({ kind: "application", app: "demo" }, { token: "t" });
+    const unitOwned = model.addSecret({ kind: "unit", unit: "demo/1" }, { key: "k" });
+    model.grantSecret(xid, "demo/1", undefined);
+    expect(() => model.removeApplication("demo")).toThrow('application "demo" still has units: demo/0, demo/1');
+    model.removeUnit("demo/0");
+    model.removeUnit("demo/1");
+    expect(() => model.removeApplication("demo")).toThrow('application "demo" is still in relation 0');
+    model.removeRelation(0);
+    model.grantSecret(xid, "demo", undefined);
+    model.removeApplication("demo");
+    expect(model.apps.has("demo")).toBe(false);
+    expect(model.secrets.has(own.xid)).toBe(false);
+    expect(model.secrets.has(unitOwned.xid)).toBe(false);
+    expect([...model.secret(xid).grants.keys()]).toEqual(["other"]);
+  });
+
+  test("a subordinate unit runs on its principal's machine; containerOf and subordinatesOf", () => {
+    const model = new JujuModel();
+    model.addApp("web");
+    model.addUnit("web");
+    const web1 = model.addUnit("web");
+    model.addApp("agent");
+    const sub = model.addUnit("agent", { principal: "web/1" });
+    expect(sub).toMatchObject({ name: "agent/0", principal: "web/1", machine: web1.machine, address: web1.address });
+    expect(model.subordinatesOf("web/1").map((unit) => unit.name)).toEqual(["agent/0"]);
+    expect(model.subordinatesOf("web/0")).toEqual([]);
+    expect(model.containerOf("agent/0")).toBe("web/1");
+    expect(model.containerOf("web/1")).toBe("web/1");
+    // A principal added after it still gets a machine of its own.
+    expect(model.addUnit("web").machine).not.toBe(web1.machine);
+  });
 });

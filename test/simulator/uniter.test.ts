@@ -210,6 +210,15 @@ describe("nextOperation: relations", () => {
     },
   );
 
+  test("a stopped unit runs no leader-settings-changed (juju/juju worker/uniter/leadership/resolver.go: only while not stopped)", () => {
+    const agent = settled(view());
+    const stop = hookOf(nextOperation(agent, view({ dying: true })));
+    expect(stop.name).toBe("stop");
+    hookDone(agent, stop);
+    // The leader left meanwhile: leadership moved on, but this unit has stopped its charm.
+    expect(runAll(agent, view({ dying: true, leaderSettingsVersion: 1 }))).toEqual(["remove"]);
+  });
+
   test("knownMembers: relation-list during joined includes the joining unit, during departed not the departing one", () => {
     const agent = newAgentState();
     agent.relations["2"] = { created: true, members: { "pg/0": 0, "pg/1": 0 }, app: {}, changedPending: undefined };
