@@ -253,11 +253,15 @@ export function addSimCommands(program: import("commander").Command) {
       [],
     )
     .option("--seed <n>", "when creating the model: vary the order units run their hooks, reproducibly")
+    .option(
+      "--machines <mode>",
+      "when creating the model: isolated, shared or auto: whether each machine gets namespaces of its own (default: $TSCHARM_MACHINES, else auto)",
+    )
     .action(
       async (
         charm: string,
         app: string | undefined,
-        options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string },
+        options: { model: string; numUnits: string; config: string[]; trust?: boolean; env: string[]; seed?: string; machines?: string },
       ) => {
         const seed = options.seed === undefined ? undefined : Number(options.seed);
         if (seed !== undefined && !Number.isInteger(seed))
@@ -265,7 +269,10 @@ export function addSimCommands(program: import("commander").Command) {
         if (existsSync(resolve(options.model, "model.json")) && (options.env.length > 0 || seed !== undefined)) {
           throw new SimCommandError(`--env and --seed apply when a model is created, and ${options.model} already holds one`);
         }
-        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }) };
+        if (existsSync(resolve(options.model, "model.json")) && options.machines !== undefined)
+          throw new SimCommandError(`--machines applies when a model is created, and ${options.model} already holds one`);
+        const machines = options.machines === undefined ? undefined : machineIsolation(options.machines);
+        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }), ...(machines === undefined ? {} : { machines }) };
         await withModel(
           options,
           (simulator) => {
@@ -498,6 +505,12 @@ function configSettings(simulator: Simulator, app: string) {
     };
   }
   return settings;
+}
+
+/** --machines: how machines are isolated (simulator/machines.ts). */
+function machineIsolation(text: string): "isolated" | "shared" | "auto" {
+  if (text === "isolated" || text === "shared" || text === "auto") return text;
+  throw new SimCommandError(`--machines must be isolated, shared or auto, not "${text}"`);
 }
 
 function wholeNumber(text: string, flag: string) {

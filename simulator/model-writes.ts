@@ -13,6 +13,7 @@ import { SimulatorError } from "./types.js";
 
 /** The unit is gone: out of the model, and a new leader if it led. */
 export function bury(core: SimulatorCore, unitName: string): void {
+  const { machine } = core.model.unit(unitName);
   const app = core.model.app(core.model.unit(unitName).app);
   // Out of every relation's scope, and a consumer of nothing: its tracked revisions no longer keep old ones alive.
   core.model.removeUnit(unitName);
@@ -23,6 +24,8 @@ export function bury(core: SimulatorCore, unitName: string): void {
     }
   }
   core.note(`unit ${unitName} removed`);
+  // Its machine goes with its last unit (simulator/machines.ts), and what ran on it with the machine.
+  if (![...core.model.units.values()].some((unit) => unit.machine === machine)) core.machines.release(machine);
   if (app.leader === unitName) {
     const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnitNumber)[0];
     elect(core, app.name, next);
