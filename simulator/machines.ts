@@ -64,6 +64,10 @@ interface Holder {
   readonly pid: number;
   /** The process's start time (field 22 of /proc/<pid>/stat), so a reused pid is not taken for it. */
   readonly start: string;
+  /** A machine's: the fabric holder it was linked to. */
+  readonly fabric?: number;
+  /** A machine's: its network namespace (`net:[inode]`), to find what still runs there once the holder is gone. */
+  readonly net?: string;
 }
 
 interface Tools {
@@ -180,8 +184,11 @@ export class Machines {
     let port: number;
     try {
       const fabric = this.fabric();
+      // The listener's Node process starts while the machine is made.
+      const listening = this.toolListener(fabric);
+      listening.catch(() => undefined);
       holder = this.machine(machine, fabric);
-      port = await this.toolListener(fabric);
+      port = await listening;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (this.requested === "isolated") throw new SimulatorError(`cannot make machine ${machine}'s namespaces: ${reason}`);
@@ -223,7 +230,7 @@ export class Machines {
       }
     }
     const fabric = readHolder(join(this.stateDir, "fabric"));
-    if (fabric !== undefined && alive(fabric)) stopAll([fabric.pid]);
+    if (fabric !== undefined && alive(fabric)) stopAll([-fabric.pid]);
     this.close();
     rmSync(this.stateDir, { recursive: true, force: true });
   }
@@ -274,7 +281,7 @@ export class Machines {
       `ip link set lo up && ip link add ${BRIDGE} type bridge && ip addr add ${BRIDGE_ADDRESS}/16 dev ${BRIDGE} &&`,
       `ip link set ${BRIDGE} up || exit 1`,
     ].join(" ");
-    const holder = startHolder(tools, ["--net"], script, [], join(this.stateDir, "fabric.log"));
+    const holder = startHolder(tools, ["--net"], script, this.stateDir, join(this.stateDir, "fabric.log"));
     writeHolder(file, holder);
     if (kept !== undefined) this.note(`the model's bridge was gone (the host restarted, or its holder ${String(kept.pid)} ended): made again`);
     return holder;
@@ -285,62 +292,76 @@ export class Machines {
     const dir = this.machineStateDir(machine);
     const file = join(dir, "holder");
     const kept = readHolder(file);
-    let holder: Holder;
     if (kept !== undefined && alive(kept)) {
-      holder = kept;
-      if (this.wired.get(machine) === fabric.pid) return holder;
-    } else {
-      const tools = this.tools ?? fail("util-linux was not found");
-      // Every upper and work directory exists before the first overlay hides the model directory's parent.
-      const overlaid = OVERLAID.filter((name) => isRealDirectory(`/${name}`));
-      for (const name of overlaid) {
-        mkdirSync(join(dir, "upper", name), { recursive: true });
-        mkdirSync(join(dir, "work", name), { recursive: true });
+      // Wired when it was made, to this fabric; or wired again now (the fabric was made again since).
+      if (kept.fabric !== fabric.pid && this.wired.get(machine) !== fabric.pid) {
+        this.wire(machine, kept, fabric);
+        writeHolder(file, { ...kept, fabric: fabric.pid });
       }
-      // The directory that holds the model is overlaid last, its paths read before it is hidden;
-      // then the model directory is bound back over it from a descriptor opened before any overlay.
-      const model = realpathSync(this.dir);
-      const order = [...overlaid.filter((name) => !inside(model, `/${name}`)), ...overlaid.filter((name) => inside(model, `/${name}`))];
-      const mounts = order.map(
-        (name) =>
-          `mount -t overlay tscharm-machine -o "lowerdir=/${name},upperdir=$1/upper/${name},workdir=$1/work/${name}" /${name} || exit 1`,
-      );
-      const script = [
-        'exec 9<"$2" || exit 1',
-        ...mounts,
-        // -c: the descriptor's own directory, not the path it names (the overlay's copy of it).
-        'mount -c --bind /proc/self/fd/9 "$2" || exit 1',
-        "exec 9<&-",
-      ].join("\n");
-      holder = startHolder(tools, ["--mount", "--net", "--propagation", "private"], script, [dir, model], join(dir, "holder.log"));
-      writeHolder(file, holder);
-      if (kept !== undefined)
-        this.note(
-          `machine ${machine}'s namespaces were gone (the host restarted, or their holder ${String(kept.pid)} ended): ` +
-            "made again over its kept overlay; what ran on it is gone",
-        );
+      this.wired.set(machine, fabric.pid);
+      return kept;
     }
-    this.wire(machine, holder, fabric);
+    const tools = this.tools ?? fail("util-linux was not found");
+    // Its holder is gone, and the machine with it: whatever still runs in its old namespaces goes too.
+    if (kept?.net !== undefined) {
+      const { net } = kept;
+      stopAll(allPids().filter((pid) => nsOf(pid, "net") === net));
+    }
+    // Every upper and work directory exists before the first overlay hides the model directory's parent.
+    const overlaid = OVERLAID.filter((name) => isRealDirectory(`/${name}`));
+    for (const name of overlaid) {
+      mkdirSync(join(dir, "upper", name), { recursive: true });
+      mkdirSync(join(dir, "work", name), { recursive: true });
+    }
+    // The directory that holds the model is overlaid last, its paths read before it is hidden;
+    // then the model directory is bound back over it from a descriptor opened before any overlay.
+    const model = realpathSync(this.dir);
+    const order = [...overlaid.filter((name) => !inside(model, `/${name}`)), ...overlaid.filter((name) => inside(model, `/${name}`))];
+    const script = [
+      'exec 9<"$MODEL" || exit 1',
+      ...order.map(
+        (name) =>
+          `mount -t overlay tscharm-machine -o "lowerdir=/${name},upperdir=$STATE/upper/${name},workdir=$STATE/work/${name}" /${name} || exit 1`,
+      ),
+      // -c: the descriptor's own directory, not the path it names (the overlay's copy of it).
+      'mount -c --bind /proc/self/fd/9 "$MODEL" || exit 1',
+      "exec 9<&-",
+      // Its end of a veth pair, the other end on the bridge in the fabric (in place of an old one).
+      '"$NSENTER" --target="$FABRIC" --net -- ip link del "$VETH" >/dev/null 2>&1',
+      'ip link add "$VETH" netns "$FABRIC" type veth peer name eth0 || exit 1',
+      `"$NSENTER" --target="$FABRIC" --net -- ip link set "$VETH" master ${BRIDGE} up || exit 1`,
+      `printf '%s\n' "link set lo up" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" | ip -batch - || exit 1`,
+    ].join("\n");
+    const started = startHolder(tools, ["--mount", "--net", "--propagation", "private"], script, dir, join(dir, "holder.log"), {
+      MODEL: model,
+      STATE: dir,
+      NSENTER: tools.nsenter,
+      FABRIC: String(fabric.pid),
+      VETH: vethName(machine),
+      ADDRESS: machineAddress(machine),
+    });
+    const holder = { ...started, fabric: fabric.pid, net: nsOf(started.pid, "net") ?? "" };
+    writeHolder(file, holder);
     this.wired.set(machine, fabric.pid);
+    if (kept !== undefined)
+      this.note(
+        `machine ${machine}'s namespaces were gone (the host restarted, or their holder ${String(kept.pid)} ended): ` +
+          "made again over its kept overlay; what ran on it is gone",
+      );
     return holder;
   }
 
-  /** Links the machine to the bridge with a veth pair (unless its eth0 is there), at the model's address for it. */
+  /** Links a running machine to a new fabric's bridge with a veth pair, at the model's address for it. */
   private wire(machine: string, holder: Holder, fabric: Holder): void {
     const tools = this.tools ?? fail("iproute2 was not found");
-    const veth = `m-${safeName(machine)}`.slice(0, 15);
-    const address = machineAddress(machine);
     const script = [
       'in_fabric() { "$NSENTER" --target="$FABRIC" --net -- "$@"; }',
       'in_machine() { "$NSENTER" --target="$HOLDER" --net -- "$@"; }',
-      'in_machine ip link show eth0 >/dev/null 2>&1 && exit 0',
-      'in_fabric ip link del "$VETH" >/dev/null 2>&1',
+      'in_machine ip link del eth0 >/dev/null 2>&1',
       'in_fabric ip link add "$VETH" type veth peer name eth0 netns "$HOLDER" || exit 1',
       `in_fabric ip link set "$VETH" master ${BRIDGE} up || exit 1`,
-      "in_machine ip link set lo up || exit 1",
-      'in_machine ip addr add "$ADDRESS/16" dev eth0 || exit 1',
-      "in_machine ip link set eth0 up || exit 1",
-      `in_machine ip route add default via ${BRIDGE_ADDRESS} || exit 1`,
+      `printf '%s\n' "link set lo up" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" |`,
+      "  in_machine ip -batch - || exit 1",
     ].join("\n");
     const result = spawnSync("/bin/bash", ["-c", script], {
       encoding: "utf8",
@@ -351,8 +372,8 @@ export class Machines {
         NSENTER: tools.nsenter,
         FABRIC: String(fabric.pid),
         HOLDER: String(holder.pid),
-        VETH: veth,
-        ADDRESS: address,
+        VETH: vethName(machine),
+        ADDRESS: machineAddress(machine),
       },
     });
     if (result.status !== 0) throw new Error(`cannot link machine ${machine} to the bridge: ${(result.stderr || String(result.error)).trim()}`);
@@ -403,47 +424,59 @@ export class Machines {
   private endMachine(machine: string, holder: Holder): number {
     const net = nsOf(holder.pid, "net");
     const mnt = nsOf(holder.pid, "mnt");
-    const inMachine = allPids().filter((pid) => pid !== holder.pid && (nsOf(pid, "net") === net || nsOf(pid, "mnt") === mnt));
+    // The holder's own group (it and its sleep) goes last, with the namespaces.
+    const inMachine = allPids().filter(
+      (pid) => groupOf(pid) !== holder.pid && (nsOf(pid, "net") === net || nsOf(pid, "mnt") === mnt),
+    );
     stopAll(inMachine);
     const fabric = this.fabricPid();
     if (fabric !== undefined && this.tools !== undefined) {
       // Deleting the bridge's end of the pair deletes the machine's end too.
-      spawnSync(this.tools.nsenter, [`--target=${String(fabric)}`, "--net", "--", this.tools.ip, "link", "del", `m-${safeName(machine)}`.slice(0, 15)], {
+      spawnSync(this.tools.nsenter, [`--target=${String(fabric)}`, "--net", "--", this.tools.ip, "link", "del", vethName(machine)], {
         cwd: "/",
         env: { PATH: SYSTEM_PATH },
         stdio: "ignore",
         timeout: START_TIMEOUT_MS,
       });
     }
-    stopAll([holder.pid]);
+    stopAll([-holder.pid]);
     return inMachine.length;
   }
 }
 
 /**
- * Starts `script` in new namespaces (`unshare` with `flags`) as a detached holder that sleeps
- * once the script succeeded, and waits until it is ready. Its environment is only PATH and its
- * working directory `/`, so it is never taken for a process of the model's hooks.
+ * Starts `script` in new namespaces (`unshare` with `flags`) as a detached holder, and waits until
+ * it is ready. The holder then waits for as long as `keep` (a directory of the model's) exists, so
+ * deleting a model directory under a running machine does not leave its namespaces behind. Its
+ * environment is PATH and `vars` only and its working directory `/`, so it is never taken for a
+ * process of the model's hooks (leftover-processes.ts).
  */
-function startHolder(tools: Tools, flags: readonly string[], script: string, args: readonly string[], log: string): Holder {
-  const holderScript = `${script}\necho "$$ ready"\nexec sleep infinity\n`;
+function startHolder(
+  tools: Tools,
+  flags: readonly string[],
+  script: string,
+  keep: string,
+  log: string,
+  vars: Readonly<Record<string, string>> = {},
+): { pid: number; start: string } {
+  const holderScript = `${script}\necho "$$ ready"\nexec 1>/dev/null 2>&1\nwhile [ -d "$KEEP" ]; do sleep 5; done\n`;
   const launcher = [
-    'log=$1; shift',
     // No job control here: the background job is not a group leader, so setsid does not fork and $! is the holder.
-    'setsid "$@" </dev/null >"$log" 2>&1 &',
+    'setsid "$@" </dev/null >"$LOG" 2>&1 &',
     "holder=$!",
     `for _ in $(seq 1 ${String(START_TIMEOUT_MS / 10)}); do`,
-    '  if grep -q " ready$" "$log" 2>/dev/null; then echo "$holder"; exit 0; fi',
-    '  if ! kill -0 "$holder" 2>/dev/null; then cat "$log" >&2; exit 1; fi',
+    '  if grep -q " ready$" "$LOG" 2>/dev/null; then echo "$holder"; exit 0; fi',
+    '  if ! kill -0 "$holder" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi',
     "  sleep 0.01",
     "done",
     'kill -9 "$holder"; echo "it did not get ready" >&2; exit 1',
   ].join("\n");
-  const result = spawnSync(
-    "/bin/bash",
-    ["-c", launcher, "tscharm-holder", log, tools.unshare, ...flags, "--", "/bin/bash", "-c", holderScript, "tscharm-machine", ...args],
-    { encoding: "utf8", cwd: "/", env: { PATH: SYSTEM_PATH }, timeout: START_TIMEOUT_MS * 2 },
-  );
+  const result = spawnSync("/bin/bash", ["-c", launcher, "tscharm-holder", tools.unshare, ...flags, "--", "/bin/bash", "-c", holderScript], {
+    encoding: "utf8",
+    cwd: "/",
+    env: { ...vars, PATH: SYSTEM_PATH, LOG: log, KEEP: keep },
+    timeout: START_TIMEOUT_MS * 2,
+  });
   const pid = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isInteger(pid) || pid <= 0) throw new Error((result.stderr || String(result.error)).trim());
   const start = startTime(pid);
@@ -451,17 +484,27 @@ function startHolder(tools: Tools, flags: readonly string[], script: string, arg
   return { pid, start };
 }
 
+function vethName(machine: string): string {
+  return `m-${safeName(machine)}`.slice(0, 15);
+}
+
 function readHolder(file: string): Holder | undefined {
   try {
-    const [pid = "", start = ""] = readFileSync(file, "utf8").trim().split(" ");
-    return /^\d+$/.test(pid) && start !== "" ? { pid: Number(pid), start } : undefined;
+    const [pid = "", start = "", fabric = "", net = ""] = readFileSync(file, "utf8").trim().split(" ");
+    if (!/^\d+$/.test(pid) || start === "") return undefined;
+    return {
+      pid: Number(pid),
+      start,
+      ...(/^\d+$/.test(fabric) ? { fabric: Number(fabric) } : {}),
+      ...(net.startsWith("net:") ? { net } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
 function writeHolder(file: string, holder: Holder): void {
-  writeFileSync(file, `${String(holder.pid)} ${holder.start}\n`);
+  writeFileSync(file, `${[String(holder.pid), holder.start, String(holder.fabric ?? "-"), holder.net ?? "-"].join(" ")}\n`);
 }
 
 /** The holder still runs: its pid is there, with the same start time, and not a zombie. */
@@ -475,6 +518,15 @@ function startTime(pid: number): string | undefined {
     // The fields after the command name, which is in parentheses and may itself hold ") ".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return fields[0] === "Z" || fields[0] === "X" ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function groupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
   } catch {
     return undefined;
   }
@@ -499,7 +551,10 @@ function allPids(): number[] {
   }
 }
 
-/** SIGTERM, then SIGKILL for whatever still runs a moment later (a machine going away does not wait long). */
+/**
+ * SIGTERM, then SIGKILL for whatever still runs a moment later (a machine going away does not wait
+ * long). A negative pid is a holder's process group (the holder and its sleep).
+ */
 function stopAll(pids: readonly number[]): void {
   const signal = (pid: number, name: NodeJS.Signals): void => {
     try {
@@ -508,18 +563,18 @@ function stopAll(pids: readonly number[]): void {
       // Gone meanwhile.
     }
   };
-  for (const pid of pids) signal(pid, "SIGTERM");
-  const deadline = Date.now() + 500;
+  const runs = (pid: number): boolean => startTime(Math.abs(pid)) !== undefined;
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  let remaining = pids.filter((pid) => startTime(pid) !== undefined);
-  while (remaining.length > 0 && Date.now() < deadline) {
-    Atomics.wait(pause, 0, 0, 10);
-    remaining = remaining.filter((pid) => startTime(pid) !== undefined);
-  }
+  const waitWhile = (ms: number, pending: () => boolean): void => {
+    const deadline = Date.now() + ms;
+    while (pending() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5);
+  };
+  for (const pid of pids) signal(pid, "SIGTERM");
+  waitWhile(500, () => pids.some(runs));
+  const remaining = pids.filter(runs);
   for (const pid of remaining) signal(pid, "SIGKILL");
   // A killed process goes at once; wait a little for it to be gone, so its namespaces go with it.
-  const end = Date.now() + 1000;
-  while (remaining.some((pid) => startTime(pid) !== undefined) && Date.now() < end) Atomics.wait(pause, 0, 0, 5);
+  waitWhile(1000, () => remaining.some(runs));
 }
 
 /** A directory, not a link to one. */

@@ -204,11 +204,14 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     cleanups.push(() => again.close({ remove: true }));
     expect(holderOf(again, "0")).toBe(holder);
     expect(await exec(again, "recorder/0", "cat /etc/tscharm-who")).toBe("recorder/0\n");
-    // The holder dies (as at a reboot): the next command makes the machine again.
+    // The holder dies (as at a reboot): the next command makes the machine again, and what ran on the old one is stopped.
+    const workload = workloadPid(charm, "recorder/0");
+    expect(running(workload)).toBe(true);
     process.kill(holder ?? 0, "SIGKILL");
     await new Promise((done) => setTimeout(done, 100));
-    expect(await exec(again, "recorder/0", "cat /etc/tscharm-who; echo $JUJU_UNIT_NAME")).toBe("recorder/0\nrecorder/0\n");
+    expect(await exec(again, "recorder/0", "cat /etc/tscharm-who; echo again")).toBe("recorder/0\nagain\n");
     expect(holderOf(again, "0")).not.toBe(holder);
+    expect(running(workload)).toBe(false);
     expect(debugLogLines(again.history()).join("\n")).toMatch(/machine 0's namespaces were gone .*made again over its kept overlay/);
   });
 });
