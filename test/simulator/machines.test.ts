@@ -164,18 +164,17 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     await sim.settle();
     const holder = holderOf(sim, "0");
     const fabric = holderOf(sim, "fabric");
-    expect(holder).toBeTypeOf("number");
-    expect(fabric).toBeTypeOf("number");
+    if (holder === undefined || fabric === undefined) throw new Error("machine 0 or the fabric has no namespace holder");
     const workload = workloadPid(charm, "recorder/0");
     const machineState = join(sim.dir, "machine-ns", "0");
-    expect(fabricLinks(fabric ?? 0)).toContain("m-0@");
+    expect(fabricLinks(fabric)).toContain("m-0@");
     expect(mountedAnywhere(machineState)).toBe(true);
 
     sim.removeUnit("recorder/0");
     await sim.settle();
     expect(running(workload)).toBe(false);
-    expect(running(holder ?? 0)).toBe(false);
-    expect(fabricLinks(fabric ?? 0)).not.toContain("m-0@");
+    expect(running(holder)).toBe(false);
+    expect(fabricLinks(fabric)).not.toContain("m-0@");
     expect(mountedAnywhere(machineState)).toBe(false);
     expect(existsSync(machineState)).toBe(false);
     expect(debugLogLines(sim.history()).join("\n")).toMatch(/machine 0 removed: 1 process\(es\) in it stopped/);
@@ -183,9 +182,10 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     expect(running(workloadPid(charm, "recorder/1"))).toBe(true);
 
     const other = holderOf(sim, "1");
+    expect(other).toBeTypeOf("number");
     await sim.destroy();
     expect(running(other ?? 0)).toBe(false);
-    expect(running(fabric ?? 0)).toBe(false);
+    expect(running(fabric)).toBe(false);
     expect(existsSync(join(sim.dir, "machine-ns"))).toBe(false);
   });
 
@@ -198,6 +198,7 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     sim.deploy(charm.dir);
     await sim.settle();
     const holder = holderOf(sim, "0");
+    if (holder === undefined) throw new Error("machine 0 has no namespace holder");
     await sim.close();
 
     const again = await Simulator.open(dir);
@@ -207,7 +208,7 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     // The holder dies (as at a reboot): the next command makes the machine again, and what ran on the old one is stopped.
     const workload = workloadPid(charm, "recorder/0");
     expect(running(workload)).toBe(true);
-    process.kill(holder ?? 0, "SIGKILL");
+    process.kill(holder, "SIGKILL");
     await new Promise((done) => setTimeout(done, 100));
     expect(await exec(again, "recorder/0", "cat /etc/tscharm-who; echo again")).toBe("recorder/0\nagain\n");
     expect(holderOf(again, "0")).not.toBe(holder);
