@@ -272,7 +272,11 @@ export function addSimCommands(program: import("commander").Command) {
         if (existsSync(resolve(options.model, "model.json")) && options.machines !== undefined)
           throw new SimCommandError(`--machines applies when a model is created, and ${options.model} already holds one`);
         const machines = options.machines === undefined ? undefined : machineIsolation(options.machines);
-        const create = { env: keyValues(options.env), ...(seed === undefined ? {} : { seed }), ...(machines === undefined ? {} : { machines }) };
+        const create = {
+          env: keyValues(options.env),
+          ...(seed === undefined ? {} : { seed }),
+          ...(machines === undefined ? {} : { machines }),
+        };
         await withModel(
           options,
           (simulator) => {

@@ -283,7 +283,8 @@ export class Machines {
     ].join(" ");
     const holder = startHolder(tools, ["--net"], script, this.stateDir, join(this.stateDir, "fabric.log"));
     writeHolder(file, holder);
-    if (kept !== undefined) this.note(`the model's bridge was gone (the host restarted, or its holder ${String(kept.pid)} ended): made again`);
+    if (kept !== undefined)
+      this.note(`the model's bridge was gone (the host restarted, or its holder ${String(kept.pid)} ended): made again`);
     return holder;
   }
 
@@ -357,7 +358,7 @@ export class Machines {
     const script = [
       'in_fabric() { "$NSENTER" --target="$FABRIC" --net -- "$@"; }',
       'in_machine() { "$NSENTER" --target="$HOLDER" --net -- "$@"; }',
-      'in_machine ip link del eth0 >/dev/null 2>&1',
+      "in_machine ip link del eth0 >/dev/null 2>&1",
       'in_fabric ip link add "$VETH" type veth peer name eth0 netns "$HOLDER" || exit 1',
       `in_fabric ip link set "$VETH" master ${BRIDGE} up || exit 1`,
       `printf '%s\n' "link set lo up" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" |`,
@@ -376,7 +377,8 @@ export class Machines {
         ADDRESS: machineAddress(machine),
       },
     });
-    if (result.status !== 0) throw new Error(`cannot link machine ${machine} to the bridge: ${(result.stderr || String(result.error)).trim()}`);
+    if (result.status !== 0)
+      throw new Error(`cannot link machine ${machine} to the bridge: ${(result.stderr || String(result.error)).trim()}`);
   }
 
   /**
@@ -425,9 +427,7 @@ export class Machines {
     const net = nsOf(holder.pid, "net");
     const mnt = nsOf(holder.pid, "mnt");
     // The holder's own group (it and its sleep) goes last, with the namespaces.
-    const inMachine = allPids().filter(
-      (pid) => groupOf(pid) !== holder.pid && (nsOf(pid, "net") === net || nsOf(pid, "mnt") === mnt),
-    );
+    const inMachine = allPids().filter((pid) => groupOf(pid) !== holder.pid && (nsOf(pid, "net") === net || nsOf(pid, "mnt") === mnt));
     stopAll(inMachine);
     const fabric = this.fabricPid();
     if (fabric !== undefined && this.tools !== undefined) {
@@ -471,12 +471,16 @@ function startHolder(
     "done",
     'kill -9 "$holder"; echo "it did not get ready" >&2; exit 1',
   ].join("\n");
-  const result = spawnSync("/bin/bash", ["-c", launcher, "tscharm-holder", tools.unshare, ...flags, "--", "/bin/bash", "-c", holderScript], {
-    encoding: "utf8",
-    cwd: "/",
-    env: { ...vars, PATH: SYSTEM_PATH, LOG: log, KEEP: keep },
-    timeout: START_TIMEOUT_MS * 2,
-  });
+  const result = spawnSync(
+    "/bin/bash",
+    ["-c", launcher, "tscharm-holder", tools.unshare, ...flags, "--", "/bin/bash", "-c", holderScript],
+    {
+      encoding: "utf8",
+      cwd: "/",
+      env: { ...vars, PATH: SYSTEM_PATH, LOG: log, KEEP: keep },
+      timeout: START_TIMEOUT_MS * 2,
+    },
+  );
   const pid = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isInteger(pid) || pid <= 0) throw new Error((result.stderr || String(result.error)).trim());
   const start = startTime(pid);

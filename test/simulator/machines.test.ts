@@ -51,7 +51,7 @@ async function workloadModel(options: { dir?: string } = {}): Promise<{ sim: Sim
   charm.onHook(
     "start",
     [
-      'u=${JUJU_UNIT_NAME/\\//-}',
+      "u=${JUJU_UNIT_NAME/\\//-}",
       'setsid "$NODE" "$CONTROL/server.cjs" </dev/null >/dev/null 2>&1 &',
       'for _ in $(seq 100); do [[ -e "$CONTROL/listening-$u" ]] && break; sleep 0.05; done',
     ].join("\n"),
@@ -68,7 +68,8 @@ async function workloadModel(options: { dir?: string } = {}): Promise<{ sim: Sim
 async function exec(sim: Simulator, unit: string, command: string): Promise<string> {
   const task = await sim.runTask(sim.enqueueExec(unit, command).id);
   expect(task.status, JSON.stringify(task.results)).toBe("completed");
-  return String(task.results["stdout"] ?? "");
+  const stdout = task.results["stdout"];
+  return typeof stdout === "string" ? stdout : "";
 }
 
 /** The pid holding a machine's namespaces (or the fabric's, for "fabric"), as the model directory keeps it. */
@@ -129,7 +130,9 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     await sim.settle();
     expect(await exec(sim, "recorder/0", "cat /etc/tscharm-who")).toBe("recorder/0\n");
     expect(await exec(sim, "recorder/1", "cat /etc/tscharm-who")).toBe("recorder/1\n");
-    expect(await exec(sim, "recorder/1", "echo more >> /etc/hosts.tscharm; mkdir -p /var/lib/tscharm-test; ls /var/lib/tscharm-test")).toBe("");
+    expect(await exec(sim, "recorder/1", "echo more >> /etc/hosts.tscharm; mkdir -p /var/lib/tscharm-test; ls /var/lib/tscharm-test")).toBe(
+      "",
+    );
     expect(existsSync("/etc/tscharm-who")).toBe(false);
     expect(existsSync("/etc/hosts.tscharm")).toBe(false);
     expect(existsSync("/var/lib/tscharm-test")).toBe(false);
@@ -287,7 +290,17 @@ describe("without namespaces: the shared host, said once", () => {
     const tscharm = (...args: string[]) =>
       spawnSync(
         "unshare",
-        ["--user", "--map-user=65534", "--map-group=65534", process.execPath, join(ROOT, "cmd", "tscharm.mjs"), "sim", ...args, "--model", model],
+        [
+          "--user",
+          "--map-user=65534",
+          "--map-group=65534",
+          process.execPath,
+          join(ROOT, "cmd", "tscharm.mjs"),
+          "sim",
+          ...args,
+          "--model",
+          model,
+        ],
         { encoding: "utf8", env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", CONTROL: charm.control } },
       );
     const deploy = tscharm("deploy", charm.dir);
