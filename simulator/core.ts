@@ -52,6 +52,8 @@ export class SimulatorCore {
         server.serveOn(listener);
       },
     );
+    // Asked for by name: a model that cannot have it is refused now, not at its first hook.
+    if (options.machines === "isolated" && !this.machines.isolated) throw new SimulatorError("machines could not be isolated");
   }
 
   /** Writes the model to `<dir>/model.json` (persistent simulators only). */

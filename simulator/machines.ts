@@ -152,7 +152,10 @@ export class Machines {
     return join(this.dir, "machine-ns");
   }
 
-  /** Whether machines are isolated in this model (decided on first use, and kept in the model directory). */
+  /**
+   * Whether machines are isolated in this model: decided on first use (or now), and kept in the
+   * model directory. Throws when `isolated` was asked for and cannot be.
+   */
   get isolated(): boolean {
     return this.resolve() === "isolated";
   }
@@ -304,10 +307,8 @@ export class Machines {
     }
     const tools = this.tools ?? fail("util-linux was not found");
     // Its holder is gone, and the machine with it: whatever still runs in its old namespaces goes too.
-    if (kept?.net !== undefined) {
-      const { net } = kept;
-      stopAll(allPids().filter((pid) => nsOf(pid, "net") === net));
-    }
+    const oldNet = kept?.net;
+    if (oldNet !== undefined && oldNet !== nsOf(process.pid, "net")) stopAll(allPids().filter((pid) => nsOf(pid, "net") === oldNet));
     // Every upper and work directory exists before the first overlay hides the model directory's parent.
     const overlaid = OVERLAID.filter((name) => isRealDirectory(`/${name}`));
     for (const name of overlaid) {
@@ -424,10 +425,13 @@ export class Machines {
 
   /** Stops every process in the machine, its link to the bridge, then its holder; returns how many processes there were. */
   private endMachine(machine: string, holder: Holder): number {
-    const net = nsOf(holder.pid, "net");
-    const mnt = nsOf(holder.pid, "mnt");
+    const net = machineNs(holder.pid, "net");
+    const mnt = machineNs(holder.pid, "mnt");
     // The holder's own group (it and its sleep) goes last, with the namespaces.
-    const inMachine = allPids().filter((pid) => groupOf(pid) !== holder.pid && (nsOf(pid, "net") === net || nsOf(pid, "mnt") === mnt));
+    const inMachine = allPids().filter(
+      (pid) =>
+        groupOf(pid) !== holder.pid && ((net !== undefined && nsOf(pid, "net") === net) || (mnt !== undefined && nsOf(pid, "mnt") === mnt)),
+    );
     stopAll(inMachine);
     const fabric = this.fabricPid();
     if (fabric !== undefined && this.tools !== undefined) {
@@ -525,6 +529,12 @@ function startTime(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A machine holder's namespace, never this process's own (so nothing of the host's is taken for the machine's). */
+function machineNs(pid: number, kind: "net" | "mnt"): string | undefined {
+  const ns = nsOf(pid, kind);
+  return ns === undefined || ns === nsOf(process.pid, kind) ? undefined : ns;
 }
 
 function groupOf(pid: number): number | undefined {
