@@ -121,6 +121,10 @@ describe.skipIf(blocker !== undefined)(`machines of their own${blocker === undef
     // Each machine's network holds its address (and loopback), nothing of the host's.
     const addresses = await exec(sim, "recorder/0", "ip -o -4 addr show | awk '{print $2, $4}'");
     expect(addresses).toBe("lo 127.0.0.1/8\neth0 10.1.0.10/16\n");
+    // The one address the model gives the machine: what the hook tools and juju status say too.
+    expect(await exec(sim, "recorder/1", "unit-get private-address")).toBe("10.1.0.11\n");
+    const status = sim.status() as { machines?: Record<string, { "dns-name"?: string }> };
+    expect(status.machines?.["1"]?.["dns-name"]).toBe("10.1.0.11");
   });
 
   test("one machine's writes to /etc are its own: the other machine and the host do not see them", async () => {
