@@ -206,7 +206,8 @@ export class Machines {
   }
 
   /**
-   * The machine is gone (its last unit was removed): every process in it is stopped, then its
+   * The machine is gone (its last unit was removed: juju/juju 3.6 state/unit.go, Unit.destroyHostOps,
+   * makes a unit's host dying with its only principal): every process in it is stopped, then its
    * namespaces, its link to the bridge and its overlay are removed.
    */
   release(machine: string): void {

@@ -24,7 +24,9 @@ export function bury(core: SimulatorCore, unitName: string): void {
     }
   }
   core.note(`unit ${unitName} removed`);
-  // Its machine goes with its last unit (simulator/machines.ts), and what ran on it with the machine.
+  // Its machine goes with its last unit, and what ran on it with the machine (simulator/machines.ts): Juju makes
+  // the host dying when the unit was its only principal and it hosts no container (juju/juju 3.6
+  // state/unit.go, Unit.destroyHostOps).
   if (![...core.model.units.values()].some((unit) => unit.machine === machine)) core.machines.release(machine);
   if (app.leader === unitName) {
     const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnitNumber)[0];
