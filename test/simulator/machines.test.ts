@@ -314,5 +314,13 @@ describe("without namespaces: the shared host, said once", () => {
     const config = tscharm("config", "recorder", "port=81");
     expect(config.status, config.stderr).toBe(0);
     expect(config.stderr).not.toContain("machines share this host");
+    // --machines chooses when the model is made: shared by choice says nothing; a wrong value is refused.
+    rmSync(model, { recursive: true, force: true });
+    const bad = tscharm("deploy", charm.dir, "--machines", "separate");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--machines must be isolated, shared or auto, not "separate"');
+    const shared = tscharm("deploy", charm.dir, "--machines", "shared");
+    expect(shared.status, shared.stderr).toBe(0);
+    expect(shared.stderr).not.toContain("machines share this host");
   });
 });
