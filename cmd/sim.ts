@@ -262,6 +262,10 @@ export function addSimCommands(program: import("commander").Command) {
     .option("--to <placement>", "refused: the simulator puts each unit on a machine of its own")
     .option("--storage <name=constraints>", "refused: units get the storage their charm declares (repeatable)", collect, [])
     .option("--juju-version <version>", "when creating the model: the Juju it runs, 3.6.x or 4.x (default 3.6.4; docs/juju-versions.md)")
+    .option(
+      "--machines <mode>",
+      "when creating the model: isolated, shared or auto: whether each machine gets namespaces of its own (default: $TSCHARM_MACHINES, else auto)",
+    )
     .action(
       async (
         charm: string,
@@ -279,6 +283,7 @@ export function addSimCommands(program: import("commander").Command) {
           to?: string;
           storage: string[];
           jujuVersion?: string;
+          machines?: string;
         },
       ) => {
         refuseCharmhubOptions(options);
@@ -291,10 +296,14 @@ export function addSimCommands(program: import("commander").Command) {
             `--env, --seed and --juju-version apply when a model is created, and ${options.model} already holds one`,
           );
         }
+        if (existsSync(resolve(options.model, "model.json")) && options.machines !== undefined)
+          throw new SimCommandError(`--machines applies when a model is created, and ${options.model} already holds one`);
+        const machines = options.machines === undefined ? undefined : machineIsolation(options.machines);
         const create = {
           env: keyValues(options.env),
           ...(seed === undefined ? {} : { seed }),
           ...(options.jujuVersion === undefined ? {} : { jujuVersion: options.jujuVersion }),
+          ...(machines === undefined ? {} : { machines }),
         };
         await withModel(
           options,
@@ -568,6 +577,12 @@ function configSettings(simulator: Simulator, app: string) {
     };
   }
   return settings;
+}
+
+/** --machines: how machines are isolated (simulator/machines.ts). */
+function machineIsolation(text: string): "isolated" | "shared" | "auto" {
+  if (text === "isolated" || text === "shared" || text === "auto") return text;
+  throw new SimCommandError(`--machines must be isolated, shared or auto, not "${text}"`);
 }
 
 export function wholeNumber(text: string, flag: string) {

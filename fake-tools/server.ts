@@ -118,6 +118,16 @@ export class ToolServer {
     this.contexts.delete(id);
   }
 
+  /**
+   * Answers tool calls on another listener too: the simulator's machines reach it at their
+   * bridge's address (simulator/machines.ts), where this process's loopback is out of reach.
+   */
+  serveOn(listener: Server): void {
+    listener.on("connection", (socket: Socket) => {
+      this.serve(socket);
+    });
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => {

@@ -12,6 +12,7 @@ import type { JujuModel, SecretRecord } from "../engine/model.js";
 import type { ToolServer } from "../fake-tools/server.js";
 import type { CharmSource } from "./charm-source.js";
 import { type NewLogEntry, appendEntry, appendNote } from "./debug-log.js";
+import { Machines, requestedIsolation } from "./machines.js";
 import { type AppState, type Bookkeeping, type SavedOptions, writeSavedState } from "./store.js";
 import { type LogEntry, SimulatorError, type SimulatorOptions } from "./types.js";
 import type { AgentState } from "./uniter.js";
@@ -28,6 +29,8 @@ export class SimulatorCore {
   /** Extra environment for every hook (SimulatorOptions.env), with `{machine}` and `{unit}` placeholders. */
   readonly extraEnv: Readonly<Record<string, string>>;
   readonly hookTimeoutMs: number;
+  /** The machines' namespaces (machines.ts): made on a machine's first process, removed with the machine. */
+  readonly machines: Machines;
 
   constructor(
     readonly model: JujuModel,
@@ -39,6 +42,18 @@ export class SimulatorCore {
   ) {
     this.extraEnv = options.env ?? {};
     this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
+    this.machines = new Machines(
+      dir,
+      requestedIsolation(options.machines),
+      (what) => {
+        this.note(what);
+      },
+      (listener) => {
+        server.serveOn(listener);
+      },
+    );
+    // Asked for by name: a model that cannot have it is refused now, not at its first hook.
+    if (options.machines === "isolated" && !this.machines.isolated) throw new SimulatorError("machines could not be isolated");
   }
 
   /** Writes the model to `<dir>/model.json` (persistent simulators only). */

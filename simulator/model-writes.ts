@@ -19,6 +19,7 @@ export function bury(core: SimulatorCore, unitName: string): void {
   if (!core.model.units.has(unitName)) return;
   // A principal leaves after its subordinates (removed by force with it, when it is).
   for (const subordinate of core.model.subordinatesOf(unitName)) bury(core, subordinate.name);
+  const { machine } = core.model.unit(unitName);
   const app = core.model.app(core.model.unit(unitName).app);
   // Out of every relation's scope, and a consumer of nothing: its tracked revisions no longer keep old ones alive.
   core.model.removeUnit(unitName);
@@ -29,6 +30,10 @@ export function bury(core: SimulatorCore, unitName: string): void {
     }
   }
   core.note(`unit ${unitName} removed`);
+  // Its machine goes with its last unit, and what ran on it with the machine (simulator/machines.ts): Juju makes
+  // the host dying when the unit was its only principal and it hosts no container (juju/juju 3.6
+  // state/unit.go, Unit.destroyHostOps).
+  if (![...core.model.units.values()].some((unit) => unit.machine === machine)) core.machines.release(machine);
   if (app.leader === unitName) {
     const next = app.units.filter((name) => !core.model.unit(name).dying).sort(byUnitNumber)[0];
     elect(core, app.name, next);

@@ -120,6 +120,9 @@ export class Simulator {
     if (options.remove === true && !core.closed && !core.destroyed) await this.destroy();
     if (!core.closed) {
       core.closed = true;
+      // A model that is not kept has nobody to come back to its machines: they go now.
+      if (core.options.persistent === true) core.machines.close();
+      else core.machines.removeAll();
       await core.server.close();
       if (core.options.persistent === true) unlockModel(core.dir);
     }

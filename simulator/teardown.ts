@@ -26,6 +26,8 @@ const TEARDOWN_TIMEOUT_MS = 30_000;
 export async function destroy(core: SimulatorCore, options: { readonly timeoutMs?: number } = {}): Promise<TeardownReport> {
   if (core.closed) throw new SimulatorError("the simulator is closed: destroy the model before closing it");
   core.destroyed = true;
+  // The machines go last, after the processes the hooks left running are reported.
+  core.machines.deferRemoval = true;
   const timeoutMs = options.timeoutMs ?? TEARDOWN_TIMEOUT_MS;
   const forced: { unit: string; reason: string }[] = [];
   const removed: string[] = [];
@@ -77,6 +79,9 @@ export async function destroy(core: SimulatorCore, options: { readonly timeoutMs
   const killed = new Set((await stopProcesses(stopped)).map((entry) => entry.pid));
   for (const { pid, command } of stopped)
     core.note(`${killed.has(pid) ? "killed" : "stopped"} process ${String(pid)} the hooks left running: ${command}`);
+  // Destroying the machines ends whatever else runs in them (a process that left the model's
+  // environment and directories), with their namespaces, links and overlays.
+  core.machines.removeAll();
   core.save();
   return { removed, forced, stopped };
 }

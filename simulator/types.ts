@@ -5,6 +5,7 @@ import type { CharmClass } from "../runtime/dispatch.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { ToolCall } from "../fake-tools/server.js";
 import type { LeftoverProcess } from "./leftover-processes.js";
+import type { MachineIsolation } from "./machines.js";
 
 export interface SimulatorOptions {
   /** Where the model lives (units' charm directories, machines, stored charms); a temporary directory by default. */
@@ -24,6 +25,15 @@ export interface SimulatorOptions {
   readonly jujuVersion?: string;
   /** A hook running longer than this is killed and fails (default 120 000 ms). */
   readonly hookTimeoutMs?: number;
+  /**
+   * Whether each machine gets namespaces of its own (docs/simulator.md, "Machines of their own"):
+   * `isolated` (its own mount namespace over an overlay of the host's system directories, its own
+   * network namespace at the model's address for it; needs root), `shared` (every unit on this
+   * host, as before), or `auto` (isolated when the simulator can, else shared, saying so once in
+   * the debug log). Default: the TSCHARM_MACHINES environment variable, else `auto`. A model keeps
+   * what was decided at its first hook.
+   */
+  readonly machines?: MachineIsolation;
 }
 
 export interface DeployOptions {

@@ -51,17 +51,21 @@ export async function runProcess(
     PATH: `${core.server.binDir}:${PATH}`,
     ...core.extraEnvFor(unitName),
   };
+  const cwd = core.charmDir(unitName);
   core.running = { unit: unitName, what };
   const started = performance.now();
   try {
-    const [file = "", ...args] = command;
+    // On a machine of its own, the command starts inside its namespaces (simulator/machines.ts).
+    const entry = await core.machines.enter(core.model.unit(unitName).machine, cwd, command);
+    if (entry !== undefined) Object.assign(processEnv, entry.env);
+    const [file = "", ...args] = entry?.argv ?? command;
     const timeoutMs =
       core.teardownDeadline === undefined
         ? core.hookTimeoutMs
         : Math.max(1, Math.min(core.hookTimeoutMs, core.teardownDeadline - Date.now()));
     const result = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((done) => {
       // A process group of its own, so a timeout kills whatever the hook started too.
-      const child = spawn(file, args, { cwd: core.charmDir(unitName), env: processEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      const child = spawn(file, args, { cwd, env: processEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
       let stdout = "";
       let stderr = "";
       let timedOut = false;
