@@ -24,6 +24,7 @@ import { arch } from "node:os";
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { hookKindOf } from "../engine/hook-info.js";
 import { DEFAULT_JUJU_VERSION, isJuju4 } from "../grammar/juju-version.js";
 import { extractZip } from "../project/archive.js";
 import { compileCharmMeta, readCharmSources, yamlDocument } from "../project/charm-meta.js";
@@ -80,6 +81,7 @@ export function loadCharm(origin: string, storeDir: string, jujuVersion: string 
     actionsFile: "actions.yaml",
   });
   if (isJuju4(jujuVersion) && !hasBases(text("manifest.yaml"))) throw new Error(NO_BASES);
+  makeHooksExecutable(storeDir, meta);
   return { origin, meta, dir: storeDir };
 }
 
@@ -93,6 +95,30 @@ function isCharmDirectory(path: string, built: boolean): boolean {
   if (existsSync(join(path, "dispatch"))) return true;
   if (built || existsSync(join(path, "package.json"))) return false;
   return existsSync(join(path, "hooks"));
+}
+
+/**
+ * Makes the charm's own hooks in hooks/ owner-executable, as Juju does after expanding a charm
+ * (juju/juju internal/charm/charmarchive.go `fixHookFunc`, over the hooks its metadata implies).
+ */
+function makeHooksExecutable(dir: string, meta: CharmMeta): void {
+  const hooks = join(dir, "hooks");
+  if (!existsSync(hooks) || !lstatSync(hooks).isDirectory()) return;
+  for (const entry of readdirSync(hooks, { withFileTypes: true })) {
+    if (!entry.isFile() || !isHookOf(meta, entry.name)) continue;
+    const path = join(hooks, entry.name);
+    const mode = statSync(path).mode & 0o7777;
+    if ((mode & 0o100) === 0) chmodSync(path, mode | 0o100);
+  }
+}
+
+/** Whether `name` is a hook of this charm (juju/juju internal/charm/meta.go `Meta.Hooks`). */
+function isHookOf(meta: CharmMeta, name: string): boolean {
+  const kind = hookKindOf(name);
+  if (kind === "other") return name === "collect-metrics" || name === "meter-status-changed";
+  if (!kind.startsWith("relation-") && !kind.startsWith("storage-")) return true;
+  const owner = name.slice(0, -(kind.length + 1));
+  return kind.startsWith("relation-") ? meta.relations[owner] !== undefined : meta.storage[owner] !== undefined;
 }
 
 /** Whether manifest.yaml names at least one base (juju/juju internal/charm/charm.go `MetaFormat`: FormatV2 needs bases). */

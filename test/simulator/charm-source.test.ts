@@ -160,12 +160,15 @@ describe("what a hook executes", () => {
       charmFile(dir, "hooky", [
         text("actions.yaml", "greet:\n  description: d\n"),
         script("hooks/install", record),
-        script("hooks/start", record),
+        text("hooks/start", `#!/bin/sh\n${record}\n`), // 0644 in the zip: Juju makes a hook u+x
+        text("hooks/notes.txt", "not a hook\n"),
         script("actions/greet", record),
       ]),
     );
     await sim.settle();
     expect(lines(join(dir, "ran"))).toEqual(["install hooks/install", "start hooks/start"]);
+    expect(statSync(join(sim.charmDir("hooky/0"), "hooks", "start")).mode & 0o777).toBe(0o744);
+    expect(statSync(join(sim.charmDir("hooky/0"), "hooks", "notes.txt")).mode & 0o777).toBe(0o644);
     const history = sim.history().filter((entry) => entry.unit === "hooky/0");
     expect(history.find((entry) => entry.name === "config-changed")?.outcome).toBe("skipped (missing)");
     expect(history.find((entry) => entry.name === "start")?.outcome).toBe("ok");
