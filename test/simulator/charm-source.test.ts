@@ -151,6 +151,34 @@ describe("what a unit's charm directory gets", () => {
   });
 });
 
+describe("hostile charms that were refused before, still refused", () => {
+  test("a YAML alias bomb in metadata.yaml: a clear error at once, not a wedged simulator", async () => {
+    const dir = scratch();
+    const sim = await simulator(dir);
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let n = 1; n < 9; n++)
+      levels.push(
+        `${String.fromCharCode(97 + n)}: &${String.fromCharCode(97 + n)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + n)}`)
+          .join(", ")}]`,
+      );
+    const path = join(dir, "bomb.charm");
+    writeZip(path, [text("metadata.yaml", `name: bomb\nsummary: s\ndescription: d\n${levels.join("\n")}\n`), script("dispatch", "true")]);
+    const started = performance.now();
+    expect(() => sim.deploy(path)).toThrow(/alias/i);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(sim.status()["applications"]).toEqual({});
+  });
+
+  test("a .charm that is not a zip", async () => {
+    const dir = scratch();
+    const sim = await simulator(dir);
+    const path = join(dir, "text.charm");
+    writeFileSync(path, "not a zip\n");
+    expect(() => sim.deploy(path)).toThrow(`cannot unpack ${path}: not a zip archive (no end of central directory)`);
+  });
+});
+
 describe("what a hook executes", () => {
   test("no dispatch: hooks/<name> runs with JUJU_DISPATCH_PATH hooks/<name>; a hook with no file is skipped as done", async () => {
     const dir = scratch();
