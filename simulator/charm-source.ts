@@ -65,6 +65,7 @@ export function loadCharm(origin: string, storeDir: string, jujuVersion: string 
       return { origin, meta: compileCharmMeta(readCharmSources(path)), dir: storeDir };
     }
     copyCharmDirectory(realpathSync(path), storeDir);
+    refuseLinksOut(storeDir);
   } else {
     unpack(path, origin, storeDir);
   }
@@ -188,6 +189,20 @@ function unpack(path: string, origin: string, dir: string): void {
     return;
   }
   if (result.status !== 0) throw new Error(`cannot unpack ${origin}: ${result.stderr.trim() || `exit ${String(result.status)}`}`);
+}
+
+/**
+ * Refuses a charm directory whose symlinks, each inside by its own text, lead out together
+ * (`x/s -> ..`, then `b -> x/s/..`): what lands in a unit's charm directory stays inside it.
+ */
+function refuseLinksOut(storeDir: string): void {
+  const root = realpathSync.native(storeDir);
+  for (const path of charmPaths(storeDir)) {
+    const full = join(storeDir, path);
+    if (!lstatSync(full).isSymbolicLink() || !existsSync(full)) continue;
+    const real = realpathSync.native(full);
+    if (real !== root && !real.startsWith(`${root}/`)) throw new Error(`symlink "${path}" links out of charm: "${readlinkSync(full)}"`);
+  }
 }
 
 /** Where a unit's agent keeps the list of the files its charm directory got from the charm. */

@@ -4,6 +4,7 @@
 // of any kind or hooks/<name> without it (worker/uniter/runner/runner.go `discoverHookHandler`),
 // and Juju 4's refusal of a charm without manifest bases (internal/charm/meta.go `Meta.Check`).
 
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -15,6 +16,7 @@ import {
   readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -167,6 +169,32 @@ describe("hostile charms that were refused before, still refused", () => {
     const started = performance.now();
     expect(() => sim.deploy(path)).toThrow(/alias/i);
     expect(performance.now() - started).toBeLessThan(5000);
+    expect(sim.status()["applications"]).toEqual({});
+  });
+
+  test("a charm directory with a link that leads out, or a fifo: refused in Juju's words (internal/charm/charmdir.go)", async () => {
+    const dir = scratch();
+    const sim = await simulator(dir);
+    const charmDirectory = (name: string): string => {
+      const path = join(dir, name);
+      mkdirSync(join(path, "x"), { recursive: true });
+      writeFileSync(join(path, "metadata.yaml"), `name: ${name}\nsummary: s\ndescription: d\n`);
+      writeFileSync(join(path, "dispatch"), "#!/bin/sh\n", { mode: 0o755 });
+      return path;
+    };
+    const absolute = charmDirectory("absolute");
+    symlinkSync("/etc", join(absolute, "link"));
+    expect(() => sim.deploy(absolute)).toThrow('symlink "link" is absolute: "/etc"');
+    const out = charmDirectory("out");
+    symlinkSync("../..", join(out, "x", "up"));
+    expect(() => sim.deploy(out)).toThrow('symlink "x/up" links out of charm: "../.."');
+    const together = charmDirectory("together");
+    symlinkSync("..", join(together, "x", "s"));
+    symlinkSync("x/s/..", join(together, "b"));
+    expect(() => sim.deploy(together)).toThrow('symlink "b" links out of charm: "x/s/.."');
+    const fifo = charmDirectory("fifo");
+    execFileSync("mkfifo", [join(fifo, "pipe")]);
+    expect(() => sim.deploy(fifo)).toThrow('file is a named pipe: "pipe"');
     expect(sim.status()["applications"]).toEqual({});
   });
 
