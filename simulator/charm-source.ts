@@ -52,7 +52,7 @@ export const NO_BASES = "charm metadata without bases in manifest not valid";
  */
 export function loadCharm(origin: string, storeDir: string, jujuVersion: string = DEFAULT_JUJU_VERSION): CharmSource {
   const path = resolve(origin);
-  if (!existsSync(path)) throw new Error(`no charm at ${origin}: give a .charm file, a charm directory or a built charm project`);
+  if (!existsSync(path)) throw new Error(`no charm at ${origin}: give a .charm file or a built charm project`);
   rmSync(storeDir, { recursive: true, force: true });
   mkdirSync(storeDir, { recursive: true });
   if (statSync(path).isDirectory()) {
