@@ -9,7 +9,7 @@ import { type ActionRun, CommitError, HookContext } from "../engine/hook-context
 import { hookEnvironment } from "../engine/hook-env.js";
 import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
 import type { ToolDefaults } from "../fake-tools/handler.js";
-import { installCharm } from "./charm-source.js";
+import { hookCommand, installCharm } from "./charm-source.js";
 import { remoteView } from "./controller-view.js";
 import type { SimulatorCore } from "./core.js";
 import { hookDetail } from "./debug-log.js";
@@ -21,6 +21,9 @@ import { type DispatchRequest, type LogEntry, SimulatorError, type TaskRecord } 
 import { type HookInfo, type Operation, charmSwitched, hookDone, knownMembers, sawOwnWrite } from "./uniter.js";
 import { enqueueAction, taskById } from "./verbs.js";
 import { noteStatusChanges } from "./status-snapshot.js";
+
+/** The outcome of a hook the charm has no file for (Juju: `skipped "install" hook (missing)`). */
+export const MISSING_HOOK = "skipped (missing)";
 
 export async function execute(core: SimulatorCore, unitName: string, op: Operation): Promise<void> {
   const agent = core.agent(unitName);
@@ -80,7 +83,7 @@ export async function runHook(core: SimulatorCore, unitName: string, hook: HookI
   // Juju's upgrade operation: the new charm's files, then upgrade-charm (again on a retry: the same files).
   if (hook.kind === "upgrade-charm") installCharm(core.charmSource(unit.app), core.charmDir(unitName));
   const entry = await runHookProcess(core, unitName, hook);
-  if (entry.outcome === "ok") {
+  if (entry.outcome === "ok" || entry.outcome === MISSING_HOOK) {
     hookDone(agent, hook);
     agent.error = undefined;
     agent.resolved = undefined;
@@ -110,9 +113,23 @@ export async function runHookProcess(core: SimulatorCore, unitName: string, hook
   const jujuEnv = hookEnvironment(core.model, unitName, hook, core.charmDir(unitName));
   const leaderSettingsBefore = JSON.stringify(core.model.app(unit.app).leaderSettings);
   const charmClass = core.inProcess.get(unit.app);
+  const command = hookCommand(core.charmDir(unitName), "hooks", hook.name);
+  if (charmClass === undefined && command === undefined) {
+    // No dispatch and no hooks/<name>: Juju skips the hook as done, and nothing is committed.
+    return core.record({
+      unit: unitName,
+      kind: "hook",
+      name: hook.name,
+      detail: hookDetail(hook),
+      exitCode: undefined,
+      outcome: MISSING_HOOK,
+    });
+  }
   const outcome =
     charmClass === undefined
-      ? await runProcess(core, unitName, hook.name, hookContext, jujuEnv, toolDefaults, [join(core.charmDir(unitName), "dispatch")])
+      ? await runProcess(core, unitName, hook.name, hookContext, jujuEnv, toolDefaults, [
+          command ?? join(core.charmDir(unitName), "dispatch"),
+        ])
       : await runInProcess(core, unitName, hook.name, charmClass, hookContext, jujuEnv);
   let result = outcome.exitCode === 0 ? "ok" : outcome.timedOut ? "timed out" : "failed";
   if (outcome.exitCode === 0) {
@@ -142,8 +159,23 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
     jujuEnv["JUJU_HOOK_NAME"] = "";
     Reflect.deleteProperty(jujuEnv, "JUJU_DISPATCH_PATH");
   }
-  const command = task.kind === "action" ? [join(core.charmDir(unitName), "dispatch")] : ["/bin/bash", "-c", task.name];
   const charmClass = task.kind === "action" ? core.inProcess.get(core.model.unit(unitName).app) : undefined;
+  const actionFile = task.kind === "action" ? hookCommand(core.charmDir(unitName), "actions", task.name) : undefined;
+  if (task.kind === "action" && charmClass === undefined && actionFile === undefined) {
+    // No dispatch and no actions/<name>: Juju fails the action in these words (juju/juju
+    // worker/uniter/runner/context/context.go `finalizeAction`).
+    Object.assign(task, { status: "failed", message: `action not implemented on unit "${unitName}"`, results: {}, log: [] });
+    task.completed = new Date().toISOString();
+    return core.record({
+      unit: unitName,
+      kind: "action",
+      name: `${task.name} (task ${id})`,
+      detail: "",
+      exitCode: undefined,
+      outcome: `failed: ${task.message}`,
+    });
+  }
+  const command = task.kind === "action" ? [actionFile ?? join(core.charmDir(unitName), "dispatch")] : ["/bin/bash", "-c", task.name];
   const outcome =
     charmClass === undefined
       ? await runProcess(core, unitName, task.kind === "action" ? task.name : "exec", hookContext, jujuEnv, {}, command)

@@ -33,7 +33,7 @@ export function deploy(core: SimulatorCore, charm: string, options: DeployOption
   const store = join(core.dir, "charms", `pending-${String(Date.now())}`);
   let source: CharmSource;
   try {
-    source = loadCharm(charm, store);
+    source = loadCharm(charm, store, core.model.jujuVersion);
   } catch (error) {
     rmSync(store, { recursive: true, force: true });
     throw new SimulatorError(error instanceof Error ? error.message : String(error));
@@ -373,7 +373,7 @@ export function refresh(core: SimulatorCore, appName: string, charm: string, opt
   const dir = join(core.dir, "charms", `${appName}-${String(revision)}`);
   let source: CharmSource;
   try {
-    source = loadCharm(charm, dir);
+    source = loadCharm(charm, dir, core.model.jujuVersion);
   } catch (error) {
     throw new SimulatorError(error instanceof Error ? error.message : String(error));
   }
