@@ -152,7 +152,7 @@ function common(facts: Facts): Record<string, Printed> {
 
 /**
  * What differs between Juju versions, one row per version, merged over `common`. Keep every
- * version-dependent expectation here: the Juju 4 work adds its rows to "4.0.12" after the merge.
+ * version-dependent expectation here.
  */
 const BY_VERSION: Readonly<Record<string, (facts: Facts) => Record<string, Printed>>> = {
   "3.6.4": () => ({
@@ -161,23 +161,17 @@ const BY_VERSION: Readonly<Record<string, (facts: Facts) => Record<string, Print
     "fid-dispatch-0/leader-elected/leader-get": ok('{"owner":"fid-dispatch/0"}\n'),
     "fid-dispatch-0/leader-elected/leader-get-owner": ok("fid-dispatch/0\n"),
   }),
-  "4.0.12": () => ({}),
+  "4.0.12": () => ({
+    // Juju 4 has no leader settings: the tools answer with the agent's RPC error
+    // (juju/juju internal/worker/uniter/runner/jujuc/server.go: no such command in its table).
+    "fid-dispatch-0/leader-elected/leader-set": { err: "ERROR bad request: unknown command: leader-set\n", rc: 1 },
+    "fid-dispatch-0/leader-elected/leader-get": { err: "ERROR bad request: unknown command: leader-get\n", rc: 1 },
+    "fid-dispatch-0/leader-elected/leader-get-owner": { err: "ERROR bad request: unknown command: leader-get\n", rc: 1 },
+  }),
 };
 
-/**
- * Calls whose output is not compared yet on a version, each with the reason. Juju 4 has no
- * leader-get or leader-set (the hook tools are gone: bash prints `leader-get: command not
- * found`, exit 127); the simulator still answers them on 4.x until the Juju 4 work lands, which
- * replaces these entries with rows in BY_VERSION.
- */
-const NOT_COMPARED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  "3.6.4": {},
-  "4.0.12": {
-    "fid-dispatch-0/leader-elected/leader-set": "leader-set is gone in Juju 4; the simulator still has it",
-    "fid-dispatch-0/leader-elected/leader-get": "leader-get is gone in Juju 4; the simulator still has it",
-    "fid-dispatch-0/leader-elected/leader-get-owner": "leader-get is gone in Juju 4; the simulator still has it",
-  },
-};
+/** Calls whose output is not compared yet on a version, each with the reason (none today; a test keeps this list honest). */
+const NOT_COMPARED: Readonly<Record<string, Readonly<Record<string, string>>>> = { "3.6.4": {}, "4.0.12": {} };
 
 /** Every call the charms saved: `<unit>/<hook>/<name>` → what it printed. */
 function printed(control: string): Map<string, Required<Printed>> {
