@@ -41,6 +41,8 @@ export const MACHINES_ENV = "TSCHARM_MACHINES";
 /** The bridge's own address in the fabric: the machines' gateway, and where the hook tools reach the simulator. */
 export const BRIDGE_ADDRESS = "10.1.0.1";
 const BRIDGE = "tscharm0";
+/** The bridge's MAC: locally administered (02:…), and 10.1.0.1 in its last four bytes. */
+const BRIDGE_MAC = "02:00:0a:01:00:01";
 
 /**
  * The system directories each machine overlays (those that are real directories here: with a
@@ -282,7 +284,9 @@ export class Machines {
     const tools = this.tools ?? fail("util-linux and iproute2 were not found");
     mkdirSync(this.stateDir, { recursive: true });
     const script = [
-      `ip link set lo up && ip link add ${BRIDGE} type bridge && ip addr add ${BRIDGE_ADDRESS}/16 dev ${BRIDGE} &&`,
+      // A fixed MAC: a bridge without one takes the lowest of its ports' and changes it as machines come and
+      // go, while the machines' ARP caches keep the old one (their tool calls would then hang in SYN-SENT).
+      `ip link set lo up && ip link add ${BRIDGE} address ${BRIDGE_MAC} type bridge && ip addr add ${BRIDGE_ADDRESS}/16 dev ${BRIDGE} &&`,
       `ip link set ${BRIDGE} up || exit 1`,
     ].join(" ");
     const holder = startHolder(tools, ["--net"], script, this.stateDir, join(this.stateDir, "fabric.log"));
@@ -333,7 +337,7 @@ export class Machines {
       '"$NSENTER" --target="$FABRIC" --net -- ip link del "$VETH" >/dev/null 2>&1',
       'ip link add "$VETH" netns "$FABRIC" type veth peer name eth0 || exit 1',
       `"$NSENTER" --target="$FABRIC" --net -- ip link set "$VETH" master ${BRIDGE} up || exit 1`,
-      `printf '%s\n' "link set lo up" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" | ip -batch - || exit 1`,
+      `printf '%s\n' "link set lo up" "link set eth0 address $MAC" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" | ip -batch - || exit 1`,
     ].join("\n");
     const started = startHolder(tools, ["--mount", "--net", "--propagation", "private"], script, dir, join(dir, "holder.log"), {
       MODEL: model,
@@ -342,6 +346,7 @@ export class Machines {
       FABRIC: String(fabric.pid),
       VETH: vethName(machine),
       ADDRESS: machineAddress(machine),
+      MAC: macOf(machineAddress(machine)),
     });
     const holder = { ...started, fabric: fabric.pid, net: nsOf(started.pid, "net") ?? "" };
     writeHolder(file, holder);
@@ -363,7 +368,7 @@ export class Machines {
       "in_machine ip link del eth0 >/dev/null 2>&1",
       'in_fabric ip link add "$VETH" type veth peer name eth0 netns "$HOLDER" || exit 1',
       `in_fabric ip link set "$VETH" master ${BRIDGE} up || exit 1`,
-      `printf '%s\n' "link set lo up" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" |`,
+      `printf '%s\n' "link set lo up" "link set eth0 address $MAC" "addr add $ADDRESS/16 dev eth0" "link set eth0 up" "route add default via ${BRIDGE_ADDRESS}" |`,
       "  in_machine ip -batch - || exit 1",
     ].join("\n");
     const result = spawnSync("/bin/bash", ["-c", script], {
@@ -377,6 +382,7 @@ export class Machines {
         HOLDER: String(holder.pid),
         VETH: vethName(machine),
         ADDRESS: machineAddress(machine),
+        MAC: macOf(machineAddress(machine)),
       },
     });
     if (result.status !== 0)
@@ -491,6 +497,15 @@ function startHolder(
   const start = startTime(pid);
   if (start === undefined) throw new Error(`the namespace holder ${String(pid)} ended at once`);
   return { pid, start };
+}
+
+/**
+ * A machine's MAC, fixed by its address (02:00 then the address's four bytes), so a machine made
+ * again over its kept overlay is the same neighbour to the others (their ARP caches stay right).
+ */
+function macOf(address: string): string {
+  const bytes = address.split(".").map((part) => Number(part).toString(16).padStart(2, "0"));
+  return ["02", "00", ...bytes].join(":");
 }
 
 function vethName(machine: string): string {
