@@ -226,7 +226,8 @@ clusterStory(
   () =>
     Juju.cli({
       model: "demo-test",
-      cliBinary: writeJujuStandIn(mkdtempSync(join(tmpdir(), "tscharm-juju-")), { env: SIMULATED_ENV }),
+      // Under the suite's work directory, so the stand-in's models (and their machines' holders) go with it.
+      cliBinary: writeJujuStandIn(mkdtempSync(join(work, "juju-")), { env: SIMULATED_ENV }),
       pollInterval: 10,
     }),
   120_000,
