@@ -23,20 +23,29 @@
 // once) would otherwise claim the same addresses; the host's network is never changed.
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { join, sep } from "node:path";
 
 import { machineAddress } from "../engine/records.js";
+import { type MachineIsolation, isolationBlocker, sharedHostMessage } from "./machine-isolation.js";
+import {
+  type Holder,
+  SYSTEM_PATH,
+  START_TIMEOUT_MS,
+  type Tools,
+  allPids,
+  alive,
+  findTools,
+  groupOf,
+  machineNs,
+  nsOf,
+  readHolder,
+  startHolder,
+  stopAll,
+  writeHolder,
+} from "./machine-processes.js";
 import { SimulatorError } from "./types.js";
-
-/** Whether each machine gets namespaces of its own (`isolated`), all share the host (`shared`), or isolated when possible (`auto`). */
-export type MachineIsolation = "isolated" | "shared" | "auto";
-
-export const MACHINE_ISOLATIONS: readonly MachineIsolation[] = ["isolated", "shared", "auto"];
-
-/** The environment variable that chooses the isolation when SimulatorOptions.machines does not. */
-export const MACHINES_ENV = "TSCHARM_MACHINES";
 
 /** The bridge's own address in the fabric: the machines' gateway, and where the hook tools reach the simulator. */
 export const BRIDGE_ADDRESS = "10.1.0.1";
@@ -51,80 +60,12 @@ const BRIDGE_MAC = "02:00:0a:01:00:01";
  */
 const OVERLAID = ["etc", "var", "usr", "opt", "srv", "home", "root", "run", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 
-const SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
-const START_TIMEOUT_MS = 10_000;
-
 /** How a unit's process is started in its machine. */
 export interface MachineEntry {
   /** The command to run instead: nsenter into the machine, then the command. */
   readonly argv: readonly string[];
   /** Environment to add: where the hook tools reach the simulator from inside the machine. */
   readonly env: Readonly<Record<string, string>>;
-}
-
-interface Holder {
-  readonly pid: number;
-  /** The process's start time (field 22 of /proc/<pid>/stat), so a reused pid is not taken for it. */
-  readonly start: string;
-  /** A machine's: the fabric holder it was linked to. */
-  readonly fabric?: number;
-  /** A machine's: its network namespace (`net:[inode]`), to find what still runs there once the holder is gone. */
-  readonly net?: string;
-}
-
-interface Tools {
-  readonly unshare: string;
-  readonly nsenter: string;
-  readonly ip: string;
-}
-
-/** Where util-linux's and iproute2's tools are, or undefined when one is missing. */
-function findTools(): Tools | undefined {
-  const find = (name: string): string | undefined =>
-    ["/usr/bin", "/bin", "/usr/sbin", "/sbin"].map((dir) => join(dir, name)).find((path) => existsSync(path));
-  const unshare = find("unshare");
-  const nsenter = find("nsenter");
-  const ip = find("ip");
-  return unshare === undefined || nsenter === undefined || ip === undefined ? undefined : { unshare, nsenter, ip };
-}
-
-/**
- * Why machines cannot have namespaces of their own here, or undefined when they can: the
- * simulator must run as root, with util-linux and iproute2 installed, and allowed to make mount
- * and network namespaces (a container without CAP_SYS_ADMIN is not).
- */
-export function isolationBlocker(): string | undefined {
-  if (process.platform !== "linux") return `namespaces are Linux's, and this is ${process.platform}`;
-  const uid = process.getuid?.();
-  if (uid !== 0) return `the simulator is not running as root (uid ${String(uid)})`;
-  const tools = findTools();
-  if (tools === undefined) return "util-linux's unshare and nsenter, or iproute2's ip, are not installed";
-  const probe = spawnSync(tools.unshare, ["--mount", "--net", "--", "/bin/true"], { encoding: "utf8", timeout: START_TIMEOUT_MS });
-  if (probe.status !== 0) return `mount and network namespaces cannot be made here (${(probe.stderr || String(probe.error)).trim()})`;
-  return undefined;
-}
-
-/** What the simulator says, once, when it falls back to the shared host. */
-export function sharedHostMessage(reason: string): string {
-  return (
-    `machines share this host: ${reason}. Every unit runs directly on this host, with its /etc, /var ` +
-    `and network: two units cannot listen on one port, and what one installs or writes the others see. ` +
-    `Run the simulator as root to give each machine namespaces of its own, or choose machines: "shared" ` +
-    `(${MACHINES_ENV}=shared) to say this is what you want`
-  );
-}
-
-/** The isolation asked for: the option, else the environment variable, else auto. */
-export function requestedIsolation(option: MachineIsolation | undefined, env: NodeJS.ProcessEnv = process.env): MachineIsolation {
-  if (option !== undefined) return checkIsolation(option, "machines");
-  const value = env[MACHINES_ENV];
-  return value === undefined || value === "" ? "auto" : checkIsolation(value, MACHINES_ENV);
-}
-
-export function checkIsolation(value: string, what: string): MachineIsolation {
-  if (!(MACHINE_ISOLATIONS as readonly string[]).includes(value))
-    throw new SimulatorError(`${what} must be one of ${MACHINE_ISOLATIONS.join(", ")}, not "${value}"`);
-  return value as MachineIsolation;
 }
 
 /** The model's machines as namespaces: made on a machine's first process, entered by every later one, removed with the machine. */
@@ -456,50 +397,6 @@ export class Machines {
 }
 
 /**
- * Starts `script` in new namespaces (`unshare` with `flags`) as a detached holder, and waits until
- * it is ready. The holder then waits for as long as `keep` (a directory of the model's) exists, so
- * deleting a model directory under a running machine does not leave its namespaces behind. Its
- * environment is PATH and `vars` only and its working directory `/`, so it is never taken for a
- * process of the model's hooks (leftover-processes.ts).
- */
-function startHolder(
-  tools: Tools,
-  flags: readonly string[],
-  script: string,
-  keep: string,
-  log: string,
-  vars: Readonly<Record<string, string>> = {},
-): { pid: number; start: string } {
-  const holderScript = `${script}\necho "$$ ready"\nexec 1>/dev/null 2>&1\nwhile [ -d "$KEEP" ]; do sleep 5; done\n`;
-  const launcher = [
-    // No job control here: the background job is not a group leader, so setsid does not fork and $! is the holder.
-    'setsid "$@" </dev/null >"$LOG" 2>&1 &',
-    "holder=$!",
-    `for _ in $(seq 1 ${String(START_TIMEOUT_MS / 10)}); do`,
-    '  if grep -q " ready$" "$LOG" 2>/dev/null; then echo "$holder"; exit 0; fi',
-    '  if ! kill -0 "$holder" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi',
-    "  sleep 0.01",
-    "done",
-    'kill -9 "$holder"; echo "it did not get ready" >&2; exit 1',
-  ].join("\n");
-  const result = spawnSync(
-    "/bin/bash",
-    ["-c", launcher, "tscharm-holder", tools.unshare, ...flags, "--", "/bin/bash", "-c", holderScript],
-    {
-      encoding: "utf8",
-      cwd: "/",
-      env: { ...vars, PATH: SYSTEM_PATH, LOG: log, KEEP: keep },
-      timeout: START_TIMEOUT_MS * 2,
-    },
-  );
-  const pid = Number(result.stdout.trim());
-  if (result.status !== 0 || !Number.isInteger(pid) || pid <= 0) throw new Error((result.stderr || String(result.error)).trim());
-  const start = startTime(pid);
-  if (start === undefined) throw new Error(`the namespace holder ${String(pid)} ended at once`);
-  return { pid, start };
-}
-
-/**
  * A machine's MAC, fixed by its address (02:00 then the address's four bytes), so a machine made
  * again over its kept overlay is the same neighbour to the others (their ARP caches stay right).
  */
@@ -510,101 +407,6 @@ function macOf(address: string): string {
 
 function vethName(machine: string): string {
   return `m-${safeName(machine)}`.slice(0, 15);
-}
-
-function readHolder(file: string): Holder | undefined {
-  try {
-    const [pid = "", start = "", fabric = "", net = ""] = readFileSync(file, "utf8").trim().split(" ");
-    if (!/^\d+$/.test(pid) || start === "") return undefined;
-    return {
-      pid: Number(pid),
-      start,
-      ...(/^\d+$/.test(fabric) ? { fabric: Number(fabric) } : {}),
-      ...(net.startsWith("net:") ? { net } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function writeHolder(file: string, holder: Holder): void {
-  writeFileSync(file, `${[String(holder.pid), holder.start, String(holder.fabric ?? "-"), holder.net ?? "-"].join(" ")}\n`);
-}
-
-/** The holder still runs: its pid is there, with the same start time, and not a zombie. */
-function alive(holder: Holder): boolean {
-  return startTime(holder.pid) === holder.start;
-}
-
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
-    // The fields after the command name, which is in parentheses and may itself hold ") ".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" || fields[0] === "X" ? undefined : fields[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** A machine holder's namespace, never this process's own (so nothing of the host's is taken for the machine's). */
-function machineNs(pid: number, kind: "net" | "mnt"): string | undefined {
-  const ns = nsOf(pid, kind);
-  return ns === undefined || ns === nsOf(process.pid, kind) ? undefined : ns;
-}
-
-function groupOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-  } catch {
-    return undefined;
-  }
-}
-
-function nsOf(pid: number, kind: "net" | "mnt"): string | undefined {
-  try {
-    return readlinkSync(`/proc/${String(pid)}/ns/${kind}`);
-  } catch {
-    return undefined;
-  }
-}
-
-function allPids(): number[] {
-  try {
-    return readdirSync("/proc")
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number)
-      .filter((pid) => pid !== process.pid);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * SIGTERM, then SIGKILL for whatever still runs a moment later (a machine going away does not wait
- * long). A negative pid is a holder's process group (the holder and its sleep).
- */
-function stopAll(pids: readonly number[]): void {
-  const signal = (pid: number, name: NodeJS.Signals): void => {
-    try {
-      process.kill(pid, name);
-    } catch {
-      // Gone meanwhile.
-    }
-  };
-  const runs = (pid: number): boolean => startTime(Math.abs(pid)) !== undefined;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  const waitWhile = (ms: number, pending: () => boolean): void => {
-    const deadline = Date.now() + ms;
-    while (pending() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5);
-  };
-  for (const pid of pids) signal(pid, "SIGTERM");
-  waitWhile(500, () => pids.some(runs));
-  const remaining = pids.filter(runs);
-  for (const pid of remaining) signal(pid, "SIGKILL");
-  // A killed process goes at once; wait a little for it to be gone, so its namespaces go with it.
-  waitWhile(1000, () => remaining.some(runs));
 }
 
 /** A directory, not a link to one. */

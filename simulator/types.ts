@@ -5,7 +5,7 @@ import type { CharmClass } from "../runtime/dispatch.js";
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import type { ToolCall } from "../fake-tools/server.js";
 import type { LeftoverProcess } from "./leftover-processes.js";
-import type { MachineIsolation } from "./machines.js";
+import type { MachineIsolation } from "./machine-isolation.js";
 
 export interface SimulatorOptions {
   /** Where the model lives (units' charm directories, machines, stored charms); a temporary directory by default. */

@@ -15,7 +15,8 @@ import { afterEach, describe, expect, test } from "vitest";
 
 import { debugLogLines } from "../../integration/juju.js";
 import { running } from "../../simulator/leftover-processes.js";
-import { Machines, isolationBlocker, requestedIsolation, sharedHostMessage } from "../../simulator/machines.js";
+import { isolationBlocker, requestedIsolation, sharedHostMessage } from "../../simulator/machine-isolation.js";
+import { Machines } from "../../simulator/machines.js";
 import { Simulator, SimulatorError } from "../../simulator/simulator.js";
 import { type RecorderCharm, recorderCharm } from "../support/recorder-charm.js";
 
