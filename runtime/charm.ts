@@ -33,6 +33,8 @@ import {
 } from "./events.js";
 import { BoundEvent, COLLECT_APP_STATUS, COLLECT_UNIT_STATUS, type Framework } from "./framework.js";
 import type { CharmMeta, ConfigValue, JsonValue } from "./meta.js";
+import { InvalidConfigError, type StandardSchemaV1, validateConfig } from "./config.js";
+import { HookEnded } from "./errors.js";
 import type { Application, Model, Unit } from "./model.js";
 
 /**
@@ -171,6 +173,27 @@ export class CharmBase<T extends CharmTypes = UntypedCharm> {
   /** The charm's metadata, config options and actions, as compiled into the executable. */
   get meta(): CharmMeta {
     return this.framework.meta;
+  }
+
+  /**
+   * The config, validated by `schema` (any Standard Schema validator: zod, valibot, arktype, …),
+   * as ops' `load_config`: the validator gets the options by their Juju names (a `secret` option
+   * is its secret's URI: `this.model.getSecret({ id })` reads it). On invalid config it throws an
+   * `InvalidConfigError` (each issue: option, value, message), or, with `{ errors: "blocked" }`,
+   * sets the unit blocked with the problems and ends the hook successfully: Juju does not retry
+   * it, the user fixes the config and config-changed runs again.
+   */
+  loadConfig<S extends StandardSchemaV1>(
+    schema: S,
+    options: { readonly errors?: "raise" | "blocked" } = {},
+  ): StandardSchemaV1.InferOutput<S> {
+    try {
+      return validateConfig(schema, this.framework.model.config);
+    } catch (error) {
+      if (!(error instanceof InvalidConfigError) || options.errors !== "blocked") throw error;
+      this.unit.status = error.status;
+      throw new HookEnded(`the config is invalid (${error.message}): the unit is blocked and the hook ends here`);
+    }
   }
 }
 

@@ -5,13 +5,12 @@ import { join } from "node:path";
 import type { CharmBase, CharmTypes } from "./charm.js";
 import { type JujuEnv, parseContext } from "./dispatch-context.js";
 import { DebugSession } from "./debug-code.js";
-import { EnvironmentError } from "./errors.js";
+import { EnvironmentError, HookEnded } from "./errors.js";
 import { Framework } from "./framework.js";
 import { type HookTools, ProcessHookTools } from "./hook-tools/index.js";
 import type { Clock } from "./leadership.js";
 import { type LogSink, log, setLogSink } from "./log.js";
 import type { CharmMeta, JsonObject } from "./meta.js";
-import { RebootNow } from "./model.js";
 import { mapStack, originOf } from "./stack-trace.js";
 import { FileStateStore, STATE_FILE, type UnitStateStore } from "./state-file.js";
 
@@ -90,7 +89,7 @@ export async function runDispatch<C extends CharmBase<CharmTypes>>(
     store.save(framework.state());
     return { exitCode: 0, charm, error: undefined };
   } catch (error) {
-    if (error instanceof RebootNow) return { exitCode: 0, charm, error: undefined };
+    if (error instanceof HookEnded) return { exitCode: 0, charm, error: undefined };
     const name = error instanceof Error ? error.name : "error";
     const message = error instanceof Error ? error.message : String(error);
     // In the executable the stack's positions are the bundle's: mapped to the charm's sources.

@@ -101,3 +101,12 @@ function describeStderr(stderr: string): string {
   const text = stderr.trim().replace(/^ERROR\s+/, "");
   return text === "" ? "(no error message)" : text;
 }
+
+/**
+ * Ends the dispatch at once with success, without saving the state file: thrown by
+ * `unit.reboot({ now: true })` and by `loadConfig(…, { errors: "blocked" })`, as ops' internal
+ * abort is. Juju does not retry the hook; what the hook told Juju so far (a status, say) stands.
+ */
+export class HookEnded extends Error {
+  override name = "HookEnded";
+}

@@ -37,6 +37,7 @@ export {
   UpgradeCharmEvent,
 } from "./events.js";
 export { Application, Model, Unit, type CloudSpec } from "./model.js";
+export { InvalidConfigError, type ConfigIssue, type StandardSchemaV1 } from "./config.js";
 export { Relation, RelationData, RelationDataContent, type RemoteModel } from "./relations.js";
 export { Secret, type SecretInfo, type SecretOptions, type SecretOwner, type SecretRotatePolicy } from "./secrets.js";
 export { Binding, Network } from "./network.js";

@@ -1,6 +1,6 @@
 // The model a charm sees: this unit and application, config, relations, secrets, ports, storage, network.
 
-import { ModelError, TooManyRelatedAppsError } from "./errors.js";
+import { HookEnded, ModelError, TooManyRelatedAppsError } from "./errors.js";
 import { MAX_PORT, type PortRange, type Protocol, formatPort, isPortNumber } from "../grammar/ports.js";
 import type { CloudSpecRecord } from "./hook-tools/index.js";
 import { JujuStorages } from "./storage.js";
@@ -111,7 +111,7 @@ export class Unit {
 }
 
 /** Thrown by `unit.reboot({ now: true })` to end the dispatch without committing. */
-export class RebootNow extends Error {
+export class RebootNow extends HookEnded {
   override name = "RebootNow";
   constructor() {
     super("juju-reboot --now was called; the hook stops here and runs again after the reboot");
