@@ -111,3 +111,17 @@ export function table(rows) {
 
 /** @param {number} value @param {number} digits */
 export const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+
+/**
+ * The fan charm (bench/fan-charm) as the simulator takes a built project: its metadata, and its
+ * dispatch in dist/, staged under `work`. @param {string} work
+ */
+export function fanCharm(work) {
+  const source = join(import.meta.dirname, "fan-charm");
+  const dir = join(work, "fan-charm");
+  mkdirSync(join(dir, "dist"), { recursive: true });
+  for (const file of ["metadata.yaml", "config.yaml"]) copyFileSync(join(source, file), join(dir, file));
+  copyFileSync(join(source, "dispatch"), join(dir, "dist", "dispatch"));
+  chmodSync(join(dir, "dist", "dispatch"), 0o755);
+  return dir;
+}

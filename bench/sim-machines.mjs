@@ -15,26 +15,15 @@
 // Needs root (namespaces); without it, it says so and measures nothing.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { Simulator } from "tscharm/integration";
-import { fixed, isMain, median, option, table } from "./lib.mjs";
+import { fanCharm, fixed, isMain, median, option, table } from "./lib.mjs";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
-const FAN_CHARM = join(ROOT, "bench", "fan-charm");
-
-/** @param {string} work */
-function fanCharm(work) {
-  const dir = join(work, "fan-charm");
-  mkdirSync(join(dir, "dist"), { recursive: true });
-  for (const file of ["metadata.yaml", "config.yaml"]) copyFileSync(join(FAN_CHARM, file), join(dir, file));
-  copyFileSync(join(FAN_CHARM, "dispatch"), join(dir, "dist", "dispatch"));
-  chmodSync(join(dir, "dist", "dispatch"), 0o755);
-  return dir;
-}
 
 /** @param {"shared" | "isolated"} machines @param {string} work */
 async function model(machines, work) {

@@ -12,41 +12,19 @@
 //   npm run build && node bench/sim.mjs [--runs 5] [--units 10,30,100]
 
 import { execFile } from "node:child_process";
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { Juju, Simulator, allActive, allAgentsIdle, getLeaderUnit } from "tscharm/integration";
-import { fixed, isMain, median, option, table } from "./lib.mjs";
+import { fanCharm, fixed, isMain, median, option, table } from "./lib.mjs";
 
 const run = promisify(execFile);
 const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
 const HOST_ARCH = arch() === "arm64" ? "arm64" : "amd64";
 const DISPATCH = join(ROOT, "dist", HOST_ARCH, "dispatch");
-const FAN_CHARM = join(ROOT, "bench", "fan-charm");
-
-/** The fan charm as the simulator takes a built project: its metadata, and its dispatch in dist/. @param {string} work */
-function fanCharm(work) {
-  const dir = join(work, "fan-charm");
-  mkdirSync(join(dir, "dist"), { recursive: true });
-  for (const file of ["metadata.yaml", "config.yaml"]) copyFileSync(join(FAN_CHARM, file), join(dir, file));
-  copyFileSync(join(FAN_CHARM, "dispatch"), join(dir, "dist", "dispatch"));
-  chmodSync(join(dir, "dist", "dispatch"), 0o755);
-  return dir;
-}
 
 /**
  * @typedef {{ ms: number, hooks: number, calls: number }} Phase

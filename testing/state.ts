@@ -4,15 +4,12 @@ import type { PortRange, SecretRotatePolicy } from "../runtime/hook-tools/index.
 import type { ConfigValue, JsonObject } from "../runtime/meta.js";
 import { type StatusBase, UnknownStatus } from "../runtime/status.js";
 import { parseSecretUri } from "../grammar/secrets.js";
+import { DOCUMENTATION_ADDRESS, defaultUnitBag } from "../engine/records.js";
 
 export type DataBag = Readonly<Record<string, string>>;
 
-/** What Juju puts in a unit's bag when it joins a relation. */
-export const DEFAULT_UNIT_BAG: DataBag = Object.freeze({
-  "egress-subnets": "192.0.2.0/32",
-  "ingress-address": "192.0.2.0",
-  "private-address": "192.0.2.0",
-});
+/** What Juju 3.6 puts in a unit's bag when it joins a relation, at the test kit's address (engine/records.ts). */
+export const DEFAULT_UNIT_BAG: DataBag = Object.freeze(defaultUnitBag(DOCUMENTATION_ADDRESS));
 
 let nextRelationId = 1;
 let nextSecret = 0;
@@ -220,7 +217,7 @@ export class Network {
     egressSubnets?: readonly string[];
   }) {
     this.binding = init.binding;
-    this.address = init.address ?? "192.0.2.0";
+    this.address = init.address ?? DOCUMENTATION_ADDRESS;
     this.cidr = init.cidr ?? `${this.address}/24`;
     this.interfaceName = init.interfaceName ?? "eth0";
     this.ingressAddresses = Object.freeze([...(init.ingressAddresses ?? [this.address])]);
