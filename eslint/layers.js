@@ -2,6 +2,7 @@
 // folder and from the layers below it (docs/architecture.md draws the picture).
 //
 //   grammar ← runtime ← engine ← fake-tools, testing ← simulator ← integration ← cmd
+//   machine (tscharm/machine, the workload kit) sits on runtime, below testing (whose FakeMachine implements it).
 //   project (the dev-time project layer) sits below engine, testing, simulator, integration and cmd.
 //
 // `node:` builtins are allowed everywhere but grammar/; npm packages only where a layer lists "npm".
@@ -13,19 +14,21 @@ import { dirname, relative, resolve, sep } from "node:path";
 export const LAYERS = {
   grammar: [],
   runtime: ["grammar", "node"],
+  // The machine workload kit (tscharm/machine): runs in dispatch, so node: builtins only.
+  machine: ["grammar", "runtime", "node"],
   project: ["grammar", "runtime", "node", "npm"],
   engine: ["grammar", "runtime", "project", "node"],
   "fake-tools": ["grammar", "runtime", "engine", "node", "npm"],
-  testing: ["grammar", "runtime", "project", "engine", "node"],
-  simulator: ["grammar", "runtime", "project", "engine", "fake-tools", "testing", "node", "npm"],
-  integration: ["grammar", "runtime", "project", "engine", "fake-tools", "testing", "simulator", "node", "npm"],
-  cmd: ["grammar", "runtime", "project", "engine", "fake-tools", "testing", "simulator", "integration", "node", "npm"],
+  testing: ["grammar", "runtime", "machine", "project", "engine", "node"],
+  simulator: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "node", "npm"],
+  integration: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "simulator", "node", "npm"],
+  cmd: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "simulator", "integration", "node", "npm"],
   // The demo charm: its handlers see tscharm's public runtime only.
   hooks: ["runtime", "node"],
 };
 
 /** The package's own entry points, by the layer they open. */
-const SELF = { tscharm: "runtime", "tscharm/testing": "testing", "tscharm/integration": "integration" };
+const SELF = { tscharm: "runtime", "tscharm/machine": "machine", "tscharm/testing": "testing", "tscharm/integration": "integration" };
 
 /** @param {string} root @param {string} file */
 function layerOfFile(root, file) {

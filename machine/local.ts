@@ -1,0 +1,26 @@
+// The unit's own machine: each concept's real implementation, over this machine's tools and files.
+
+import type { Machine } from "./machine.js";
+
+/** @internal A concept whose implementation is not built yet: every call is refused plainly. */
+function notBuilt(concept: string): never {
+  return new Proxy(
+    {},
+    {
+      get: (_target, name) => () => Promise.reject(new Error(`tscharm/machine: ${concept}.${String(name)} is not built yet`)),
+    },
+  ) as never;
+}
+
+/** The real machine the unit runs on. */
+export function localMachine(): Machine {
+  return {
+    commands: notBuilt("commands"),
+    files: notBuilt("files"),
+    apt: notBuilt("apt"),
+    snap: notBuilt("snap"),
+    systemd: notBuilt("systemd"),
+    passwd: notBuilt("passwd"),
+    sysctl: notBuilt("sysctl"),
+  };
+}
