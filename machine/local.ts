@@ -1,5 +1,6 @@
 // The unit's own machine: each concept's real implementation, over this machine's tools and files.
 
+import { LocalCommands } from "./commands.js";
 import type { Machine } from "./machine.js";
 
 /** @internal A concept whose implementation is not built yet: every call is refused plainly. */
@@ -14,8 +15,9 @@ function notBuilt(concept: string): never {
 
 /** The real machine the unit runs on. */
 export function localMachine(): Machine {
+  const commands = new LocalCommands();
   return {
-    commands: notBuilt("commands"),
+    commands,
     files: notBuilt("files"),
     apt: notBuilt("apt"),
     snap: notBuilt("snap"),
