@@ -3,14 +3,17 @@
 // charmlibs.sysctl): a key another charm's file sets to another value is refused
 // (SysctlValidationError) before anything is applied or written.
 
-import { SysctlApplyError, SysctlError, SysctlValidationError, type Sysctl } from "../machine/sysctl.js";
+import { SysctlApplyError, SysctlValidationError, type Sysctl } from "../machine/sysctl.js";
 import { type FakeFileSystem, attempt } from "./fake-machine-files.js";
 
 export const SYSCTL_DIR = "/etc/sysctl.d";
 /** Each charm's file: /etc/sysctl.d/90-juju-<name> (no .conf: the merged file is the one loaded at boot). */
 export const CHARM_PREFIX = "90-juju-";
 export const MERGED_FILE = `${SYSCTL_DIR}/95-juju-sysctl.conf`;
-const HEADER = "# Every charm's kernel parameters, merged from /etc/sysctl.d/90-juju-* (tscharm/machine's sysctl)\n";
+const HEADER =
+  "# Written by tscharm/machine (sysctl): the kernel settings of every charm on this machine,\n" +
+  `# merged from ${SYSCTL_DIR}/${CHARM_PREFIX}* in file-name order. Do not edit it:\n` +
+  "# it is rewritten from those files whenever a charm configures or removes its settings.\n";
 
 /** `key=value` lines; comments (#, ;), blank lines and lines without "=" skipped. */
 export function parseSysctl(text: string): Record<string, string> {
@@ -47,14 +50,18 @@ export class FakeSysctl implements Sysctl {
       const own = charmFile(name);
       const desired = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
       const others = this.mergedFiles(own);
-      const conflicts = Object.keys(desired).filter((key) => key in others && others[key] !== desired[key]);
+      const keys = Object.keys(desired);
+      if (keys.length === 0) throw new TypeError(`sysctl.configure("${name}") needs at least one key`);
+      const conflicts = keys.filter((key) => key in others && others[key] !== desired[key]);
       if (conflicts.length > 0)
         throw new SysctlValidationError(
-          `Validation error for keys: ${conflicts.join(", ")} (another charm's file sets them to other values)`,
+          `sysctl: another charm's settings give other values to: ${conflicts.join(", ")} (nothing was applied)`,
           conflicts,
         );
-      const refused = Object.keys(desired).filter((key) => this.kernel.refused.has(key));
-      if (refused.length > 0) throw new SysctlApplyError(`Unable to set params: ${refused.join(", ")}`, refused);
+      this.read(keys, " (nothing was applied)");
+      const refused = keys.filter((key) => this.kernel.refused.has(key));
+      if (refused.length > 0)
+        throw new SysctlApplyError(`sysctl: the kernel refused ${refused.join(", ")} (old values put back): permission denied`, refused);
       Object.assign(this.kernel.values, desired);
       const lines = [`# ${name}`, ...Object.entries(desired).map(([key, value]) => `${key}=${value}`)];
       this.tree.write(own, `${lines.join("\n")}\n`, { mode: 0o644, user: "root", group: "root" });
@@ -77,16 +84,15 @@ export class FakeSysctl implements Sysctl {
   }
 
   values(keys: readonly string[]): Promise<Record<string, string>> {
-    return attempt(() => {
-      const out: Record<string, string> = {};
-      for (const key of keys) {
-        const value = this.kernel.values[key];
-        if (value === undefined)
-          throw new SysctlError(`sysctl: cannot stat /proc/sys/${key.replaceAll(".", "/")}: No such file or directory`);
-        out[key] = value;
-      }
-      return out;
-    });
+    return attempt(() => this.read(keys, ""));
+  }
+
+  /** The kernel's values of `keys`; a key it does not have is a SysctlApplyError naming it (as `sysctl -n`). */
+  private read(keys: readonly string[], note: string): Record<string, string> {
+    const missing = keys.filter((key) => !Object.hasOwn(this.kernel.values, key));
+    if (missing.length > 0)
+      throw new SysctlApplyError(`sysctl: no such key${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}${note}`, missing);
+    return Object.fromEntries(keys.map((key) => [key, this.kernel.values[key] ?? ""]));
   }
 
   private charmFiles(): string[] {
