@@ -113,8 +113,13 @@ export class FakeSnaps {
   }
 }
 
-function notInstalled(name: string): SnapNotInstalledError {
-  return new SnapNotInstalledError(`snap "${name}" is not installed`, "snap-not-installed", name);
+/** LocalSnap's message: what it was doing, then snapd's words. */
+function said(what: string, message: string): string {
+  return `cannot ${what}: ${message}`;
+}
+
+function notInstalled(what: string, name: string): SnapNotInstalledError {
+  return new SnapNotInstalledError(said(what, `snap "${name}" is not installed`), "snap-not-installed", name);
 }
 
 function names(services: string | readonly string[] | undefined): readonly string[] | undefined {
@@ -166,21 +171,22 @@ export class FakeSnap implements Snap {
 
   listOne(name: string): Promise<InstalledSnap> {
     return attempt(() => {
-      const { name: n, classic, tracking, revision, version, hold } = this.record(name);
+      const { name: n, classic, tracking, revision, version, hold } = this.record(name, `read snap "${name}"`);
       return { name: n, classic, tracking, revision, version, hold };
     });
   }
 
   get(name: string, keys?: string | readonly string[]): Promise<Record<string, SnapConfigValue>> {
     return attempt(() => {
-      const record = this.record(name);
+      const what = `read the config of snap "${name}"`;
+      const record = this.record(name, what);
       const wanted = names(keys);
       if (wanted === undefined) return structuredClone<Record<string, SnapConfigValue>>(record.config);
       const out: Record<string, SnapConfigValue> = {};
       for (const key of wanted) {
         const value = lookup(record.config, key);
         if (value === undefined)
-          throw new SnapOptionNotFoundError(`snap "${name}" has no "${key}" configuration option`, "option-not-found", name);
+          throw new SnapOptionNotFoundError(said(what, `snap "${name}" has no "${key}" configuration option`), "option-not-found", name);
         out[key] = structuredClone<SnapConfigValue>(value);
       }
       return out;
@@ -189,21 +195,21 @@ export class FakeSnap implements Snap {
 
   set(name: string, config: Readonly<Record<string, SnapConfigValue>>): Promise<void> {
     return attempt(() => {
-      const record = this.record(name);
+      const record = this.record(name, `set the config of snap "${name}"`);
       for (const [key, value] of Object.entries(config)) assign(record.config, key, value);
     });
   }
 
   unset(name: string, keys: string | readonly string[]): Promise<void> {
     return attempt(() => {
-      const record = this.record(name);
+      const record = this.record(name, `unset the config of snap "${name}"`);
       for (const key of names(keys) ?? []) assign(record.config, key, null);
     });
   }
 
   start(name: string, services?: string | readonly string[], options: { readonly enable?: boolean } = {}): Promise<void> {
     return attempt(() => {
-      for (const state of this.services(name, services)) {
+      for (const state of this.services("start", name, services)) {
         state.active = true;
         if (options.enable === true) state.enabled = true;
       }
@@ -212,7 +218,7 @@ export class FakeSnap implements Snap {
 
   stop(name: string, services?: string | readonly string[], options: { readonly disable?: boolean } = {}): Promise<void> {
     return attempt(() => {
-      for (const state of this.services(name, services)) {
+      for (const state of this.services("stop", name, services)) {
         state.active = false;
         if (options.disable === true) state.enabled = false;
       }
@@ -221,7 +227,7 @@ export class FakeSnap implements Snap {
 
   restart(name: string, services?: string | readonly string[]): Promise<void> {
     return attempt(() => {
-      for (const state of this.services(name, services)) state.active = true;
+      for (const state of this.services("restart", name, services)) state.active = true;
     });
   }
 
@@ -246,7 +252,7 @@ export class FakeSnap implements Snap {
 
   hold(name: string, durationMs?: number): Promise<void> {
     return attempt(() => {
-      this.record(name).hold = new Date(this.now() + (durationMs ?? FOREVER_MS));
+      this.record(name, `hold refreshes of snap "${name}"`).hold = new Date(this.now() + (durationMs ?? FOREVER_MS));
     });
   }
 
@@ -259,23 +265,25 @@ export class FakeSnap implements Snap {
 
   alias(name: string, app: string, alias: string): Promise<void> {
     return attempt(() => {
-      this.record(name);
+      const what = `alias ${name}.${app} as "${alias}"`;
+      this.record(name, what);
       const entry = this.snaps.store.get(name);
       const apps = entry?.apps ?? [...(entry?.services ?? []), name];
-      if (!apps.includes(app)) throw new SnapAppNotFoundError(`snap "${name}" has no app "${app}"`, "app-not-found", name);
+      if (!apps.includes(app)) throw new SnapAppNotFoundError(said(what, `snap "${name}" has no app "${app}"`), "app-not-found", name);
       this.snaps.aliases.set(alias, `${name}.${app}`);
     });
   }
 
   unalias(alias: string): Promise<void> {
     return attempt(() => {
-      if (!this.snaps.aliases.delete(alias)) throw new SnapAPIError(`cannot find manual alias "${alias}" in any snap`, "", alias);
+      if (!this.snaps.aliases.delete(alias))
+        throw new SnapAPIError(said(`remove alias "${alias}"`, `cannot find manual alias "${alias}" in any snap`), "", alias);
     });
   }
 
   private installNow(name: string, options: SnapInstallOptions): boolean {
     const channel = normaliseChannel(options.channel ?? "latest/stable");
-    const { entry, revision, version } = this.pick(name, channel, options);
+    const { entry, revision, version } = this.pick(`install snap "${name}"`, name, channel, options);
     const services = Object.fromEntries((entry.services ?? []).map((s) => [s, { active: true, enabled: true }]));
     this.snaps.installed.set(name, {
       name,
@@ -291,9 +299,10 @@ export class FakeSnap implements Snap {
   }
 
   private refreshNow(name: string, options: SnapInstallOptions): boolean {
-    const record = this.record(name);
+    const what = `refresh snap "${name}"`;
+    const record = this.record(name, what);
     const channel = resolveChannel(options.channel ?? "", record.tracking);
-    const { revision, version } = this.pick(name, channel, { ...options, classic: options.classic ?? record.classic });
+    const { revision, version } = this.pick(what, name, channel, { ...options, classic: options.classic ?? record.classic });
     // snapd refreshes whenever a revision is given; otherwise only to a new revision or channel.
     if (options.revision === undefined && revision === record.revision && channel === record.tracking) return false;
     Object.assign(record, { tracking: channel, revision, version });
@@ -301,12 +310,17 @@ export class FakeSnap implements Snap {
   }
 
   /** The store's revision for this channel (or the revision asked for), or the error snapd gives. */
-  private pick(name: string, channel: string, options: SnapInstallOptions): { entry: FakeStoreSnap; revision: string; version: string } {
+  private pick(
+    what: string,
+    name: string,
+    channel: string,
+    options: SnapInstallOptions,
+  ): { entry: FakeStoreSnap; revision: string; version: string } {
     const entry = this.snaps.store.get(name);
-    if (entry === undefined) throw new SnapNotInStoreError(`snap "${name}" not found in the store`, "snap-not-found", name);
+    if (entry === undefined) throw new SnapNotInStoreError(said(what, "snap not found"), "snap-not-found", name);
     if (entry.classic === true && options.classic !== true)
       throw new SnapNeedsClassicError(
-        `snap "${name}" needs classic confinement: install it with classic: true`,
+        said(what, `snap "${name}" requires classic confinement (classic: true)`),
         "snap-needs-classic",
         name,
       );
@@ -319,7 +333,7 @@ export class FakeSnap implements Snap {
       const found = channels.find((c) => c.revision === String(options.revision));
       if (found === undefined)
         throw new SnapRevisionNotAvailableError(
-          `no snap revision available as specified (${name} revision ${String(options.revision)})`,
+          said(what, `no snap revision available as specified (revision ${String(options.revision)})`),
           "snap-revision-not-available",
           name,
         );
@@ -328,31 +342,38 @@ export class FakeSnap implements Snap {
     const found = channels.find((c) => c.channel === channel);
     if (found === undefined)
       throw new SnapChannelNotAvailableError(
-        `no snap revision on specified channel (${name} ${channel})`,
+        said(what, `no snap revision on specified channel (${channel})`),
         "snap-channel-not-available",
         name,
       );
     return { entry, revision: found.revision, version: found.version };
   }
 
-  private record(name: string): SnapRecord {
+  private record(name: string, what: string): SnapRecord {
     const record = this.snaps.installed.get(name);
-    if (record === undefined) throw notInstalled(name);
+    if (record === undefined) throw notInstalled(what, name);
     return record;
   }
 
-  private services(name: string, services: string | readonly string[] | undefined): { active: boolean; enabled: boolean }[] {
-    const record = this.record(name);
+  private services(
+    action: string,
+    name: string,
+    services: string | readonly string[] | undefined,
+  ): { active: boolean; enabled: boolean }[] {
     const wanted = names(services);
+    const full = (service: string): string => (service.startsWith(`${name}.`) ? service : `${name}.${service}`);
+    const what = `${action} ${wanted === undefined ? `the services of snap "${name}"` : wanted.map(full).join(", ")}`;
+    const record = this.record(name, what);
     if (wanted === undefined) {
       const all = Object.values(record.services);
-      if (all.length === 0) throw new SnapAppNotFoundError(`snap "${name}" has no services`, "app-not-found", name);
+      if (all.length === 0) throw new SnapAppNotFoundError(said(what, `snap "${name}" has no services`), "app-not-found", name);
       return all;
     }
     return wanted.map((service) => {
-      const short = service.startsWith(`${name}.`) ? service.slice(name.length + 1) : service;
+      const short = full(service).slice(name.length + 1);
       const state = record.services[short];
-      if (state === undefined) throw new SnapAppNotFoundError(`snap "${name}" has no service "${short}"`, "app-not-found", name);
+      if (state === undefined)
+        throw new SnapAppNotFoundError(said(what, `snap "${name}" has no service "${short}"`), "app-not-found", name);
       return state;
     });
   }
@@ -366,8 +387,9 @@ export class FakeSnap implements Snap {
     for (const part of [...plug, slotSnap, slotName])
       if (part !== "" && part.trim() === "") throw new TypeError("connect(): a blank snap or interface name");
     if (plug[0].trim() === "" || plug[1].trim() === "") throw new TypeError("connect() needs a plug: [snap, plug]");
-    this.record(plug[0]);
-    if (slotSnap !== "" && !["system", "core", "snapd"].includes(slotSnap)) this.record(slotSnap);
+    const what = `connect ${plug[0]}:${plug[1]} to ${slotSnap === "" ? "the system" : slotSnap}${slotName === "" ? "" : `:${slotName}`}`;
+    this.record(plug[0], what);
+    if (slotSnap !== "" && !["system", "core", "snapd"].includes(slotSnap)) this.record(slotSnap, what);
     apply(`${plug[0]}:${plug[1]} ${slotSnap === "" ? "system" : slotSnap}:${slotName === "" ? plug[1] : slotName}`);
   }
 }

@@ -531,7 +531,11 @@ describe("FakeMachine: snap", () => {
     });
     const channel = await rejection(machine.snap.install("lxd", { channel: "7.0/stable" }));
     expect(channel).toBeInstanceOf(SnapChannelNotAvailableError);
-    expect(channel).toMatchObject({ kind: "snap-channel-not-available", value: "lxd" });
+    expect(channel).toMatchObject({
+      kind: "snap-channel-not-available",
+      value: "lxd",
+      message: 'cannot install snap "lxd": no snap revision on specified channel (7.0/stable)',
+    });
     await expect(machine.snap.install("lxd", { revision: 1 })).rejects.toBeInstanceOf(SnapRevisionNotAvailableError);
     await expect(machine.snap.install("juju", { channel: "3.6" })).rejects.toBeInstanceOf(SnapNeedsClassicError);
     expect(await machine.snap.install("juju", { channel: "3.6", classic: true })).toBe(true);
@@ -564,7 +568,11 @@ describe("FakeMachine: snap", () => {
     expect(await machine.snap.remove("hello")).toBe(false);
     const error = await rejection(machine.snap.listOne("hello"));
     expect(error).toBeInstanceOf(SnapNotInstalledError);
-    expect(error).toMatchObject({ kind: "snap-not-installed", value: "hello", message: 'snap "hello" is not installed' });
+    expect(error).toMatchObject({
+      kind: "snap-not-installed",
+      value: "hello",
+      message: 'cannot read snap "hello": snap "hello" is not installed',
+    });
   });
 
   test("config: get (all, or dotted keys), set, unset; a missing key is SnapOptionNotFoundError", async () => {
@@ -592,7 +600,8 @@ describe("FakeMachine: snap", () => {
     expect(machine.snaps.get("lxd")?.services).toEqual({ daemon: { active: true, enabled: true } });
     await machine.snap.restart("lxd", ["daemon"]);
     await expect(machine.snap.start("lxd", "web")).rejects.toBeInstanceOf(SnapAppNotFoundError);
-    await expect(machine.snap.start("plain")).rejects.toThrow('snap "plain" has no services');
+    await expect(machine.snap.start("plain")).rejects.toThrow('cannot start the services of snap "plain": snap "plain" has no services');
+    await expect(machine.snap.stop("lxd", "web")).rejects.toThrow('cannot stop lxd.web: snap "lxd" has no service "web"');
     await expect(machine.snap.stop("none")).rejects.toBeInstanceOf(SnapNotInstalledError);
   });
 
