@@ -29,8 +29,7 @@ const UNIT_SUFFIX = /\.(service|socket|timer|target|mount|automount|path|slice|s
 
 /** systemctl's name for a unit: a name without a unit suffix is a .service. */
 export function unitName(name: string): string {
-  if (typeof name !== "string" || name === "" || name.includes("/"))
-    throw new TypeError(`systemd: not a unit name: ${JSON.stringify(name)}`);
+  checkUnit(name);
   return UNIT_SUFFIX.test(name) ? name : `${name}.service`;
 }
 
@@ -74,10 +73,28 @@ function fresh(init: FakeServiceInit): FakeServiceState {
   };
 }
 
-/** A failed systemctl command, as the real module reports it. */
+const MEANING: Record<number, string> = {
+  1: "failed",
+  2: "invalid argument",
+  3: "not applicable",
+  4: "permission denied",
+  5: "no such unit",
+  6: "not configured",
+};
+
+/** A failed systemctl command, as LocalSystemd reports it: `systemd: systemctl start x exited 5 (no such unit): <stderr>`. */
 function failed(args: readonly string[], exitCode: number, stderr: string): SystemdError {
   const argv = ["systemctl", ...args];
-  return new SystemdError(`${argv.join(" ")} exited ${String(exitCode)}: ${stderr}`, argv, exitCode, "", stderr);
+  const message = `systemd: ${argv.join(" ")} exited ${String(exitCode)} (${MEANING[exitCode] ?? "failed"}): ${stderr}`;
+  return new SystemdError(message, argv, exitCode, "", stderr);
+}
+
+/** A unit name as systemctl takes it (as LocalSystemd checks it), or a TypeError naming it. */
+function checkUnit(name: string, label = "service name"): void {
+  if (typeof name !== "string" || name.length === 0 || name.length > 255 || name.startsWith("-") || !/^[A-Za-z0-9:_.\\@-]+$/.test(name))
+    throw new TypeError(
+      `systemd: ${label} ${JSON.stringify(name)} is not a unit name (letters, digits and :_.\\@-, not starting with -, at most 255)`,
+    );
 }
 
 /** The Systemd concept over the fake services; `onDaemonReload` records the reload writeUnitFile runs. */
@@ -125,8 +142,8 @@ export class FakeSystemd implements Systemd {
       try {
         this.job("reload", [service], (unit, state) => {
           if (!state.canReload)
-            throw failed(["reload", unit], 3, `Failed to reload ${unit}: Job type reload is not applicable for unit ${unit}.`);
-          if (!state.running) throw failed(["reload", unit], 1, `Failed to reload ${unit}: Unit ${unit} is not active.`);
+            throw failed(["reload", service], 3, `Failed to reload ${unit}: Job type reload is not applicable for unit ${unit}.`);
+          if (!state.running) throw failed(["reload", service], 1, `Failed to reload ${unit}: Unit ${unit} is not active.`);
           this.services.set(unit, { reloads: state.reloads + 1 });
         });
       } catch (error) {
@@ -159,7 +176,13 @@ export class FakeSystemd implements Systemd {
       });
       this.services.set(unit, { masked: true, enabled: false });
       if (this.services.known(unit)?.running === true)
-        throw new SystemdError(`Attempted to pause '${service}', but it is still running.`, [], undefined, "", "");
+        throw new SystemdError(
+          `systemd: attempted to pause "${service}", but it is still running`,
+          ["systemctl", "--quiet", "is-active", service],
+          0,
+          "",
+          "",
+        );
     });
   }
 
@@ -171,7 +194,13 @@ export class FakeSystemd implements Systemd {
         this.enableOrDisable("enable", ["--now", unit]);
       });
       if (this.services.known(unit)?.running !== true)
-        throw new SystemdError(`Attempted to resume '${service}', but it is not running.`, [], undefined, "", "");
+        throw new SystemdError(
+          `systemd: attempted to resume "${service}", but it is not running`,
+          ["systemctl", "--quiet", "is-active", service],
+          3,
+          "",
+          "",
+        );
     });
   }
 
@@ -185,7 +214,7 @@ export class FakeSystemd implements Systemd {
       const unit = unitFileName(name);
       const path = `${UNIT_DIRS[0]}/${unit}`;
       const old = this.tree.file(path);
-      if (old !== undefined && new TextDecoder().decode(old.content) === content && old.mode === 0o644) return false;
+      if (old !== undefined && new TextDecoder().decode(old.content) === content) return false;
       this.tree.write(path, content, { mode: 0o644, user: "root", group: "root" });
       this.reload();
       return true;
@@ -215,15 +244,15 @@ export class FakeSystemd implements Systemd {
 
   /** start, stop, restart, reload of each unit: all are checked before any changes (one systemctl command). */
   private job(verb: string, services: readonly string[], apply: (unit: string, state: FakeServiceState) => void): void {
-    if (services.length === 0) throw failed([verb], 1, "Too few arguments.");
+    if (services.length === 0) throw new TypeError(`systemd: ${verb} needs at least one service`);
     const units = services.map(unitName);
     const states = units.map((unit) => {
       const state = this.services.known(unit);
       if (state === undefined) {
         const why = verb === "stop" ? "not loaded" : "not found";
-        throw failed([verb, ...units], 5, `Failed to ${verb} ${unit}: Unit ${unit} ${why}.`);
+        throw failed([verb, ...services], 5, `Failed to ${verb} ${unit}: Unit ${unit} ${why}.`);
       }
-      if (state.masked && verb !== "stop") throw failed([verb, ...units], 1, `Failed to ${verb} ${unit}: Unit ${unit} is masked.`);
+      if (state.masked && verb !== "stop") throw failed([verb, ...services], 1, `Failed to ${verb} ${unit}: Unit ${unit} is masked.`);
       return state;
     });
     units.forEach((unit, i) => {
@@ -236,7 +265,7 @@ export class FakeSystemd implements Systemd {
     const names = args.filter((arg) => arg !== "--now");
     const bad = names.find((arg) => arg.startsWith("-"));
     if (bad !== undefined) throw failed([verb, ...args], 1, `systemctl: the FakeMachine knows no option ${bad} (only --now)`);
-    if (names.length === 0) throw failed([verb, ...args], 1, "Too few arguments.");
+    if (names.length === 0) throw new TypeError(`systemd: ${verb} needs at least one service`);
     const units = names.map(unitName);
     for (const unit of units) {
       const state = this.services.known(unit);
@@ -259,9 +288,10 @@ export class FakeSystemd implements Systemd {
 }
 
 function unitFileName(name: string): string {
-  if (typeof name !== "string" || !UNIT_SUFFIX.test(name) || name.includes("/"))
+  checkUnit(name, "unit file name");
+  if (!UNIT_SUFFIX.test(name) || name.endsWith(".scope") || name.startsWith("."))
     throw new TypeError(
-      `writeUnitFile needs a unit file name with its suffix (tinyproxy.service, backup.timer, ...), not ${JSON.stringify(name)}`,
+      `systemd: unit file name ${JSON.stringify(name)} must end with a unit type: .service, .socket, .timer, .target, .mount, ...`,
     );
   return name;
 }

@@ -417,11 +417,15 @@ describe("FakeMachine: systemd", () => {
     const error = await rejection(machine.systemd.serviceStart("nginx", "tinyproxy"));
     expect(error).toBeInstanceOf(SystemdError);
     expect(error).toMatchObject({
-      argv: ["systemctl", "start", "nginx.service", "tinyproxy.service"],
+      argv: ["systemctl", "start", "nginx", "tinyproxy"],
       exitCode: 5,
       stderr: "Failed to start tinyproxy.service: Unit tinyproxy.service not found.",
     });
-    expect(error.message).toContain("exited 5: Failed to start tinyproxy.service: Unit tinyproxy.service not found.");
+    expect(error.message).toBe(
+      "systemd: systemctl start nginx tinyproxy exited 5 (no such unit): Failed to start tinyproxy.service: Unit tinyproxy.service not found.",
+    );
+    await expect(machine.systemd.serviceStart()).rejects.toThrow("systemd: start needs at least one service");
+    await expect(machine.systemd.serviceStart("--now")).rejects.toThrow(TypeError);
     expect(await machine.systemd.serviceRunning("nginx")).toBe(false);
     expect(await machine.systemd.serviceRunning("tinyproxy")).toBe(false);
     const stop = await rejection(machine.systemd.serviceStop("tinyproxy"));
@@ -488,7 +492,7 @@ describe("FakeMachine: systemd", () => {
     });
     await machine.systemd.serviceResume("svc");
     expect(machine.services.get("svc.service")).toMatchObject({ running: true, enabled: true, masked: false });
-    await expect(machine.systemd.serviceResume("ghost")).rejects.toThrow("Attempted to resume 'ghost', but it is not running.");
+    await expect(machine.systemd.serviceResume("ghost")).rejects.toThrow('systemd: attempted to resume "ghost", but it is not running');
     expect(await machine.systemd.serviceFailed("broken")).toBe(true);
     expect(await machine.systemd.serviceFailed("svc")).toBe(false);
     machine.setService("svc", { running: false, failed: true });
