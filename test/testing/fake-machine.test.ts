@@ -27,6 +27,7 @@ import {
   UnknownGroupError,
   UnknownUserError,
   apt,
+  currentMachine,
   files,
   kill,
   passwd,
@@ -742,6 +743,25 @@ describe("Context and Harness run the charm over a FakeMachine", () => {
     expect(machine.packages.has("tinyproxy-bin")).toBe(true);
     expect(machine.file(CONF)).toMatchObject({ mode: 0o640 });
     expect(machine.calls.map((c) => c.method)).toEqual(["addPackage", "ensureContents"]);
+  });
+
+  test("the machine is current only during the dispatch", async () => {
+    const seen: unknown[] = [];
+    class Probe extends CharmBase {
+      constructor(framework: Framework) {
+        super(framework);
+        framework.observe(this.on.start, () => {
+          seen.push(currentMachine());
+        });
+      }
+    }
+    const machine = new FakeMachine();
+    const ctx = new Context(Probe, { meta: { name: "probe" }, machine });
+    await ctx.run(ctx.on.start(), new State());
+    expect(seen).toEqual([machine]);
+    expect(seen[0]).toBe(machine);
+    expect(currentMachine()).not.toBe(machine);
+    expect(currentMachine()).not.toBeInstanceOf(FakeMachine);
   });
 
   test("Harness: the given machine is the one acted on", async () => {
