@@ -531,8 +531,22 @@ export class LocalSnap implements Snap {
 
   /** Polls GET /v2/changes/<id> until it is ready: Done (or Wait) is its data, Error a SnapChangeError with its `err`. */
   private async waitChange(what: string, id: string, deadline: number, timeoutMs: number): Promise<unknown> {
+    let last = "unanswered";
+    const late = (): SnapTimeoutError =>
+      new SnapTimeoutError(
+        `cannot ${what}: snapd's change ${id} was still ${last} after ${String(timeoutMs)} ms (it may still finish: snap tasks ${id})`,
+        "tscharm-snap-change-timeout",
+        id,
+      );
     for (;;) {
-      const reply = await this.send(what, "GET", `/v2/changes/${segment(id)}`, undefined, deadline, timeoutMs);
+      let reply: Envelope;
+      try {
+        reply = await this.send(what, "GET", `/v2/changes/${segment(id)}`, undefined, deadline, timeoutMs);
+      } catch (error) {
+        // A poll cut short by the call's deadline: the change is what ran out of time.
+        if (error instanceof SnapTimeoutError && Date.now() >= deadline - 5) throw late();
+        throw error;
+      }
       const change = reply.result;
       if (typeof change !== "object" || change === null)
         throw new SnapError(`cannot ${what}: snapd's change ${id} is not a JSON object`, "tscharm-snap-bad-response", id);
@@ -546,12 +560,8 @@ export class LocalSnap implements Snap {
         );
       if (typeof status !== "string" || FAILED_READY.has(status))
         throw new SnapChangeError(`cannot ${what}: change ${id} ended with status ${String(status)}`, "tscharm-snap-change-unknown", id);
-      if (Date.now() + this.pollIntervalMs >= deadline)
-        throw new SnapTimeoutError(
-          `cannot ${what}: snapd's change ${id} was still ${status} after ${String(timeoutMs)} ms (it may still finish: snap tasks ${id})`,
-          "tscharm-snap-change-timeout",
-          id,
-        );
+      last = status;
+      if (Date.now() + this.pollIntervalMs >= deadline) throw late();
       await sleep(this.pollIntervalMs);
     }
   }

@@ -30,6 +30,7 @@ import {
   resolveChannel,
 } from "../../machine/snap.js";
 import { FakeSnapd, snapdFixture, syncReply } from "../support/fake-snapd.js";
+import { MACHINE_KIT, runInSandbox, sandboxBlocker, sandboxJson } from "../support/machine-sandbox.js";
 
 const ASYNC = snapdFixture("async-accepted");
 const DONE = snapdFixture("change-done");
@@ -203,6 +204,14 @@ describe("changes", () => {
     expect((error as Error).message).toMatch(/^cannot install snap "hello-world": snapd's change 1395 was still Doing after 300 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(snapd.requestsTo("GET", CHANGE).length).toBeGreaterThan(3);
+  });
+
+  test("a poll snapd does not answer before the deadline is still the change's timeout", async () => {
+    snapd.on("POST", "/v2/snaps/hello-world", ASYNC).on("GET", CHANGE, DOING, "hang");
+    const error = await snap.install("hello-world", { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapTimeoutError);
+    expect(error).toMatchObject({ kind: "tscharm-snap-change-timeout", value: "1395" });
+    expect((error as Error).message).toMatch(/change 1395 was still Doing after 300 ms/);
   });
 
   test("the constructor's timeoutMs is the default for every call", async () => {
@@ -588,5 +597,37 @@ describe("argument validation: a TypeError naming the bad value, and no request"
     snapd.on("PUT", "/v2/snaps/system/conf", ASYNC).on("GET", CHANGE, DONE);
     await snap.set("system", { "refresh.hold": "forever" });
     expect(snapd.requests.map((r) => r.path)).toEqual(["/v2/snaps/hello-world_2", "/v2/snaps/0ad", "/v2/snaps/system/conf", CHANGE]);
+  });
+});
+
+describe("in a sandbox, through the built kit's facade (the unit's own machine)", () => {
+  const blocker = sandboxBlocker();
+  if (blocker !== undefined) console.log(`skipping the sandboxed snap test: ${blocker}`);
+
+  test.skipIf(blocker !== undefined)("snap uses /run/snapd.socket: missing, it is SnapConnectionError; a snapd there is asked", () => {
+    // /run is an overlay in the sandbox: the socket is removed or made there, never on the host.
+    const script = `
+      import { existsSync, rmSync } from "node:fs";
+      import { createServer } from "node:http";
+      const kit = await import(process.env.MACHINE_KIT);
+      if (existsSync("/run/snapd.socket")) rmSync("/run/snapd.socket");
+      const out = {};
+      try { await kit.snap.listOne("hello-world"); } catch (e) { out.missing = { name: e.name, kind: e.kind, value: e.value, isClass: e instanceof kit.SnapConnectionError }; }
+      const info = ${JSON.stringify(JSON.stringify(snapdFixture("snap-info").body))};
+      const server = createServer((req, res) => { out.asked = req.method + " " + req.url; res.writeHead(200, { "Content-Type": "application/json" }).end(info); });
+      await new Promise((done) => server.listen("/run/snapd.socket", done));
+      out.info = await kit.snap.listOne("hello-world");
+      server.close();
+      console.log(JSON.stringify(out));
+    `;
+    const out = sandboxJson(runInSandbox(script, { env: { MACHINE_KIT } })) as Record<string, unknown>;
+    expect(out["missing"]).toEqual({
+      name: "SnapConnectionError",
+      kind: "tscharm-snap-socket-not-found",
+      value: "/run/snapd.socket",
+      isClass: true,
+    });
+    expect(out["asked"]).toBe("GET /v2/snaps/hello-world");
+    expect(out["info"]).toMatchObject({ name: "hello-world", revision: "29", tracking: "latest/stable" });
   });
 });

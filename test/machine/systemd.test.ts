@@ -19,10 +19,11 @@ import { join, resolve } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 
-import { LocalCommands } from "../../machine/commands.js";
+import { LocalCommands, whichSync } from "../../machine/commands.js";
 import { localMachine } from "../../machine/local.js";
 import { LocalSnap } from "../../machine/snap.js";
 import { LocalSystemd, SystemdError } from "../../machine/systemd.js";
+import { MACHINE_KIT, runInSandbox, sandboxBlocker, sandboxJson } from "../support/machine-sandbox.js";
 
 const FAKE = resolve(import.meta.dirname, "..", "fixtures", "systemctl", "systemctl");
 
@@ -279,4 +280,47 @@ test("localMachine() has the real snap and systemd", () => {
   const real = machine.systemd;
   expect(real).toBeInstanceOf(LocalSystemd);
   if (real instanceof LocalSystemd) expect(real.unitDirectory).toBe("/etc/systemd/system");
+});
+
+describe("in a sandbox, with this machine's real systemctl and no running systemd", () => {
+  // The sandbox overlays /etc but shares the host's systemd (its D-Bus): run only where none runs.
+  const blocker =
+    sandboxBlocker() ??
+    (existsSync("/run/systemd/system") ? "systemd runs here, and the sandbox would reach it" : undefined) ??
+    (whichSync("systemctl") === undefined ? "no systemctl on PATH" : undefined);
+  if (blocker !== undefined) console.log(`skipping the sandboxed systemd test: ${blocker}`);
+
+  test.skipIf(blocker !== undefined)(
+    "writeUnitFile writes /etc/systemd/system/<name>; systemctl's refusal is SystemdError; no change, no systemctl",
+    () => {
+      const script = `
+      import { existsSync, readFileSync, statSync } from "node:fs";
+      const kit = await import(process.env.MACHINE_KIT);
+      const failure = async (call) => { try { await call(); return "ok"; } catch (e) { return { name: e.name, exitCode: e.exitCode, message: e.message, argv: e.argv }; } };
+      const out = {};
+      const unit = "[Unit]\\nDescription=tscharm sandbox\\n";
+      out.first = await failure(() => kit.systemd.writeUnitFile("tscharm-sandbox.service", unit));
+      out.content = readFileSync("/etc/systemd/system/tscharm-sandbox.service", "utf8");
+      out.mode = statSync("/etc/systemd/system/tscharm-sandbox.service").mode & 0o777;
+      out.again = await kit.systemd.writeUnitFile("tscharm-sandbox.service", unit);
+      out.running = await kit.systemd.serviceRunning("tscharm-sandbox");
+      out.start = await failure(() => kit.systemd.serviceStart("tscharm-sandbox"));
+      out.remove = await failure(() => kit.systemd.removeUnitFile("tscharm-sandbox.service"));
+      out.gone = !existsSync("/etc/systemd/system/tscharm-sandbox.service");
+      console.log(JSON.stringify(out));
+    `;
+      const out = sandboxJson(runInSandbox(script, { env: { MACHINE_KIT } })) as Record<string, unknown>;
+      expect(out["content"]).toBe("[Unit]\nDescription=tscharm sandbox\n");
+      expect(out["mode"]).toBe(0o644);
+      // Written, then daemon-reload refused: systemctl without systemd as PID 1 exits 1.
+      expect(out["first"]).toMatchObject({ name: "SystemdError", exitCode: 1, argv: ["systemctl", "daemon-reload"] });
+      expect((out["first"] as { message: string }).message).toMatch(/^systemd: systemctl daemon-reload exited 1 \(failed\): /);
+      // The same content: nothing written, no daemon-reload, so no error.
+      expect(out["again"]).toBe(false);
+      expect(out["running"]).toBe(false);
+      expect(out["start"]).toMatchObject({ name: "SystemdError", argv: ["systemctl", "start", "tscharm-sandbox"] });
+      expect(out["remove"]).toMatchObject({ name: "SystemdError", argv: ["systemctl", "daemon-reload"] });
+      expect(out["gone"]).toBe(true);
+    },
+  );
 });
