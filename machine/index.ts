@@ -61,11 +61,13 @@ export { UnknownGroupError, UnknownUserError, type AddUserOptions, type GroupEnt
 export {
   SnapAPIError,
   SnapAppNotFoundError,
+  SnapChangeConflictError,
   SnapChangeError,
   SnapChannelNotAvailableError,
   SnapConnectionError,
   SnapError,
   SnapNeedsClassicError,
+  SnapNeedsDevmodeError,
   SnapNotInStoreError,
   SnapNotInstalledError,
   SnapOptionNotFoundError,

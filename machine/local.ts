@@ -2,6 +2,8 @@
 
 import { LocalCommands } from "./commands.js";
 import type { Machine } from "./machine.js";
+import { LocalSnap } from "./snap.js";
+import { LocalSystemd } from "./systemd.js";
 
 /** @internal A concept whose implementation is not built yet: every call is refused plainly. */
 function notBuilt(concept: string): never {
@@ -20,8 +22,8 @@ export function localMachine(): Machine {
     commands,
     files: notBuilt("files"),
     apt: notBuilt("apt"),
-    snap: notBuilt("snap"),
-    systemd: notBuilt("systemd"),
+    snap: new LocalSnap(),
+    systemd: new LocalSystemd(commands),
     passwd: notBuilt("passwd"),
     sysctl: notBuilt("sysctl"),
   };
