@@ -5,7 +5,7 @@
 // configured inside it and the host's /etc/apt untouched, and a real `apt-get update` and download of
 // tinyproxy-bin from Debian's archive when this host reaches it. Cases that cannot run say why.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { type IncomingHttpHeaders, type Server as HttpServer, createServer as createHttpServer, request } from "node:http";
@@ -356,6 +356,51 @@ describe.skipIf(blocker !== undefined)(`a machine of its own and the proxy${bloc
     cleanups.push(() => again.close({ remove: true }));
     const task = await again.runTask(again.enqueueExec("recorder/0", `cat ${APT_PROXY_FILE}`).id);
     expect(task.results["stdout"]).toBe('Acquire::http::Proxy "http://10.1.0.1:3128";\nAcquire::https::Proxy "http://10.1.0.1:3128";\n');
+  });
+
+  test("when port 3128 of the bridge is taken, the proxy listens on another, says so, and apt and the hooks follow", async () => {
+    const served = createHttpServer((_req, res) => res.end("from the host\n"));
+    await listening(served);
+    const { sim } = await isolatedModel({ keep: true });
+    const dir = sim.dir;
+    await sim.close();
+    // Something else holds 10.1.0.1:3128 in the model's bridge namespace (the fabric outlives a command).
+    const fabric = readFileSync(join(dir, "machine-ns", "fabric"), "utf8").split(" ")[0] ?? "";
+    const squatter = spawn(
+      "nsenter",
+      [
+        `--target=${fabric}`,
+        "--net",
+        "--",
+        process.execPath,
+        "-e",
+        'require("node:net").createServer().listen(3128, "10.1.0.1", () => console.log("up"))',
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    cleanups.push(() => {
+      squatter.kill("SIGKILL");
+    });
+    await new Promise<void>((done) => squatter.stdout.once("data", () => done()));
+    const again = await Simulator.open(dir);
+    cleanups.push(() => again.close({ remove: true }));
+    const task = await again.runTask(
+      again.enqueueExec(
+        "recorder/0",
+        `cat ${APT_PROXY_FILE}; echo "$JUJU_CHARM_HTTP_PROXY"; curl -sS --max-time 5 --proxy "$JUJU_CHARM_HTTP_PROXY" http://127.0.0.1:${String(portOf(served))}/`,
+      ).id,
+    );
+    const stdout = typeof task.results["stdout"] === "string" ? task.results["stdout"] : "";
+    const port = /Acquire::http::Proxy "http:\/\/10\.1\.0\.1:(\d+)";/.exec(stdout)?.[1];
+    expect(port).toBeDefined();
+    expect(port).not.toBe("3128");
+    expect(stdout).toBe(
+      `Acquire::http::Proxy "http://10.1.0.1:${port ?? ""}";\nAcquire::https::Proxy "http://10.1.0.1:${port ?? ""}";\n` +
+        `http://10.1.0.1:${port ?? ""}\nfrom the host\n`,
+    );
+    expect(debugLogLines(again.history()).join("\n")).toContain(
+      `machine proxy: port 3128 of the bridge was taken; it listens on ${port ?? ""}`,
+    );
   });
 });
 
