@@ -153,6 +153,32 @@ describe("the machine proxy", () => {
     expect(proxy.counts).toEqual({ requests: 1, tunnels: 0, failed: 0 });
   });
 
+  test("a client that goes away mid-answer ends the upstream request too", async () => {
+    const { port } = await loopbackProxy();
+    let upstreamClosed: () => void = () => undefined;
+    const closed = new Promise<void>((done) => (upstreamClosed = done));
+    const slow = await listening(
+      createHttpServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("first part\n");
+        res.on("close", () => upstreamClosed());
+      }),
+    );
+    const first = await new Promise<string>((done, reject) => {
+      const req = request({ host: "127.0.0.1", port, path: `http://127.0.0.1:${String(portOf(slow))}/big` }, (res) => {
+        res.setEncoding("utf8").once("data", (chunk: string) => {
+          req.destroy();
+          done(chunk);
+        });
+      });
+      req.on("error", () => undefined);
+      req.on("close", () => reject(new Error("closed before any data")));
+      req.end();
+    });
+    expect(first).toBe("first part\n");
+    await closed;
+  });
+
   test("tunnels CONNECT host:port both ways", async () => {
     const { proxy, port } = await loopbackProxy();
     const echo = await listening(
@@ -432,6 +458,14 @@ describe.skipIf(archive !== undefined)(`a machine and Debian's archive${archive 
     const install = await exec(sim, "apt-get install -y tinyproxy-bin >/dev/null 2>&1 && tinyproxy -v");
     expect(install.stdout, install.stderr).toMatch(/^tinyproxy 1\.11\.\d+\n$/);
     expect(existsSync("/usr/bin/tinyproxy")).toBe(hostHadTinyproxy);
+    // HTTPS: apt's https method through Acquire::https::Proxy (a CONNECT tunnel), and a charm's client through JUJU_CHARM_HTTPS_PROXY.
+    const https = await exec(
+      sim,
+      `d=$(mktemp -d) && chmod 755 "$d" && ${APT_HELPER} download-file https://deb.debian.org/debian/dists/bookworm/Release "$d/r" ` +
+        '>/dev/null && head -c 7 "$d/r"; rm -rf "$d"; echo; ' +
+        'curl -sS -o /dev/null -w "%{http_code}" --max-time 20 --proxy "$JUJU_CHARM_HTTPS_PROXY" https://registry.npmjs.org/',
+    );
+    expect(https.stdout, https.stderr).toBe("Origin:\n200");
     await sim.destroy();
     expect(debugLogLines(sim.history()).join("\n")).toMatch(
       /machine proxy: [1-9]\d* request\(s\) forwarded and \d+ tunnel\(s\) opened for the machines, 0 failed/,
