@@ -152,9 +152,9 @@ export class LocalFiles implements Files {
     return true;
   }
 
-  readText(path: string): Promise<string> {
+  async readText(path: string): Promise<string> {
     checkPath(path);
-    return fsDo(path, "read", () => readFile(path, "utf8"));
+    return await fsDo(path, "read", () => readFile(path, "utf8"));
   }
 
   async readBytes(path: string): Promise<Uint8Array> {
@@ -181,9 +181,9 @@ export class LocalFiles implements Files {
     }
   }
 
-  rmdir(path: string): Promise<void> {
+  async rmdir(path: string): Promise<void> {
     checkPath(path);
-    return fsDo(path, "remove the directory", () => rmdir(path));
+    await fsDo(path, "remove the directory", () => rmdir(path));
   }
 
   async mkdir(path: string, options: MkdirOptions = {}): Promise<void> {

@@ -204,12 +204,12 @@ export class LocalSysctl implements Sysctl {
     return parseSysctlText(await this.files.readText(path));
   }
 
-  values(keys: readonly string[]): Promise<Record<string, string>> {
+  async values(keys: readonly string[]): Promise<Record<string, string>> {
     for (const key of keys) {
       const why = badKey(key);
       if (why !== undefined) throw new TypeError(`sysctl key ${JSON.stringify(key)} is refused: ${why}`);
     }
-    return this.read(keys, "read");
+    return await this.read(keys, "read");
   }
 
   /** `sysctl -n k1 k2 ...`: one line per key, in order. A key the kernel does not have is a SysctlApplyError naming it. */
