@@ -33,13 +33,18 @@ export class SysctlApplyError extends SysctlError {
 }
 
 export interface Sysctl {
-  /** Validates against the other charms' files, applies, then writes `name`'s file and the merged file. */
+  /**
+   * Validates against the other charms' files (SysctlValidationError: nothing applied), applies
+   * (`sysctl k=v ...`; a refused or unknown key is SysctlApplyError and every key gets its old value
+   * back), then writes `name`'s file and the merged file, atomically. `name` is a file-name part
+   * (letters, digits, `_ . -`); keys are dotted names; values have no line breaks (TypeError otherwise).
+   */
   configure(name: string, values: Readonly<Record<string, string | number>>): Promise<void>;
   /** Removes `name`'s file and re-merges (the kernel's values are left as they are, as charmlibs). */
   remove(name: string): Promise<void>;
   /** Every charm's settings, from the merged file. */
   merged(): Promise<Record<string, string>>;
-  /** The kernel's current values (`sysctl -n`). */
+  /** The kernel's current values (`sysctl -n`); a key the kernel does not have is SysctlApplyError naming it. */
   values(keys: readonly string[]): Promise<Record<string, string>>;
 }
 
