@@ -3,7 +3,7 @@
 // None of it changes the machine, so it runs here without the sandbox.
 
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -157,7 +157,13 @@ describe("kill", () => {
     try {
       const pid = Number(await new Promise<string>((done) => parent.stdout.once("data", (chunk: Buffer) => done(chunk.toString()))));
       expect(Number.isInteger(pid) && pid > 0).toBe(true);
-      await new Promise((done) => setTimeout(done, 600));
+      // Wait (under load, as long as it takes) until the kernel shows it as a zombie: state Z.
+      const state = (): string => {
+        const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      };
+      for (let waited = 0; state() !== "Z" && waited < 10_000; waited += 50) await new Promise((done) => setTimeout(done, 50));
+      expect(state()).toBe("Z");
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(await commands.kill(pid, 0)).toBe(false);
       expect(await commands.kill(pid, "SIGTERM")).toBe(false);
