@@ -223,7 +223,8 @@ export class LocalSysctl implements Sysctl {
     const result = await this.commands.run(["sysctl", "-n", ...keys], { check: false });
     const missing = refusedKeys(result.stderr).filter((key) => keys.includes(key));
     if (missing.length > 0) {
-      const message = `sysctl: no such key${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}${doing === "apply" ? " (nothing was applied)" : ""}`;
+      const plural = missing.length > 1 ? "s" : "";
+      const message = `sysctl: no such key${plural}: ${missing.join(", ")}${doing === "apply" ? " (nothing was applied)" : ""}`;
       throw new SysctlApplyError(message, missing);
     }
     if (result.exitCode !== 0) throw new SysctlError(`sysctl: cannot read ${keys.join(", ")}: ${failureMessage(result)}`);

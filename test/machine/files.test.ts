@@ -106,7 +106,7 @@ sandboxed("ensureContents replaces the file by rename: a new inode, no temporary
       const end = Date.now() + 1500;
       while (Date.now() < end) {
         const text = fs.readFileSync(\${JSON.stringify(path)}, "utf8");
-        const whole = text.length === \${a.length} && (text === \${JSON.stringify("a")}.repeat(text.length) || text === \${JSON.stringify("b")}.repeat(text.length));
+        const whole = text.length === \${a.length} && (/^a*$/.test(text) || /^b*$/.test(text));
         whole ? seen.whole++ : seen.partial++;
       }
       console.log(JSON.stringify(seen));
@@ -167,7 +167,8 @@ sandboxed("reading, removing, directories, ownership and chown: node's error cod
     out.bytes = Array.from(await files.readBytes("/srv/t"));
     out.readMissing = await failure(files.readText("/srv/missing"));
     out.readDir = await failure(files.readBytes("/srv"));
-    out.exists = [await files.exists("/srv/t"), await files.exists("/srv/missing"), await files.exists("/srv/t/below"), await files.exists("/srv")];
+    out.exists = [];
+    for (const path of ["/srv/t", "/srv/missing", "/srv/t/below", "/srv"]) out.exists.push(await files.exists(path));
     out.isDir = [await files.isDir("/srv"), await files.isDir("/srv/t"), await files.isDir("/srv/missing")];
     out.unlinkMissing = await failure(files.unlink("/srv/missing"));
     out.unlinkMissingOk = await failure(files.unlink("/srv/missing", { missingOk: true }));

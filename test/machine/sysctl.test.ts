@@ -119,13 +119,16 @@ sandboxed("another charm's other value is a SysctlValidationError naming the key
     await sysctl.configure("zeta", { "net.ipv4.tcp_keepalive_time": 500, "net.ipv4.tcp_keepalive_intvl": 30 });
     await sysctl.configure("alpha", { "net.ipv4.ip_forward": 1, "net.ipv4.tcp_keepalive_intvl": 30 });
     out.merged = fs.readFileSync("/etc/sysctl.d/95-juju-sysctl.conf", "utf8");
-    out.conflict = await failure(sysctl.configure("mid", { "net.ipv4.ip_forward": 0, "net.ipv4.tcp_keepalive_time": 501, "net.ipv4.tcp_keepalive_intvl": 30 }));
+    const mid = { "net.ipv4.ip_forward": 0, "net.ipv4.tcp_keepalive_time": 501, "net.ipv4.tcp_keepalive_intvl": 30 };
+    out.conflict = await failure(sysctl.configure("mid", mid));
     out.kernel = await sysctl.values(["net.ipv4.ip_forward", "net.ipv4.tcp_keepalive_time"]);
     out.midFile = fs.existsSync("/etc/sysctl.d/90-juju-mid");
     out.mergedAfter = fs.readFileSync("/etc/sysctl.d/95-juju-sysctl.conf", "utf8");
   `);
   expect(answer["merged"]).toBe(
-    `${SYSCTL_HEADER}# alpha\nnet.ipv4.ip_forward=1\nnet.ipv4.tcp_keepalive_intvl=30\n# zeta\nnet.ipv4.tcp_keepalive_time=500\nnet.ipv4.tcp_keepalive_intvl=30\n`,
+    SYSCTL_HEADER +
+      "# alpha\nnet.ipv4.ip_forward=1\nnet.ipv4.tcp_keepalive_intvl=30\n" +
+      "# zeta\nnet.ipv4.tcp_keepalive_time=500\nnet.ipv4.tcp_keepalive_intvl=30\n",
   );
   expectFailure(answer["conflict"], {
     name: "SysctlValidationError",
