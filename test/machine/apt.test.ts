@@ -452,6 +452,9 @@ describe.skipIf(blocker !== undefined)("on a real machine (the sandbox)", () => 
     expect(answer["statusAfterRemove"]).not.toMatch(/^installed/);
     expect(get("afterRemove")).toMatchObject({ ok: false, error: "PackageNotFoundError" });
     expect(get("removeAgain")).toEqual({ ok: true, seconds: get("removeAgain").seconds });
+    // The lists' lock held for 3 s: update() waited for it (without the timeout apt-get fails at once: exit 100).
+    expect(get("updateWaits")).toMatchObject({ ok: true });
+    expect(get("updateWaits").seconds).toBeGreaterThanOrEqual(2.5);
   }, 420_000);
 
   test("a signed flat repository: addRepository's file and key are what apt-get update accepts; the wrong key is refused", (context) => {
