@@ -110,7 +110,7 @@ export class GPGKeyError extends AptError {
 
 export interface Apt {
   /**
-   * `apt-get update --error-on=any` (waiting for the lock like addPackage). A failure (a source that
+   * `apt-get update --error-on=any`, waiting (by retrying) while another apt holds the lock of the lists. A failure (a source that
    * cannot be fetched or verified) is an AptError whose message holds apt's own.
    */
   update(options?: LockOptions): Promise<void>;
@@ -166,6 +166,9 @@ export interface LocalAptOptions {
 }
 
 const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
+/** apt-get update's words when another apt holds the lists' lock. */
+const LISTS_LOCKED = /Could not get lock \S*lists\/lock|Unable to lock directory \S*lists\//;
+const LISTS_LOCK_POLL_MS = 500;
 const SOURCES_DIR = "/etc/apt/sources.list.d";
 const KEYRINGS_DIR = "/etc/apt/keyrings";
 /** Debian Policy §5.6.1: lower-case letters, digits, `+`, `-`, `.`; two or more, starting alphanumeric; then an optional `:arch`. */
@@ -192,11 +195,25 @@ export class LocalApt implements Apt {
   }
 
   async update(options: LockOptions = {}): Promise<void> {
-    const result = await this.commands.run(
-      ["apt-get", "update", "--error-on=any", "-o", `DPkg::Lock::Timeout=${String(this.lockFor(options))}`],
-      { env: { DEBIAN_FRONTEND: "noninteractive" }, check: false },
-    );
-    if (result.exitCode !== 0) throw new AptError(`apt-get update failed (${exitText(result)}): ${aptText(result)}`);
+    // DPkg::Lock::Timeout does not cover the lock of apt's lists (apt 2.6 fails at once, exit 100):
+    // while another update holds it, try again every half second until the timeout.
+    const timeout = this.lockFor(options);
+    const deadline = Date.now() + timeout * 1000;
+    for (;;) {
+      const result = await this.commands.run(["apt-get", "update", "--error-on=any"], {
+        env: { DEBIAN_FRONTEND: "noninteractive" },
+        check: false,
+      });
+      if (result.exitCode === 0) return;
+      const said = aptText(result);
+      const locked = LISTS_LOCKED.test(said);
+      if (locked && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, LISTS_LOCK_POLL_MS));
+        continue;
+      }
+      const waited = locked ? ` (after waiting ${String(timeout)} s for the lock of apt's lists)` : "";
+      throw new AptError(`apt-get update failed${waited} (${exitText(result)}): ${said}`);
+    }
   }
 
   addPackage(name: string, options?: AddPackageOptions): Promise<DebianPackage>;
