@@ -258,7 +258,8 @@ describe("installed state and the apt cache", () => {
     expect(error).toBeInstanceOf(PackageNotFoundError);
     expect(error.packageName).toBe("nope");
     expect(error.message).toBe(
-      "Package 'nope.amd64' could not be found on the system or in the apt cache: Package nope (amd64) is not in the apt cache: E: No packages found",
+      "Package 'nope.amd64' could not be found on the system or in the apt cache: " +
+        "Package nope (amd64) is not in the apt cache: E: No packages found",
     );
   });
 });
@@ -286,7 +287,8 @@ describe("removePackage and update", () => {
     const locked = {
       exitCode: 100,
       stderr:
-        "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 7 (apt-get)\nE: Unable to lock directory /var/lib/apt/lists/\n",
+        "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 7 (apt-get)\n" +
+        "E: Unable to lock directory /var/lib/apt/lists/\n",
     };
     let busy = 2;
     const waiting = scripted(() => (busy-- > 0 ? locked : {}));
@@ -348,7 +350,8 @@ describe("repositories", () => {
     expect(
       sourcesFile({ name: "flat", uris: ["file:/srv/repo"], suites: ["./"], options: { "Signed-By": "/usr/share/keyrings/x.gpg" } }),
     ).toBe(
-      "# Written by tscharm/machine (apt.addRepository).\nTypes: deb\nURIs: file:/srv/repo\nSuites: ./\nSigned-By: /usr/share/keyrings/x.gpg\n",
+      "# Written by tscharm/machine (apt.addRepository).\nTypes: deb\nURIs: file:/srv/repo\nSuites: ./\n" +
+        "Signed-By: /usr/share/keyrings/x.gpg\n",
     );
   });
 
