@@ -1,5 +1,6 @@
 // The unit's own machine: each concept's real implementation, over this machine's tools and files.
 
+import { LocalApt } from "./apt.js";
 import { LocalCommands } from "./commands.js";
 import { LocalFiles } from "./files.js";
 import type { Machine } from "./machine.js";
@@ -8,16 +9,6 @@ import { LocalSnap } from "./snap.js";
 import { LocalSysctl } from "./sysctl.js";
 import { LocalSystemd } from "./systemd.js";
 
-/** @internal A concept whose implementation is not built yet: every call is refused plainly. */
-function notBuilt(concept: string): never {
-  return new Proxy(
-    {},
-    {
-      get: (_target, name) => () => Promise.reject(new Error(`tscharm/machine: ${concept}.${String(name)} is not built yet`)),
-    },
-  ) as never;
-}
-
 /** The real machine the unit runs on. */
 export function localMachine(): Machine {
   const commands = new LocalCommands();
@@ -25,7 +16,7 @@ export function localMachine(): Machine {
   return {
     commands,
     files,
-    apt: notBuilt("apt"),
+    apt: new LocalApt(commands),
     snap: new LocalSnap(),
     systemd: new LocalSystemd(commands),
     passwd: new LocalPasswd(commands),
