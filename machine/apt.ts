@@ -3,11 +3,10 @@
 // repositories as deb822 .sources files with their keys in /etc/apt/keyrings, and dpkg's own
 // version ordering.
 
-import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 
 import type { Commands, RunResult } from "./commands.js";
+import { type Files, LocalFiles } from "./files.js";
 import { compareVersions, parseVersion } from "./debian-version.js";
 
 /** charmlibs.apt's PackageState. */
@@ -163,6 +162,8 @@ export interface LocalAptOptions {
   readonly lockTimeoutSeconds?: number;
   /** @internal The directory /etc/apt is under (default "/"): tests of the files write under a temporary one. */
   readonly root?: string;
+  /** How the sources and keys are written and removed; default LocalFiles over the same commands. */
+  readonly files?: Files;
 }
 
 const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
@@ -185,6 +186,7 @@ export class LocalApt implements Apt {
   private nativeArch: Promise<string> | undefined;
   private readonly lockTimeout: number;
   private readonly root: string;
+  private readonly files: Files;
 
   constructor(
     private readonly commands: Commands,
@@ -192,6 +194,7 @@ export class LocalApt implements Apt {
   ) {
     this.lockTimeout = lockSeconds(options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS);
     this.root = options.root ?? "/";
+    this.files = options.files ?? new LocalFiles(commands);
   }
 
   async update(options: LockOptions = {}): Promise<void> {
@@ -375,15 +378,14 @@ export class LocalApt implements Apt {
     const text = sourcesFile(repository);
     const path = this.at(`${SOURCES_DIR}/${repository.name}.sources`);
     if (repository.key !== undefined) await this.importKey(repository.name, repository.key);
-    // TODO: LocalFiles.ensureContents (machine/files.ts) once it is built; this is its atomic write.
-    await writeAtomically(path, text, 0o644);
+    await this.files.ensureContents(path, text, { mode: 0o644 });
     return path;
   }
 
   async removeRepository(name: string): Promise<boolean> {
     checkSourceName(name);
-    const existed = await removeFile(this.at(`${SOURCES_DIR}/${name}.sources`));
-    await removeFile(this.at(`${KEYRINGS_DIR}/${name}.asc`));
+    const existed = await this.removeFile(this.at(`${SOURCES_DIR}/${name}.sources`));
+    await this.removeFile(this.at(`${KEYRINGS_DIR}/${name}.asc`));
     return existed;
   }
 
@@ -391,9 +393,15 @@ export class LocalApt implements Apt {
     checkSourceName(name);
     const armoured = checkArmouredKey(key);
     const path = this.at(`${KEYRINGS_DIR}/${name}.asc`);
-    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
-    await writeAtomically(path, armoured, 0o644);
+    await this.files.ensureContents(path, armoured, { mode: 0o644 });
     return path;
+  }
+
+  /** Removes a file; false when there was none. */
+  private async removeFile(path: string): Promise<boolean> {
+    if (!(await this.files.exists(path))) return false;
+    await this.files.unlink(path, { missingOk: true });
+    return true;
   }
 
   /** `apt-get -y -o DPkg::Lock::Timeout=N <flags> <command> <specs>`, non-interactive; PackageError with apt's message. */
@@ -546,34 +554,4 @@ function checkArmouredKey(key: string): string {
       throw new GPGKeyError("the key's armoured data is not base64 (is it a whole, unmodified public key block?)");
   }
   return `${text}\n`;
-}
-
-/** Writes `path` by a temporary file in its directory, fsync and rename: readers see the old file or the new, never a part. */
-async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
-  const temporary = join(dirname(path), `.${basename(path)}.${String(process.pid)}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(temporary, "wx", mode);
-  try {
-    await handle.writeFile(content, "utf8");
-    await handle.chmod(mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-async function removeFile(path: string): Promise<boolean> {
-  try {
-    await unlink(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
 }

@@ -16,9 +16,9 @@ export function localMachine(): Machine {
   return {
     commands,
     files,
-    apt: new LocalApt(commands),
+    apt: new LocalApt(commands, { files }),
     snap: new LocalSnap(),
-    systemd: new LocalSystemd(commands),
+    systemd: new LocalSystemd(commands, { files }),
     passwd: new LocalPasswd(commands),
     sysctl: new LocalSysctl(commands, files),
   };

@@ -1,11 +1,10 @@
 // systemd services, after charmlibs.systemd: systemctl's documented exit codes mapped to results,
 // a failing command to SystemdError, and unit files written then daemon-reloaded.
 
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 import { CommandError, type Commands, type RunResult } from "./commands.js";
+import { type Files, LocalFiles } from "./files.js";
 
 /** A systemctl command that failed (charmlibs.systemd's SystemdError): argv, exit code and output. */
 export class SystemdError extends Error {
@@ -53,6 +52,8 @@ export interface LocalSystemdOptions {
   readonly systemctl?: string;
   /** Where writeUnitFile writes; default /etc/systemd/system (the local administrator's units). */
   readonly unitDirectory?: string;
+  /** How unit files are written and removed; default LocalFiles over the same commands. */
+  readonly files?: Files;
 }
 
 /** Unit types a file can define (systemd.unit(5)); scopes are transient, never files. */
@@ -96,6 +97,7 @@ function checkUnitFileName(name: unknown): asserts name is string {
 export class LocalSystemd implements Systemd {
   private readonly systemctl: string;
   readonly unitDirectory: string;
+  private readonly files: Files;
 
   constructor(
     private readonly commands: Commands,
@@ -103,6 +105,7 @@ export class LocalSystemd implements Systemd {
   ) {
     this.systemctl = options.systemctl ?? "systemctl";
     this.unitDirectory = options.unitDirectory ?? "/etc/systemd/system";
+    this.files = options.files ?? new LocalFiles(commands);
   }
 
   async serviceRunning(service: string): Promise<boolean> {
@@ -175,43 +178,17 @@ export class LocalSystemd implements Systemd {
   async writeUnitFile(name: string, content: string): Promise<boolean> {
     checkUnitFileName(name);
     if (typeof content !== "string") throw new TypeError(`systemd: the content of unit file ${name} must be a string`);
-    const path = join(this.unitDirectory, name);
-    const current = await readFile(path, "utf8").catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    });
-    if (current === content) return false;
-    // Atomically: a temporary file beside it, flushed, then renamed over it (0644, as systemd expects).
-    const temporary = join(this.unitDirectory, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
-    const handle = await open(temporary, "wx", 0o644);
-    try {
-      await handle.writeFile(content, "utf8");
-      await handle.chmod(0o644);
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
-    await handle.close();
-    try {
-      await rename(temporary, path);
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
+    // Atomically (a temporary file beside it, flushed, renamed over it), 0644 as systemd expects.
+    if (!(await this.files.ensureContents(join(this.unitDirectory, name), content, { mode: 0o644 }))) return false;
     await this.daemonReload();
     return true;
   }
 
   async removeUnitFile(name: string): Promise<boolean> {
     checkUnitFileName(name);
-    try {
-      await unlink(join(this.unitDirectory, name));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw error;
-    }
+    const path = join(this.unitDirectory, name);
+    if (!(await this.files.exists(path))) return false;
+    await this.files.unlink(path, { missingOk: true });
     await this.daemonReload();
     return true;
   }
