@@ -104,7 +104,8 @@ export class TinyproxyCharm extends CharmBase<TinyproxyTypes> {
 /** ops' message, from the one issue the schema reports (slug is the only option validated). */
 function invalidSlugMessage(error: InvalidConfigError): string {
   const [issue, ...more] = error.issues;
-  if (issue === undefined || more.length > 0) throw new Error(`expected one config issue, got ${String(error.issues.length)}: ${error.message}`);
+  if (issue === undefined || more.length > 0)
+    throw new Error(`expected one config issue, got ${String(error.issues.length)}: ${error.message}`);
   return `Invalid ${issue.option ?? "config"}: '${String(issue.value ?? "")}'. ${issue.message}`;
 }
 

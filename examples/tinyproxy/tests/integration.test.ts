@@ -108,7 +108,10 @@ describe.skipIf(skip !== undefined)(`tinyproxy on two machines of their own${ski
     const address = await addresses();
     for (const from of UNITS) {
       for (const to of UNITS) {
-        expect(await get(from, `http://${address[to] ?? ""}:8000/example/hello.txt`)).toEqual({ code: 200, body: `backend of ${to}: /hello.txt` });
+        expect(await get(from, `http://${address[to] ?? ""}:8000/example/hello.txt`)).toEqual({
+          code: 200,
+          body: `backend of ${to}: /hello.txt`,
+        });
       }
     }
   });
@@ -159,7 +162,12 @@ describe.skipIf(skip !== undefined)(`tinyproxy on two machines of their own${ski
         expect(`${entry.unit} ${entry.name} ${entry.outcome}`).toBe(`${entry.unit} ${entry.name} ok`);
         if (entry.name === "stop") {
           // tinyproxy has ended: the pid the test saw is gone, and tinyproxy removed its pid file.
-          const probe = await juju.ssh(machines[entry.unit] ?? "", "sh", "-c", `kill -0 ${String(pids[entry.unit])} 2>/dev/null && echo alive || echo gone; ls /var/run/tinyproxy.pid 2>&1 || true`);
+          const probe = await juju.ssh(
+            machines[entry.unit] ?? "",
+            "sh",
+            "-c",
+            `kill -0 ${String(pids[entry.unit])} 2>/dev/null && echo alive || echo gone; ls /var/run/tinyproxy.pid 2>&1 || true`,
+          );
           seen.set(`${entry.unit} stop`, probe.trim());
         } else {
           const probe = await juju.ssh(
@@ -178,12 +186,21 @@ describe.skipIf(skip !== undefined)(`tinyproxy on two machines of their own${ski
       "ls: cannot access '/usr/bin/tinyproxy': No such file or directory",
       "ls: cannot access '/etc/tinyproxy': No such file or directory",
     ].join("\n");
-    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(UNITS.flatMap((unit) => [[`${unit} stop`, gone], [`${unit} remove`, removed]])));
+    expect(Object.fromEntries(seen)).toEqual(
+      Object.fromEntries(
+        UNITS.flatMap((unit) => [
+          [`${unit} stop`, gone],
+          [`${unit} remove`, removed],
+        ]),
+      ),
+    );
     expect((await juju.status()).apps[APP]).toBeUndefined();
     // Each machine went with its unit, and nothing of tinyproxy was left running in it.
     const notes = simulator.history().filter((entry) => entry.kind === "controller" && entry.name.startsWith("machine "));
     expect(notes.map((entry) => entry.name)).toEqual(
-      UNITS.map((unit) => `machine ${machines[unit] ?? ""} removed: no process was left in it; its namespaces, network link and overlay are gone`),
+      UNITS.map(
+        (unit) => `machine ${machines[unit] ?? ""} removed: no process was left in it; its namespaces, network link and overlay are gone`,
+      ),
     );
   });
 });

@@ -14,6 +14,9 @@ export const PORT = 8000;
 /** The charm's base, as its /etc/os-release says it. */
 export const UBUNTU_NOBLE = 'PRETTY_NAME="Ubuntu 24.04.3 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\n';
 
+/** What the simulator's machines run. */
+export const DEBIAN_BOOKWORM = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
+
 /** tinyproxy-bin at the version the charm pins on Ubuntu 24.04. */
 export const TINYPROXY_BIN = { name: PACKAGE, version: "1.11.1-3", arch: "amd64", files: { "/usr/bin/tinyproxy": "" } } as const;
 
