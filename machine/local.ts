@@ -1,7 +1,10 @@
 // The unit's own machine: each concept's real implementation, over this machine's tools and files.
 
 import { LocalCommands } from "./commands.js";
+import { LocalFiles } from "./files.js";
 import type { Machine } from "./machine.js";
+import { LocalPasswd } from "./passwd.js";
+import { LocalSysctl } from "./sysctl.js";
 
 /** @internal A concept whose implementation is not built yet: every call is refused plainly. */
 function notBuilt(concept: string): never {
@@ -16,13 +19,14 @@ function notBuilt(concept: string): never {
 /** The real machine the unit runs on. */
 export function localMachine(): Machine {
   const commands = new LocalCommands();
+  const files = new LocalFiles(commands);
   return {
     commands,
-    files: notBuilt("files"),
+    files,
     apt: notBuilt("apt"),
     snap: notBuilt("snap"),
     systemd: notBuilt("systemd"),
-    passwd: notBuilt("passwd"),
-    sysctl: notBuilt("sysctl"),
+    passwd: new LocalPasswd(commands),
+    sysctl: new LocalSysctl(commands, files),
   };
 }
