@@ -1,5 +1,6 @@
 // The unit's own machine: each concept's real implementation, over this machine's tools and files.
 
+import { LocalApt } from "./apt.js";
 import { LocalCommands } from "./commands.js";
 import { LocalFiles } from "./files.js";
 import type { Machine } from "./machine.js";
@@ -23,7 +24,7 @@ export function localMachine(): Machine {
   return {
     commands,
     files,
-    apt: notBuilt("apt"),
+    apt: new LocalApt(commands),
     snap: notBuilt("snap"),
     systemd: notBuilt("systemd"),
     passwd: new LocalPasswd(commands),
