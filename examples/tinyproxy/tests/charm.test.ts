@@ -179,14 +179,14 @@ describe("beyond ops' tests", () => {
     expect(stateOut.unitStatus).toEqual(new MaintenanceStatus("Waiting for tinyproxy to be installed"));
     expect(tinyproxyInstalled(machine)).toBe(false);
     expect(machine.file(tinyproxy.CONFIG_FILE)).toBeUndefined();
-    expect(machine.file(tinyproxy.CONFIG_DIR)).toBeUndefined();
+    expect(machine.isDir(tinyproxy.CONFIG_DIR)).toBe(false);
   });
 
-  test("the config file is written with mode 0644, its directory made", async () => {
+  test("the config file is written with mode 0644, its directory made with 0755", async () => {
     const machine = tinyproxyInstalledFixture();
     const ctx = new Context(TinyproxyCharm, { machine });
     await ctx.run(ctx.on.start(), new State());
-    expect(machine.file(tinyproxy.CONFIG_DIR)?.mode).toBe(0o755);
+    expect((await machine.files.ownership(tinyproxy.CONFIG_DIR)).mode).toBe(0o755);
     expect(machine.file(tinyproxy.CONFIG_FILE)?.mode).toBe(0o644);
   });
 
