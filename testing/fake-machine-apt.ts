@@ -98,71 +98,74 @@ export class FakeApt implements Apt {
   async addPackage(names: string | readonly string[], options: AddPackageOptions = {}): Promise<DebianPackage | DebianPackage[]> {
     const list = typeof names === "string" ? [names] : [...names];
     if (list.length === 0) throw new TypeError("Expected at least one package name to add, received zero!");
-    if (list.length > 1 && options.version !== undefined)
+    const version = options.version === "" ? undefined : options.version;
+    if (list.length > 1 && version !== undefined)
       throw new TypeError("Explicit version should not be set if more than one package is being added!");
-    if (options.updateCache === true) await this.update();
-    const lookup: Lookup = {
-      ...(options.version === undefined ? {} : { version: options.version }),
-      ...(options.arch === undefined ? {} : { arch: options.arch }),
+    for (const name of list) this.split(name, options.arch);
+    const updated = options.updateCache === true;
+    if (updated) await this.update();
+    const lookup: Lookup = { ...(version === undefined ? {} : { version }), ...(options.arch === undefined ? {} : { arch: options.arch }) };
+    const failed = new Map<string, string>();
+    const look = (name: string): void => {
+      try {
+        this.lookUp(name, lookup);
+        failed.delete(name);
+      } catch (error) {
+        if (!(error instanceof PackageNotFoundError)) throw error;
+        failed.set(name, error.message);
+      }
     };
-    const added: DebianPackage[] = [];
-    const failed: string[] = [];
-    for (const name of list) {
-      const installed = this.installedRecord(name, lookup);
-      if (installed !== undefined) {
-        added.push(packageOf(installed, "present"));
-        continue;
-      }
-      const candidate = this.cacheRecord(name, lookup);
-      if (candidate === undefined) {
-        failed.push(name);
-        continue;
-      }
-      this.packages.install(candidate);
-      added.push(packageOf(candidate, "present"));
+    for (const name of list) look(name);
+    // A name not found may be in a list not fetched yet: one update and a second look (as charmlibs).
+    if (failed.size > 0 && !updated) {
+      await this.update();
+      for (const name of [...failed.keys()]) look(name);
     }
-    if (failed.length > 0) throw new PackageError(`Failed to install packages: ${failed.join(", ")}`, failed, "");
+    const added: DebianPackage[] = [];
+    for (const name of list) {
+      if (failed.has(name)) continue;
+      const found = this.lookUp(name, lookup);
+      if (found.state === "available") this.packages.install(found.record);
+      added.push(packageOf(found.record, "present"));
+    }
+    if (failed.size > 0) {
+      const failedNames = [...failed.keys()].map((name) => (version === undefined ? name : `${name}=${version}`));
+      throw new PackageError(`Failed to install packages: ${failedNames.join(", ")} (${[...failed.values()].join("; ")})`, failedNames, "");
+    }
     return typeof names === "string" ? (added[0] as DebianPackage) : added;
   }
 
   removePackage(name: string): Promise<DebianPackage | undefined>;
   removePackage(names: readonly string[]): Promise<DebianPackage[]>;
   removePackage(names: string | readonly string[]): Promise<DebianPackage | DebianPackage[] | undefined> {
-    const list = typeof names === "string" ? [names] : [...names];
-    if (list.length === 0) return Promise.reject(new TypeError("Expected at least one package name to remove, received zero!"));
-    const removed: DebianPackage[] = [];
-    for (const name of list) {
-      const record = this.packages.installed.get(name);
-      if (record === undefined) continue;
-      this.packages.uninstall(record);
-      removed.push(packageOf(record, "absent"));
-    }
-    return Promise.resolve(typeof names === "string" ? removed[0] : removed);
+    return attempt(() => {
+      const list = typeof names === "string" ? [names] : [...names];
+      if (list.length === 0) throw new TypeError("Expected at least one package name to remove, received zero!");
+      const removed: DebianPackage[] = [];
+      for (const name of list) {
+        const { base, arch } = this.split(name, undefined);
+        const record = this.packages.installed.get(base);
+        if (record === undefined || (arch !== undefined && !matches(record, arch, undefined))) continue;
+        this.packages.uninstall(record);
+        removed.push(packageOf(record, "absent"));
+      }
+      return typeof names === "string" ? removed[0] : removed;
+    });
   }
 
   fromInstalledPackage(name: string, options: Lookup = {}): Promise<DebianPackage> {
-    const record = this.installedRecord(name, options);
-    if (record === undefined)
-      return Promise.reject(new PackageNotFoundError(`Package ${name}.${options.arch ?? this.packages.arch} is not installed!`, name));
-    return Promise.resolve(packageOf(record, "present"));
+    return attempt(() => packageOf(this.installedOrThrow(name, options), "present"));
   }
 
   fromAptCache(name: string, options: Lookup = {}): Promise<DebianPackage> {
-    const record = this.cacheRecord(name, options);
-    if (record === undefined)
-      return Promise.reject(
-        new PackageNotFoundError(`Package ${name}.${options.arch ?? this.packages.arch} is not in the apt cache!`, name),
-      );
-    return Promise.resolve(packageOf(record, "available"));
+    return attempt(() => packageOf(this.cachedOrThrow(name, options), "available"));
   }
 
   fromSystem(name: string, options: Lookup = {}): Promise<DebianPackage> {
-    const installed = this.installedRecord(name, options);
-    if (installed !== undefined) return Promise.resolve(packageOf(installed, "present"));
-    const cached = this.cacheRecord(name, options);
-    if (cached !== undefined) return Promise.resolve(packageOf(cached, "available"));
-    const arch = options.arch === undefined ? "" : `.${options.arch}`;
-    return Promise.reject(new PackageNotFoundError(`Package '${name}${arch}' could not be found on the system or in the apt cache!`, name));
+    return attempt(() => {
+      const found = this.lookUp(name, options);
+      return packageOf(found.record, found.state);
+    });
   }
 
   addRepository(repository: Repository): Promise<string> {
@@ -191,15 +194,69 @@ export class FakeApt implements Apt {
     });
   }
 
-  private installedRecord(name: string, options: Lookup): PackageRecord | undefined {
-    const record = this.packages.installed.get(name);
-    return record !== undefined && matches(record, options.arch ?? this.packages.arch, options.version) ? record : undefined;
+  /** Installed (present), else in the cache (available), else PackageNotFoundError with LocalApt's message. */
+  private lookUp(name: string, options: Lookup): { record: PackageRecord; state: "present" | "available" } {
+    try {
+      return { record: this.installedOrThrow(name, options), state: "present" };
+    } catch (error) {
+      if (!(error instanceof PackageNotFoundError)) throw error;
+    }
+    try {
+      return { record: this.cachedOrThrow(name, options), state: "available" };
+    } catch (error) {
+      if (!(error instanceof PackageNotFoundError)) throw error;
+      const arch = options.arch === undefined ? "" : `.${options.arch}`;
+      const version = options.version === undefined || options.version === "" ? "" : `=${options.version}`;
+      throw new PackageNotFoundError(
+        `Package '${name}${version}${arch}' could not be found on the system or in the apt cache: ${error.message}`,
+        error.packageName,
+      );
+    }
   }
 
-  /** The archive's first match (the candidate), else the installed package (apt's cache knows it too). */
-  private cacheRecord(name: string, options: Lookup): PackageRecord | undefined {
-    const arch = options.arch ?? this.packages.arch;
-    return this.packages.archive.find((r) => r.name === name && matches(r, arch, options.version)) ?? this.installedRecord(name, options);
+  /** As dpkg-query: the installed package of this architecture (or all) and version. */
+  private installedOrThrow(name: string, options: Lookup): PackageRecord {
+    const { base, arch, version, what } = this.query(name, options);
+    const record = this.packages.installed.get(base);
+    if (record === undefined)
+      throw new PackageNotFoundError(`Package ${what} is not installed: dpkg-query: no packages found matching ${base}`, base);
+    if (!matches(record, arch, version))
+      throw new PackageNotFoundError(`Package ${what} is not installed (dpkg has ${record.version} ${record.arch}: installed)`, base);
+    return record;
+  }
+
+  /** As apt-cache show: the archive's first match (the candidate), else the installed package (apt's cache knows it too). */
+  private cachedOrThrow(name: string, options: Lookup): PackageRecord {
+    const { base, arch, version, what } = this.query(name, options);
+    const known = [
+      ...this.packages.archive.filter((r) => r.name === base),
+      ...[this.packages.installed.get(base)].filter((r) => r !== undefined),
+    ];
+    if (known.length === 0) throw new PackageNotFoundError(`Package ${what} is not in the apt cache: E: No packages found`, base);
+    const found = known.find((r) => matches(r, arch, version));
+    if (found === undefined)
+      throw new PackageNotFoundError(
+        `Package ${what} is not in the apt cache (it has ${[...new Set(known.map((r) => r.version))].join(", ")})`,
+        base,
+      );
+    return found;
+  }
+
+  private query(name: string, options: Lookup): { base: string; arch: string; version: string | undefined; what: string } {
+    const { base, arch: asked } = this.split(name, options.arch);
+    const arch = asked ?? this.packages.arch;
+    const version = options.version === "" ? undefined : options.version;
+    return { base, arch, version, what: `${base}${version === undefined ? "" : `=${version}`} (${arch})` };
+  }
+
+  /** A Debian package name, with an optional `:arch`; a TypeError otherwise (as LocalApt). */
+  private split(name: string, arch: string | undefined): { base: string; arch: string | undefined } {
+    const match = /^([a-z0-9][a-z0-9+.-]+)(?::([a-z0-9][a-z0-9-]*))?$/.exec(name);
+    if (match === null) throw new TypeError(`not a Debian package name: ${JSON.stringify(name)}`);
+    const [, base = name, qualifier] = match;
+    if (arch !== undefined && qualifier !== undefined && arch !== qualifier)
+      throw new TypeError(`package ${JSON.stringify(name)} names architecture ${qualifier} but arch ${arch} was given`);
+    return { base, arch: arch ?? qualifier };
   }
 
   private writeKey(name: string, key: string): string {

@@ -23,7 +23,7 @@ export type FakeFileInit =
 type Node =
   ({ readonly kind: "file" } & FakeFile) | { readonly kind: "dir"; readonly mode: number; readonly user: string; readonly group: string };
 
-/** An error shaped as node:fs gives it: `ENOENT: no such file or directory, open '/etc/x'`, with code, syscall and path. */
+/** A file system failure as LocalFiles reports it: `cannot read /etc/x: no such file or directory (ENOENT)`, with node's code and the path. */
 export function fsError(code: "ENOENT" | "EEXIST" | "EISDIR" | "ENOTDIR" | "ENOTEMPTY" | "EINVAL", syscall: string, path: string): Error {
   const text: Record<typeof code, string> = {
     ENOENT: "no such file or directory",
@@ -33,7 +33,14 @@ export function fsError(code: "ENOENT" | "EEXIST" | "EISDIR" | "ENOTDIR" | "ENOT
     ENOTEMPTY: "directory not empty",
     EINVAL: "invalid argument",
   };
-  return Object.assign(new Error(`${code}: ${text[code]}, ${syscall} '${path}'`), { code, syscall, path });
+  const doing: Record<string, string> = {
+    open: "write",
+    read: "read",
+    unlink: "remove",
+    rmdir: "remove the directory",
+    mkdir: "make the directory",
+  };
+  return Object.assign(new Error(`cannot ${doing[syscall] ?? syscall} ${path}: ${text[code]} (${code})`), { code, syscall, path });
 }
 
 /** The tree: absolute, normalised paths to nodes; "/" always exists. */
@@ -44,8 +51,8 @@ export class FakeFileSystem {
 
   /** The absolute, normalised form of `path`, or a TypeError naming it. */
   static normalise(path: string): string {
-    if (typeof path !== "string" || !posix.isAbsolute(path))
-      throw new TypeError(`FakeMachine: a path must be absolute, not ${JSON.stringify(path)}`);
+    if (typeof path !== "string" || !posix.isAbsolute(path) || path.includes("\0"))
+      throw new TypeError(`a file path must be absolute (and without NUL), not ${JSON.stringify(path)}`);
     const normal = posix.normalize(path);
     return normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
   }
@@ -150,11 +157,11 @@ export class FakeFileSystem {
     let groupName = group;
     if (user !== undefined) {
       const entry = this.accounts.user(user);
-      if (entry === undefined) throw new UnknownUserError(`FakeMachine has no user named ${JSON.stringify(user)} (to own a file)`);
+      if (entry === undefined) throw new UnknownUserError(`no such user: ${JSON.stringify(user)}`);
       groupName ??= this.accounts.group(entry.gid)?.name ?? String(entry.gid);
     }
     if (group !== undefined && this.accounts.group(group) === undefined)
-      throw new UnknownGroupError(`FakeMachine has no group named ${JSON.stringify(group)} (to own a file)`);
+      throw new UnknownGroupError(`no such group: ${JSON.stringify(group)}`);
     return { ...(user === undefined ? {} : { user }), ...(groupName === undefined ? {} : { group: groupName }) };
   }
 
@@ -259,7 +266,7 @@ export class FakeFiles implements Files {
     const file = this.tree.file(path);
     if (file !== undefined) return file.content;
     const target = FakeFileSystem.normalise(path);
-    throw this.tree.isDir(target) ? fsError("EISDIR", "read", target) : fsError("ENOENT", "open", target);
+    throw this.tree.isDir(target) ? fsError("EISDIR", "read", target) : fsError("ENOENT", "read", target);
   }
 
   /** The user and group a write asks for, checked (a user alone: their primary group). */

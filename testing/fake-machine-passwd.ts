@@ -2,7 +2,8 @@
 // the Passwd concept over them, with charmlibs.passwd's idempotence (an existing user or group is
 // returned unchanged) and useradd/groupadd's refusals as the CommandError the real tools would give.
 
-import { CommandError } from "../machine/commands.js";
+import { CommandError, failureMessage } from "../machine/commands.js";
+import { attempt } from "./fake-machine-files.js";
 import {
   type AddUserOptions,
   type GroupEntry,
@@ -75,10 +76,18 @@ export class FakeAccounts {
   }
 }
 
-/** A tool's refusal, as the real module reports a failed useradd or groupdel: a CommandError naming the tool, its exit and message. */
-function toolRefused(argv: readonly string[], exitCode: number, stderr: string): CommandError {
-  const tool = argv[0] ?? "?";
-  return new CommandError(`${tool} exited ${String(exitCode)}: ${stderr}`, { argv, exitCode, signal: undefined, stdout: "", stderr });
+/** A tool's refusal, as LocalPasswd reports a failed groupadd or groupdel: what was being done, the tool's argv and message. */
+function toolRefused(what: string, argv: readonly string[], exitCode: number, stderr: string): CommandError {
+  const result = { argv, exitCode, signal: undefined, stdout: "", stderr };
+  return new CommandError(`cannot ${what}: ${failureMessage(result)}`, result);
+}
+
+/** A user or group name as shadow's tools take it, or a TypeError naming it. */
+function checkName(kind: "user" | "group", name: string): void {
+  if (typeof name !== "string" || !/^[a-z_][a-z0-9_-]*\$?$/.test(name) || name.length > 32)
+    throw new TypeError(
+      `invalid ${kind} name ${JSON.stringify(name)}: lower-case letters, digits, "_" and "-" (at most 32), not starting with a digit or "-"`,
+    );
 }
 
 export interface PasswdSideEffects {
@@ -96,63 +105,39 @@ export class FakePasswd implements Passwd {
   ) {}
 
   addUser(username: string, options: AddUserOptions = {}): Promise<UserEntry> {
-    const { accounts } = this;
-    // charmlibs.passwd: a user with the given uid (whatever its name), else one with this name, is returned as it is.
-    const existing = (options.uid === undefined ? undefined : accounts.user(options.uid)) ?? accounts.user(username);
-    if (existing !== undefined) return Promise.resolve(existing);
-    if (!/^[a-z_][a-z0-9_-]*\$?$/.test(username) || username.length > 32)
-      return Promise.reject(toolRefused(["useradd", username], 3, `useradd: invalid user name '${username}'`));
-    const system = options.systemUser === true || options.password === undefined;
-    let primary: GroupEntry | undefined;
-    if (options.primaryGroup !== undefined) {
-      primary = accounts.group(options.primaryGroup);
-      if (primary === undefined)
-        return Promise.reject(new UnknownGroupError(`group '${options.primaryGroup}' does not exist (the primary group of ${username})`));
-    }
-    for (const group of options.secondaryGroups ?? [])
-      if (accounts.group(group) === undefined)
-        return Promise.reject(new UnknownGroupError(`group '${group}' does not exist (a group of ${username})`));
-    const uid = options.uid ?? accounts.freeId((id) => accounts.user(id) !== undefined, system);
-    if (primary === undefined) {
-      primary = accounts.group(username);
-      if (primary === undefined) {
-        const gid = accounts.group(uid) === undefined ? uid : accounts.freeId((id) => accounts.group(id) !== undefined, system);
-        primary = { name: username, gid, members: [] };
-        accounts.groups.set(username, primary);
-      }
-    }
-    const entry: UserEntry = {
-      name: username,
-      uid,
-      gid: primary.gid,
-      home: options.homeDir ?? `/home/${username}`,
-      shell: options.shell ?? "/bin/bash",
-    };
-    accounts.users.set(username, entry);
-    if (options.password !== undefined) accounts.passwords.set(username, options.password);
-    for (const group of options.secondaryGroups ?? []) this.join(username, group);
-    if (options.createHome !== false) this.effects.makeHome(entry.home, username);
-    return Promise.resolve(entry);
+    return attempt(() => this.addUserNow(username, options));
   }
 
   addGroup(name: string, options: { readonly systemGroup?: boolean; readonly gid?: number } = {}): Promise<GroupEntry> {
-    const { accounts } = this;
-    const existing = accounts.group(name);
-    if (existing !== undefined) return Promise.resolve((options.gid === undefined ? undefined : accounts.group(options.gid)) ?? existing);
-    if (options.gid !== undefined && accounts.group(options.gid) !== undefined)
-      return Promise.reject(
-        toolRefused(["groupadd", "--gid", String(options.gid), name], 4, `groupadd: GID '${String(options.gid)}' already exists`),
-      );
-    const gid = options.gid ?? accounts.freeId((id) => accounts.group(id) !== undefined, options.systemGroup === true);
-    const entry: GroupEntry = { name, gid, members: [] };
-    accounts.groups.set(name, entry);
-    return Promise.resolve(entry);
+    return attempt(() => {
+      const { accounts } = this;
+      checkName("group", name);
+      const existing = accounts.group(name);
+      if (existing !== undefined) {
+        // As LocalPasswd: charmlibs would return the group of the asked gid, even one of another name.
+        if (options.gid !== undefined && existing.gid !== options.gid)
+          throw new Error(`group "${name}" exists already with gid ${String(existing.gid)}, not ${String(options.gid)}`);
+        return existing;
+      }
+      if (options.gid !== undefined && accounts.group(options.gid) !== undefined)
+        throw toolRefused(
+          `add group "${name}"`,
+          ["groupadd", "--gid", String(options.gid), name],
+          4,
+          `groupadd: GID '${String(options.gid)}' already exists`,
+        );
+      const gid = options.gid ?? accounts.freeId((id) => accounts.group(id) !== undefined, options.systemGroup === true);
+      const entry: GroupEntry = { name, gid, members: [] };
+      accounts.groups.set(name, entry);
+      return entry;
+    });
   }
 
   addUserToGroup(username: string, group: string): Promise<GroupEntry> {
-    if (this.accounts.user(username) === undefined) return Promise.reject(new UnknownUserError(`user '${username}' does not exist`));
-    if (this.accounts.group(group) === undefined) return Promise.reject(new UnknownGroupError(`group '${group}' does not exist`));
-    return Promise.resolve(this.join(username, group));
+    return attempt(() => {
+      if (this.accounts.user(username) === undefined) throw new UnknownUserError(`no such user: ${JSON.stringify(username)}`);
+      return this.join(username, group);
+    });
   }
 
   userExists(user: string | number): Promise<UserEntry | undefined> {
@@ -189,14 +174,51 @@ export class FakePasswd implements Passwd {
     if (entry === undefined) return Promise.resolve(true);
     const owner = [...this.accounts.users.values()].find((user) => user.gid === entry.gid);
     if (owner !== undefined && options.force !== true)
-      return Promise.reject(toolRefused(["groupdel", entry.name], 8, `groupdel: cannot remove the primary group of user '${owner.name}'`));
+      return Promise.reject(
+        toolRefused(
+          `remove group "${entry.name}"`,
+          ["groupdel", entry.name],
+          8,
+          `groupdel: cannot remove the primary group of user '${owner.name}'`,
+        ),
+      );
     this.accounts.groups.delete(entry.name);
     return Promise.resolve(true);
   }
 
+  private addUserNow(username: string, options: AddUserOptions): UserEntry {
+    const { accounts } = this;
+    checkName("user", username);
+    // charmlibs.passwd: a user with the given uid (whatever its name), else one with this name, is returned as it is.
+    const existing = (options.uid === undefined ? undefined : accounts.user(options.uid)) ?? accounts.user(username);
+    if (existing !== undefined) return existing;
+    const { password } = options;
+    if (password !== undefined && (password === "" || /[:\n\r]/.test(password)))
+      throw new TypeError(`invalid password for user "${username}": an encrypted hash without ':' or line breaks is needed (not shown)`);
+    for (const group of [...(options.primaryGroup === undefined ? [] : [options.primaryGroup]), ...(options.secondaryGroups ?? [])]) {
+      checkName("group", group);
+      if (accounts.group(group) === undefined) throw new UnknownGroupError(`no such group: ${JSON.stringify(group)}`);
+    }
+    const system = options.systemUser === true || password === undefined;
+    const uid = options.uid ?? accounts.freeId((id) => accounts.user(id) !== undefined, system);
+    let primary = accounts.group(options.primaryGroup ?? username);
+    if (primary === undefined) {
+      const gid = accounts.group(uid) === undefined ? uid : accounts.freeId((id) => accounts.group(id) !== undefined, system);
+      primary = { name: username, gid, members: [] };
+      accounts.groups.set(username, primary);
+    }
+    const home = options.homeDir ?? `/home/${username}`;
+    const entry: UserEntry = { name: username, uid, gid: primary.gid, home, shell: options.shell ?? "/bin/bash" };
+    accounts.users.set(username, entry);
+    if (password !== undefined) accounts.passwords.set(username, password);
+    for (const group of options.secondaryGroups ?? []) this.join(username, group);
+    if (options.createHome !== false) this.effects.makeHome(entry.home, username);
+    return entry;
+  }
+
   private join(username: string, group: string): GroupEntry {
     const entry = this.accounts.group(group);
-    if (entry === undefined) throw new UnknownGroupError(`group '${group}' does not exist`);
+    if (entry === undefined) throw new UnknownGroupError(`no such group: ${JSON.stringify(group)}`);
     const joined = entry.members.includes(username) ? entry : { ...entry, members: [...entry.members, username] };
     this.accounts.groups.set(entry.name, joined);
     return joined;

@@ -22,6 +22,9 @@ import {
 } from "./fake-machine-commands.js";
 import { type FakeFile, type FakeFileInit, FakeFileSystem, FakeFiles } from "./fake-machine-files.js";
 import { FakeAccounts, type FakeGroupInit, FakePasswd, type FakeUserInit } from "./fake-machine-passwd.js";
+import { type FakeSnapInit, type FakeSnapState, FakeSnap, FakeSnaps, type FakeStoreSnap } from "./fake-machine-snap.js";
+import { FakeKernel, FakeSysctl } from "./fake-machine-sysctl.js";
+import { type FakeServiceInit, type FakeServiceState, FakeServices, FakeSystemd, unitName } from "./fake-machine-systemd.js";
 
 /** One call of a concept's method, as the charm made it (a password given to addUser is recorded as "<redacted>"). */
 export interface MachineCall {
@@ -43,17 +46,19 @@ export interface FakeMachineOptions {
   readonly groups?: readonly FakeGroupInit[];
   /** dpkg's architecture; default amd64. */
   readonly arch?: string;
+  /** systemd units and their state (a name without a suffix is a .service); unit files in the fake files are units too. */
+  readonly services?: Readonly<Record<string, FakeServiceInit>>;
+  /** The snaps installed from the start. */
+  readonly snaps?: readonly FakeSnapInit[];
+  /** The snaps the store has, with a revision per channel. */
+  readonly store?: readonly FakeStoreSnap[];
+  /** The kernel's parameters. */
+  readonly sysctl?: Readonly<Record<string, string | number>>;
+  /** Keys the kernel refuses to set (sysctl's "permission denied"): configure() fails with SysctlApplyError. */
+  readonly sysctlRefused?: readonly string[];
 }
 
-type Concept = Exclude<keyof Machine, "commands"> | "commands";
-
-/** A concept not modelled yet: every call is refused plainly, naming it. */
-function notModelled(concept: Concept): never {
-  return new Proxy(
-    {},
-    { get: (_target, name) => () => Promise.reject(new Error(`FakeMachine: ${concept}.${String(name)} is not modelled yet`)) },
-  ) as never;
-}
+type Concept = keyof Machine;
 
 /** Records each method call of `target` in `calls`, then makes it. */
 function recorded<T extends object>(concept: Concept, target: T, calls: MachineCall[]): T {
@@ -93,6 +98,9 @@ export class FakeMachine implements Machine {
   private readonly accounts: FakeAccounts;
   private readonly debs: FakePackages;
   private readonly table = new FakeCommandTable<FakeMachine>();
+  private readonly units: FakeServices;
+  private readonly snapState: FakeSnaps;
+  private readonly kernel: FakeKernel;
 
   constructor(options: FakeMachineOptions = {}) {
     this.arch = options.arch ?? "amd64";
@@ -119,9 +127,16 @@ export class FakeMachine implements Machine {
       }),
       calls,
     );
-    this.systemd = notModelled("systemd");
-    this.snap = notModelled("snap");
-    this.sysctl = notModelled("sysctl");
+    this.units = new FakeServices(this.tree, options.services);
+    this.systemd = recorded(
+      "systemd",
+      new FakeSystemd(this.units, this.tree, () => calls.push({ concept: "systemd", method: "daemonReload", args: [] })),
+      calls,
+    );
+    this.snapState = new FakeSnaps(options.snaps, options.store);
+    this.snap = recorded("snap", new FakeSnap(this.snapState), calls);
+    this.kernel = new FakeKernel(options.sysctl, new Set(options.sysctlRefused));
+    this.sysctl = recorded("sysctl", new FakeSysctl(this.kernel, this.tree), calls);
   }
 
   /** Every call the code under test made on this machine, in order. */
@@ -223,6 +238,47 @@ export class FakeMachine implements Machine {
   /** The encrypted password addUser was given for `user`, or undefined. */
   passwordOf(user: string): string | undefined {
     return this.accounts.passwords.get(user);
+  }
+
+  // Services.
+
+  /** Every unit systemd knows, by full name (`nginx.service`), with its state. */
+  get services(): ReadonlyMap<string, FakeServiceState> {
+    return new Map(this.units.units);
+  }
+
+  /** How many daemon-reloads ran (daemonReload(), and those writeUnitFile, removeUnitFile, enable and disable run). */
+  get daemonReloads(): number {
+    return this.units.daemonReloads;
+  }
+
+  /** Sets a unit's state directly (a handler's or a test's; e.g. `{ running: false, failed: true }` for a crash). */
+  setService(name: string, state: Partial<FakeServiceInit>): void {
+    this.units.set(unitName(name), state);
+  }
+
+  // Snaps.
+
+  /** The installed snaps, by name. */
+  get snaps(): ReadonlyMap<string, FakeSnapState> {
+    return new Map([...this.snapState.installed].map(([name, record]) => [name, this.snapState.view(record)]));
+  }
+
+  /** The interface connections, as `plug-snap:plug slot-snap:slot`, sorted. */
+  get snapConnections(): readonly string[] {
+    return [...this.snapState.connections].sort();
+  }
+
+  /** The snap aliases: alias to `<snap>.<app>`. */
+  get snapAliases(): ReadonlyMap<string, string> {
+    return new Map(this.snapState.aliases);
+  }
+
+  // Kernel parameters.
+
+  /** The kernel's current values. */
+  get sysctlValues(): Readonly<Record<string, string>> {
+    return { ...this.kernel.values };
   }
 
   private removeTree(path: string): void {

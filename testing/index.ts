@@ -18,6 +18,8 @@ export {
 } from "./fake-machine-commands.js";
 export type { FakeFile, FakeFileInit } from "./fake-machine-files.js";
 export type { FakeGroupInit, FakeUserInit } from "./fake-machine-passwd.js";
+export type { FakeSnapInit, FakeSnapState, FakeStoreSnap } from "./fake-machine-snap.js";
+export type { FakeServiceInit, FakeServiceState } from "./fake-machine-systemd.js";
 export type { MetaOptions } from "./charm-meta.js";
 export {
   DEFAULT_UNIT_BAG,
