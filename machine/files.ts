@@ -34,11 +34,19 @@ export interface FileOwnership {
   readonly mode: number;
 }
 
+/**
+ * Every path is absolute (a relative one is a TypeError: a hook's working directory is no place to
+ * count on). Failures of the file system keep node's `code` (ENOENT, EEXIST, EISDIR, ENOTDIR,
+ * ENOTEMPTY, ...) with a message naming the path.
+ */
 export interface Files {
   /**
    * Makes `path` hold exactly `content` with this mode and ownership; false when it already did
    * (nothing written), true otherwise. Parent directories are created (0o755). The new content
    * replaces the old atomically: a reader sees the old file or the new one, never a part.
+   * A user given alone means their primary group too, when comparing as when writing; without a
+   * user or group the file keeps the owner it had. A symbolic link is written through. Unknown
+   * names are UnknownUserError/UnknownGroupError before anything is written.
    */
   ensureContents(path: string, content: string | Uint8Array, options?: EnsureContentsOptions): Promise<boolean>;
   readText(path: string): Promise<string>;
@@ -49,7 +57,12 @@ export interface Files {
   unlink(path: string, options?: { readonly missingOk?: boolean }): Promise<void>;
   /** Removes an empty directory (ENOENT, ENOTEMPTY otherwise), as pathlib's rmdir. */
   rmdir(path: string): Promise<void>;
+  /**
+   * Makes a directory with exactly `mode` (whatever the umask) and the owner asked; missing parents
+   * (with `parents`) get 0o755. With `existOk` an existing directory is left as it is (mode and owner).
+   */
   mkdir(path: string, options?: MkdirOptions): Promise<void>;
+  /** The owner's and group's names (an id without a name, as its number) and the permission bits. */
   ownership(path: string): Promise<FileOwnership>;
   /** Changes the owner and/or group, by name (a user alone also sets their primary group). */
   chown(path: string, owner: { readonly user?: string; readonly group?: string }): Promise<void>;
@@ -152,9 +165,9 @@ export class LocalFiles implements Files {
     return true;
   }
 
-  readText(path: string): Promise<string> {
+  async readText(path: string): Promise<string> {
     checkPath(path);
-    return fsDo(path, "read", () => readFile(path, "utf8"));
+    return await fsDo(path, "read", () => readFile(path, "utf8"));
   }
 
   async readBytes(path: string): Promise<Uint8Array> {
@@ -181,9 +194,9 @@ export class LocalFiles implements Files {
     }
   }
 
-  rmdir(path: string): Promise<void> {
+  async rmdir(path: string): Promise<void> {
     checkPath(path);
-    return fsDo(path, "remove the directory", () => rmdir(path));
+    await fsDo(path, "remove the directory", () => rmdir(path));
   }
 
   async mkdir(path: string, options: MkdirOptions = {}): Promise<void> {

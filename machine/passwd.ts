@@ -4,7 +4,10 @@
 import { CommandError, type Commands, failureMessage } from "./commands.js";
 
 export interface AddUserOptions {
-  /** Already encrypted, as useradd takes it. Without one the user is a system user. */
+  /**
+   * Already encrypted (a crypt(3) hash such as `$6$...`), as useradd takes it; given to chpasswd on
+   * its standard input, never in an argument or an error message. Without one the user is a system user.
+   */
   readonly password?: string;
   /** Default /bin/bash. */
   readonly shell?: string;
@@ -42,15 +45,22 @@ export class UnknownGroupError extends Error {
 }
 
 export interface Passwd {
-  /** The existing user (by name, or uid), unchanged, or a new one. */
+  /**
+   * The existing user (by name, or by `uid` when given: charmlibs' rule), unchanged, or a new one
+   * (useradd). Unknown groups are UnknownGroupError before anything is done; a failing tool is a
+   * CommandError saying what was being done.
+   */
   addUser(username: string, options?: AddUserOptions): Promise<UserEntry>;
+  /** The existing group (an existing one with another gid than asked is an error), or a new one (groupadd). */
   addGroup(name: string, options?: { readonly systemGroup?: boolean; readonly gid?: number }): Promise<GroupEntry>;
+  /** gpasswd -a (a member already is fine); an unknown user or group is UnknownUserError/UnknownGroupError. */
   addUserToGroup(username: string, group: string): Promise<GroupEntry>;
-  /** The user (by name or uid), or undefined. */
+  /** The user (by name or uid), or undefined. A name is matched only as a name ("0" is not root). */
   userExists(user: string | number): Promise<UserEntry | undefined>;
   groupExists(group: string | number): Promise<GroupEntry | undefined>;
-  /** True also when there was no such user. */
+  /** True also when there was no such user. `removeHome` deletes the home and mail spool (userdel --remove). */
   removeUser(user: string | number, options?: { readonly removeHome?: boolean }): Promise<boolean>;
+  /** True also when there was no such group. `force` removes a user's primary group too (groupdel --force). */
   removeGroup(group: string | number, options?: { readonly force?: boolean }): Promise<boolean>;
 }
 

@@ -33,13 +33,18 @@ export class SysctlApplyError extends SysctlError {
 }
 
 export interface Sysctl {
-  /** Validates against the other charms' files, applies, then writes `name`'s file and the merged file. */
+  /**
+   * Validates against the other charms' files (SysctlValidationError: nothing applied), applies
+   * (`sysctl k=v ...`; a refused or unknown key is SysctlApplyError and every key gets its old value
+   * back), then writes `name`'s file and the merged file, atomically. `name` is a file-name part
+   * (letters, digits, `_ . -`); keys are dotted names; values have no line breaks (TypeError otherwise).
+   */
   configure(name: string, values: Readonly<Record<string, string | number>>): Promise<void>;
   /** Removes `name`'s file and re-merges (the kernel's values are left as they are, as charmlibs). */
   remove(name: string): Promise<void>;
   /** Every charm's settings, from the merged file. */
   merged(): Promise<Record<string, string>>;
-  /** The kernel's current values (`sysctl -n`). */
+  /** The kernel's current values (`sysctl -n`); a key the kernel does not have is SysctlApplyError naming it. */
   values(keys: readonly string[]): Promise<Record<string, string>>;
 }
 
@@ -204,12 +209,12 @@ export class LocalSysctl implements Sysctl {
     return parseSysctlText(await this.files.readText(path));
   }
 
-  values(keys: readonly string[]): Promise<Record<string, string>> {
+  async values(keys: readonly string[]): Promise<Record<string, string>> {
     for (const key of keys) {
       const why = badKey(key);
       if (why !== undefined) throw new TypeError(`sysctl key ${JSON.stringify(key)} is refused: ${why}`);
     }
-    return this.read(keys, "read");
+    return await this.read(keys, "read");
   }
 
   /** `sysctl -n k1 k2 ...`: one line per key, in order. A key the kernel does not have is a SysctlApplyError naming it. */
@@ -218,7 +223,8 @@ export class LocalSysctl implements Sysctl {
     const result = await this.commands.run(["sysctl", "-n", ...keys], { check: false });
     const missing = refusedKeys(result.stderr).filter((key) => keys.includes(key));
     if (missing.length > 0) {
-      const message = `sysctl: no such key${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}${doing === "apply" ? " (nothing was applied)" : ""}`;
+      const plural = missing.length > 1 ? "s" : "";
+      const message = `sysctl: no such key${plural}: ${missing.join(", ")}${doing === "apply" ? " (nothing was applied)" : ""}`;
       throw new SysctlApplyError(message, missing);
     }
     if (result.exitCode !== 0) throw new SysctlError(`sysctl: cannot read ${keys.join(", ")}: ${failureMessage(result)}`);
