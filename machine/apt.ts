@@ -207,6 +207,7 @@ export class LocalApt implements Apt {
     if (list.length > 1 && options.version !== undefined && options.version !== "")
       throw new TypeError("Explicit version should not be set if more than one package is being added!");
     for (const name of list) this.split(name, options.arch);
+    this.lockFor(options);
     const version = options.version === "" ? undefined : options.version;
     if (version !== undefined) parseVersion(version);
     const updated = options.updateCache === true;
@@ -272,6 +273,7 @@ export class LocalApt implements Apt {
     const list = typeof names === "string" ? [names] : [...names];
     if (list.length === 0) throw new TypeError("Expected at least one package name to remove, received zero!");
     for (const name of list) this.split(name, undefined);
+    this.lockFor(options);
     const installed: [string, DebianPackage][] = [];
     for (const name of list) {
       try {
@@ -293,7 +295,8 @@ export class LocalApt implements Apt {
     const { base, arch: asked } = this.split(name, options.arch);
     const arch = asked ?? (await this.arch());
     const version = options.version === "" ? undefined : options.version;
-    const format = "${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n";
+    // dpkg-query expands the \t and \n escapes itself.
+    const format = "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n";
     const result = await this.commands.run(["dpkg-query", "-W", `-f=${format}`, base], { check: false });
     const what = `${base}${version === undefined ? "" : `=${version}`} (${arch})`;
     if (result.exitCode !== 0) throw new PackageNotFoundError(`Package ${what} is not installed: ${aptText(result)}`, base);
