@@ -217,6 +217,10 @@ export class MachineProxy {
         response.destroy();
       } else this.refuse(response, 502, `${method} ${target.href}`, `could not reach ${target.host}: ${error.message}`);
     });
+    // A client that goes away mid-answer frees the upstream connection too.
+    response.on("close", () => {
+      if (!response.writableFinished) upstream.destroy();
+    });
     request.pipe(upstream);
   }
 

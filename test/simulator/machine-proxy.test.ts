@@ -2,10 +2,10 @@
 // loopback (forwarding, CONNECT tunnels, 400 and 502 with a clear body, the debug log's lines, closing);
 // the apt settings as Juju writes them; and, where the simulator can make machines of their own
 // (root), a machine that reaches a server on the host's loopback only through the proxy, with its apt
-// configured inside it and the host's /etc/apt untouched, and a real `apt-get update` and download of
-// tinyproxy-bin from Debian's archive when this host reaches it. Cases that cannot run say why.
+// configured inside it and the host's /etc/apt untouched, and a real `apt-get update`, download and
+// install of tinyproxy-bin from Debian's archive when this host reaches it. Cases that cannot run say why.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { type IncomingHttpHeaders, type Server as HttpServer, createServer as createHttpServer, request } from "node:http";
@@ -153,6 +153,32 @@ describe("the machine proxy", () => {
     expect(proxy.counts).toEqual({ requests: 1, tunnels: 0, failed: 0 });
   });
 
+  test("a client that goes away mid-answer ends the upstream request too", async () => {
+    const { port } = await loopbackProxy();
+    let upstreamClosed: () => void = () => undefined;
+    const closed = new Promise<void>((done) => (upstreamClosed = done));
+    const slow = await listening(
+      createHttpServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("first part\n");
+        res.on("close", () => upstreamClosed());
+      }),
+    );
+    const first = await new Promise<string>((done, reject) => {
+      const req = request({ host: "127.0.0.1", port, path: `http://127.0.0.1:${String(portOf(slow))}/big` }, (res) => {
+        res.setEncoding("utf8").once("data", (chunk: string) => {
+          req.destroy();
+          done(chunk);
+        });
+      });
+      req.on("error", () => undefined);
+      req.on("close", () => reject(new Error("closed before any data")));
+      req.end();
+    });
+    expect(first).toBe("first part\n");
+    await closed;
+  });
+
   test("tunnels CONNECT host:port both ways", async () => {
     const { proxy, port } = await loopbackProxy();
     const echo = await listening(
@@ -260,7 +286,8 @@ function archiveBlocker(): string | undefined {
     process.execPath,
     [
       "-e",
-      'require("node:http").get("http://deb.debian.org/debian/dists/bookworm/InRelease", { timeout: 5000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 2))' +
+      'require("node:http").get("http://deb.debian.org/debian/dists/bookworm/InRelease", { timeout: 5000 },' +
+        " (r) => process.exit(r.statusCode === 200 ? 0 : 2))" +
         '.on("timeout", () => process.exit(3)).on("error", () => process.exit(4));',
     ],
     { timeout: 10_000 },
@@ -292,7 +319,7 @@ async function exec(sim: Simulator, command: string): Promise<{ code: unknown; s
 }
 
 describe.skipIf(blocker !== undefined)(`a machine of its own and the proxy${blocker === undefined ? "" : ` (skipped: ${blocker})`}`, () => {
-  test("reaches a server on the host's loopback only through the proxy, with its apt configured inside it and the host's untouched", async () => {
+  test("reaches the host's loopback only through the proxy; its apt is configured inside it, the host's untouched", async () => {
     const hostHadFile = existsSync(APT_PROXY_FILE);
     const served = createHttpServer((req, res) => res.end(`from the host: ${req.url ?? ""}\n`));
     await listening(served);
@@ -346,7 +373,7 @@ describe.skipIf(blocker !== undefined)(`a machine of its own and the proxy${bloc
     expect(existsSync(APT_PROXY_FILE)).toBe(hostHadFile);
   });
 
-  test("a rewritten 95-juju-proxy-settings is restored when the next process finds the machine (as Juju's agent does when it starts)", async () => {
+  test("a changed 95-juju-proxy-settings is put back when the next process finds the machine (as Juju's agent starting)", async () => {
     const { sim } = await isolatedModel({ keep: true });
     await exec(sim, `echo 'Acquire::http::Proxy "http://elsewhere:1";' > ${APT_PROXY_FILE}`);
     const dir = sim.dir;
@@ -357,17 +384,64 @@ describe.skipIf(blocker !== undefined)(`a machine of its own and the proxy${bloc
     const task = await again.runTask(again.enqueueExec("recorder/0", `cat ${APT_PROXY_FILE}`).id);
     expect(task.results["stdout"]).toBe('Acquire::http::Proxy "http://10.1.0.1:3128";\nAcquire::https::Proxy "http://10.1.0.1:3128";\n');
   });
+
+  test("when port 3128 of the bridge is taken, the proxy listens on another, says so, and apt and the hooks follow", async () => {
+    const served = createHttpServer((_req, res) => res.end("from the host\n"));
+    await listening(served);
+    const { sim } = await isolatedModel({ keep: true });
+    const dir = sim.dir;
+    await sim.close();
+    // Something else holds 10.1.0.1:3128 in the model's bridge namespace (the fabric outlives a command).
+    const fabric = readFileSync(join(dir, "machine-ns", "fabric"), "utf8").split(" ")[0] ?? "";
+    const squatter = spawn(
+      "nsenter",
+      [
+        `--target=${fabric}`,
+        "--net",
+        "--",
+        process.execPath,
+        "-e",
+        'require("node:net").createServer().listen(3128, "10.1.0.1", () => console.log("up"))',
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    cleanups.push(() => {
+      squatter.kill("SIGKILL");
+    });
+    await new Promise<void>((done) => squatter.stdout.once("data", () => done()));
+    const again = await Simulator.open(dir);
+    cleanups.push(() => again.close({ remove: true }));
+    const task = await again.runTask(
+      again.enqueueExec(
+        "recorder/0",
+        `cat ${APT_PROXY_FILE}; echo "$JUJU_CHARM_HTTP_PROXY"; ` +
+          `curl -sS --max-time 5 --proxy "$JUJU_CHARM_HTTP_PROXY" http://127.0.0.1:${String(portOf(served))}/`,
+      ).id,
+    );
+    const stdout = typeof task.results["stdout"] === "string" ? task.results["stdout"] : "";
+    const port = /Acquire::http::Proxy "http:\/\/10\.1\.0\.1:(\d+)";/.exec(stdout)?.[1];
+    expect(port).toBeDefined();
+    expect(port).not.toBe("3128");
+    expect(stdout).toBe(
+      `Acquire::http::Proxy "http://10.1.0.1:${port ?? ""}";\nAcquire::https::Proxy "http://10.1.0.1:${port ?? ""}";\n` +
+        `http://10.1.0.1:${port ?? ""}\nfrom the host\n`,
+    );
+    expect(debugLogLines(again.history()).join("\n")).toContain(
+      `machine proxy: port 3128 of the bridge was taken; it listens on ${port ?? ""}`,
+    );
+  });
 });
 
 const archive = archiveBlocker();
 
 describe.skipIf(archive !== undefined)(`a machine and Debian's archive${archive === undefined ? "" : ` (skipped: ${archive})`}`, () => {
-  test("apt-get update and apt-get install --download-only tinyproxy-bin succeed inside the machine, through the proxy", async () => {
+  test("apt-get update, install --download-only and install of tinyproxy-bin succeed inside the machine, through the proxy", async () => {
     const hostCache = spawnSync("ls", ["/var/cache/apt/archives/"], { encoding: "utf8" }).stdout;
+    const hostHadTinyproxy = existsSync("/usr/bin/tinyproxy");
     const { sim } = await isolatedModel();
     const update = await exec(sim, "apt-get update 2>&1");
     expect(update.code, update.stdout).toBe(0);
-    expect(update.stdout).toMatch(/^(Hit|Get):\d+ http:\/\/deb\.debian\.org\/debian bookworm InRelease/m);
+    expect(update.stdout).toMatch(/^(Hit|Get):\d+ http:\/\/\S+ \S+ InRelease/m);
     expect(update.stdout).not.toMatch(/^(W|E|Err):/m);
     // What the host's cache holds is seen through the machine's overlay: gone from the machine, it must be downloaded.
     const download = await exec(
@@ -375,11 +449,23 @@ describe.skipIf(archive !== undefined)(`a machine and Debian's archive${archive 
       "rm -f /var/cache/apt/archives/tinyproxy-bin_*; apt-get install --download-only -y tinyproxy-bin 2>&1",
     );
     expect(download.code, download.stdout).toBe(0);
-    expect(download.stdout).toMatch(/^Get:\d+ http:\/\/deb\.debian\.org\/debian bookworm\/main amd64 tinyproxy-bin /m);
+    expect(download.stdout).toMatch(/^Get:\d+ http:\/\/\S+ \S+ \S+ tinyproxy-bin /m);
     // Written in the machine's overlay, not in the host's cache.
     const upper = join(sim.dir, "machine-ns", "0", "upper", "var", "cache", "apt", "archives");
     expect(readdirSync(upper).filter((name) => name.startsWith("tinyproxy-bin_"))).toHaveLength(1);
     expect(spawnSync("ls", ["/var/cache/apt/archives/"], { encoding: "utf8" }).stdout).toBe(hostCache);
+    // And installed from there: the machine runs it, the host still has none.
+    const install = await exec(sim, "apt-get install -y tinyproxy-bin >/dev/null 2>&1 && tinyproxy -v");
+    expect(install.stdout, install.stderr).toMatch(/^tinyproxy 1\.11\.\d+\n$/);
+    expect(existsSync("/usr/bin/tinyproxy")).toBe(hostHadTinyproxy);
+    // HTTPS: apt's https method through Acquire::https::Proxy (a CONNECT tunnel), and a charm's client through JUJU_CHARM_HTTPS_PROXY.
+    const https = await exec(
+      sim,
+      `d=$(mktemp -d) && chmod 755 "$d" && ${APT_HELPER} download-file https://deb.debian.org/debian/dists/bookworm/Release "$d/r" ` +
+        '>/dev/null && head -c 7 "$d/r"; rm -rf "$d"; echo; ' +
+        'curl -sS -o /dev/null -w "%{http_code}" --max-time 20 --proxy "$JUJU_CHARM_HTTPS_PROXY" https://registry.npmjs.org/',
+    );
+    expect(https.stdout, https.stderr).toBe("Origin:\n200");
     await sim.destroy();
     expect(debugLogLines(sim.history()).join("\n")).toMatch(
       /machine proxy: [1-9]\d* request\(s\) forwarded and \d+ tunnel\(s\) opened for the machines, 0 failed/,
