@@ -17,7 +17,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, onTestFinished, test } from "vitest";
 
 import { Juju, type LocalJuju, type Status, allActive, allAgentsIdle, allBlocked, anyError } from "tscharm/integration";
 
@@ -166,6 +166,9 @@ describe.skipIf(skip !== undefined)(`tinyproxy on two machines of their own${ski
     // call (DPkg::Post-Invoke), and tinyproxy's pid is looked up in /proc from here (the machines
     // have their own mount and network namespaces, not their own pids).
     const evidence = mkdtempSync("/tmp/tinyproxy-integration-");
+    onTestFinished(() => {
+      rmSync(evidence, { recursive: true, force: true });
+    });
     const simulator = await juju.simulator();
     const probe = (unit: string) => join(evidence, unit.replace("/", "-"));
     for (const unit of UNITS) {
@@ -199,7 +202,6 @@ describe.skipIf(skip !== undefined)(`tinyproxy on two machines of their own${ski
     expect(removed.sort()).toEqual(UNITS);
     // apt removed the package during the remove hook: dpkg's last word on each machine.
     for (const unit of UNITS) expect(readFileSync(probe(unit), "utf8")).toBe("not known to dpkg\nno /usr/bin/tinyproxy\n");
-    rmSync(evidence, { recursive: true, force: true });
     expect((await juju.status()).apps[APP]).toBeUndefined();
     // Each machine went with its unit, and nothing was left running in it.
     const notes = simulator
