@@ -15,6 +15,7 @@ import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { checkConsistency } from "./consistency.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
 import { ContextEvent, ContextEvents } from "./events.js";
+import { FakeMachine } from "./fake-machine.js";
 import { dispatchInProcess } from "./in-process.js";
 import type { State } from "./state.js";
 import { type Placement, fromRecord, modelFromState, stateFromModel, unitStateOf } from "./state-model.js";
@@ -28,6 +29,8 @@ export interface ContextOptions extends MetaOptions {
   readonly jujuVersion?: string;
   /** The charm directory handlers run in (JUJU_CHARM_DIR); default: a temporary directory. */
   readonly charmRoot?: string;
+  /** The machine tscharm/machine acts on in every run; default: a fresh, empty FakeMachine. */
+  readonly machine?: FakeMachine;
 }
 
 /** A juju-log line the charm wrote. */
@@ -81,6 +84,9 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
   /** The charm instance of the last run, to inspect after it. */
   charm: C | undefined;
 
+  /** The machine every run acts on (tscharm/machine's functions): the one given, or a FakeMachine of this Context's own. */
+  readonly machine: FakeMachine;
+
   private charmRootDir: string | undefined;
   private ownsCharmRoot = false;
 
@@ -95,6 +101,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     const problem = jujuVersionProblem(this.jujuVersion);
     if (problem !== undefined) throw new TypeError(problem);
     this.charmRootDir = options.charmRoot;
+    this.machine = options.machine ?? new FakeMachine();
     this.on = new ContextEvents(this.appName);
   }
 
@@ -123,6 +130,7 @@ export class Context<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
       meta: this.meta,
       store,
       charmDir: this.charmRoot(),
+      machine: this.machine,
       ...(event.spec.type === "action" ? { params: event.spec.params } : {}),
       onEmit: (kind, snapshot, reemitted) => {
         emitted.push({ kind, snapshot, reemitted });

@@ -25,6 +25,7 @@ import { type MetaOptions, resolveCharmMeta } from "./charm-meta.js";
 import { ActionFailed, UncaughtCharmError } from "./errors.js";
 import { createRelation, relationEvent, relationsOf, remoteMembers } from "./harness-relations.js";
 import { ownsSecret, refuseOwnSecret, relationToOwner, secretById } from "./harness-secrets.js";
+import { FakeMachine } from "./fake-machine.js";
 import { type InProcessResult, dispatchInProcess } from "./in-process.js";
 
 export interface HarnessOptions extends MetaOptions {
@@ -33,6 +34,8 @@ export interface HarnessOptions extends MetaOptions {
   /** The unit's number; default 0. */
   readonly unitId?: number;
   readonly jujuVersion?: string;
+  /** The machine tscharm/machine acts on in every event; default: a fresh, empty FakeMachine. */
+  readonly machine?: FakeMachine;
 }
 
 /** What an action run by the Harness produced. */
@@ -59,6 +62,8 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
    */
   readonly juju: JujuModel;
   readonly unitName: string;
+  /** The machine every event acts on (tscharm/machine's functions): the one given, or a FakeMachine of this Harness's own. */
+  readonly machine: FakeMachine;
   private readonly store = new MemoryStateStore();
   private readonly charmDir = mkdtempSync(join(tmpdir(), "tscharm-harness-"));
   private current: C | undefined;
@@ -69,6 +74,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
     options: HarnessOptions = {},
   ) {
     this.meta = resolveCharmMeta(options);
+    this.machine = options.machine ?? new FakeMachine();
     const jujuVersion = options.jujuVersion ?? DEFAULT_JUJU_VERSION;
     const problem = jujuVersionProblem(jujuVersion);
     if (problem !== undefined) throw new TypeError(problem);
@@ -377,6 +383,7 @@ export class Harness<C extends CharmBase<CharmTypes> = CharmBase<CharmTypes>> {
       meta: this.meta,
       store: this.store,
       charmDir: this.charmDir,
+      machine: this.machine,
       ...(params === undefined ? {} : { params }),
     });
     if (result.charm !== undefined) {

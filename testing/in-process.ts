@@ -12,6 +12,7 @@ import { type ActionRun, CommitError, type CommitResult, HookContext } from "../
 import { hookEnvironment } from "../engine/hook-env.js";
 import type { DispatchInfo } from "../engine/hook-info.js";
 import type { JujuModel } from "../engine/model.js";
+import { type Machine, runOnMachine } from "../machine/machine.js";
 
 export interface InProcessDispatch {
   readonly model: JujuModel;
@@ -24,6 +25,8 @@ export interface InProcessDispatch {
   readonly params?: JsonObject;
   readonly clock?: Clock;
   readonly onEmit?: (kind: string, snapshot: JsonObject, reemitted: boolean) => void;
+  /** The machine tscharm/machine acts on during the dispatch (the test kit's FakeMachine); default: the current one. */
+  readonly machine?: Machine;
 }
 
 export interface InProcessResult<C extends CharmBase<CharmTypes>> {
@@ -95,17 +98,19 @@ export async function dispatchInProcess<C extends CharmBase<CharmTypes>>(
         }
       : undefined;
   const context = new HookContext(model, unit, action);
-  const result = await runOverContext(charmClass, {
-    hookContext: context,
-    // JUJU_DEBUG lowers the log threshold to DEBUG: in process a record spawns nothing, so the test
-    // kit records every level, as ops' Scenario does.
-    env: { ...hookEnvironment(model, unit, event, run.charmDir), JUJU_DEBUG: "1" },
-    meta: run.meta,
-    charmDir: run.charmDir,
-    store: run.store,
-    ...(run.clock === undefined ? {} : { clock: run.clock }),
-    ...(run.onEmit === undefined ? {} : { onEmit: run.onEmit }),
-  });
+  const dispatch = (): ReturnType<typeof runOverContext<C>> =>
+    runOverContext(charmClass, {
+      hookContext: context,
+      // JUJU_DEBUG lowers the log threshold to DEBUG: in process a record spawns nothing, so the test
+      // kit records every level, as ops' Scenario does.
+      env: { ...hookEnvironment(model, unit, event, run.charmDir), JUJU_DEBUG: "1" },
+      meta: run.meta,
+      charmDir: run.charmDir,
+      store: run.store,
+      ...(run.clock === undefined ? {} : { clock: run.clock }),
+      ...(run.onEmit === undefined ? {} : { onEmit: run.onEmit }),
+    });
+  const result = await (run.machine === undefined ? dispatch() : runOnMachine(run.machine, dispatch));
   const { stderr } = result;
   if (result.exitCode !== 0)
     return { exitCode: result.exitCode, charm: result.charm, error: result.error, context, action, commit: undefined, stderr };
