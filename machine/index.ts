@@ -52,20 +52,25 @@ export {
   type AddPackageOptions,
   type Apt,
   type DebianPackage,
+  type LockOptions,
   type PackageState,
+  type RemovePackageOptions,
   type Repository,
 } from "./apt.js";
 export { CommandError, type Commands, type RunOptions, type RunResult } from "./commands.js";
+export { compareVersions, parseVersion, type DebianVersionParts } from "./debian-version.js";
 export type { EnsureContentsOptions, FileOwnership, Files, MkdirOptions } from "./files.js";
 export { UnknownGroupError, UnknownUserError, type AddUserOptions, type GroupEntry, type Passwd, type UserEntry } from "./passwd.js";
 export {
   SnapAPIError,
   SnapAppNotFoundError,
+  SnapChangeConflictError,
   SnapChangeError,
   SnapChannelNotAvailableError,
   SnapConnectionError,
   SnapError,
   SnapNeedsClassicError,
+  SnapNeedsDevmodeError,
   SnapNotInStoreError,
   SnapNotInstalledError,
   SnapOptionNotFoundError,

@@ -1,28 +1,25 @@
 // The unit's own machine: each concept's real implementation, over this machine's tools and files.
 
+import { LocalApt } from "./apt.js";
 import { LocalCommands } from "./commands.js";
+import { LocalFiles } from "./files.js";
 import type { Machine } from "./machine.js";
-
-/** @internal A concept whose implementation is not built yet: every call is refused plainly. */
-function notBuilt(concept: string): never {
-  return new Proxy(
-    {},
-    {
-      get: (_target, name) => () => Promise.reject(new Error(`tscharm/machine: ${concept}.${String(name)} is not built yet`)),
-    },
-  ) as never;
-}
+import { LocalPasswd } from "./passwd.js";
+import { LocalSnap } from "./snap.js";
+import { LocalSysctl } from "./sysctl.js";
+import { LocalSystemd } from "./systemd.js";
 
 /** The real machine the unit runs on. */
 export function localMachine(): Machine {
   const commands = new LocalCommands();
+  const files = new LocalFiles(commands);
   return {
     commands,
-    files: notBuilt("files"),
-    apt: notBuilt("apt"),
-    snap: notBuilt("snap"),
-    systemd: notBuilt("systemd"),
-    passwd: notBuilt("passwd"),
-    sysctl: notBuilt("sysctl"),
+    files,
+    apt: new LocalApt(commands, { files }),
+    snap: new LocalSnap(),
+    systemd: new LocalSystemd(commands, { files }),
+    passwd: new LocalPasswd(commands),
+    sysctl: new LocalSysctl(commands, files),
   };
 }

@@ -1,6 +1,8 @@
 // Snaps, after charmlibs.snap 2.0: snapd's REST API on /run/snapd.socket (never the snap CLI),
 // async changes followed to completion with a timeout, snapd's error kinds as typed errors.
 
+import { request } from "node:http";
+
 /** A JSON value, as snap config holds. */
 export type SnapConfigValue = string | number | boolean | null | readonly SnapConfigValue[] | { readonly [key: string]: SnapConfigValue };
 
@@ -63,6 +65,14 @@ export class SnapAppNotFoundError extends SnapAPIError {
 export class SnapOptionNotFoundError extends SnapAPIError {
   override name = "SnapOptionNotFoundError";
 }
+/** The snap needs devmode (or a confinement override): install it with `devmode: true`. */
+export class SnapNeedsDevmodeError extends SnapAPIError {
+  override name = "SnapNeedsDevmodeError";
+}
+/** Another change on this snap is in progress (snapd's 409 `snap-change-conflict`): often temporary, retry later. */
+export class SnapChangeConflictError extends SnapAPIError {
+  override name = "SnapChangeConflictError";
+}
 /** A change snapd ran failed (its `err`); `value` is the change id. */
 export class SnapChangeError extends SnapAPIError {
   override name = "SnapChangeError";
@@ -91,7 +101,7 @@ export interface Snap {
   get(name: string, keys?: string | readonly string[]): Promise<Record<string, SnapConfigValue>>;
   set(name: string, config: Readonly<Record<string, SnapConfigValue>>): Promise<void>;
   unset(name: string, keys: string | readonly string[]): Promise<void>;
-  /** The snap's services (`<snap>.<service>`), all of them without `services`. */
+  /** The snap's services, by their name in the snap (`svc` for `<snap>.svc`); all of them without `services`. */
   start(name: string, services?: string | readonly string[], options?: { readonly enable?: boolean }): Promise<void>;
   stop(name: string, services?: string | readonly string[], options?: { readonly disable?: boolean }): Promise<void>;
   restart(name: string, services?: string | readonly string[]): Promise<void>;
@@ -103,4 +113,643 @@ export interface Snap {
   unhold(name: string): Promise<void>;
   alias(name: string, app: string, alias: string): Promise<void>;
   unalias(alias: string): Promise<void>;
+}
+
+/** How LocalSnap reaches snapd; the defaults are snapd's and charmlibs.snap's. */
+export interface LocalSnapOptions {
+  /** snapd's socket; default /run/snapd.socket. */
+  readonly socketPath?: string;
+  /** Between two polls of an async change; default 100 ms (as the snap CLI and charmlibs.snap). */
+  readonly pollIntervalMs?: number;
+  /** One request's limit; default 120 000 ms (snapd may retry the store for ~38 s inside one request). */
+  readonly requestTimeoutMs?: number;
+  /** A whole call's limit (its request and its change) unless the call gives `timeoutMs`; default 300 000 ms. */
+  readonly timeoutMs?: number;
+  /** How long a GET is retried (every 250 ms) while the socket refuses connections (snapd restarting); default 5 000 ms. */
+  readonly connectionRetryMs?: number;
+}
+
+/** snapd's answer, the envelope of https://snapcraft.io/docs/using-the-api. */
+interface Envelope {
+  readonly type: string;
+  readonly result: unknown;
+  readonly change?: string;
+}
+
+type ApiErrorClass = new (message: string, kind: string, value: string) => SnapAPIError;
+
+/** snapd's error kinds (https://snapcraft.io/docs/snapd-error-codes) and the classes they raise. */
+const KIND_CLASSES: Readonly<Record<string, ApiErrorClass>> = {
+  "app-not-found": SnapAppNotFoundError,
+  "option-not-found": SnapOptionNotFoundError,
+  "snap-change-conflict": SnapChangeConflictError,
+  "snap-channel-not-available": SnapChannelNotAvailableError,
+  "snap-needs-classic": SnapNeedsClassicError,
+  "snap-needs-devmode": SnapNeedsDevmodeError,
+  // GET /v2/snaps/<name>, the conf and apps endpoints say "not found" for a snap that is not installed;
+  // install and refresh, which ask the store, turn it into SnapNotInStoreError.
+  "snap-not-found": SnapNotInstalledError,
+  "snap-not-installed": SnapNotInstalledError,
+  "snap-revision-not-available": SnapRevisionNotAvailableError,
+};
+
+/** Change statuses snapd counts as ready (overlord/state: Done, Undone, Hold, Error); `Wait` is a success awaiting a reboot. */
+const FAILED_READY = new Set(["Undone", "Hold"]);
+
+const RISKS = new Set(["stable", "candidate", "beta", "edge"]);
+
+/** The system snap, by the names snapd remaps (`system`, `core`): always there for interfaces and config. */
+const SYSTEM_SNAPS = new Set(["system", "core"]);
+
+/** snapd's own rules (snap/naming/validate.go): 2-40 of a-z 0-9 -, a letter, no edge or double dash; `_key` for an instance. */
+function checkSnapName(name: unknown, label = "snap name"): asserts name is string {
+  if (typeof name !== "string") throw new TypeError(`${label} must be a string, not ${typeof name}`);
+  const [store = "", key, ...rest] = name.split("_");
+  const validStore = store.length >= 2 && store.length <= 40 && /^[a-z0-9-]*[a-z][a-z0-9-]*$/.test(store) && !/^-|-$|--/.test(store);
+  if (!validStore || rest.length > 0 || (key !== undefined && !/^[a-z0-9]{1,10}$/.test(key)))
+    throw new TypeError(
+      `${label} ${JSON.stringify(name)} is not a valid snap name (2-40 characters of a-z, 0-9 and single inner dashes, with a letter; ` +
+        "an instance adds _ and 1-10 of a-z 0-9)",
+    );
+}
+
+/** A config key: dotted parts, each as snapd's configstate requires (a-z 0-9 and single inner dashes, with a letter). */
+function checkConfigKey(key: unknown): asserts key is string {
+  if (typeof key !== "string") throw new TypeError(`config key must be a string, not ${typeof key}`);
+  const part = /^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$/;
+  if (key === "" || !key.split(".").every((segment) => part.test(segment)))
+    throw new TypeError(
+      `config key ${JSON.stringify(key)} is not valid: dotted parts, each of a-z, 0-9 and single inner dashes, with a letter`,
+    );
+}
+
+/** snapd's ValidApp (snap/naming/validate.go): letters, digits, single inner dashes. */
+function checkServiceName(service: unknown): asserts service is string {
+  if (typeof service !== "string" || !/^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$/.test(service))
+    throw new TypeError(
+      `service name ${JSON.stringify(service)} is not valid: give the service's name within the snap (letters, digits, ` +
+        "single inner dashes), not <snap>.<service>",
+    );
+}
+
+/** A plug or slot name (snap/naming/validate.go): a-z first, then a-z 0-9 and single inner dashes; empty lets snapd resolve it. */
+function checkPlugSlot(name: unknown, label: string, allowEmpty: boolean): asserts name is string {
+  if (typeof name !== "string" || !((allowEmpty && name === "") || /^[a-z](?:-?[a-z0-9])*$/.test(name)))
+    throw new TypeError(`${label} ${JSON.stringify(name)} is not valid: a-z first, then a-z, 0-9 and single inner dashes`);
+}
+
+/** An alias (snap/naming/validate.go's ValidAlias). */
+function checkAlias(alias: unknown): asserts alias is string {
+  if (typeof alias !== "string" || !/^[a-zA-Z0-9][-_.a-zA-Z0-9]*$/.test(alias))
+    throw new TypeError(`alias ${JSON.stringify(alias)} is not valid: a letter or digit, then letters, digits, -, _ and .`);
+}
+
+function checkTimeout(timeoutMs: unknown): void {
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0))
+    throw new TypeError(
+      `timeoutMs must be a positive number of milliseconds, not ${typeof timeoutMs === "number" ? String(timeoutMs) : typeof timeoutMs}`,
+    );
+}
+
+/** A channel as snapd reports it (channel.Full): a lone risk gets `latest/`, a lone track `/stable`, `risk/branch` gets `latest/`. */
+export function normalizeChannel(channel: string): string {
+  const parts = channel.split("/").filter((part) => part !== "");
+  const [first = "", second] = parts;
+  if (parts.length === 0) return "";
+  if (parts.length === 1) return RISKS.has(first) ? `latest/${first}` : `${first}/stable`;
+  if (parts.length === 2 && RISKS.has(first)) return `latest/${first}/${String(second)}`;
+  return parts.join("/");
+}
+
+/** The channel snapd would track after a refresh to `channel` from `tracking` (channel.Resolve): a risk keeps the track. */
+export function resolveChannel(channel: string, tracking: string): string {
+  if (channel === "") return tracking;
+  const track = tracking.includes("/") ? tracking.slice(0, tracking.indexOf("/")) : "";
+  const head = channel.split("/")[0] ?? "";
+  return normalizeChannel(track !== "" && RISKS.has(head) ? `${track}/${channel}` : channel);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** The snap's name as one URL path segment. */
+function segment(name: string): string {
+  return encodeURIComponent(name);
+}
+
+/** snapd's `value` as a string: itself, or its JSON. */
+function valueText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The same error as another class (snapd's kind read in context), keeping kind and value. */
+function recast(error: SnapAPIError, as: ApiErrorClass): SnapAPIError {
+  const cast = new as(error.message, error.kind, error.value);
+  cast.cause = error;
+  return cast;
+}
+
+/** The unit's own snapd, over its REST API on a unix socket (node:http), as charmlibs.snap 2.0. */
+export class LocalSnap implements Snap {
+  readonly socketPath: string;
+  private readonly pollIntervalMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly timeoutMs: number;
+  private readonly connectionRetryMs: number;
+
+  constructor(options: LocalSnapOptions = {}) {
+    this.socketPath = options.socketPath ?? "/run/snapd.socket";
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
+    this.timeoutMs = options.timeoutMs ?? 300_000;
+    this.connectionRetryMs = options.connectionRetryMs ?? 5_000;
+  }
+
+  async install(name: string, options: SnapInstallOptions = {}): Promise<boolean> {
+    checkSnapName(name);
+    const body = { action: "install", ...installFields(name, options) };
+    try {
+      await this.call(`install snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      return true;
+    } catch (error) {
+      if (error instanceof SnapAPIError && error.kind === "snap-already-installed") return false;
+      if (error instanceof SnapAPIError && error.kind === "snap-not-found") throw recast(error, SnapNotInStoreError);
+      throw error;
+    }
+  }
+
+  async refresh(name: string, options: SnapInstallOptions = {}): Promise<boolean> {
+    checkSnapName(name);
+    const body = { action: "refresh", ...installFields(name, options) };
+    try {
+      await this.call(`refresh snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      return true;
+    } catch (error) {
+      if (error instanceof SnapAPIError && error.kind === "snap-no-update-available") return false;
+      // An installed snap the store no longer has: snapd says snap-not-found (a missing one is snap-not-installed).
+      if (error instanceof SnapAPIError && error.kind === "snap-not-found") throw recast(error, SnapNotInStoreError);
+      throw error;
+    }
+  }
+
+  async ensureInstalled(name: string, options: SnapInstallOptions & { readonly update?: boolean } = {}): Promise<boolean> {
+    checkSnapName(name);
+    const { update = true, ...install } = options;
+    installFields(name, install);
+    let info: InstalledSnap;
+    try {
+      info = await this.listOne(name, install.timeoutMs);
+    } catch (error) {
+      if (!(error instanceof SnapNotInstalledError)) throw error;
+      await this.install(name, install);
+      return true;
+    }
+    // Compare with the channel snapd would track, so `edge` for a snap on `latest/edge` is no change.
+    const onChannel = resolveChannel(install.channel ?? "", info.tracking) === info.tracking;
+    const onRevision = install.revision === undefined || String(install.revision) === info.revision;
+    if (!onChannel || !onRevision) {
+      await this.refresh(name, install);
+      return true;
+    }
+    // A revision that is installed leaves nothing to update to (snapd would refresh it anyway: churn).
+    if (install.revision !== undefined || !update) return false;
+    return this.refresh(name, install);
+  }
+
+  async remove(name: string, options: { readonly purge?: boolean; readonly timeoutMs?: number } = {}): Promise<boolean> {
+    checkSnapName(name);
+    checkTimeout(options.timeoutMs);
+    const body = { action: "remove", ...(options.purge === true ? { purge: true } : {}) };
+    try {
+      await this.call(`remove snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      return true;
+    } catch (error) {
+      if (error instanceof SnapNotInstalledError) return false;
+      throw error;
+    }
+  }
+
+  async listOne(name: string, timeoutMs?: number): Promise<InstalledSnap> {
+    checkSnapName(name);
+    const result = await this.call(`read snap "${name}"`, "GET", `/v2/snaps/${segment(name)}`, { timeoutMs });
+    return parseInstalled(name, result);
+  }
+
+  async get(name: string, keys?: string | readonly string[]): Promise<Record<string, SnapConfigValue>> {
+    checkSnapName(name);
+    const list = keys === undefined ? undefined : typeof keys === "string" ? [keys] : [...keys];
+    list?.forEach(checkConfigKey);
+    if (list?.length === 0) {
+      await this.requireInstalled(name);
+      return {};
+    }
+    const query = list === undefined ? "" : `?keys=${list.map(encodeURIComponent).join(",")}`;
+    let result: unknown;
+    try {
+      result = await this.call(`read the config of snap "${name}"`, "GET", `/v2/snaps/${segment(name)}/conf${query}`, {});
+    } catch (error) {
+      // snapd answers option-not-found for any key of a snap that is not installed.
+      if (error instanceof SnapOptionNotFoundError) await this.requireInstalled(name);
+      throw error;
+    }
+    if (typeof result !== "object" || result === null || Array.isArray(result))
+      throw new SnapError(
+        `snapd's config of snap "${name}" is not a JSON object: ${JSON.stringify(result)}`,
+        "tscharm-snap-bad-response",
+        name,
+      );
+    // The whole config of a snap that is not installed is {}, as that of one with no config.
+    if (list === undefined && Object.keys(result).length === 0) await this.requireInstalled(name);
+    return result as Record<string, SnapConfigValue>;
+  }
+
+  async set(name: string, config: Readonly<Record<string, SnapConfigValue>>): Promise<void> {
+    checkSnapName(name);
+    const given: unknown = config;
+    if (typeof given !== "object" || given === null || Array.isArray(given))
+      throw new TypeError(`snap "${name}": set() needs an object of config keys and values`);
+    Object.keys(config).forEach(checkConfigKey);
+    await this.call(`set the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body: config });
+  }
+
+  async unset(name: string, keys: string | readonly string[]): Promise<void> {
+    checkSnapName(name);
+    const list = typeof keys === "string" ? [keys] : [...keys];
+    list.forEach(checkConfigKey);
+    const body = Object.fromEntries(list.map((key) => [key, null]));
+    await this.call(`unset the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body });
+  }
+
+  start(name: string, services?: string | readonly string[], options: { readonly enable?: boolean } = {}): Promise<void> {
+    return this.apps("start", name, services, options.enable === true ? { enable: true } : {});
+  }
+
+  stop(name: string, services?: string | readonly string[], options: { readonly disable?: boolean } = {}): Promise<void> {
+    return this.apps("stop", name, services, options.disable === true ? { disable: true } : {});
+  }
+
+  restart(name: string, services?: string | readonly string[]): Promise<void> {
+    return this.apps("restart", name, services, {});
+  }
+
+  async connect(plug: readonly [string, string], slot?: readonly [string, string] | string): Promise<void> {
+    const [plugSnap, plugName] = checkPlug(plug, "connect");
+    const [slotSnap, slotName] = slot === undefined ? ["", ""] : typeof slot === "string" ? [slot, ""] : [slot[0], slot[1]];
+    if (slotSnap !== "") checkSnapName(slotSnap, "slot snap name");
+    checkPlugSlot(slotName, "slot name", true);
+    const what = `connect ${plugSnap}:${plugName} to ${slotSnap === "" ? "the system" : slotSnap}${slotName === "" ? "" : `:${slotName}`}`;
+    const body = { action: "connect", plugs: [{ snap: plugSnap, plug: plugName }], slots: [{ snap: slotSnap, slot: slotName }] };
+    try {
+      await this.call(what, "POST", "/v2/interfaces", { body });
+    } catch (error) {
+      throw await this.notInstalledOr(error, plugSnap, slotSnap);
+    }
+  }
+
+  async disconnect(
+    plug?: readonly [string, string],
+    slot?: readonly [string, string],
+    options: { readonly forget?: boolean } = {},
+  ): Promise<void> {
+    if (plug === undefined && slot === undefined) throw new TypeError("disconnect() needs a plug, a slot, or both");
+    const [plugSnap, plugName] = plug === undefined ? ["", ""] : checkPlug(plug, "disconnect");
+    const [slotSnap, slotName] = slot === undefined ? ["", ""] : [slot[0], slot[1]];
+    if (slot !== undefined) {
+      if (slotSnap !== "") checkSnapName(slotSnap, "slot snap name");
+      checkPlugSlot(slotName, "slot name", false);
+    }
+    const body = {
+      action: "disconnect",
+      plugs: [{ snap: plugSnap, plug: plugName }],
+      slots: [{ snap: slotSnap, slot: slotName }],
+      ...(options.forget === true ? { forget: true } : {}),
+    };
+    const what = `disconnect ${plug === undefined ? "" : `${plugSnap}:${plugName}`}${plug !== undefined && slot !== undefined ? " from " : ""}${
+      slot === undefined ? "" : `${slotSnap === "" ? "the system" : slotSnap}:${slotName}`
+    }`;
+    try {
+      await this.call(what, "POST", "/v2/interfaces", { body });
+    } catch (error) {
+      // Nothing connected to a plug or slot alone: a no-op, as the snap CLI.
+      if (error instanceof SnapAPIError && error.kind === "interfaces-unchanged") return;
+      throw await this.notInstalledOr(error, plugSnap, slotSnap);
+    }
+  }
+
+  async hold(name: string, durationMs?: number): Promise<void> {
+    checkSnapName(name);
+    if (durationMs !== undefined && (typeof durationMs !== "number" || !Number.isFinite(durationMs) || durationMs <= 0))
+      throw new TypeError(
+        `snap "${name}": hold() needs a positive duration in milliseconds (or none for forever), not ${String(durationMs)}`,
+      );
+    const time = durationMs === undefined ? "forever" : new Date(Date.now() + durationMs).toISOString();
+    try {
+      await this.call(`hold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, {
+        body: { action: "hold", "hold-level": "general", time },
+      });
+    } catch (error) {
+      // snapd's error for a snap that is not installed has no kind here: ask.
+      throw await this.notInstalledOr(error, name);
+    }
+  }
+
+  async unhold(name: string): Promise<void> {
+    checkSnapName(name);
+    await this.call(`unhold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body: { action: "unhold" } });
+  }
+
+  async alias(name: string, app: string, alias: string): Promise<void> {
+    checkSnapName(name);
+    checkServiceName(app);
+    checkAlias(alias);
+    await this.call(`alias ${name}.${app} as "${alias}"`, "POST", "/v2/aliases", { body: { action: "alias", snap: name, app, alias } });
+  }
+
+  async unalias(alias: string): Promise<void> {
+    checkAlias(alias);
+    await this.call(`remove alias "${alias}"`, "POST", "/v2/aliases", { body: { action: "unalias", alias } });
+  }
+
+  private async apps(action: string, name: string, services: string | readonly string[] | undefined, flags: object): Promise<void> {
+    checkSnapName(name);
+    const list = services === undefined ? undefined : typeof services === "string" ? [services] : [...services];
+    list?.forEach(checkServiceName);
+    if (list?.length === 0) {
+      await this.requireInstalled(name);
+      return;
+    }
+    const names = list === undefined ? [name] : list.map((service) => `${name}.${service}`);
+    const what = `${action} ${list === undefined ? `the services of snap "${name}"` : names.join(", ")}`;
+    try {
+      await this.call(what, "POST", "/v2/apps", { body: { action, names, ...flags } });
+    } catch (error) {
+      // app-not-found also says a snap has no services at all, or (older snapd) is not installed.
+      if (error instanceof SnapAppNotFoundError) await this.requireInstalled(name);
+      throw error;
+    }
+  }
+
+  /** SnapNotInstalledError unless `name` is installed (the system snap always is). */
+  private async requireInstalled(name: string): Promise<void> {
+    if (SYSTEM_SNAPS.has(name)) return;
+    await this.listOne(name);
+  }
+
+  /** For an error with no useful kind: SnapNotInstalledError for the first of `snaps` not installed, else `error`. */
+  private async notInstalledOr(error: unknown, ...snaps: string[]): Promise<unknown> {
+    if (!(error instanceof SnapAPIError) || error instanceof SnapChangeError || error instanceof SnapNotInstalledError) return error;
+    for (const snap of snaps) {
+      if (snap === "" || SYSTEM_SNAPS.has(snap)) continue;
+      try {
+        await this.listOne(snap);
+      } catch (probe) {
+        if (probe instanceof SnapNotInstalledError) return probe;
+        throw probe;
+      }
+    }
+    return error;
+  }
+
+  /** One operation: its request, then its change when snapd answers async; the result or the change's data. */
+  private async call(
+    what: string,
+    method: string,
+    path: string,
+    options: { readonly body?: unknown; readonly timeoutMs?: number | undefined },
+  ): Promise<unknown> {
+    checkTimeout(options.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const reply = await this.send(what, method, path, options.body, deadline, timeoutMs);
+    if (reply.type !== "async") return reply.result;
+    if (typeof reply.change !== "string" || reply.change === "")
+      throw new SnapError(`cannot ${what}: snapd answered async without a change id`, "tscharm-snap-bad-response", `${method} ${path}`);
+    return this.waitChange(what, reply.change, deadline, timeoutMs);
+  }
+
+  /** Polls GET /v2/changes/<id> until it is ready: Done (or Wait) is its data, Error a SnapChangeError with its `err`. */
+  private async waitChange(what: string, id: string, deadline: number, timeoutMs: number): Promise<unknown> {
+    let last = "unanswered";
+    const late = (): SnapTimeoutError =>
+      new SnapTimeoutError(
+        `cannot ${what}: snapd's change ${id} was still ${last} after ${String(timeoutMs)} ms (it may still finish: snap tasks ${id})`,
+        "tscharm-snap-change-timeout",
+        id,
+      );
+    for (;;) {
+      let reply: Envelope;
+      try {
+        reply = await this.send(what, "GET", `/v2/changes/${segment(id)}`, undefined, deadline, timeoutMs);
+      } catch (error) {
+        // A poll cut short by the call's deadline: the change is what ran out of time.
+        if (error instanceof SnapTimeoutError && Date.now() >= deadline - 5) throw late();
+        throw error;
+      }
+      const change = reply.result;
+      if (typeof change !== "object" || change === null)
+        throw new SnapError(`cannot ${what}: snapd's change ${id} is not a JSON object`, "tscharm-snap-bad-response", id);
+      const { status, err, data } = change as { status?: unknown; err?: unknown; data?: unknown };
+      if (status === "Done" || status === "Wait") return data ?? {};
+      if (status === "Error")
+        throw new SnapChangeError(
+          `cannot ${what}: ${typeof err === "string" ? err : `change ${id} failed`}`,
+          "tscharm-snap-change-error",
+          id,
+        );
+      if (typeof status !== "string" || FAILED_READY.has(status))
+        throw new SnapChangeError(`cannot ${what}: change ${id} ended with status ${String(status)}`, "tscharm-snap-change-unknown", id);
+      last = status;
+      if (Date.now() + this.pollIntervalMs >= deadline) throw late();
+      await sleep(this.pollIntervalMs);
+    }
+  }
+
+  /** One request; GETs are retried while the socket refuses connections. An error envelope becomes its SnapAPIError. */
+  private async send(what: string, method: string, path: string, body: unknown, deadline: number, timeoutMs: number): Promise<Envelope> {
+    const retryUntil = Math.min(deadline, Date.now() + this.connectionRetryMs);
+    for (;;) {
+      try {
+        return this.envelope(what, method, path, await this.once(what, method, path, body, deadline, timeoutMs));
+      } catch (error) {
+        const retry = method === "GET" && error instanceof SnapConnectionError && error.kind === "tscharm-snap-connection-refused";
+        if (!retry || Date.now() + 250 >= retryUntil) throw error;
+        await sleep(250);
+      }
+    }
+  }
+
+  private envelope(what: string, method: string, path: string, raw: { status: number; text: string }): Envelope {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.text);
+    } catch {
+      throw new SnapError(
+        `cannot ${what}: snapd's answer to ${method} ${path} (HTTP ${String(raw.status)}) is not JSON: ${raw.text.slice(0, 200)}`,
+        "tscharm-snap-bad-response",
+        `${method} ${path}`,
+      );
+    }
+    if (typeof parsed !== "object" || parsed === null || typeof (parsed as { type?: unknown }).type !== "string")
+      throw new SnapError(
+        `cannot ${what}: snapd's answer to ${method} ${path} has no "type"`,
+        "tscharm-snap-bad-response",
+        `${method} ${path}`,
+      );
+    const envelope = parsed as Envelope;
+    if (envelope.type !== "error") return envelope;
+    const result = (typeof envelope.result === "object" && envelope.result !== null ? envelope.result : {}) as {
+      message?: unknown;
+      kind?: unknown;
+      value?: unknown;
+    };
+    const kind = typeof result.kind === "string" ? result.kind : "";
+    const value = valueText(result.value);
+    const said = typeof result.message === "string" && result.message !== "" ? result.message : `HTTP ${String(raw.status)}`;
+    const head = `cannot ${what}: ${said}`;
+    // A name snapd gives as the value is added unless the message has it already.
+    const message = typeof result.value === "string" && value !== "" && !head.includes(value) ? `${head} (${value})` : head;
+    throw new (KIND_CLASSES[kind] ?? SnapAPIError)(message, kind, value);
+  }
+
+  /** The HTTP exchange over the unix socket: status and body text. */
+  private once(
+    what: string,
+    method: string,
+    path: string,
+    body: unknown,
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const left = deadline - Date.now();
+    const limit = Math.max(1, Math.min(this.requestTimeoutMs, left));
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      const req = request(
+        {
+          socketPath: this.socketPath,
+          method,
+          path,
+          agent: false,
+          headers: {
+            Host: "localhost",
+            Accept: "application/json",
+            ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", (error) => {
+            fail(error);
+          });
+          res.on("end", () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+      }, limit);
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        const target = `${method} ${path}`;
+        if (timedOut) {
+          const whose = limit < this.requestTimeoutMs ? `the call's ${String(timeoutMs)} ms` : `${String(limit)} ms`;
+          reject(
+            new SnapTimeoutError(`cannot ${what}: snapd did not answer ${target} within ${whose}`, "tscharm-snap-request-timeout", target),
+          );
+          return;
+        }
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT")
+          reject(
+            new SnapConnectionError(
+              `cannot ${what}: no snapd socket at ${this.socketPath} (is snapd installed and running?)`,
+              "tscharm-snap-socket-not-found",
+              this.socketPath,
+            ),
+          );
+        else if (code === "ECONNREFUSED")
+          reject(
+            new SnapConnectionError(
+              `cannot ${what}: snapd's socket ${this.socketPath} refused the connection (is snapd running?)`,
+              "tscharm-snap-connection-refused",
+              this.socketPath,
+            ),
+          );
+        else
+          reject(
+            new SnapConnectionError(
+              `cannot ${what}: the connection to snapd (${this.socketPath}) failed during ${target}: ${error.message}`,
+              "tscharm-snap-connection-error",
+              this.socketPath,
+            ),
+          );
+      };
+      req.on("error", fail);
+      req.end(payload);
+    });
+  }
+}
+
+/** The body fields of install and refresh; TypeError for a bad combination. */
+function installFields(name: string, options: SnapInstallOptions): Record<string, unknown> {
+  checkTimeout(options.timeoutMs);
+  if (options.classic === true && options.devmode === true)
+    throw new TypeError(`snap "${name}": classic and devmode cannot be used together (snapd refuses both)`);
+  const { channel, revision } = options;
+  if (channel !== undefined && (typeof channel !== "string" || !/^[a-z0-9][a-z0-9./_-]*$/i.test(channel) || channel.split("/").length > 3))
+    throw new TypeError(`snap "${name}": channel ${JSON.stringify(channel)} is not a channel (track/risk/branch, e.g. latest/stable)`);
+  if (revision !== undefined && !/^(x?[1-9][0-9]*)$/.test(String(revision)))
+    throw new TypeError(
+      `snap "${name}": revision ${JSON.stringify(revision)} is not a revision (a positive integer, or x<N> for a local one)`,
+    );
+  return {
+    ...(channel !== undefined && channel !== "" ? { channel } : {}),
+    ...(revision === undefined ? {} : { revision: String(revision) }),
+    ...(options.classic === true ? { classic: true } : {}),
+    ...(options.devmode === true ? { devmode: true } : {}),
+  };
+}
+
+function checkPlug(plug: unknown, verb: string): [string, string] {
+  if (!Array.isArray(plug) || plug.length !== 2) throw new TypeError(`${verb}() needs the plug as [snap, plug]`);
+  const [snap, name] = plug as unknown[];
+  checkSnapName(snap, "plug snap name");
+  checkPlugSlot(name, "plug name", false);
+  return [snap, name];
+}
+
+/** GET /v2/snaps/<name>'s result as InstalledSnap; SnapError (tscharm-snap-bad-response) when a field is missing. */
+function parseInstalled(name: string, result: unknown): InstalledSnap {
+  const bad = (why: string): SnapError =>
+    new SnapError(`cannot read snapd's description of snap "${name}": ${why}`, "tscharm-snap-bad-response", name);
+  if (typeof result !== "object" || result === null) throw bad("not a JSON object");
+  const info = result as Record<string, unknown>;
+  const text = (field: string, fallback?: string): string => {
+    const value = info[field] ?? fallback;
+    if (typeof value !== "string") throw bad(`"${field}" is not a string`);
+    return value;
+  };
+  const revision = info["revision"];
+  if (typeof revision !== "string" && typeof revision !== "number") throw bad('"revision" is missing');
+  const holdText = info["hold"];
+  let hold: Date | undefined;
+  if (holdText !== undefined && holdText !== null) {
+    hold = typeof holdText === "string" ? new Date(holdText) : undefined;
+    if (hold === undefined || Number.isNaN(hold.getTime())) throw bad(`"hold" is not a time: ${JSON.stringify(holdText)}`);
+  }
+  return {
+    name: text("name"),
+    classic: info["confinement"] === "classic",
+    tracking: text("tracking-channel", ""),
+    revision: String(revision),
+    version: text("version"),
+    hold,
+  };
 }

@@ -21,6 +21,10 @@
 // a namespace of the model's own (the fabric, `<model>/machine-ns/fabric`), not on the host: every
 // model numbers its machines from 10.1.0.10, so two models on one host (the test suite runs many at
 // once) would otherwise claim the same addresses; the host's network is never changed.
+//
+// The machines' only way out is the model's HTTP proxy (machine-proxy.ts), served at 10.1.0.1:3128
+// in the fabric: each machine's apt is pointed at it as Juju points a machine at the model's
+// `apt-http-proxy`, and its hooks get it in JUJU_CHARM_HTTP_PROXY as Juju passes `juju-http-proxy`.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +33,15 @@ import { join, sep } from "node:path";
 
 import { machineAddress } from "../engine/records.js";
 import { type MachineIsolation, isolationBlocker, sharedHostMessage } from "./machine-isolation.js";
+import {
+  APT_PROXY_FILE,
+  MachineProxy,
+  PROXY_PORT,
+  type ProxySettings,
+  aptProxyConfig,
+  hookProxyEnvironment,
+  simulatorProxySettings,
+} from "./machine-proxy.js";
 import {
   type Holder,
   SYSTEM_PATH,
@@ -72,8 +85,10 @@ export interface MachineEntry {
 export class Machines {
   private mode: "isolated" | "shared" | undefined;
   private tools: Tools | undefined;
-  /** The tool server's listener in the fabric, and the fabric holder it was made in. */
-  private listener: { server: Server; port: number; fabric: number } | undefined;
+  /** The listeners in the fabric (the tool server's, the machine proxy's), and the fabric holder they were made in. */
+  private listener: FabricListeners | undefined;
+  /** Machines whose apt proxy settings this process has checked, with the holder and the contents checked. */
+  private readonly aptChecked = new Map<string, string>();
   /** Machines whose link to the bridge this process has checked, with the fabric holder it was checked against. */
   private readonly wired = new Map<string, number>();
   /** While the model is destroyed, machines are removed at the end (teardown.ts), after their processes are reported. */
@@ -127,14 +142,14 @@ export class Machines {
   async enter(machine: string, cwd: string, argv: readonly string[]): Promise<MachineEntry | undefined> {
     if (this.resolve() === "shared") return undefined;
     let holder: Holder;
-    let port: number;
+    let listeners: FabricListeners;
     try {
       const fabric = this.fabric();
-      // The listener's Node process starts while the machine is made.
-      const listening = this.toolListener(fabric);
+      // The listeners' Node process starts while the machine is made.
+      const listening = this.fabricListeners(fabric);
       listening.catch(() => undefined);
       holder = this.machine(machine, fabric);
-      port = await listening;
+      listeners = await listening;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (this.requested === "isolated") throw new SimulatorError(`cannot make machine ${machine}'s namespaces: ${reason}`);
@@ -142,9 +157,11 @@ export class Machines {
       return undefined;
     }
     const tools = this.tools ?? fail("no tools");
+    const proxy = simulatorProxySettings(BRIDGE_ADDRESS, listeners.proxyPort);
+    this.configureApt(machine, holder, proxy);
     return {
       argv: [tools.nsenter, `--target=${String(holder.pid)}`, "--mount", "--net", `--wdns=${cwd}`, "--", ...argv],
-      env: { JUJU_AGENT_SOCKET_ADDRESS: `${BRIDGE_ADDRESS}:${String(port)}` },
+      env: { JUJU_AGENT_SOCKET_ADDRESS: `${BRIDGE_ADDRESS}:${String(listeners.toolPort)}`, ...hookProxyEnvironment(proxy) },
     };
   }
 
@@ -162,6 +179,7 @@ export class Machines {
     const ended = holder !== undefined && alive(holder) ? this.endMachine(machine, holder) : 0;
     rmSync(dir, { recursive: true, force: true });
     this.wired.delete(machine);
+    this.aptChecked.delete(machine);
     this.note(
       `machine ${machine} removed: ${ended === 0 ? "no process was left in it" : `${String(ended)} process(es) in it stopped`}; ` +
         "its namespaces, network link and overlay are gone",
@@ -182,9 +200,11 @@ export class Machines {
     rmSync(this.stateDir, { recursive: true, force: true });
   }
 
-  /** Stops answering hook tools in the fabric; the machines stay (a persistent model carries on). */
+  /** Stops answering hook tools and proxying in the fabric; the machines stay (a persistent model carries on). */
   close(): void {
-    this.listener?.server.close();
+    this.listener?.tools.close();
+    this.listener?.proxyListener.close();
+    this.listener?.proxy.close();
     this.listener = undefined;
   }
 
@@ -331,18 +351,31 @@ export class Machines {
   }
 
   /**
-   * A listener of the tool server inside the fabric, at the bridge's address: a hook in a machine
-   * cannot reach this process's loopback. A short-lived Node process started in the fabric's
-   * network namespace makes the listening socket and hands it over (Node's child-process handle
-   * passing); the socket stays in the namespace it was made in.
+   * The listeners inside the fabric, at the bridge's address, that a machine reaches (it cannot
+   * reach this process's loopback): the tool server's (any port) and the machine proxy's (port
+   * 3128, or any when that is taken). A short-lived Node process started in the fabric's network
+   * namespace makes the listening sockets and hands them over (Node's child-process handle passing);
+   * a socket stays in the namespace it was made in.
    */
-  private async toolListener(fabric: Holder): Promise<number> {
-    if (this.listener?.fabric === fabric.pid) return this.listener.port;
+  private async fabricListeners(fabric: Holder): Promise<FabricListeners> {
+    if (this.listener?.fabric === fabric.pid) return this.listener;
     this.close();
     const tools = this.tools ?? fail("util-linux was not found");
-    const script =
-      'const s = require("node:net").createServer(); s.on("error", (e) => { console.error(e.message); process.exit(1); });' +
-      `s.listen(0, ${JSON.stringify(BRIDGE_ADDRESS)}, () => process.send({ port: s.address().port }, s, () => process.exit(0)));`;
+    const script = [
+      'const net = require("node:net");',
+      "const open = (port, fallback) => new Promise((done, failed) => {",
+      "  const s = net.createServer();",
+      '  s.once("error", (e) => (e.code === "EADDRINUSE" && fallback ? open(0, false).then(done, failed) : failed(e)));',
+      `  s.listen(port, ${JSON.stringify(BRIDGE_ADDRESS)}, () => done(s));`,
+      "});",
+      "(async () => {",
+      `  for (const [what, port] of [["tools", 0], ["proxy", ${String(PROXY_PORT)}]]) {`,
+      "    const s = await open(port, port !== 0);",
+      "    await new Promise((sent) => process.send({ what, port: s.address().port }, s, sent));",
+      "  }",
+      "  process.exit(0);",
+      "})().catch((e) => { console.error(e.message); process.exit(1); });",
+    ].join("\n");
     const child = spawn(tools.nsenter, [`--target=${String(fabric.pid)}`, "--net", "--", process.execPath, "-e", script], {
       cwd: "/",
       env: { PATH: SYSTEM_PATH },
@@ -350,25 +383,82 @@ export class Machines {
     });
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const { server, port } = await new Promise<{ server: Server; port: number }>((done, reject) => {
+    const got = new Map<string, { server: Server; port: number }>();
+    await new Promise<void>((done, reject) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error("the tool server's listener in the fabric did not start"));
+        reject(new Error("the listeners in the fabric did not start"));
       }, START_TIMEOUT_MS);
-      child.on("message", (message: { port?: unknown }, handle: unknown) => {
-        clearTimeout(timer);
-        if (typeof message.port !== "number" || handle === undefined) reject(new Error("no listener came from the fabric"));
-        else done({ server: handle as Server, port: message.port });
+      child.on("message", (message: { what?: unknown; port?: unknown }, handle: unknown) => {
+        if (typeof message.what !== "string" || typeof message.port !== "number" || handle === undefined) {
+          clearTimeout(timer);
+          reject(new Error("no listener came from the fabric"));
+          return;
+        }
+        got.set(message.what, { server: handle as Server, port: message.port });
+        if (got.has("tools") && got.has("proxy")) {
+          clearTimeout(timer);
+          done();
+        }
       });
       child.on("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`the tool server's listener in the fabric failed (exit ${String(code)}): ${stderr.trim()}`));
+        reject(new Error(`the listeners in the fabric failed (exit ${String(code)}): ${stderr.trim()}`));
       });
     });
-    server.unref();
-    this.serveOn(server);
-    this.listener = { server, port, fabric: fabric.pid };
-    return port;
+    const toolListener = got.get("tools") ?? fail("no tool listener");
+    const proxyListener = got.get("proxy") ?? fail("no proxy listener");
+    toolListener.server.unref();
+    proxyListener.server.unref();
+    this.serveOn(toolListener.server);
+    const proxy = new MachineProxy(this.note);
+    proxy.serveOn(proxyListener.server);
+    if (proxyListener.port !== PROXY_PORT)
+      this.note(`machine proxy: port ${String(PROXY_PORT)} of the bridge was taken; it listens on ${String(proxyListener.port)}`);
+    this.listener = {
+      fabric: fabric.pid,
+      tools: toolListener.server,
+      toolPort: toolListener.port,
+      proxyListener: proxyListener.server,
+      proxyPort: proxyListener.port,
+      proxy,
+    };
+    return this.listener;
+  }
+
+  /**
+   * Points the machine's apt at the model's proxy: 95-juju-proxy-settings in the machine's /etc (its
+   * overlay; never the host's), as Juju's machine agent writes it when it starts and whenever the
+   * model's proxy settings change. Checked once per process; written only when it differs. A
+   * machine without /etc/apt/apt.conf.d (a host without apt) is left alone. Like Juju, a failure
+   * to write is logged, not fatal.
+   */
+  private configureApt(machine: string, holder: Holder, proxy: ProxySettings): void {
+    const contents = aptProxyConfig(proxy);
+    const key = `${String(holder.pid)} ${contents}`;
+    if (this.aptChecked.get(machine) === key) return;
+    this.aptChecked.set(machine, key);
+    // The machine's files as its own processes see them (proc(5), /proc/<pid>/root): read only,
+    // and only a regular file, so nothing a charm links there is followed out of the machine.
+    const root = `/proc/${String(holder.pid)}/root`;
+    if (!isRealDirectory(join(root, "etc", "apt", "apt.conf.d"))) return;
+    if (readRegularFile(join(root, APT_PROXY_FILE)) === contents) return;
+    // Written from inside the machine, and renamed into place (over a link too, never through it).
+    const tools = this.tools ?? fail("util-linux was not found");
+    const write = 'umask 022 && cat > "$1.tscharm-new" && chmod 0644 "$1.tscharm-new" && mv -fT "$1.tscharm-new" "$1"';
+    const result = spawnSync(
+      tools.nsenter,
+      [`--target=${String(holder.pid)}`, "--mount", "--", "/bin/sh", "-c", write, "sh", APT_PROXY_FILE],
+      {
+        input: contents,
+        encoding: "utf8",
+        cwd: "/",
+        env: { PATH: SYSTEM_PATH },
+        timeout: START_TIMEOUT_MS,
+      },
+    );
+    if (result.status !== 0)
+      this.note(`machine ${machine}: cannot write ${APT_PROXY_FILE}: ${(result.stderr || String(result.error)).trim()}`);
   }
 
   /** Stops every process in the machine, its link to the bridge, then its holder; returns how many processes there were. */
@@ -407,6 +497,26 @@ function macOf(address: string): string {
 
 function vethName(machine: string): string {
   return `m-${safeName(machine)}`.slice(0, 15);
+}
+
+/** The listeners a model's machines reach in its fabric, and what serves them. */
+interface FabricListeners {
+  /** The fabric holder they were made in. */
+  readonly fabric: number;
+  readonly tools: Server;
+  readonly toolPort: number;
+  readonly proxyListener: Server;
+  readonly proxyPort: number;
+  readonly proxy: MachineProxy;
+}
+
+/** A regular file's text; undefined for anything else (missing, a link, a directory, a fifo). */
+function readRegularFile(path: string): string | undefined {
+  try {
+    return lstatSync(path).isFile() ? readFileSync(path, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A directory, not a link to one. */

@@ -54,10 +54,15 @@ describe("the layering rule", () => {
     }
   });
 
-  it("grammar imports nothing; the runtime no npm package; the demo charm only tscharm's runtime", async () => {
+  it("grammar imports nothing; the runtime and the machine kit no npm package; the demo charm only tscharm's runtime", async () => {
     expect(await lintImport("grammar/planted.ts", "node:fs")).toHaveLength(1);
     expect(await lintImport("runtime/planted.ts", "node:fs")).toEqual([]);
     expect(await lintImport("runtime/planted.ts", "yaml")).toHaveLength(1);
+    // The machine kit runs in dispatch too: no npm; and the runtime does not depend on it.
+    expect(await lintImport("machine/planted.ts", "yaml")).toHaveLength(1);
+    expect(await lintImport("machine/planted.ts", "tscharm")).toEqual([]);
+    expect(await lintImport("runtime/planted.ts", "tscharm/machine")).toHaveLength(1);
+    expect(await lintImport("testing/planted.ts", "tscharm/machine")).toEqual([]);
     expect(await lintImport("hooks/planted.ts", "tscharm")).toEqual([]);
     expect(await lintImport("hooks/planted.ts", "tscharm/testing")).toHaveLength(1);
     expect(await lintImport("dispatch.ts", "./hooks/demo-charm.js")).toEqual([]);

@@ -1,7 +1,10 @@
 // A throw-away machine for the kit's tests: a Node script run in new mount and network namespaces
 // whose system directories (/etc, /var, /usr, ...) are overlays over this host's, so what the
-// script installs, writes, adds or sets (packages, files, users, net.* sysctls) vanishes with it
-// and the host is never changed. It needs root, util-linux's unshare, and overlayfs.
+// script installs, writes, adds or sets (packages, files, users, net.* sysctls, the hostname)
+// vanishes with it and the host is never changed. Only what is namespaced is its own: of the
+// kernel's parameters, the net.* ones (its network namespace) and kernel.hostname/domainname (its
+// UTS namespace); vm.*, kernel.* and fs.* are the host's, so a test must never write them. It needs
+// root, util-linux's unshare, and overlayfs.
 
 import { spawnSync } from "node:child_process";
 import { lstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -61,7 +64,7 @@ export function runInSandbox(script: string, options: SandboxOptions = {}): Sand
         `mount -t overlay overlay -o lowerdir=/${name},upperdir=${dir}/upper/${name},workdir=${dir}/work/${name} /${name}`,
     ).join(" && ");
     const inner = `set -e; mount --make-rprivate /; ${mounts}; ip link set lo up 2>/dev/null || true; exec "$0" "$1"`;
-    const flags = ["--mount", "--fork", ...(options.hostNetwork === true ? [] : ["--net"])];
+    const flags = ["--mount", "--uts", "--ipc", "--fork", ...(options.hostNetwork === true ? [] : ["--net"])];
     const result = spawnSync("unshare", [...flags, "--", "/bin/bash", "-c", inner, process.execPath, file], {
       encoding: "utf8",
       env: { ...process.env, ...options.env },
