@@ -4,7 +4,7 @@
 
 import { beforeAll, expect, test } from "vitest";
 
-import type { Files, Passwd } from "tscharm/machine";
+import type { Files, Passwd, Sysctl } from "tscharm/machine";
 import { FakeMachine } from "tscharm/testing";
 
 import { kitScript, staleKit } from "../support/kit-script.js";
@@ -22,12 +22,13 @@ beforeAll(() => {
 interface Kit {
   readonly files: Files;
   readonly passwd: Passwd;
+  readonly sysctl: Sysctl;
   readonly failure: (promise: Promise<unknown>) => Promise<unknown>;
   readonly out: Record<string, unknown>;
 }
 
 /** Runs in the sandbox as its source text, and here over the fake: it may use only its argument. */
-async function filesAndUsers({ files, passwd, failure, out }: Kit): Promise<void> {
+async function filesAndUsers({ files, passwd, failure, out }: Omit<Kit, "sysctl">): Promise<void> {
   const path = "/srv/contract/app.ini";
   out["created"] = await files.ensureContents(path, "a=1\n");
   out["again"] = await files.ensureContents(path, "a=1\n");
@@ -69,5 +70,32 @@ sandboxed("files and passwd: the fake answers as LocalFiles and LocalPasswd do o
   const machine = new FakeMachine();
   const out: Record<string, unknown> = {};
   await machine.use(() => filesAndUsers({ files: machine.files, passwd: machine.passwd, failure: FAILURE, out }));
+  expect(JSON.parse(JSON.stringify(out))).toEqual(real);
+});
+
+/** Kernel parameters of the sandbox's own network namespace only (the host's are never touched). */
+async function kernelParameters({ sysctl, failure, out }: Omit<Kit, "files" | "passwd">): Promise<void> {
+  const key = "net.ipv4.ip_forward";
+  out["before"] = await sysctl.values([key]);
+  await sysctl.configure("contract-a", { [key]: 1 });
+  out["after"] = await sysctl.values([key]);
+  out["merged"] = await sysctl.merged();
+  out["conflict"] = await failure(sysctl.configure("contract-b", { [key]: 0 }));
+  out["afterConflict"] = await sysctl.values([key]);
+  out["same"] = await failure(sysctl.configure("contract-b", { [key]: "1" }));
+  out["noSuchKey"] = await failure(sysctl.configure("contract-c", { "net.ipv4.no_such_key_here": 1 }));
+  out["noSuchRead"] = await failure(sysctl.values(["net.ipv4.no_such_key_here"]));
+  await sysctl.remove("contract-a");
+  out["mergedAfterRemove"] = await sysctl.merged();
+  await sysctl.remove("contract-b");
+  out["mergedEmpty"] = await sysctl.merged();
+  out["kernelKept"] = await sysctl.values([key]);
+}
+
+sandboxed("sysctl: the fake answers as LocalSysctl does (in the sandbox's own network namespace)", async () => {
+  const real = sandboxJson(runInSandbox(kitScript(`await (${kernelParameters.toString()})({ sysctl, failure, out });`)));
+  const machine = new FakeMachine({ sysctl: { "net.ipv4.ip_forward": "0" } });
+  const out: Record<string, unknown> = {};
+  await machine.use(() => kernelParameters({ sysctl: machine.sysctl, failure: FAILURE, out }));
   expect(JSON.parse(JSON.stringify(out))).toEqual(real);
 });
