@@ -6,6 +6,7 @@
 import type { AddPackageOptions, Apt, DebianPackage, Repository } from "../machine/apt.js";
 import { GPGKeyError, InvalidSourceError, PackageError, PackageNotFoundError } from "../machine/apt.js";
 import { type FakeFileSystem, attempt } from "./fake-machine-files.js";
+import { compareVersions } from "../machine/debian-version.js";
 
 /** A package in the fake archive or installed: its files appear on install (0o755 in a bin/ or sbin/ directory, else 0o644). */
 export interface FakePackageInit {
@@ -74,7 +75,10 @@ export class FakePackages {
 }
 
 function matches(record: PackageRecord, wantedArch: string, version: string | undefined): boolean {
-  return (record.arch === "all" || record.arch === wantedArch) && (version === undefined || version === "" || record.version === version);
+  return (
+    (record.arch === "all" || record.arch === wantedArch) &&
+    (version === undefined || version === "" || compareVersions(record.version, version) === 0)
+  );
 }
 
 function packageOf(record: PackageRecord, state: DebianPackage["state"]): DebianPackage {

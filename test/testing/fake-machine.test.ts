@@ -86,7 +86,8 @@ describe("FakeMachine: apt", () => {
     expect(missing).toMatchObject({ packages: ["tinyproxy-bin=9.9"], aptMessage: "" });
     // Not found at first: one update() and a second look, as charmlibs.apt.
     expect(machine.aptUpdates).toBe(1);
-    await machine.apt.addPackage("tinyproxy-bin", { version: "1.11.1-3" });
+    // Versions are matched in dpkg's order, as LocalApt matches them: epoch 0 is no epoch.
+    await machine.apt.addPackage("tinyproxy-bin", { version: "0:1.11.1-3" });
     expect(machine.packages.get("tinyproxy-bin")?.version).toBe("1.11.1-3");
     expect(machine.fileText("/usr/bin/tinyproxy")).toBe("");
     expect(machine.file("/usr/share/old")).toBeUndefined();
