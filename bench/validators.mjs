@@ -25,9 +25,9 @@ export const VALIDATORS = [
   { name: "(b) hand-written Standard Schema", entry: "hand.ts", pkg: undefined },
   { name: "(c) valibot", entry: "valibot.ts", pkg: "valibot" },
   { name: '(d) zod: import * as z from "zod"', entry: "zod.ts", pkg: "zod" },
-  { name: "(d') zod: import { z } from \"zod\"", entry: "zod-z.ts", pkg: "zod" },
+  { name: '(d\') zod: import { z } from "zod"', entry: "zod-z.ts", pkg: "zod" },
   { name: '(e) zod/mini: import * as z from "zod/mini"', entry: "zod-mini.ts", pkg: "zod" },
-  { name: "(e') zod/mini: import { z } from \"zod/mini\"", entry: "zod-mini-z.ts", pkg: "zod" },
+  { name: '(e\') zod/mini: import { z } from "zod/mini"', entry: "zod-mini-z.ts", pkg: "zod" },
 ];
 
 const GOOD = { slug: "example" };
@@ -68,7 +68,9 @@ export function benchValidators({ runs, warmup, log = () => undefined }) {
       const status = lastStatus(result.calls);
       const badStatus = lastStatus(result.probes["bad"] ?? []);
       if (status?.startsWith(`active: serving /${GOOD.slug}/`) !== true)
-        throw new Error(`${variant.name}: config-changed with slug "${GOOD.slug}" set status ${String(status)}, not serving /${GOOD.slug}/`);
+        throw new Error(
+          `${variant.name}: config-changed with slug "${GOOD.slug}" set status ${String(status)}, not serving /${GOOD.slug}/`,
+        );
       if (badStatus?.startsWith("blocked: ") !== true)
         throw new Error(`${variant.name}: config-changed with slug "${BAD.slug}" set status ${String(badStatus)}, not blocked`);
       return {
