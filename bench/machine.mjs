@@ -1,7 +1,7 @@
 // @ts-check
 // What the machine kit (tscharm/machine) costs, and that a charm which does not import it pays nothing.
 //
-//   npm run build && node bench/machine.mjs [--runs 30] [--warmup 3] [--baseline 3820d92] [--json]
+//   npm run build && node bench/machine.mjs [--runs 30] [--warmup 3] [--baseline 3820d92] [--instructions [3]] [--json]
 //
 // 1. The demo charm, built from this tree and from the baseline commit (main before the kit;
 //    `git archive` of it into a temporary directory), both by this tree's build: the demo's bundle
@@ -12,6 +12,7 @@
 //    same work with node:fs by hand (builtins.ts), and that plus loading node:child_process, which the
 //    kit's commands module loads at start-up (builtins-child-process.ts): bundle bytes, and hook
 //    time against none.ts.
+// --instructions also counts every executable's instructions per hook with callgrind (median of 3).
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,7 +23,7 @@ import { join } from "node:path";
 import { NODE_VERSION } from "#compiled/cmd/node-binary";
 import { HOOKS } from "./dispatch.mjs";
 import { fixed, isMain, option, table } from "./lib.mjs";
-import { ROOT, SLUG_CHARM, buildVariants, lastStatus, machineSources, timeHook } from "./variants.mjs";
+import { ROOT, SLUG_CHARM, buildVariants, instructionsOption, lastStatus, machineSources, timeHook } from "./variants.mjs";
 
 /** Main before the machine kit: the demo's baseline. */
 export const BASELINE = "3820d92";
@@ -33,8 +34,10 @@ const KIT_MARKER = "tscharm.machine.current";
 /**
  * @typedef {import("./lib.mjs").Summary} Summary
  * @typedef {{ name: string, bundleBytes: number, executableBytes: number, machineFiles: string[], marker: boolean, sha256: string }} Bundle
- * @typedef {{ hook: string, baseline: Summary, now: Summary, calls: { baseline: number, now: number } }} DemoHook
- * @typedef {{ name: string, entry: string, bundle: Bundle, time: Summary, calls: string[], status: string | undefined }} KitVariant
+ * @typedef {{ hook: string, baseline: Summary, now: Summary, calls: { baseline: number, now: number },
+ *   instructions: { baseline: number | undefined, now: number | undefined } }} DemoHook
+ * @typedef {{ name: string, entry: string, bundle: Bundle, time: Summary, instructions: number | undefined, calls: string[],
+ *   status: string | undefined }} KitVariant
  * @typedef {{ runs: number, node: string, date: string, baseline: string,
  *   demo: { baseline: Bundle, now: Bundle, hooks: DemoHook[] }, kit: KitVariant[] }} MachineBench
  */
@@ -77,10 +80,10 @@ function bundleOf(variant) {
 }
 
 /**
- * @param {{ runs: number, warmup: number, baseline?: string, log?: (line: string) => void }} options
+ * @param {{ runs: number, warmup: number, baseline?: string, instructions?: number, log?: (line: string) => void }} options
  * @returns {MachineBench}
  */
-export function benchMachine({ runs, warmup, baseline = BASELINE, log = () => undefined }) {
+export function benchMachine({ runs, warmup, baseline = BASELINE, instructions = 0, log = () => undefined }) {
   const commit = resolveCommit(baseline);
   const work = mkdtempSync(join(tmpdir(), "tscharm-bench-machine-"));
   try {
@@ -103,15 +106,21 @@ export function benchMachine({ runs, warmup, baseline = BASELINE, log = () => un
 
     for (const { hook, env } of [...HOOKS, { hook: "update-status", env: {} }]) {
       log(`demo ${hook}: ${String(runs)} alternating runs, ${commit} and now`);
-      const timed = timeHook([oldDemo, nowDemo], { work, hook, env, runs, warmup });
+      const timed = timeHook([oldDemo, nowDemo], { work, hook, env, runs, warmup, instructions });
       const before = timed.get(oldDemo.name);
       const after = timed.get(nowDemo.name);
       if (before === undefined || after === undefined) throw new Error(`no demo samples for ${hook}`);
-      demo.hooks.push({ hook, baseline: before.time, now: after.time, calls: { baseline: before.calls.length, now: after.calls.length } });
+      demo.hooks.push({
+        hook,
+        baseline: before.time,
+        now: after.time,
+        calls: { baseline: before.calls.length, now: after.calls.length },
+        instructions: { baseline: before.instructions, now: after.instructions },
+      });
     }
 
     log(`slug charm config-changed: ${String(runs)} alternating runs of ${String(slug.length)} variants`);
-    const timed = timeHook(slug, { work, hook: "config-changed", config: { slug: "example" }, runs, warmup });
+    const timed = timeHook(slug, { work, hook: "config-changed", config: { slug: "example" }, runs, warmup, instructions });
     const kit = slug.map((variant, index) => {
       const result = timed.get(variant.name);
       const spec = KIT_VARIANTS[index];
@@ -119,7 +128,8 @@ export function benchMachine({ runs, warmup, baseline = BASELINE, log = () => un
       const status = lastStatus(result.calls);
       if (status?.startsWith("active: serving /example/") !== true)
         throw new Error(`${variant.name}: config-changed set status ${String(status)}`);
-      return { name: variant.name, entry: spec.entry, bundle: bundleOf(variant), time: result.time, calls: result.calls, status };
+      const { time, calls } = result;
+      return { name: variant.name, entry: spec.entry, bundle: bundleOf(variant), time, instructions: result.instructions, calls, status };
     });
     const withKit = kit[1];
     if (withKit !== undefined && withKit.bundle.machineFiles.length === 0)
@@ -136,20 +146,46 @@ const range = (/** @type {Summary} */ time) => `${fixed(time.median)} (${fixed(t
 /** The two tables of a MachineBench. */
 export function formatMachine(/** @type {MachineBench} */ result) {
   const { demo } = result;
-  const demoRows = [["demo hook", `${result.baseline} ms (min–max)`, "now ms (min–max)", "now ÷ before", "RSS before / now", "tool calls"]];
+  const counted = demo.hooks[0]?.instructions.now !== undefined;
+  const demoRows = [
+    [
+      "demo hook",
+      `${result.baseline} ms (min–max)`,
+      "now ms (min–max)",
+      "now ÷ before",
+      ...(counted ? ["M instructions before / now", "now ÷ before"] : []),
+      "RSS before / now",
+      "tool calls",
+    ],
+  ];
   for (const hook of demo.hooks) {
+    const { baseline: before = NaN, now = NaN } = hook.instructions;
     demoRows.push([
       hook.hook,
       range(hook.baseline),
       range(hook.now),
       `${fixed(hook.now.median / hook.baseline.median, 2)}×`,
+      ...(counted ? [`${fixed(before / 1e6)} / ${fixed(now / 1e6)}`, `${fixed(now / before, 3)}×`] : []),
       `${fixed(hook.baseline.rssMiB)} / ${fixed(hook.now.rssMiB)} MiB`,
       `${String(hook.calls.baseline)} / ${String(hook.calls.now)}`,
     ]);
   }
   const [base] = result.kit;
-  const kitRows = [["slug charm variant", "bundle", "+ bytes", "kit files", "config-changed ms (min–max)", "× none", "+ms", "peak RSS"]];
+  const kitRows = [
+    [
+      "slug charm variant",
+      "bundle",
+      "+ bytes",
+      "kit files",
+      "config-changed ms (min–max)",
+      "× none",
+      "+ms",
+      ...(counted ? ["M instructions", "× none"] : []),
+      "peak RSS",
+    ],
+  ];
   for (const variant of result.kit) {
+    const instructions = variant.instructions ?? NaN;
     kitRows.push([
       variant.name,
       kib(variant.bundle.bundleBytes),
@@ -158,6 +194,7 @@ export function formatMachine(/** @type {MachineBench} */ result) {
       range(variant.time),
       `${fixed(variant.time.median / (base?.time.median ?? NaN), 2)}×`,
       fixed(variant.time.median - (base?.time.median ?? NaN)),
+      ...(counted ? [fixed(instructions / 1e6), `${fixed(instructions / (base?.instructions ?? NaN), 3)}×`] : []),
       `${fixed(variant.time.rssMiB)} MiB`,
     ]);
   }
@@ -184,6 +221,7 @@ if (isMain(import.meta.url)) {
     runs: option("runs", 30),
     warmup: option("warmup", 3),
     baseline: at > 0 ? (process.argv[at + 1] ?? BASELINE) : BASELINE,
+    instructions: instructionsOption(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(process.argv.includes("--json") ? `${JSON.stringify(result)}\n` : formatMachine(result));

@@ -4,12 +4,13 @@
 // `tscharm build`'s own function, then one config-changed of each through the fake hook tools,
 // alternating.
 //
-//   npm run build && node bench/validators.mjs [--runs 30] [--warmup 3] [--json]
+//   npm run build && node bench/validators.mjs [--runs 30] [--warmup 3] [--instructions [3]] [--json]
 //
 // Per variant: the bundle's bytes, the executable's, the bundle's source files from the validator's
 // package, and the hook's wall time (median, min–max) and peak RSS, each as a ratio to variant (a).
 // Before timing, each variant runs once with a bad slug: it must end blocked, so a validator that
-// let anything through would show.
+// let anything through would show. --instructions also counts each variant's instructions with
+// callgrind (the median of 3 counts): on a loaded machine that settles what wall time cannot.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ import { join } from "node:path";
 
 import { NODE_VERSION } from "#compiled/cmd/node-binary";
 import { fixed, isMain, option, table } from "./lib.mjs";
-import { SLUG_CHARM, buildVariants, lastStatus, packageSources, timeHook } from "./variants.mjs";
+import { SLUG_CHARM, buildVariants, instructionsOption, lastStatus, packageSources, timeHook } from "./variants.mjs";
 
 /** The variants, (a) first: every ratio is to it. */
 export const VALIDATORS = [
@@ -36,15 +37,15 @@ const BAD = { slug: "Not A Slug" };
 /**
  * @typedef {import("./lib.mjs").Summary} Summary
  * @typedef {{ name: string, entry: string, bundleBytes: number, executableBytes: number, packageFiles: number,
- *   time: Summary, calls: string[], status: string | undefined, badStatus: string | undefined }} ValidatorResult
+ *   time: Summary, instructions: number | undefined, calls: string[], status: string | undefined, badStatus: string | undefined }} ValidatorResult
  * @typedef {{ runs: number, node: string, date: string, variants: ValidatorResult[] }} ValidatorBench
  */
 
 /**
- * @param {{ runs: number, warmup: number, log?: (line: string) => void }} options
+ * @param {{ runs: number, warmup: number, instructions?: number, log?: (line: string) => void }} options
  * @returns {ValidatorBench}
  */
-export function benchValidators({ runs, warmup, log = () => undefined }) {
+export function benchValidators({ runs, warmup, instructions = 0, log = () => undefined }) {
   const work = mkdtempSync(join(tmpdir(), "tscharm-bench-validators-"));
   try {
     const built = buildVariants(
@@ -60,6 +61,7 @@ export function benchValidators({ runs, warmup, log = () => undefined }) {
       probes: { bad: { BENCH_CONFIG: JSON.stringify(BAD) } },
       runs,
       warmup,
+      instructions,
     });
     const variants = built.map((variant) => {
       const result = timed.get(variant.name);
@@ -80,6 +82,7 @@ export function benchValidators({ runs, warmup, log = () => undefined }) {
         executableBytes: variant.executableBytes,
         packageFiles: spec.pkg === undefined ? 0 : packageSources(variant, spec.pkg),
         time: result.time,
+        instructions: result.instructions,
         calls: result.calls,
         status,
         badStatus,
@@ -95,8 +98,25 @@ export function benchValidators({ runs, warmup, log = () => undefined }) {
 export function formatValidators(/** @type {ValidatorBench} */ result) {
   const [base] = result.variants;
   if (base === undefined) return "";
-  const rows = [["variant", "bundle", "× (a)", "dispatch", "config-changed ms (min–max)", "× (a)", "+ms", "peak RSS", "tool calls"]];
+  const counted = base.instructions !== undefined;
+  const rows = [
+    [
+      "variant",
+      "bundle",
+      "× (a)",
+      "dispatch",
+      "config-changed ms (min–max)",
+      "× (a)",
+      "+ms",
+      ...(counted ? ["M instructions", "× (a)"] : []),
+      "peak RSS",
+      "tool calls",
+    ],
+  ];
   for (const variant of result.variants) {
+    const instructions = counted
+      ? [fixed((variant.instructions ?? NaN) / 1e6), `${fixed((variant.instructions ?? NaN) / (base.instructions ?? NaN), 3)}×`]
+      : [];
     rows.push([
       variant.name,
       `${fixed(variant.bundleBytes / 1024)} KiB${variant.packageFiles > 0 ? ` (${String(variant.packageFiles)} files of it)` : ""}`,
@@ -105,6 +125,7 @@ export function formatValidators(/** @type {ValidatorBench} */ result) {
       `${fixed(variant.time.median)} (${fixed(variant.time.min)}–${fixed(variant.time.max)})`,
       `${fixed(variant.time.median / base.time.median, 2)}×`,
       fixed(variant.time.median - base.time.median),
+      ...instructions,
       `${fixed(variant.time.rssMiB)} MiB`,
       String(variant.calls.length),
     ]);
@@ -120,6 +141,7 @@ if (isMain(import.meta.url)) {
   const result = benchValidators({
     runs: option("runs", 30),
     warmup: option("warmup", 3),
+    instructions: instructionsOption(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(process.argv.includes("--json") ? `${JSON.stringify(result)}\n` : formatValidators(result));

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 import { HOST_ARCH } from "#compiled/cmd/node-binary";
 import { hookSandbox } from "./dispatch.mjs";
-import { alternate, isMain, runOnce, stage, summarize } from "./lib.mjs";
+import { alternate, countInstructions, isMain, median, runOnce, stage, summarize } from "./lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(HERE, "..");
@@ -76,10 +76,12 @@ export function packageSources(/** @type {{ sources: readonly string[] }} */ var
  * probe (its environment added: `BENCH_CONFIG` makes config-get answer something else).
  * @param {readonly BuiltVariant[]} variants
  * @param {{ work: string, hook: string, env?: Record<string, string>, config?: Record<string, string>,
- *   probes?: Record<string, Record<string, string>>, runs: number, warmup: number }} options
- * @returns {Map<string, { time: Summary, calls: string[], probes: Record<string, string[]> }>}
+ *   probes?: Record<string, Record<string, string>>, runs: number, warmup: number, instructions?: number }} options
+ *   `instructions`: how many times to count each variant's instructions with callgrind (the median
+ *   is kept; 0, the default, counts none). Unlike wall time, the count hardly moves on a loaded machine.
+ * @returns {Map<string, { time: Summary, calls: string[], probes: Record<string, string[]>, instructions: number | undefined }>}
  */
-export function timeHook(variants, { work, hook, env: extra = {}, config, probes = {}, runs, warmup }) {
+export function timeHook(variants, { work, hook, env: extra = {}, config, probes = {}, runs, warmup, instructions = 0 }) {
   const { env, cwd, callLog } = hookSandbox(mkdtempSync(join(work, "sandbox-")), config === undefined ? {} : { config });
   const hookEnv = { ...env, ...extra, JUJU_DISPATCH_PATH: `hooks/${hook}`, JUJU_HOOK_NAME: hook, JUJU_CONTEXT_ID: `unit-${hook}-1` };
   const commands = variants.map((variant) => ({ name: variant.name, argv: [stageOnce(variant, work)], env: hookEnv, cwd }));
@@ -89,6 +91,10 @@ export function timeHook(variants, { work, hook, env: extra = {}, config, probes
       {
         calls: callsOf(command, callLog),
         probes: Object.fromEntries(Object.entries(probes).map(([label, probeEnv]) => [label, callsOf(command, callLog, probeEnv)])),
+        instructions:
+          instructions > 0
+            ? median(Array.from({ length: instructions }, () => countInstructions(command.argv[0] ?? "", hookEnv, cwd)))
+            : undefined,
       },
     ]),
   );
@@ -125,6 +131,14 @@ export function callsOf(command, callLog, env = {}) {
   rmSync(callLog, { force: true });
   runOnce({ ...command, env: { ...command.env, ...env, BENCH_CALL_LOG: callLog } });
   return existsSync(callLog) ? readFileSync(callLog, "utf8").trim().split("\n") : [];
+}
+
+/** `--instructions [n]` on the command line: how many callgrind counts per variant (3 when no n), else 0. */
+export function instructionsOption() {
+  const at = process.argv.indexOf("--instructions");
+  if (at < 0) return 0;
+  const count = Number(process.argv[at + 1]);
+  return Number.isInteger(count) && count > 0 ? count : 3;
 }
 
 /**
