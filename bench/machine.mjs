@@ -10,8 +10,9 @@
 // 2. The slug charm (bench/slug-charm) in three variants whose config-changed differ only in what
 //    else it does: nothing (none.ts), tscharm/machine's which("sh") and files.exists (kit.ts), the
 //    same work with node:fs by hand (builtins.ts), and that plus loading node:child_process, which the
-//    kit's commands module loads at start-up (builtins-child-process.ts): bundle bytes, and hook
-//    time against none.ts.
+//    kit's commands module loads at start-up (builtins-child-process.ts), and that plus the
+//    AsyncLocalStorage the kit makes (builtins-kit-modules.ts): bundle bytes, and hook time
+//    against none.ts.
 // --instructions also counts every executable's instructions per hook with callgrind (median of 3).
 
 import { execFileSync } from "node:child_process";
@@ -47,6 +48,7 @@ const KIT_VARIANTS = [
   { name: "which + files.exists through tscharm/machine (kit.ts)", entry: "kit.ts" },
   { name: "the same work with node:fs by hand (builtins.ts)", entry: "builtins.ts" },
   { name: "by hand, and loading node:child_process (builtins-child-process.ts)", entry: "builtins-child-process.ts" },
+  { name: "by hand, node:child_process and an AsyncLocalStorage (builtins-kit-modules.ts)", entry: "builtins-kit-modules.ts" },
 ];
 
 /** @param {string} baseline */
