@@ -119,7 +119,7 @@ export function formatValidators(/** @type {ValidatorBench} */ result) {
       : [];
     rows.push([
       variant.name,
-      `${fixed(variant.bundleBytes / 1024)} KiB${variant.packageFiles > 0 ? ` (${String(variant.packageFiles)} files of it)` : ""}`,
+      `${fixed(variant.bundleBytes / 1024)} KiB${variant.packageFiles > 0 ? ` (${String(variant.packageFiles)} ${variant.packageFiles === 1 ? "file" : "files"} of it)` : ""}`,
       `${fixed(variant.bundleBytes / base.bundleBytes, 2)}×`,
       `${fixed(variant.executableBytes / 2 ** 20, 2)} MiB`,
       `${fixed(variant.time.median)} (${fixed(variant.time.min)}–${fixed(variant.time.max)})`,
