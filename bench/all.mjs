@@ -1,10 +1,13 @@
 // @ts-check
 // Every benchmark, summed up in one table: `npm run bench` (which builds first).
 //
-//   node bench/all.mjs [--runs 30] [--sim-runs 5] [--units 10,30,100]
+//   node bench/all.mjs [--runs 30] [--sim-runs 5] [--units 10,30,100] [--variant-runs 20]
+//
+// --variant-runs is for the charms built in variants (bench/validators.mjs, bench/machine.mjs).
 //
 // Each figure sits next to its baseline from the same run; the scripts it runs print the detail
-// when run alone (node bench/dispatch.mjs, bench/sim.mjs, bench/size.mjs; bench/experiments.mjs
+// when run alone (node bench/dispatch.mjs, bench/sim.mjs, bench/size.mjs, bench/validators.mjs,
+// bench/machine.mjs; bench/experiments.mjs
 // is separate). Each runs in its own process: what one leaves in memory must not slow the next
 // one's child processes.
 
@@ -45,6 +48,9 @@ const units = unitsIndex > 0 ? (process.argv[unitsIndex + 1] ?? "10,30,100") : "
 const dispatch = /** @type {import("./dispatch.mjs").DispatchBench} */ (runBench("dispatch.mjs", ["--runs", String(option("runs", 30))]));
 const sim = /** @type {import("./sim.mjs").SimBench} */ (runBench("sim.mjs", ["--runs", String(option("sim-runs", 5)), "--units", units]));
 const size = /** @type {import("./size.mjs").PlatformSize[]} */ (runBench("size.mjs", []));
+const variantRuns = ["--runs", String(option("variant-runs", 20))];
+const validators = /** @type {import("./validators.mjs").ValidatorBench} */ (runBench("validators.mjs", variantRuns));
+const machine = /** @type {import("./machine.mjs").MachineBench} */ (runBench("machine.mjs", variantRuns));
 const TARGETS = dispatch.targets;
 
 const ok = (/** @type {number} */ ratio, /** @type {number} */ target) =>
@@ -122,6 +128,32 @@ for (const fan of sim.fanOut) {
     `${fixed(fan.fanOut.ms, 0)} ms, ${String(fan.fanOut.hooks)} hooks`,
     "",
     `${fixed(fan.fanOut.ms / fan.fanOut.hooks, 2)} ms/hook`,
+  ]);
+}
+const [noValidator] = validators.variants;
+for (const variant of validators.variants.slice(1)) {
+  rows.push([
+    `slug charm, loadConfig with ${variant.name.replace(/^\(\S+\) /, "")}: config-changed`,
+    `${ms(variant.time.median)}, bundle ${fixed(variant.bundleBytes / 1024)} KiB`,
+    `no validator ${ms(noValidator?.time.median ?? NaN)}, ${fixed((noValidator?.bundleBytes ?? NaN) / 1024)} KiB`,
+    `${fixed(variant.time.median / (noValidator?.time.median ?? NaN), 2)}×, bundle ${fixed(variant.bundleBytes / (noValidator?.bundleBytes ?? NaN), 2)}×`,
+  ]);
+}
+for (const hook of machine.demo.hooks) {
+  rows.push([
+    `demo ${hook.hook}, now (no machine/ in its bundle: ${machine.demo.now.machineFiles.length === 0 ? "yes" : "NO"})`,
+    ms(hook.now.median),
+    `before the kit (${machine.baseline}) ${ms(hook.baseline.median)}`,
+    `${fixed(hook.now.median / hook.baseline.median, 2)}×`,
+  ]);
+}
+const [withoutKit] = machine.kit;
+for (const variant of machine.kit.slice(1)) {
+  rows.push([
+    `slug charm: ${variant.name}`,
+    `${ms(variant.time.median)}, bundle +${String(variant.bundle.bundleBytes - (withoutKit?.bundle.bundleBytes ?? NaN))} B`,
+    `without ${ms(withoutKit?.time.median ?? NaN)}`,
+    `+${fixed(variant.time.median - (withoutKit?.time.median ?? NaN))} ms, ${fixed(variant.time.median / (withoutKit?.time.median ?? NaN), 2)}×`,
   ]);
 }
 for (const platform of size) {

@@ -167,13 +167,18 @@ function get(samples, name) {
 /**
  * A charm directory, a workload file and instant /bin/sh hook tools for demo/0, the leader of a
  * configured cluster. Each tool appends its name and arguments to $BENCH_CALL_LOG when it is set.
+ * `config` is what config-get answers (default: the demo's); $BENCH_CONFIG, when set, replaces it
+ * for one run.
  * @param {string} work
+ * @param {{ config?: Record<string, string | number | boolean> }} [options]
  */
-export function hookSandbox(work) {
+export function hookSandbox(work, { config = { greeting: "hello" } } = {}) {
   const cwd = join(work, "charm");
   const bin = join(work, "bin");
   const callLog = join(work, "calls");
   const configFile = join(work, "demo.conf");
+  const configJson = JSON.stringify(config);
+  if (configJson.includes("'")) throw new Error(`hookSandbox: config-get's answer is quoted with ': ${configJson}`);
   mkdirSync(cwd);
   mkdirSync(bin);
   const fake = join(bin, "fake-hook-tool");
@@ -183,7 +188,7 @@ export function hookSandbox(work) {
 [ -n "$BENCH_CALL_LOG" ] && echo "\${0##*/} $*" >> "$BENCH_CALL_LOG"
 case "\${0##*/}" in
   is-leader) echo true ;;
-  config-get) echo '{"greeting":"hello"}' ;;
+  config-get) if [ -n "$BENCH_CONFIG" ]; then echo "$BENCH_CONFIG"; else echo '${configJson}'; fi ;;
   relation-ids) echo '["cluster:1"]' ;;
   relation-list) echo '["demo/1"]' ;;
   relation-get) echo '{"greeting":"hello","leader":"demo/0","secret-id":"${SECRET_ID}"}' ;;

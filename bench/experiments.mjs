@@ -12,8 +12,7 @@
 // --exe adds an executable built elsewhere (say, dist/dispatch of an older commit) to compare a
 // change of the runtime's code rather than of the build.
 
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { HOST_ARCH, NODE_VERSION, nodeBinary } from "#compiled/cmd/node-binary";
 import { makeExecutable } from "#compiled/cmd/sea";
 import { hookSandbox } from "./dispatch.mjs";
-import { alternate, fixed, isMain, option, stage, summarize, table } from "./lib.mjs";
+import { alternate, countInstructions, fixed, isMain, option, stage, summarize, table } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(ROOT, "dist", "dispatch.cjs");
@@ -150,25 +149,6 @@ export async function runExperiments({ runs, warmup, only, extra = [], instructi
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/**
- * The instructions the executable's own process runs (not its hook tools), counted by callgrind.
- * @param {string} path
- * @param {Record<string, string>} env
- * @param {string} cwd
- * @returns {number}
- */
-function countInstructions(path, env, cwd) {
-  if (!existsSync("/usr/bin/valgrind")) throw new Error("--instructions needs valgrind (apt install valgrind)");
-  const result = spawnSync("/usr/bin/valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--smc-check=all-non-file", path], {
-    env,
-    cwd,
-    encoding: "utf8",
-  });
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(result.stderr)?.[1];
-  if (result.status !== 0 || refs === undefined) throw new Error(`callgrind failed on ${path}:\n${result.stderr}`);
-  return Number(refs.replaceAll(",", ""));
 }
 
 /** @param {Awaited<ReturnType<typeof runExperiments>>} results @param {number} runs */

@@ -95,6 +95,25 @@ export function runOnce(command) {
   return { ms, kib: Number.isFinite(kib) ? kib : undefined };
 }
 
+/**
+ * The instructions the executable's own process runs (not its hook tools), counted by callgrind.
+ * @param {string} path
+ * @param {Record<string, string>} env
+ * @param {string} cwd
+ * @returns {number}
+ */
+export function countInstructions(path, env, cwd) {
+  if (!existsSync("/usr/bin/valgrind")) throw new Error("--instructions needs valgrind (apt install valgrind)");
+  const result = spawnSync("/usr/bin/valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--smc-check=all-non-file", path], {
+    env,
+    cwd,
+    encoding: "utf8",
+  });
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(result.stderr)?.[1];
+  if (result.status !== 0 || refs === undefined) throw new Error(`callgrind failed on ${path}:\n${result.stderr}`);
+  return Number(refs.replaceAll(",", ""));
+}
+
 /** @param {Samples} samples @returns {Summary} */
 export function summarize({ ms, kib }) {
   return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms), rssMiB: kib.length > 0 ? median(kib) / 1024 : NaN };
