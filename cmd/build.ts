@@ -168,6 +168,7 @@ export const BUNDLE_BANNER = "// A charm's dispatch, bundled by tscharm build; i
 const TSCHARM_DIRS = new Set([
   "grammar",
   "runtime",
+  "machine",
   "engine",
   "fake-tools",
   "testing",

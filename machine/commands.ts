@@ -1,7 +1,6 @@
 // Running commands on the machine: which(), run() with a clear CommandError, and kill() (os.kill's
 // probe and signals), for what the kit does not wrap. The other concepts run their tools through it.
 
-import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { delimiter, isAbsolute, join } from "node:path";
@@ -77,6 +76,9 @@ export class LocalCommands implements Commands {
     const env = Object.fromEntries(
       Object.entries({ ...process.env, ...changes }).filter(([name]) => !(Object.hasOwn(changes, name) && changes[name] === undefined)),
     );
+    // Loaded at the first command, not with the kit: node:child_process is most of what importing
+    // the kit costs a hook (docs/performance.md, "The machine kit"), and many hooks run no command.
+    const { spawn } = await import("node:child_process");
     const result = await new Promise<RunResult & { readonly startError?: Error; readonly timedOut: boolean }>((done) => {
       const child = spawn(file, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
       const stdout: Buffer[] = [];

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 
 import { expect, test } from "vitest";
 
-import { BuildError, bundleDispatch } from "../../cmd/build.js";
+import { BuildError, bundleDispatch, sourceName } from "../../cmd/build.js";
 import { MetadataError, loadCharmMeta } from "../../project/charm-meta.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -119,4 +119,10 @@ test("a syntax error in the charm is reported as file:line:column", async () => 
   });
   await expect(failure).rejects.toThrow(BuildError);
   await expect(failure).rejects.toThrow(/dispatch\.ts:2:11: error: Unexpected ";"/);
+});
+
+test("stack traces name every layer a bundle can hold by its path in tscharm, the machine kit's included", () => {
+  for (const file of ["runtime/framework.ts", "machine/apt.ts", "lib/machine/commands.js"])
+    expect(sourceName(join(ROOT, file), "/srv/my-charm")).toBe(`tscharm/${file}`);
+  expect(sourceName("/srv/my-charm/hooks/charm.ts", "/srv/my-charm")).toBe("hooks/charm.ts");
 });
