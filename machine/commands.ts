@@ -78,7 +78,9 @@ export class LocalCommands implements Commands {
     );
     // Loaded at the first command, not with the kit: node:child_process is most of what importing
     // the kit costs a hook (docs/performance.md, "The machine kit"), and many hooks run no command.
-    const { spawn } = await import("node:child_process");
+    // Through getBuiltinModule, as the runtime does (runtime/hook-tools/spawn.ts): a dispatch
+    // executable (a Node SEA) has no dynamic import().
+    const { spawn } = process.getBuiltinModule("node:child_process");
     const result = await new Promise<RunResult & { readonly startError?: Error; readonly timedOut: boolean }>((done) => {
       const child = spawn(file, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
       const stdout: Buffer[] = [];
