@@ -1,7 +1,6 @@
 // Files on the machine, after charmlibs.pathops: ensureContents (atomic here: temp file, fsync,
 // rename), reading, removing, directories, and ownership by user and group name.
 
-import { randomBytes } from "node:crypto";
 import type { Stats } from "node:fs";
 import { chmod, chown, mkdir, open, readFile, realpath, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
@@ -141,7 +140,9 @@ export class LocalFiles implements Files {
     // The replacement keeps the old file's owner and group unless others were asked for.
     const uid = wanted.uid ?? current?.uid;
     const gid = wanted.gid ?? current?.gid;
-    const temporary = join(directory, `.${basename(target)}.tscharm-${randomBytes(6).toString("hex")}`);
+    // Unique enough with the pid and a random part; opened with O_EXCL ("wx"), so a clash is an error, never a clobber.
+    const unique = `${String(process.pid)}-${Math.random().toString(36).slice(2, 10)}`;
+    const temporary = join(directory, `.${basename(target)}.tscharm-${unique}`);
     await fsDo(target, "write", async () => {
       const handle = await open(temporary, "wx", 0o600);
       try {

@@ -1,8 +1,6 @@
 // Snaps, after charmlibs.snap 2.0: snapd's REST API on /run/snapd.socket (never the snap CLI),
 // async changes followed to completion with a timeout, snapd's error kinds as typed errors.
 
-import { request } from "node:http";
-
 /** A JSON value, as snap config holds. */
 export type SnapConfigValue = string | number | boolean | null | readonly SnapConfigValue[] | { readonly [key: string]: SnapConfigValue };
 
@@ -627,6 +625,9 @@ export class LocalSnap implements Snap {
     const limit = Math.max(1, Math.min(this.requestTimeoutMs, left));
     return new Promise((resolve, reject) => {
       let timedOut = false;
+      // node:http is loaded at the first request, not with the kit: it brings node:net and streams,
+      // a cost every hook of a charm that imports the kit would pay (docs/performance.md, "The machine kit").
+      const { request } = process.getBuiltinModule("node:http");
       const req = request(
         {
           socketPath: this.socketPath,
