@@ -365,12 +365,7 @@ export class LocalApt implements Apt {
       return await this.fromAptCache(name, options);
     } catch (error) {
       if (!(error instanceof PackageNotFoundError)) throw error;
-      const arch = options.arch === undefined ? "" : `.${options.arch}`;
-      const version = options.version === undefined || options.version === "" ? "" : `=${options.version}`;
-      throw new PackageNotFoundError(
-        `Package '${name}${version}${arch}' could not be found on the system or in the apt cache: ${error.message}`,
-        error.packageName,
-      );
+      throw notOnSystemError(name, options, error);
     }
   }
 
@@ -554,4 +549,21 @@ function checkArmouredKey(key: string): string {
       throw new GPGKeyError("the key's armoured data is not base64 (is it a whole, unmodified public key block?)");
   }
   return `${text}\n`;
+}
+
+/**
+ * @internal fromSystem's error when neither dpkg nor the apt cache has the package (charmlibs.apt's
+ * wording, with the cache's reason); the test kit's FakeMachine raises the same.
+ */
+export function notOnSystemError(
+  name: string,
+  options: { readonly version?: string; readonly arch?: string },
+  cause: PackageNotFoundError,
+): PackageNotFoundError {
+  const arch = options.arch === undefined ? "" : `.${options.arch}`;
+  const version = options.version === undefined || options.version === "" ? "" : `=${options.version}`;
+  return new PackageNotFoundError(
+    `Package '${name}${version}${arch}' could not be found on the system or in the apt cache: ${cause.message}`,
+    cause.packageName,
+  );
 }

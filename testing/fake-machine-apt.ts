@@ -4,7 +4,7 @@
 // archive lacks fails with charmlibs.apt's errors and messages.
 
 import type { AddPackageOptions, Apt, DebianPackage, Repository } from "../machine/apt.js";
-import { GPGKeyError, InvalidSourceError, PackageError, PackageNotFoundError } from "../machine/apt.js";
+import { GPGKeyError, InvalidSourceError, PackageError, PackageNotFoundError, notOnSystemError } from "../machine/apt.js";
 import { type FakeFileSystem, attempt } from "./fake-machine-files.js";
 import { compareVersions } from "../machine/debian-version.js";
 
@@ -209,12 +209,7 @@ export class FakeApt implements Apt {
       return { record: this.cachedOrThrow(name, options), state: "available" };
     } catch (error) {
       if (!(error instanceof PackageNotFoundError)) throw error;
-      const arch = options.arch === undefined ? "" : `.${options.arch}`;
-      const version = options.version === undefined || options.version === "" ? "" : `=${options.version}`;
-      throw new PackageNotFoundError(
-        `Package '${name}${version}${arch}' could not be found on the system or in the apt cache: ${error.message}`,
-        error.packageName,
-      );
+      throw notOnSystemError(name, options, error);
     }
   }
 
