@@ -1,6 +1,23 @@
 // Snaps, after charmlibs.snap 2.0: snapd's REST API on /run/snapd.socket (never the snap CLI),
 // async changes followed to completion with a timeout, snapd's error kinds as typed errors.
 
+import {
+  type ApiErrorClass,
+  SnapAPIError,
+  SnapAppNotFoundError,
+  SnapChangeError,
+  SnapError,
+  SnapNotInStoreError,
+  SnapNotInstalledError,
+  SnapOptionNotFoundError,
+} from "./snap-errors.js";
+import { SnapdClient, type SnapdOptions, checkTimeout, segment } from "./snapd-client.js";
+
+export * from "./snap-errors.js";
+
+/** How LocalSnap reaches snapd (snapd-client.ts). */
+export type LocalSnapOptions = SnapdOptions;
+
 /** A JSON value, as snap config holds. */
 export type SnapConfigValue = string | number | boolean | null | readonly SnapConfigValue[] | { readonly [key: string]: SnapConfigValue };
 
@@ -24,64 +41,6 @@ export interface InstalledSnap {
   readonly version: string;
   /** When the refresh hold ends, or undefined when not held. */
   readonly hold: Date | undefined;
-}
-
-/** The base of snap's errors (charmlibs.snap's Error): snapd's `kind` and `value` when it sent them. */
-export class SnapError extends Error {
-  override name = "SnapError";
-  constructor(
-    message: string,
-    /** snapd's error kind (`snap-not-found`, ...), or the kit's own (`tscharm-snap-...`). */
-    readonly kind: string,
-    readonly value: string,
-  ) {
-    super(message);
-  }
-}
-/** snapd answered with an error (charmlibs.snap's APIError). */
-export class SnapAPIError extends SnapError {
-  override name = "SnapAPIError";
-}
-export class SnapNotInstalledError extends SnapAPIError {
-  override name = "SnapNotInstalledError";
-}
-export class SnapNotInStoreError extends SnapAPIError {
-  override name = "SnapNotInStoreError";
-}
-export class SnapNeedsClassicError extends SnapAPIError {
-  override name = "SnapNeedsClassicError";
-}
-export class SnapChannelNotAvailableError extends SnapAPIError {
-  override name = "SnapChannelNotAvailableError";
-}
-export class SnapRevisionNotAvailableError extends SnapAPIError {
-  override name = "SnapRevisionNotAvailableError";
-}
-export class SnapAppNotFoundError extends SnapAPIError {
-  override name = "SnapAppNotFoundError";
-}
-export class SnapOptionNotFoundError extends SnapAPIError {
-  override name = "SnapOptionNotFoundError";
-}
-/** The snap needs devmode (or a confinement override): install it with `devmode: true`. */
-export class SnapNeedsDevmodeError extends SnapAPIError {
-  override name = "SnapNeedsDevmodeError";
-}
-/** Another change on this snap is in progress (snapd's 409 `snap-change-conflict`): often temporary, retry later. */
-export class SnapChangeConflictError extends SnapAPIError {
-  override name = "SnapChangeConflictError";
-}
-/** A change snapd ran failed (its `err`); `value` is the change id. */
-export class SnapChangeError extends SnapAPIError {
-  override name = "SnapChangeError";
-}
-/** /run/snapd.socket is missing or refused the connection, or the connection broke. */
-export class SnapConnectionError extends SnapError {
-  override name = "SnapConnectionError";
-}
-/** A request or a change did not finish in time. */
-export class SnapTimeoutError extends SnapError {
-  override name = "SnapTimeoutError";
 }
 
 export interface Snap {
@@ -112,47 +71,6 @@ export interface Snap {
   alias(name: string, app: string, alias: string): Promise<void>;
   unalias(alias: string): Promise<void>;
 }
-
-/** How LocalSnap reaches snapd; the defaults are snapd's and charmlibs.snap's. */
-export interface LocalSnapOptions {
-  /** snapd's socket; default /run/snapd.socket. */
-  readonly socketPath?: string;
-  /** Between two polls of an async change; default 100 ms (as the snap CLI and charmlibs.snap). */
-  readonly pollIntervalMs?: number;
-  /** One request's limit; default 120 000 ms (snapd may retry the store for ~38 s inside one request). */
-  readonly requestTimeoutMs?: number;
-  /** A whole call's limit (its request and its change) unless the call gives `timeoutMs`; default 300 000 ms. */
-  readonly timeoutMs?: number;
-  /** How long a GET is retried (every 250 ms) while the socket refuses connections (snapd restarting); default 5 000 ms. */
-  readonly connectionRetryMs?: number;
-}
-
-/** snapd's answer, the envelope of https://snapcraft.io/docs/using-the-api. */
-interface Envelope {
-  readonly type: string;
-  readonly result: unknown;
-  readonly change?: string;
-}
-
-type ApiErrorClass = new (message: string, kind: string, value: string) => SnapAPIError;
-
-/** snapd's error kinds (https://snapcraft.io/docs/snapd-error-codes) and the classes they raise. */
-const KIND_CLASSES: Readonly<Record<string, ApiErrorClass>> = {
-  "app-not-found": SnapAppNotFoundError,
-  "option-not-found": SnapOptionNotFoundError,
-  "snap-change-conflict": SnapChangeConflictError,
-  "snap-channel-not-available": SnapChannelNotAvailableError,
-  "snap-needs-classic": SnapNeedsClassicError,
-  "snap-needs-devmode": SnapNeedsDevmodeError,
-  // GET /v2/snaps/<name>, the conf and apps endpoints say "not found" for a snap that is not installed;
-  // install and refresh, which ask the store, turn it into SnapNotInStoreError.
-  "snap-not-found": SnapNotInstalledError,
-  "snap-not-installed": SnapNotInstalledError,
-  "snap-revision-not-available": SnapRevisionNotAvailableError,
-};
-
-/** Change statuses snapd counts as ready (overlord/state: Done, Undone, Hold, Error); `Wait` is a success awaiting a reboot. */
-const FAILED_READY = new Set(["Undone", "Hold"]);
 
 const RISKS = new Set(["stable", "candidate", "beta", "edge"]);
 
@@ -202,13 +120,6 @@ function checkAlias(alias: unknown): asserts alias is string {
     throw new TypeError(`alias ${JSON.stringify(alias)} is not valid: a letter or digit, then letters, digits, -, _ and .`);
 }
 
-function checkTimeout(timeoutMs: unknown): void {
-  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0))
-    throw new TypeError(
-      `timeoutMs must be a positive number of milliseconds, not ${typeof timeoutMs === "number" ? String(timeoutMs) : typeof timeoutMs}`,
-    );
-}
-
 /** A channel as snapd reports it (channel.Full): a lone risk gets `latest/`, a lone track `/stable`, `risk/branch` gets `latest/`. */
 export function normalizeChannel(channel: string): string {
   const parts = channel.split("/").filter((part) => part !== "");
@@ -227,21 +138,6 @@ export function resolveChannel(channel: string, tracking: string): string {
   return normalizeChannel(track !== "" && RISKS.has(head) ? `${track}/${channel}` : channel);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-/** The snap's name as one URL path segment. */
-function segment(name: string): string {
-  return encodeURIComponent(name);
-}
-
-/** snapd's `value` as a string: itself, or its JSON. */
-function valueText(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
 /** The same error as another class (snapd's kind read in context), keeping kind and value. */
 function recast(error: SnapAPIError, as: ApiErrorClass): SnapAPIError {
   const cast = new as(error.message, error.kind, error.value);
@@ -251,25 +147,22 @@ function recast(error: SnapAPIError, as: ApiErrorClass): SnapAPIError {
 
 /** The unit's own snapd, over its REST API on a unix socket (node:http), as charmlibs.snap 2.0. */
 export class LocalSnap implements Snap {
-  readonly socketPath: string;
-  private readonly pollIntervalMs: number;
-  private readonly requestTimeoutMs: number;
-  private readonly timeoutMs: number;
-  private readonly connectionRetryMs: number;
+  private readonly client: SnapdClient;
 
   constructor(options: LocalSnapOptions = {}) {
-    this.socketPath = options.socketPath ?? "/run/snapd.socket";
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
-    this.timeoutMs = options.timeoutMs ?? 300_000;
-    this.connectionRetryMs = options.connectionRetryMs ?? 5_000;
+    this.client = new SnapdClient(options);
+  }
+
+  /** The snapd socket it talks to. */
+  get socketPath(): string {
+    return this.client.socketPath;
   }
 
   async install(name: string, options: SnapInstallOptions = {}): Promise<boolean> {
     checkSnapName(name);
     const body = { action: "install", ...installFields(name, options) };
     try {
-      await this.call(`install snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      await this.client.call(`install snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
       return true;
     } catch (error) {
       if (error instanceof SnapAPIError && error.kind === "snap-already-installed") return false;
@@ -282,7 +175,7 @@ export class LocalSnap implements Snap {
     checkSnapName(name);
     const body = { action: "refresh", ...installFields(name, options) };
     try {
-      await this.call(`refresh snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      await this.client.call(`refresh snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
       return true;
     } catch (error) {
       if (error instanceof SnapAPIError && error.kind === "snap-no-update-available") return false;
@@ -321,7 +214,7 @@ export class LocalSnap implements Snap {
     checkTimeout(options.timeoutMs);
     const body = { action: "remove", ...(options.purge === true ? { purge: true } : {}) };
     try {
-      await this.call(`remove snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
+      await this.client.call(`remove snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body, timeoutMs: options.timeoutMs });
       return true;
     } catch (error) {
       if (error instanceof SnapNotInstalledError) return false;
@@ -331,7 +224,7 @@ export class LocalSnap implements Snap {
 
   async listOne(name: string, timeoutMs?: number): Promise<InstalledSnap> {
     checkSnapName(name);
-    const result = await this.call(`read snap "${name}"`, "GET", `/v2/snaps/${segment(name)}`, { timeoutMs });
+    const result = await this.client.call(`read snap "${name}"`, "GET", `/v2/snaps/${segment(name)}`, { timeoutMs });
     return parseInstalled(name, result);
   }
 
@@ -346,7 +239,7 @@ export class LocalSnap implements Snap {
     const query = list === undefined ? "" : `?keys=${list.map(encodeURIComponent).join(",")}`;
     let result: unknown;
     try {
-      result = await this.call(`read the config of snap "${name}"`, "GET", `/v2/snaps/${segment(name)}/conf${query}`, {});
+      result = await this.client.call(`read the config of snap "${name}"`, "GET", `/v2/snaps/${segment(name)}/conf${query}`, {});
     } catch (error) {
       // snapd answers option-not-found for any key of a snap that is not installed.
       if (error instanceof SnapOptionNotFoundError) await this.requireInstalled(name);
@@ -369,7 +262,7 @@ export class LocalSnap implements Snap {
     if (typeof given !== "object" || given === null || Array.isArray(given))
       throw new TypeError(`snap "${name}": set() needs an object of config keys and values`);
     Object.keys(config).forEach(checkConfigKey);
-    await this.call(`set the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body: config });
+    await this.client.call(`set the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body: config });
   }
 
   async unset(name: string, keys: string | readonly string[]): Promise<void> {
@@ -377,7 +270,7 @@ export class LocalSnap implements Snap {
     const list = typeof keys === "string" ? [keys] : [...keys];
     list.forEach(checkConfigKey);
     const body = Object.fromEntries(list.map((key) => [key, null]));
-    await this.call(`unset the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body });
+    await this.client.call(`unset the config of snap "${name}"`, "PUT", `/v2/snaps/${segment(name)}/conf`, { body });
   }
 
   start(name: string, services?: string | readonly string[], options: { readonly enable?: boolean } = {}): Promise<void> {
@@ -400,7 +293,7 @@ export class LocalSnap implements Snap {
     const what = `connect ${plugSnap}:${plugName} to ${slotSnap === "" ? "the system" : slotSnap}${slotName === "" ? "" : `:${slotName}`}`;
     const body = { action: "connect", plugs: [{ snap: plugSnap, plug: plugName }], slots: [{ snap: slotSnap, slot: slotName }] };
     try {
-      await this.call(what, "POST", "/v2/interfaces", { body });
+      await this.client.call(what, "POST", "/v2/interfaces", { body });
     } catch (error) {
       throw await this.notInstalledOr(error, plugSnap, slotSnap);
     }
@@ -428,7 +321,7 @@ export class LocalSnap implements Snap {
       slot === undefined ? "" : `${slotSnap === "" ? "the system" : slotSnap}:${slotName}`
     }`;
     try {
-      await this.call(what, "POST", "/v2/interfaces", { body });
+      await this.client.call(what, "POST", "/v2/interfaces", { body });
     } catch (error) {
       // Nothing connected to a plug or slot alone: a no-op, as the snap CLI.
       if (error instanceof SnapAPIError && error.kind === "interfaces-unchanged") return;
@@ -444,7 +337,7 @@ export class LocalSnap implements Snap {
       );
     const time = durationMs === undefined ? "forever" : new Date(Date.now() + durationMs).toISOString();
     try {
-      await this.call(`hold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, {
+      await this.client.call(`hold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, {
         body: { action: "hold", "hold-level": "general", time },
       });
     } catch (error) {
@@ -455,19 +348,21 @@ export class LocalSnap implements Snap {
 
   async unhold(name: string): Promise<void> {
     checkSnapName(name);
-    await this.call(`unhold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body: { action: "unhold" } });
+    await this.client.call(`unhold refreshes of snap "${name}"`, "POST", `/v2/snaps/${segment(name)}`, { body: { action: "unhold" } });
   }
 
   async alias(name: string, app: string, alias: string): Promise<void> {
     checkSnapName(name);
     checkServiceName(app);
     checkAlias(alias);
-    await this.call(`alias ${name}.${app} as "${alias}"`, "POST", "/v2/aliases", { body: { action: "alias", snap: name, app, alias } });
+    await this.client.call(`alias ${name}.${app} as "${alias}"`, "POST", "/v2/aliases", {
+      body: { action: "alias", snap: name, app, alias },
+    });
   }
 
   async unalias(alias: string): Promise<void> {
     checkAlias(alias);
-    await this.call(`remove alias "${alias}"`, "POST", "/v2/aliases", { body: { action: "unalias", alias } });
+    await this.client.call(`remove alias "${alias}"`, "POST", "/v2/aliases", { body: { action: "unalias", alias } });
   }
 
   private async apps(action: string, name: string, services: string | readonly string[] | undefined, flags: object): Promise<void> {
@@ -481,7 +376,7 @@ export class LocalSnap implements Snap {
     const names = list === undefined ? [name] : list.map((service) => `${name}.${service}`);
     const what = `${action} ${list === undefined ? `the services of snap "${name}"` : names.join(", ")}`;
     try {
-      await this.call(what, "POST", "/v2/apps", { body: { action, names, ...flags } });
+      await this.client.call(what, "POST", "/v2/apps", { body: { action, names, ...flags } });
     } catch (error) {
       // app-not-found also says a snap has no services at all, or (older snapd) is not installed.
       if (error instanceof SnapAppNotFoundError) await this.requireInstalled(name);
@@ -508,193 +403,6 @@ export class LocalSnap implements Snap {
       }
     }
     return error;
-  }
-
-  /** One operation: its request, then its change when snapd answers async; the result or the change's data. */
-  private async call(
-    what: string,
-    method: string,
-    path: string,
-    options: { readonly body?: unknown; readonly timeoutMs?: number | undefined },
-  ): Promise<unknown> {
-    checkTimeout(options.timeoutMs);
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    const reply = await this.send(what, method, path, options.body, deadline, timeoutMs);
-    if (reply.type !== "async") return reply.result;
-    if (typeof reply.change !== "string" || reply.change === "")
-      throw new SnapError(`cannot ${what}: snapd answered async without a change id`, "tscharm-snap-bad-response", `${method} ${path}`);
-    return this.waitChange(what, reply.change, deadline, timeoutMs);
-  }
-
-  /** Polls GET /v2/changes/<id> until it is ready: Done (or Wait) is its data, Error a SnapChangeError with its `err`. */
-  private async waitChange(what: string, id: string, deadline: number, timeoutMs: number): Promise<unknown> {
-    let last = "unanswered";
-    const late = (): SnapTimeoutError =>
-      new SnapTimeoutError(
-        `cannot ${what}: snapd's change ${id} was still ${last} after ${String(timeoutMs)} ms (it may still finish: snap tasks ${id})`,
-        "tscharm-snap-change-timeout",
-        id,
-      );
-    for (;;) {
-      let reply: Envelope;
-      try {
-        reply = await this.send(what, "GET", `/v2/changes/${segment(id)}`, undefined, deadline, timeoutMs);
-      } catch (error) {
-        // A poll cut short by the call's deadline: the change is what ran out of time.
-        if (error instanceof SnapTimeoutError && Date.now() >= deadline - 5) throw late();
-        throw error;
-      }
-      const change = reply.result;
-      if (typeof change !== "object" || change === null)
-        throw new SnapError(`cannot ${what}: snapd's change ${id} is not a JSON object`, "tscharm-snap-bad-response", id);
-      const { status, err, data } = change as { status?: unknown; err?: unknown; data?: unknown };
-      if (status === "Done" || status === "Wait") return data ?? {};
-      if (status === "Error")
-        throw new SnapChangeError(
-          `cannot ${what}: ${typeof err === "string" ? err : `change ${id} failed`}`,
-          "tscharm-snap-change-error",
-          id,
-        );
-      if (typeof status !== "string" || FAILED_READY.has(status))
-        throw new SnapChangeError(`cannot ${what}: change ${id} ended with status ${String(status)}`, "tscharm-snap-change-unknown", id);
-      last = status;
-      if (Date.now() + this.pollIntervalMs >= deadline) throw late();
-      await sleep(this.pollIntervalMs);
-    }
-  }
-
-  /** One request; GETs are retried while the socket refuses connections. An error envelope becomes its SnapAPIError. */
-  private async send(what: string, method: string, path: string, body: unknown, deadline: number, timeoutMs: number): Promise<Envelope> {
-    const retryUntil = Math.min(deadline, Date.now() + this.connectionRetryMs);
-    for (;;) {
-      try {
-        return this.envelope(what, method, path, await this.once(what, method, path, body, deadline, timeoutMs));
-      } catch (error) {
-        const retry = method === "GET" && error instanceof SnapConnectionError && error.kind === "tscharm-snap-connection-refused";
-        if (!retry || Date.now() + 250 >= retryUntil) throw error;
-        await sleep(250);
-      }
-    }
-  }
-
-  private envelope(what: string, method: string, path: string, raw: { status: number; text: string }): Envelope {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.text);
-    } catch {
-      throw new SnapError(
-        `cannot ${what}: snapd's answer to ${method} ${path} (HTTP ${String(raw.status)}) is not JSON: ${raw.text.slice(0, 200)}`,
-        "tscharm-snap-bad-response",
-        `${method} ${path}`,
-      );
-    }
-    if (typeof parsed !== "object" || parsed === null || typeof (parsed as { type?: unknown }).type !== "string")
-      throw new SnapError(
-        `cannot ${what}: snapd's answer to ${method} ${path} has no "type"`,
-        "tscharm-snap-bad-response",
-        `${method} ${path}`,
-      );
-    const envelope = parsed as Envelope;
-    if (envelope.type !== "error") return envelope;
-    const result = (typeof envelope.result === "object" && envelope.result !== null ? envelope.result : {}) as {
-      message?: unknown;
-      kind?: unknown;
-      value?: unknown;
-    };
-    const kind = typeof result.kind === "string" ? result.kind : "";
-    const value = valueText(result.value);
-    const said = typeof result.message === "string" && result.message !== "" ? result.message : `HTTP ${String(raw.status)}`;
-    const head = `cannot ${what}: ${said}`;
-    // A name snapd gives as the value is added unless the message has it already.
-    const message = typeof result.value === "string" && value !== "" && !head.includes(value) ? `${head} (${value})` : head;
-    throw new (KIND_CLASSES[kind] ?? SnapAPIError)(message, kind, value);
-  }
-
-  /** The HTTP exchange over the unix socket: status and body text. */
-  private once(
-    what: string,
-    method: string,
-    path: string,
-    body: unknown,
-    deadline: number,
-    timeoutMs: number,
-  ): Promise<{ status: number; text: string }> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const left = deadline - Date.now();
-    const limit = Math.max(1, Math.min(this.requestTimeoutMs, left));
-    return new Promise((resolve, reject) => {
-      let timedOut = false;
-      // node:http is loaded at the first request, not with the kit: it brings node:net and streams,
-      // a cost every hook of a charm that imports the kit would pay (docs/performance.md, "The machine kit").
-      const { request } = process.getBuiltinModule("node:http");
-      const req = request(
-        {
-          socketPath: this.socketPath,
-          method,
-          path,
-          agent: false,
-          headers: {
-            Host: "localhost",
-            Accept: "application/json",
-            ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", (error) => {
-            fail(error);
-          });
-          res.on("end", () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy();
-      }, limit);
-      const fail = (error: Error): void => {
-        clearTimeout(timer);
-        const target = `${method} ${path}`;
-        if (timedOut) {
-          const whose = limit < this.requestTimeoutMs ? `the call's ${String(timeoutMs)} ms` : `${String(limit)} ms`;
-          reject(
-            new SnapTimeoutError(`cannot ${what}: snapd did not answer ${target} within ${whose}`, "tscharm-snap-request-timeout", target),
-          );
-          return;
-        }
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT")
-          reject(
-            new SnapConnectionError(
-              `cannot ${what}: no snapd socket at ${this.socketPath} (is snapd installed and running?)`,
-              "tscharm-snap-socket-not-found",
-              this.socketPath,
-            ),
-          );
-        else if (code === "ECONNREFUSED")
-          reject(
-            new SnapConnectionError(
-              `cannot ${what}: snapd's socket ${this.socketPath} refused the connection (is snapd running?)`,
-              "tscharm-snap-connection-refused",
-              this.socketPath,
-            ),
-          );
-        else
-          reject(
-            new SnapConnectionError(
-              `cannot ${what}: the connection to snapd (${this.socketPath}) failed during ${target}: ${error.message}`,
-              "tscharm-snap-connection-error",
-              this.socketPath,
-            ),
-          );
-      };
-      req.on("error", fail);
-      req.end(payload);
-    });
   }
 }
 
