@@ -36,20 +36,28 @@ export function renderCharmTypes(meta: CharmMeta): string {
     "",
     `/** What ${meta.name}'s metadata declares: \`class MyCharm extends CharmBase<${name}>\`. */`,
     `export interface ${name} extends CharmTypes {`,
-    "  readonly config: {",
   ];
-  for (const [option, spec] of Object.entries(meta.config)) {
+  // A charm that declares none: `{}`, so that no name is one. typescript-eslint refuses `{}` (and
+  // Record<never, never>, which resolves to it) as likely a mistake: here it is meant, and says so.
+  const none = (what: string): string[] => [
+    "  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- none declared: no name is one",
+    `  readonly ${what}: {};`,
+  ];
+  const options = Object.entries(meta.config);
+  lines.push(...(options.length === 0 ? none("config") : ["  readonly config: {"]));
+  for (const [option, spec] of options) {
     if (spec.description !== undefined) lines.push(`    /** ${comment(spec.description)} */`);
     // Juju leaves out options with neither a value nor a default.
     const optional = spec.default === undefined ? "?" : "";
     const type = spec.type === "boolean" ? "boolean" : spec.type === "int" || spec.type === "float" ? "number" : "string";
     lines.push(`    readonly ${key(option)}${optional}: ${type};`);
   }
-  lines.push("  };");
+  if (options.length > 0) lines.push("  };");
   lines.push(`  readonly relations: ${union(Object.keys(meta.relations))};`);
   lines.push(`  readonly storages: ${union(Object.keys(meta.storage))};`);
-  lines.push("  readonly actions: {");
-  for (const [action, spec] of Object.entries(meta.actions)) {
+  const actions = Object.entries(meta.actions);
+  lines.push(...(actions.length === 0 ? none("actions") : ["  readonly actions: {"]));
+  for (const [action, spec] of actions) {
     if (spec.description !== undefined) lines.push(`    /** ${comment(spec.description)} */`);
     const params = Object.entries(spec.params ?? {});
     if (params.length === 0) {
@@ -65,7 +73,8 @@ export function renderCharmTypes(meta: CharmMeta): string {
     }
     lines.push("    };");
   }
-  lines.push("  };", "}", "");
+  if (actions.length > 0) lines.push("  };");
+  lines.push("}", "");
   return lines.join("\n");
 }
 

@@ -10,6 +10,6 @@ export interface TinyproxyTypes extends CharmTypes {
   };
   readonly relations: never;
   readonly storages: never;
-  readonly actions: {
-  };
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- none declared: no name is one
+  readonly actions: {};
 }

@@ -136,3 +136,32 @@ describe("the generated types", () => {
     expect(found.join("\n")).toContain(mentioned);
   });
 });
+
+describe("the generated types of a charm that declares no config and no actions", () => {
+  const bare = compileCharmMeta({ metadata: { name: "bare" } });
+
+  test("say `{}` (no name is one), which lint takes as meant, and refuse any name", async () => {
+    const text = renderCharmTypes(bare);
+    expect(text).toContain("  readonly config: {};\n");
+    expect(text).toContain("  readonly actions: {};\n");
+    writeFileSync(join(DIR, "bare-types.ts"), text);
+
+    const { ESLint } = await import("eslint");
+    const [result] = await new ESLint({ cwd: ROOT }).lintText(text, { filePath: join(ROOT, "charm-types.ts") });
+    expect(result?.messages.map((message) => message.message) ?? []).toEqual([]);
+
+    const source = `import { CharmBase, type Framework } from "tscharm";
+import type { BareTypes } from "./bare-types.js";
+export class Bare extends CharmBase<BareTypes> {
+  constructor(framework: Framework) {
+    super(framework);
+    void this.config["x"];
+    this.framework.observe(this.on.action("x"), () => undefined);
+  }
+}
+`;
+    const found = errors(source);
+    expect(found).toHaveLength(2);
+    expect(found.join("\n")).toContain('"x"');
+  }, 120_000);
+});
