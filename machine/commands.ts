@@ -54,7 +54,11 @@ export class CommandError extends Error {
 export interface Commands {
   /** The absolute path `command` runs as from the hook's PATH (shutil.which), or undefined. */
   which(command: string): Promise<string | undefined>;
-  /** Runs argv (no shell) to completion. */
+  /**
+   * Runs argv (no shell) to completion: until it exits and its stdout and stderr are closed. A
+   * daemon that forks and keeps them open (most close them, tinyproxy does) holds run() until it
+   * ends: give it a timeout, or start it by its service manager.
+   */
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /**
    * Sends `signal` to process `pid` (os.kill): true if it was delivered, false if there is no such
