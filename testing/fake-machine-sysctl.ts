@@ -3,29 +3,23 @@
 // charmlibs.sysctl): a key another charm's file sets to another value is refused
 // (SysctlValidationError) before anything is applied or written.
 
-import { SysctlApplyError, SysctlValidationError, type Sysctl } from "../machine/sysctl.js";
+import {
+  CHARM_FILENAME_PREFIX,
+  SYSCTL_DIRECTORY,
+  SYSCTL_FILENAME,
+  SysctlApplyError,
+  SysctlValidationError,
+  type Sysctl,
+  badConfigName,
+  charmFileText,
+  conflictingKeys,
+  mergedText,
+  parseSysctlText,
+} from "../machine/sysctl.js";
 import { type FakeFileSystem, attempt } from "./fake-machine-files.js";
 
-export const SYSCTL_DIR = "/etc/sysctl.d";
-/** Each charm's file: /etc/sysctl.d/90-juju-<name> (no .conf: the merged file is the one loaded at boot). */
-export const CHARM_PREFIX = "90-juju-";
-export const MERGED_FILE = `${SYSCTL_DIR}/95-juju-sysctl.conf`;
-const HEADER =
-  "# Written by tscharm/machine (sysctl): the kernel settings of every charm on this machine,\n" +
-  `# merged from ${SYSCTL_DIR}/${CHARM_PREFIX}* in file-name order. Do not edit it:\n` +
-  "# it is rewritten from those files whenever a charm configures or removes its settings.\n";
-
-/** `key=value` lines; comments (#, ;), blank lines and lines without "=" skipped. */
-export function parseSysctl(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";") || !trimmed.includes("=")) continue;
-    const at = trimmed.indexOf("=");
-    out[trimmed.slice(0, at).trim()] = trimmed.slice(at + 1).trim();
-  }
-  return out;
-}
+/** The files' names and formats, and the conflict rule, are machine/sysctl.ts's own. */
+const MERGED_FILE = `${SYSCTL_DIRECTORY}/${SYSCTL_FILENAME}`;
 
 /** The kernel's values, and the keys it refuses to set (as "permission denied"). */
 export class FakeKernel {
@@ -49,10 +43,13 @@ export class FakeSysctl implements Sysctl {
     return attempt(() => {
       const own = charmFile(name);
       const desired = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
-      const others = this.mergedFiles(own);
       const keys = Object.keys(desired);
       if (keys.length === 0) throw new TypeError(`sysctl.configure("${name}") needs at least one key`);
-      const conflicts = keys.filter((key) => key in others && others[key] !== desired[key]);
+      const others = this.charmFiles().filter((file) => file.file !== own);
+      const conflicts = conflictingKeys(
+        desired,
+        others.map((file) => parseSysctlText(file.text)),
+      );
       if (conflicts.length > 0)
         throw new SysctlValidationError(
           `sysctl: another charm's settings give other values to: ${conflicts.join(", ")} (nothing was applied)`,
@@ -63,8 +60,7 @@ export class FakeSysctl implements Sysctl {
       if (refused.length > 0)
         throw new SysctlApplyError(`sysctl: the kernel refused ${refused.join(", ")} (old values put back): permission denied`, refused);
       Object.assign(this.kernel.values, desired);
-      const lines = [`# ${name}`, ...Object.entries(desired).map(([key, value]) => `${key}=${value}`)];
-      this.tree.write(own, `${lines.join("\n")}\n`, { mode: 0o644, user: "root", group: "root" });
+      this.tree.write(own, charmFileText(name, desired), { mode: 0o644, user: "root", group: "root" });
       this.merge();
     });
   }
@@ -79,7 +75,7 @@ export class FakeSysctl implements Sysctl {
   merged(): Promise<Record<string, string>> {
     return attempt(() => {
       const file = this.tree.file(MERGED_FILE);
-      return file === undefined ? {} : parseSysctl(new TextDecoder().decode(file.content));
+      return file === undefined ? {} : parseSysctlText(new TextDecoder().decode(file.content));
     });
   }
 
@@ -95,28 +91,23 @@ export class FakeSysctl implements Sysctl {
     return Object.fromEntries(keys.map((key) => [key, this.kernel.values[key] ?? ""]));
   }
 
-  private charmFiles(): string[] {
-    return (this.tree.list(SYSCTL_DIR) ?? []).filter((n) => n.startsWith(CHARM_PREFIX)).map((n) => `${SYSCTL_DIR}/${n}`);
-  }
-
-  /** What every charm's file but `except` sets. */
-  private mergedFiles(except: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const path of this.charmFiles())
-      if (path !== except) Object.assign(out, parseSysctl(new TextDecoder().decode(this.tree.file(path)?.content)));
-    return out;
+  /** Every charm's own file, with its text. */
+  private charmFiles(): { file: string; text: string }[] {
+    return (this.tree.list(SYSCTL_DIRECTORY) ?? [])
+      .filter((entry) => entry.startsWith(CHARM_FILENAME_PREFIX))
+      .map((entry) => {
+        const file = `${SYSCTL_DIRECTORY}/${entry}`;
+        return { file, text: new TextDecoder().decode(this.tree.file(file)?.content) };
+      });
   }
 
   private merge(): void {
-    const body = this.charmFiles()
-      .map((path) => new TextDecoder().decode(this.tree.file(path)?.content))
-      .join("");
-    this.tree.write(MERGED_FILE, `${HEADER}${body}`, { mode: 0o644, user: "root", group: "root" });
+    this.tree.write(MERGED_FILE, mergedText(this.charmFiles()), { mode: 0o644, user: "root", group: "root" });
   }
 }
 
 function charmFile(name: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name))
-    throw new TypeError(`sysctl: a charm's name is letters, digits, "-", "_" and ".", not ${JSON.stringify(name)}`);
-  return `${SYSCTL_DIR}/${CHARM_PREFIX}${name}`;
+  const why = badConfigName(name);
+  if (why !== undefined) throw new TypeError(`invalid sysctl configuration name ${JSON.stringify(name)}: ${why}`);
+  return `${SYSCTL_DIRECTORY}/${CHARM_FILENAME_PREFIX}${name}`;
 }
