@@ -16,6 +16,8 @@ import {
   SnapNotInstalledError,
   SnapOptionNotFoundError,
   SnapRevisionNotAvailableError,
+  normalizeChannel,
+  resolveChannel,
 } from "../machine/snap.js";
 import { attempt } from "./fake-machine-files.js";
 
@@ -50,28 +52,8 @@ export interface FakeSnapState extends InstalledSnap {
   readonly services: Readonly<Record<string, { readonly active: boolean; readonly enabled: boolean }>>;
 }
 
-const RISKS = ["stable", "candidate", "beta", "edge"];
 /** How far ahead an indefinite hold reads (snapd reports one some 292 years ahead). */
 const FOREVER_MS = 292 * 365.25 * 24 * 3600 * 1000;
-
-/** snapd's full channel name: `edge` is latest/edge, `5.21` is 5.21/stable. */
-export function normaliseChannel(channel: string): string {
-  const parts = channel.split("/").filter((part) => part !== "");
-  const [first = "", second] = parts;
-  if (parts.length === 0) return "";
-  if (parts.length === 1) return RISKS.includes(first) ? `latest/${first}` : `${first}/stable`;
-  if (parts.length === 2 && RISKS.includes(first)) return `latest/${first}/${second ?? ""}`;
-  return parts.join("/");
-}
-
-/** The channel snapd tracks after a request: empty keeps the current one; a risk alone keeps the current track. */
-export function resolveChannel(requested: string, tracking: string): string {
-  if (requested === "") return tracking;
-  const first = requested.split("/").find((part) => part !== "") ?? "";
-  if (RISKS.includes(first) && tracking !== "")
-    return `${tracking.split("/")[0] ?? "latest"}/${normaliseChannel(requested).split("/").slice(1).join("/")}`;
-  return normaliseChannel(requested);
-}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type SnapRecord = Mutable<Omit<FakeSnapState, "config" | "services">> & {
@@ -98,7 +80,7 @@ export class FakeSnaps {
       this.installed.set(snap.name, {
         name: snap.name,
         classic: snap.classic ?? this.store.get(snap.name)?.classic ?? false,
-        tracking: normaliseChannel(snap.channel ?? "latest/stable"),
+        tracking: normalizeChannel(snap.channel ?? "latest/stable"),
         revision: String(snap.revision),
         version: snap.version ?? "",
         hold: undefined,
@@ -282,7 +264,7 @@ export class FakeSnap implements Snap {
   }
 
   private installNow(name: string, options: SnapInstallOptions): boolean {
-    const channel = normaliseChannel(options.channel ?? "latest/stable");
+    const channel = normalizeChannel(options.channel ?? "latest/stable");
     const { entry, revision, version } = this.pick(`install snap "${name}"`, name, channel, options);
     const services = Object.fromEntries((entry.services ?? []).map((s) => [s, { active: true, enabled: true }]));
     this.snaps.installed.set(name, {
@@ -325,7 +307,7 @@ export class FakeSnap implements Snap {
         name,
       );
     const channels = Object.entries(entry.channels).map(([c, release]) => ({
-      channel: normaliseChannel(c),
+      channel: normalizeChannel(c),
       revision: String(release.revision),
       version: release.version,
     }));
