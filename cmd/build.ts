@@ -169,6 +169,7 @@ const TSCHARM_DIRS = new Set([
   "grammar",
   "runtime",
   "machine",
+  "interfaces",
   "engine",
   "fake-tools",
   "testing",

@@ -3,6 +3,7 @@
 //
 //   grammar ← runtime ← engine ← fake-tools, testing ← simulator ← integration ← cmd
 //   machine (tscharm/machine, the workload kit) sits on runtime, below testing (whose FakeMachine implements it).
+//   interfaces (tscharm/interfaces/*, the relation interfaces) sit on runtime, beside machine.
 //   project (the dev-time project layer) sits below engine, testing, simulator, integration and cmd.
 //
 // `node:` builtins are allowed everywhere but grammar/; npm packages only where a layer lists "npm".
@@ -16,19 +17,44 @@ export const LAYERS = {
   runtime: ["grammar", "node"],
   // The machine workload kit (tscharm/machine): runs in dispatch, so node: builtins only.
   machine: ["grammar", "runtime", "node"],
+  // The relation interfaces (tscharm/interfaces/*): they run in dispatch too, on the public runtime.
+  interfaces: ["grammar", "runtime", "node"],
   project: ["grammar", "runtime", "node", "npm"],
   engine: ["grammar", "runtime", "project", "node"],
   "fake-tools": ["grammar", "runtime", "engine", "node", "npm"],
-  testing: ["grammar", "runtime", "machine", "project", "engine", "node"],
-  simulator: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "node", "npm"],
-  integration: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "simulator", "node", "npm"],
-  cmd: ["grammar", "runtime", "machine", "project", "engine", "fake-tools", "testing", "simulator", "integration", "node", "npm"],
+  testing: ["grammar", "runtime", "machine", "interfaces", "project", "engine", "node"],
+  simulator: ["grammar", "runtime", "machine", "interfaces", "project", "engine", "fake-tools", "testing", "node", "npm"],
+  integration: ["grammar", "runtime", "machine", "interfaces", "project", "engine", "fake-tools", "testing", "simulator", "node", "npm"],
+  cmd: [
+    "grammar",
+    "runtime",
+    "machine",
+    "interfaces",
+    "project",
+    "engine",
+    "fake-tools",
+    "testing",
+    "simulator",
+    "integration",
+    "node",
+    "npm",
+  ],
   // The demo charm: its handlers see tscharm's public runtime only.
   hooks: ["runtime", "node"],
 };
 
 /** The package's own entry points, by the layer they open. */
-const SELF = { tscharm: "runtime", "tscharm/machine": "machine", "tscharm/testing": "testing", "tscharm/integration": "integration" };
+const SELF = {
+  tscharm: "runtime",
+  "tscharm/machine": "machine",
+  "tscharm/interfaces/cos-agent": "interfaces",
+  "tscharm/interfaces/database": "interfaces",
+  "tscharm/interfaces/haproxy-route": "interfaces",
+  "tscharm/interfaces/ingress": "interfaces",
+  "tscharm/interfaces/tls-certificates": "interfaces",
+  "tscharm/testing": "testing",
+  "tscharm/integration": "integration",
+};
 
 /** @param {string} root @param {string} file */
 function layerOfFile(root, file) {

@@ -35,7 +35,10 @@ export abstract class EventBase {
     protected readonly scope: EventScope,
     /** The hook or action this event came from, e.g. `cluster-relation-changed`, `action:backup`. */
     readonly kind: string,
-    /** @internal What is stored to rebuild the event later. */
+    /**
+     * What the event carries, as JSON: stored to rebuild the event after `defer()`. A custom
+     * event class reads its own fields from it (see `customEvent`).
+     */
     readonly snapshot: JsonObject,
   ) {}
 

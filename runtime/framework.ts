@@ -15,12 +15,34 @@ import type { DeferredNotice, UnitState } from "./state-file.js";
 
 /** An event kind a handler can observe: `this.on.start`, `this.on.relationChanged("db")`, ... */
 export class BoundEvent<E extends EventBase = EventBase> {
-  /** @internal Bound events come from `this.on`. */
+  /** @internal Juju's events come from `this.on`; custom ones from `customEvent(...)`. */
   constructor(
     readonly kind: string,
     /** @internal */
     readonly eventClass: EventClass<E>,
   ) {}
+}
+
+/** `owner/event-name`: an owner and an event name in kebab case (`db/database-created`). */
+const CUSTOM_KIND = /^[a-z0-9][a-z0-9._-]*\/[a-z][a-z0-9-]*$/;
+
+/**
+ * A custom event: one that a charm or a library emits itself with `framework.emit(...)` (an
+ * interface's `databaseCreated`), as ops' `EventSource`. `owner` names what emits it (an
+ * interface's endpoint, say `db`) and `name` the event, so the kind is `db/database-created`;
+ * a slash never occurs in a Juju hook's name, so a custom event can never be mistaken for one.
+ * The event class must be rebuildable from its snapshot alone: a deferred custom event is
+ * re-emitted in a later dispatch, like a deferred hook.
+ */
+export function customEvent<E extends EventBase>(owner: string, name: string, eventClass: EventClass<E>): BoundEvent<E> {
+  const kind = `${owner}/${name}`;
+  if (!CUSTOM_KIND.test(kind)) {
+    throw new TypeError(
+      `customEvent(${JSON.stringify(owner)}, ${JSON.stringify(name)}): the owner must be lower case ([a-z0-9._-]) ` +
+        "and the name kebab case (database-created)",
+    );
+  }
+  return new BoundEvent(kind, eventClass);
 }
 
 /**
@@ -138,6 +160,22 @@ export class Framework implements EventScope {
   }
 
   /**
+   * Emits a custom event made by `customEvent(...)`: every observer runs now, in the order they
+   * were registered, each awaited, and the call returns when the last one has; a handler that
+   * throws fails the hook like any other. `snapshot` is all the event carries (JSON only): a
+   * handler that defers the event gets it rebuilt from the snapshot first thing in the next
+   * dispatch. Juju's own events cannot be emitted: they come from Juju.
+   */
+  async emit<E extends EventBase>(event: BoundEvent<E>, snapshot: JsonObject = {}): Promise<void> {
+    if (!(event instanceof BoundEvent) || !CUSTOM_KIND.test(event.kind)) {
+      const kind = event instanceof BoundEvent ? event.kind : typeof event;
+      throw new TypeError(`emit() takes a custom event made by customEvent(...); ${kind} is Juju's to emit`);
+    }
+    checkJson(snapshot, `the snapshot of ${event.kind}`, "");
+    await this.emitKind(event.kind, clone(snapshot));
+  }
+
+  /**
    * @internal Makes `context` the hook being run: a fresh model with fresh per-hook caches. The
    * test kit passes other `tools` to let a test use the charm between hooks.
    */
@@ -156,7 +194,7 @@ export class Framework implements EventScope {
     const kind = eventKind(context.hook);
     const restricted = RESTRICTED.has(kind);
     if (!restricted) await this.reemit();
-    const observed = await this.emit(kind, snapshotOf(context.hook));
+    const observed = await this.emitKind(kind, snapshotOf(context.hook));
     if (!observed) log.debug(`no handler observes ${kind}; nothing to do`);
     if (!restricted) await this.evaluateStatus();
   }
@@ -165,7 +203,7 @@ export class Framework implements EventScope {
   state(): UnitState {
     const stored: Record<string, JsonObject> = { ...this.initialState.stored };
     for (const [name, object] of this.storedObjects) {
-      checkJson(object, name, "");
+      checkJson(object, `stored state "${name}"`, "");
       stored[name] = clone(object);
     }
     return { stored, deferred: [...this.deferred] };
@@ -190,7 +228,7 @@ export class Framework implements EventScope {
   }
 
   /** Emits to every observer of `kind`, each with its own event object; returns false if none. */
-  private async emit(kind: string, snapshot: JsonObject): Promise<boolean> {
+  private async emitKind(kind: string, snapshot: JsonObject): Promise<boolean> {
     const observation = this.observations.get(kind);
     if (observation === undefined) return false;
     log.debug(`emitting ${kind}`);
@@ -253,25 +291,26 @@ function clone<T extends JsonValue>(value: T): T {
 }
 
 /** Refuses anything JSON would silently change: undefined, functions, NaN, class instances, cycles. */
-function checkJson(value: unknown, name: string, path: string, seen: Set<object> = new Set()): void {
-  const where = (): string => `stored state "${name}"${path === "" ? "" : ` at ${path}`}`;
+/** `what` names the value in the error: `stored state "counters"`, `the snapshot of db/database-created`. */
+function checkJson(value: unknown, what: string, path: string, seen: Set<object> = new Set()): void {
+  const where = (): string => `${what}${path === "" ? "" : ` at ${path}`}`;
   if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new StateError(`${where()} is ${value}; only finite numbers can be stored`);
     return;
   }
   if (typeof value === "object") {
-    if (seen.has(value)) throw new StateError(`${where()} refers to itself; stored state must be a tree`);
+    if (seen.has(value)) throw new StateError(`${where()} refers to itself; it must be a tree`);
     seen.add(value);
     if (Array.isArray(value)) {
-      value.forEach((item, index) => checkJson(item, name, `${path}[${index}]`, seen));
+      value.forEach((item, index) => checkJson(item, what, `${path}[${index}]`, seen));
     } else {
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
         const type = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
         throw new StateError(`${where()} is a ${type}; only plain objects, arrays, strings, numbers, booleans and null can be stored`);
       }
-      for (const [key, item] of Object.entries(value)) checkJson(item, name, `${path}.${key}`, seen);
+      for (const [key, item] of Object.entries(value)) checkJson(item, what, `${path}.${key}`, seen);
     }
     seen.delete(value);
     return;

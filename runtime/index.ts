@@ -2,7 +2,7 @@
 
 export { CharmBase, CharmEvents, type CharmTypes, type UntypedCharm } from "./charm.js";
 export { main, runDispatch, type CharmClass, type DispatchOptions, type DispatchResult } from "./dispatch.js";
-export { BoundEvent, Framework, type Handler, type JsonCompatible } from "./framework.js";
+export { BoundEvent, Framework, customEvent, type Handler, type JsonCompatible } from "./framework.js";
 export {
   ActionEvent,
   CollectMetricsEvent,
@@ -10,6 +10,7 @@ export {
   ConfigChangedEvent,
   CustomHookEvent,
   EventBase,
+  type EventClass,
   HookEvent,
   InstallEvent,
   LeaderElectedEvent,

@@ -55,7 +55,7 @@ test("every ts example compiles against the tscharm API", () => {
 test("every file of this repository the docs name exists (the layout they describe is the tree's)", () => {
   // (hooks/ is left out: the docs also speak of a new project's hooks/charm.ts.)
   const layers =
-    "grammar|runtime|machine|project|engine|fake-tools|testing|simulator|integration|cmd|test|docs|scripts|bench|eslint|examples";
+    "grammar|runtime|machine|interfaces|project|engine|fake-tools|testing|simulator|integration|cmd|test|docs|scripts|bench|eslint|examples";
   const path = new RegExp(`\`((?:${layers})/[\\w./-]*\\.(?:ts|mjs|cjs|js|md|json))\``, "g");
   const named = new Set<string>();
   for (const doc of ["README.md", ...readdirSync(join(ROOT, "docs")).map((name) => `docs/${name}`)]) {

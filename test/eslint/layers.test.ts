@@ -54,7 +54,7 @@ describe("the layering rule", () => {
     }
   });
 
-  it("grammar imports nothing; the runtime and the machine kit no npm package; the demo charm only tscharm's runtime", async () => {
+  it("grammar imports nothing; the runtime, the machine kit and the interfaces no npm package; the demo charm only tscharm's runtime", async () => {
     expect(await lintImport("grammar/planted.ts", "node:fs")).toHaveLength(1);
     expect(await lintImport("runtime/planted.ts", "node:fs")).toEqual([]);
     expect(await lintImport("runtime/planted.ts", "yaml")).toHaveLength(1);
@@ -63,6 +63,13 @@ describe("the layering rule", () => {
     expect(await lintImport("machine/planted.ts", "tscharm")).toEqual([]);
     expect(await lintImport("runtime/planted.ts", "tscharm/machine")).toHaveLength(1);
     expect(await lintImport("testing/planted.ts", "tscharm/machine")).toEqual([]);
+    // So do the relation interfaces: on the runtime, no npm, not on the machine kit or the test kit.
+    expect(await lintImport("interfaces/database/planted.ts", "../../runtime/index.js")).toEqual([]);
+    expect(await lintImport("interfaces/database/planted.ts", "yaml")).toHaveLength(1);
+    expect(await lintImport("interfaces/database/planted.ts", "tscharm/machine")).toHaveLength(1);
+    expect(await lintImport("interfaces/database/planted.ts", "tscharm/testing")).toHaveLength(1);
+    expect(await lintImport("runtime/planted.ts", "tscharm/interfaces/database")).toHaveLength(1);
+    expect(await lintImport("machine/planted.ts", "tscharm/interfaces/tls-certificates")).toHaveLength(1);
     expect(await lintImport("hooks/planted.ts", "tscharm")).toEqual([]);
     expect(await lintImport("hooks/planted.ts", "tscharm/testing")).toHaveLength(1);
     expect(await lintImport("dispatch.ts", "./hooks/demo-charm.js")).toEqual([]);
