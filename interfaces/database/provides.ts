@@ -18,7 +18,17 @@ import {
 } from "../../runtime/index.js";
 import { InterfaceDataError, RemoteBag, pythonJson } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
-import { SECRET_GROUP_OF, type SecretGroup, diffOf, groupFields, secretField, secretLabel, snapshotOf, stringList, withoutData } from "./fields.js";
+import {
+  SECRET_GROUP_OF,
+  type SecretGroup,
+  diffOf,
+  groupFields,
+  secretField,
+  secretLabel,
+  snapshotOf,
+  stringList,
+  withoutData,
+} from "./fields.js";
 
 /** Thrown when a provider answers before the requirer asked for a database (the library's PrematureDataAccessError). */
 export class PrematureDataAccessError extends Error {
@@ -89,7 +99,11 @@ export class DatabaseProvides {
     this.on = {
       databaseRequested: customEvent(relationName, "database-requested", DatabaseRequestedEvent),
       databaseEntityRequested: customEvent(relationName, "database-entity-requested", DatabaseEntityRequestedEvent),
-      databaseEntityPermissionsChanged: customEvent(relationName, "database-entity-permissions-changed", DatabaseEntityPermissionsChangedEvent),
+      databaseEntityPermissionsChanged: customEvent(
+        relationName,
+        "database-entity-permissions-changed",
+        DatabaseEntityPermissionsChangedEvent,
+      ),
     };
     this.problems = new RelationProblems(charm, relationName);
     charm.framework.observe(charm.on.relationChanged(relationName), this.onChanged);
@@ -115,7 +129,12 @@ export class DatabaseProvides {
     stringList(bag, "requested-secrets");
     stringList(bag, "provided-secrets");
     if (bag.text("version") === "v1" || bag.text("requests") !== undefined) {
-      throw new InterfaceDataError(bag.source, "version", "a data_interfaces v0 request (v1 `requests` are not served yet)", bag.text("version") ?? "");
+      throw new InterfaceDataError(
+        bag.source,
+        "version",
+        "a data_interfaces v0 request (v1 `requests` are not served yet)",
+        bag.text("version") ?? "",
+      );
     }
     const own = relation.data.get(this.charm.app);
     const old = snapshotOf(new RemoteBag(own, { endpoint: relation.name, relationId: relation.id, from: this.charm.app.name }), "data");
@@ -125,7 +144,12 @@ export class DatabaseProvides {
     // snapshot is not kept either): here they are the requirer's bad data, and not snapshotted.
     for (const key of ["entity-type", "extra-user-roles", "extra-group-roles"]) {
       if (diff.changed.has(key)) {
-        throw new InterfaceDataError(bag.source, key, `the value it had when the relation was set up (${JSON.stringify(old[key])})`, current[key] ?? "");
+        throw new InterfaceDataError(
+          bag.source,
+          key,
+          `the value it had when the relation was set up (${JSON.stringify(old[key])})`,
+          current[key] ?? "",
+        );
       }
     }
     own.update({ data: pythonJson(current) });
@@ -144,7 +168,10 @@ export class DatabaseProvides {
     this.updateRelationData(relationId, { username, password });
   }
   setEntityCredentials(relationId: number, entityName: string, entityPassword?: string): void {
-    this.updateRelationData(relationId, { "entity-name": entityName, ...(entityPassword === undefined ? {} : { "entity-password": entityPassword }) });
+    this.updateRelationData(relationId, {
+      "entity-name": entityName,
+      ...(entityPassword === undefined ? {} : { "entity-password": entityPassword }),
+    });
   }
   /** Whether TLS is on, as a string (`"True"`/`"False"` as the Python charms write it). */
   setTls(relationId: number, tls: string): void {
@@ -197,9 +224,7 @@ export class DatabaseProvides {
     const bag =
       app === undefined ? undefined : new RemoteBag(relation.data.get(app), { endpoint: relation.name, relationId, from: app.name });
     if (bag?.text("database") === undefined && Object.keys(data).some((key) => !EARLY_KEYS.has(key))) {
-      throw new PrematureDataAccessError(
-        "Premature access to relation data, update is forbidden before the connection is initialized.",
-      );
+      throw new PrematureDataAccessError("Premature access to relation data, update is forbidden before the connection is initialized.");
     }
     const requested = bag === undefined ? [] : (stringList(bag, "requested-secrets") ?? []);
     const own = relation.data.get(this.charm.app);
@@ -246,7 +271,8 @@ export class DatabaseProvides {
   /** The requirer's app bag per relation (its request), as strings. */
   fetchRelationData(relationIds?: readonly number[]): Record<number, Record<string, string>> {
     const out: Record<number, Record<string, string>> = {};
-    const relations = relationIds === undefined ? this.charm.model.relations(this.relationName) : relationIds.map((id) => this.relation(id));
+    const relations =
+      relationIds === undefined ? this.charm.model.relations(this.relationName) : relationIds.map((id) => this.relation(id));
     for (const relation of relations) {
       const app = relation.app;
       out[relation.id] = app === undefined ? {} : relation.data.get(app).toObject();

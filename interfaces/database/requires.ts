@@ -171,7 +171,9 @@ export class DatabaseRequires {
   private readonly onCreated = (event: RelationCreatedEvent): void => {
     if (!this.charm.unit.isLeader()) return;
     const relation = event.relation;
-    const provided = isCrossModel(relation, this.charm.model.uuid) ? PROVIDED_SECRET_FIELDS.filter((f) => f !== "mtls-cert") : [...PROVIDED_SECRET_FIELDS];
+    const provided = isCrossModel(relation, this.charm.model.uuid)
+      ? PROVIDED_SECRET_FIELDS.filter((f) => f !== "mtls-cert")
+      : [...PROVIDED_SECRET_FIELDS];
     const secretFields: Record<string, string> = { "requested-secrets": pythonJson(this.requestedSecrets) };
     if (provided.length > 0) secretFields["provided-secrets"] = pythonJson(provided);
     const o = this.options;
@@ -337,7 +339,8 @@ export class DatabaseRequires {
   }
 }
 
-type RequiresEventName = "databaseCreated" | "databaseEntityCreated" | "endpointsChanged" | "readOnlyEndpointsChanged" | "prefixDatabasesChanged";
+type RequiresEventName =
+  "databaseCreated" | "databaseEntityCreated" | "endpointsChanged" | "readOnlyEndpointsChanged" | "prefixDatabasesChanged";
 
 interface Decision {
   readonly statuses: readonly [RelationStatus, boolean][];
@@ -388,10 +391,8 @@ function validateOptions(options: DatabaseRequiresOptions): void {
     const ok =
       Array.isArray(parsed) &&
       parsed.every(
-        (p: unknown) =>
-          typeof p === "object" && p !== null && Object.keys(p).sort().join(",") === ENTITY_PERMISSION_KEYS.join(","),
+        (p: unknown) => typeof p === "object" && p !== null && Object.keys(p).sort().join(",") === ENTITY_PERMISSION_KEYS.join(","),
       );
     if (!ok) throw new TypeError("Invalid entity permissions format. See accepted keys");
   }
 }
-

@@ -4,17 +4,53 @@
 
 import { describe, expect, test } from "vitest";
 
-import { DatabaseRequires, type DatabaseRequiresEvent, type DatabaseRequiresOptions, InterfaceDataError } from "../../../interfaces/database/index.js";
+import {
+  DatabaseRequires,
+  type DatabaseRequiresEvent,
+  type DatabaseRequiresOptions,
+  InterfaceDataError,
+} from "../../../interfaces/database/index.js";
 import { ActiveStatus, CharmBase, type Framework } from "../../../runtime/index.js";
 import { Context, Relation, Secret, State } from "../../../testing/index.js";
-import { REL_ID, camel, jujuId, withJujuIds, describeEvent, ownKeys, recordedEvent, recording, remoteSecrets, type RecordedStep } from "./recorded.js";
+import {
+  REL_ID,
+  camel,
+  jujuId,
+  withJujuIds,
+  describeEvent,
+  ownKeys,
+  recordedEvent,
+  recording,
+  remoteSecrets,
+  type RecordedStep,
+} from "./recorded.js";
 
 const REQUIRES_FIELDS = [
-  "database", "username", "password", "endpoints", "read_only_endpoints", "uris", "read_only_uris", "tls", "tls_ca",
-  "version", "replset", "prefix_databases",
+  "database",
+  "username",
+  "password",
+  "endpoints",
+  "read_only_endpoints",
+  "uris",
+  "read_only_uris",
+  "tls",
+  "tls_ca",
+  "version",
+  "replset",
+  "prefix_databases",
 ];
-const ENTITY_FIELDS = ["database", "endpoints", "read_only_endpoints", "uris", "read_only_uris", "version", "replset",
-  "prefix_databases", "entity_name", "entity_password"];
+const ENTITY_FIELDS = [
+  "database",
+  "endpoints",
+  "read_only_endpoints",
+  "uris",
+  "read_only_uris",
+  "version",
+  "replset",
+  "prefix_databases",
+  "entity_name",
+  "entity_password",
+];
 
 let options: DatabaseRequiresOptions = { database: "app" };
 const seen: Record<string, unknown>[] = [];
@@ -36,7 +72,10 @@ class AppCharm extends CharmBase {
     // Observed after DatabaseRequires' own handlers: the typed view at the end of the hook.
     const view = (): void => {
       try {
-        views.push({ fetch_relation_data: { [String(REL_ID)]: this.db.fetchRelationData()[REL_ID] }, is_resource_created: this.db.isResourceCreated() });
+        views.push({
+          fetch_relation_data: { [String(REL_ID)]: this.db.fetchRelationData()[REL_ID] },
+          is_resource_created: this.db.isResourceCreated(),
+        });
       } catch (error) {
         // The typed view reads the same bag: bad data throws there too, for the charm to handle.
         if (!(error instanceof InterfaceDataError)) throw error;
@@ -62,13 +101,19 @@ async function replay(name: string, remoteApp: string, leader = true) {
     seen.length = 0;
     views = [];
     const relation = new Relation({
-      endpoint: "database", id: REL_ID, remoteAppName: remoteApp, localAppData: localApp,
-      ...(localUnit === undefined ? {} : { localUnitData: localUnit }), remoteAppData: step.given.remoteApp,
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: remoteApp,
+      localAppData: localApp,
+      ...(localUnit === undefined ? {} : { localUnitData: localUnit }),
+      remoteAppData: step.given.remoteApp,
     });
     const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: remoteSecrets(step) });
     const event = step.event.startsWith("secret_changed")
       ? ctx.on.secretChanged(state.secrets.find((s) => step.event.includes(s.id)) ?? new Secret({ trackedContent: {} }))
-      : step.event === "relation_created" ? ctx.on.relationCreated(relation) : ctx.on.relationChanged(relation, { remoteUnit: 0 });
+      : step.event === "relation_created"
+        ? ctx.on.relationCreated(relation)
+        : ctx.on.relationChanged(relation, { remoteUnit: 0 });
     const out = await ctx.run(event, state);
     const rel = out.getRelation(REL_ID) as Relation;
     localApp = { ...rel.localAppData };
@@ -82,9 +127,7 @@ function expectStep(got: Awaited<ReturnType<typeof replay>>[number], step: Recor
   // Bytes: the request and the snapshot are compared as strings.
   expect(got.localApp).toEqual(step.wrote.localApp);
   expect(got.localUnit).toEqual(step.wrote.localUnit);
-  expect(got.emitted.map((e) => ({ ...e }))).toEqual(
-    step.emitted.map((e) => ({ ...recordedEvent(e), relation: REL_ID, app: remoteApp })),
-  );
+  expect(got.emitted.map((e) => ({ ...e }))).toEqual(step.emitted.map((e) => ({ ...recordedEvent(e), relation: REL_ID, app: remoteApp })));
   if (step.view !== undefined) expect(got.view).toEqual(step.view);
   // The labels this unit gave the provider's secrets.
   for (const recorded of step.secrets.filter((s) => s.owner === "remote")) {
@@ -97,8 +140,17 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
     ["requirer-secrets", "postgresql", { database: "app" }],
     ["requirer-plaintext", "mysql", { database: "app" }],
     ["requirer-entity", "postgresql", { database: "app", entityType: "USER" }],
-    ["requirer-options", "postgresql",
-      { database: "app", extraUserRoles: "admin", additionalSecretFields: ["topsecret"], externalNodeConnectivity: true, prefixMatching: "all" }],
+    [
+      "requirer-options",
+      "postgresql",
+      {
+        database: "app",
+        extraUserRoles: "admin",
+        additionalSecretFields: ["topsecret"],
+        externalNodeConnectivity: true,
+        prefixMatching: "all",
+      },
+    ],
   ] as const) {
     test(`${name}: ${recording(name).scenario}`, async () => {
       options = opts;
@@ -136,7 +188,12 @@ describe("DatabaseRequires reads what data_interfaces providers wrote", () => {
     options = { database: "app" };
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     seen.length = 0;
-    const relation = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: withJujuIds(step.wrote.localApp) });
+    const relation = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: withJujuIds(step.wrote.localApp),
+    });
     const secrets = step.secrets.filter((s) => s.owner === "app").map((s) => new Secret({ id: jujuId(s.id), trackedContent: s.content }));
     const out = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ relations: [relation], secrets }));
     return { out, seen: [...seen], step };
@@ -146,29 +203,57 @@ describe("DatabaseRequires reads what data_interfaces providers wrote", () => {
     const { seen: events, step } = await readProviderBag("provider-secrets", 1);
     const user = step.secrets.find((s) => s.label === "database.7.user.secret")?.content ?? {};
     const tls = step.secrets.find((s) => s.label === "database.7.tls.secret")?.content ?? {};
-    expect(events).toEqual([expect.objectContaining({
-      event: "database_created", username: user["username"], password: user["password"], uris: user["uris"],
-      tls: tls["tls"], tls_ca: tls["tls-ca"], endpoints: "10.1.2.3:5432", read_only_endpoints: "10.1.2.4:5432,10.1.2.5:5432",
-      version: "16.9", database: "app",
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: user["username"],
+        password: user["password"],
+        uris: user["uris"],
+        tls: tls["tls"],
+        tls_ca: tls["tls-ca"],
+        endpoints: "10.1.2.3:5432",
+        read_only_endpoints: "10.1.2.4:5432,10.1.2.5:5432",
+        version: "16.9",
+        database: "app",
+      }),
+    ]);
   });
 
   test("v0 DatabaseProvides in plain text: databaseCreated carries the bag's credentials", async () => {
     const { seen: events } = await readProviderBag("provider-plaintext", 0);
-    expect(events).toEqual([expect.objectContaining({ event: "database_created", username: "relation-7", password: "Zq8vXw2pLk9mNb4c", endpoints: "10.1.2.3:5432" })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: "relation-7",
+        password: "Zq8vXw2pLk9mNb4c",
+        endpoints: "10.1.2.3:5432",
+      }),
+    ]);
   });
 
-  test("v1 ResourceProviderEventHandler answering a v0 request (salt, resource keys; tls \"true\")", async () => {
+  test('v1 ResourceProviderEventHandler answering a v0 request (salt, resource keys; tls "true")', async () => {
     const { seen: events } = await readProviderBag("v1-provider-to-v0-requirer", 0);
-    expect(events).toEqual([expect.objectContaining({
-      event: "database_created", username: "relation-7", password: "Zq8vXw2pLk9mNb4c", tls: "true", endpoints: "10.1.2.3:5432", version: "16.9",
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: "relation-7",
+        password: "Zq8vXw2pLk9mNb4c",
+        tls: "true",
+        endpoints: "10.1.2.3:5432",
+        version: "16.9",
+      }),
+    ]);
   });
 
   test("an entity answer (the provider's `data` snapshot holds entity-type) is databaseEntityCreated", async () => {
     const { seen: events } = await readProviderBag("provider-entity", 0);
     expect(events).toEqual([
-      expect.objectContaining({ event: "database_entity_created", entity_name: "custom-role", entity_password: "Ee3rTt6yUu9iOo1p", endpoints: "10.1.2.3:5432" }),
+      expect.objectContaining({
+        event: "database_entity_created",
+        entity_name: "custom-role",
+        entity_password: "Ee3rTt6yUu9iOo1p",
+        endpoints: "10.1.2.3:5432",
+      }),
     ]);
   });
 });
@@ -179,7 +264,10 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
     seen.length = 0;
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     const relation = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData });
-    const out = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ leader: true, relations: [relation], secrets }));
+    const out = await ctx.run(
+      ctx.on.relationChanged(relation, { remoteUnit: 0 }),
+      new State({ leader: true, relations: [relation], secrets }),
+    );
     return { out, rel: out.getRelation(REL_ID) as Relation, ctx };
   }
 
@@ -210,11 +298,21 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
     options = { database: "app" };
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     const secret = new Secret({ id: "secret:d2fjn1fmp25004or68b0", trackedContent: { username: "u", password: "p" } });
-    const bad = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: { database: "app", "secret-user": "nope" } });
+    const bad = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: { database: "app", "secret-user": "nope" },
+    });
     const first = await ctx.run(ctx.on.relationChanged(bad, { remoteUnit: 0 }), new State({ relations: [bad], secrets: [secret] }));
     expect(first.unitStatus.name).toBe("blocked");
     seen.length = 0;
-    const good = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: { database: "app", "secret-user": secret.id } });
+    const good = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: { database: "app", "secret-user": secret.id },
+    });
     const second = await ctx.run(ctx.on.relationChanged(good, { remoteUnit: 0 }), first.with({ relations: [good] }));
     expect(second.unitStatus.name).not.toBe("blocked");
     expect(seen.map((e) => [e["event"], e["username"]])).toEqual([["database_created", "u"]]);
