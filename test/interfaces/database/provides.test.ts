@@ -97,7 +97,14 @@ function secretView(secrets: readonly (Secret | RecordedSecret)[]) {
 }
 
 describe("DatabaseProvides writes and emits what data_interfaces v0 does", () => {
-  for (const name of ["provider-secrets", "provider-plaintext", "provider-options", "provider-entity", "provider-non-leader"]) {
+  for (const name of [
+    "provider-secrets",
+    "provider-plaintext",
+    "provider-databag-sticky",
+    "provider-options",
+    "provider-entity",
+    "provider-non-leader",
+  ]) {
     test(`${name}: ${recording(name).scenario}`, async () => {
       const { rec, results } = await replay(name);
       results.forEach((got, i) => {
@@ -122,6 +129,42 @@ describe("DatabaseProvides writes and emits what data_interfaces v0 does", () =>
     expect(user(2)?.id).toBe(user(1)?.id);
     expect(user(2)?.latestContent["password"]).toBe("Rt5yUi8oPa2sDf6g");
     expect(user(2)?.latestContent["uris"]).toBe(user(1)?.latestContent["uris"]);
+  });
+});
+
+describe("secret revisions", () => {
+  test("setting the same content again makes no new revision; a change makes one (the library's DPE-4182 rule)", async () => {
+    const ctx = new Context(DatabaseCharm, { meta: META, appName: "postgresql" });
+    const relation = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "app",
+      remoteAppData: { database: "app", "requested-secrets": '["username", "password"]' },
+    });
+    calls = [["set_credentials", REL_ID, "u", "p1"]];
+    let state = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ leader: true, relations: [relation] }));
+    const revision = async (): Promise<number> => {
+      calls = [];
+      let seenRevision = 0;
+      class Probe extends DatabaseCharm {
+        constructor(framework: Framework) {
+          super(framework);
+          framework.observe(this.on.updateStatus, () => {
+            seenRevision = this.model.getSecret({ label: "database.7.user.secret" }).getInfo().revision;
+          });
+        }
+      }
+      const probe = new Context(Probe, { meta: META, appName: "postgresql" });
+      await probe.run(probe.on.updateStatus(), state);
+      return seenRevision;
+    };
+    expect(await revision()).toBe(1);
+    calls = [["set_credentials", REL_ID, "u", "p1"]];
+    state = await ctx.run(ctx.on.updateStatus(), state);
+    expect(await revision()).toBe(1);
+    calls = [["set_credentials", REL_ID, "u", "p2"]];
+    state = await ctx.run(ctx.on.updateStatus(), state);
+    expect(await revision()).toBe(2);
   });
 });
 

@@ -289,9 +289,11 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
 
   test("a provider snapshot (`data`) that is not a JSON object", async () => {
     const secret = new Secret({ id: "secret:d2fjn1fmp25004or68b0", trackedContent: { username: "u", password: "p" } });
-    const { out } = await run({ database: "app", "secret-user": secret.id, data: "[1, 2]" }, [secret]);
+    const { out, rel } = await run({ database: "app", "secret-user": secret.id, data: "[1, 2]" }, [secret]);
     expect(out.unitStatus.name).toBe("blocked");
     expect(out.unitStatus.message).toContain('"data"');
+    expect(seen).toEqual([]);
+    expect(rel.localUnitData["data"]).toBeUndefined();
   });
 
   test("once fixed, the status clears and databaseCreated fires", async () => {
