@@ -15,6 +15,7 @@ import {
   type Secret,
   SecretNotFoundError,
   customEvent,
+  log,
 } from "../../runtime/index.js";
 import { InterfaceDataError, RemoteBag, pythonJson } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
@@ -29,6 +30,7 @@ import {
   stringList,
   withoutData,
 } from "./fields.js";
+import { type RelationStatus, statusesOf } from "./status.js";
 
 /** Thrown when a provider answers before the requirer asked for a database (the library's PrematureDataAccessError). */
 export class PrematureDataAccessError extends Error {
@@ -210,15 +212,56 @@ export class DatabaseProvides {
     this.updateRelationData(relationId, { subordinated: "true" });
   }
 
+  // ---- statuses (data_interfaces' `status` key, read by the requirer as statusRaised/statusResolved) ----
+
+  /** The statuses raised on the relation, by code. Leader only (it reads this application's bag). */
+  getStatuses(relationId: number): Record<number, RelationStatus> {
+    const relation = this.relation(relationId);
+    const bag = new RemoteBag(relation.data.get(this.charm.app), { endpoint: relation.name, relationId, from: this.charm.app.name });
+    return Object.fromEntries(statusesOf(bag.text("status"), bag).map((status) => [status.code, status]));
+  }
+
+  /** Raises a status (a code replaces the status of the same code); the list is kept sorted by code. */
+  raiseStatus(relationId: number, status: RelationStatus): void {
+    this.writeStatuses(relationId, { ...this.getStatuses(relationId), [status.code]: status });
+  }
+
+  /** Resolves a raised status; a code never raised is logged and ignored, as the library does. */
+  resolveStatus(relationId: number, code: number): void {
+    const statuses = this.getStatuses(relationId);
+    if (!(code in statuses)) {
+      log.error(`Status [${code}] has never been raised before.`);
+      return;
+    }
+    this.writeStatuses(relationId, Object.fromEntries(Object.entries(statuses).filter(([key]) => Number(key) !== code)));
+  }
+
+  /** Removes every status (the `status` key). Leader only. */
+  clearStatuses(relationId: number): void {
+    this.requireLeader(relationId);
+    this.relation(relationId).data.get(this.charm.app).delete("status");
+  }
+
+  private writeStatuses(relationId: number, statuses: Readonly<Record<number, RelationStatus>>): void {
+    const list = Object.values(statuses)
+      .sort((a, b) => a.code - b.code)
+      .map(({ code, message, resolution }) => ({ code, message, resolution }));
+    this.updateRelationData(relationId, { status: pythonJson(list) });
+  }
+
+  private requireLeader(relationId: number): void {
+    if (!this.charm.unit.isLeader()) {
+      throw new NotLeaderError(`this unit is not the leader: only the leader can answer on ${this.relationName}:${relationId}`);
+    }
+  }
+
   /**
    * Writes fields for the requirer: those it asked for in `requested-secrets` go to the group's
    * secret (created, labelled and granted on first use; a new revision only when the content
    * changes), the rest to the app bag. Leader only: refused before any hook tool runs.
    */
   updateRelationData(relationId: number, data: Readonly<Record<string, string>>): void {
-    if (!this.charm.unit.isLeader()) {
-      throw new NotLeaderError(`this unit is not the leader: only the leader can answer on ${this.relationName}:${relationId}`);
-    }
+    this.requireLeader(relationId);
     const relation = this.relation(relationId);
     const app = relation.app;
     const bag =

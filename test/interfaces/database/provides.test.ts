@@ -101,6 +101,7 @@ describe("DatabaseProvides writes and emits what data_interfaces v0 does", () =>
     "provider-secrets",
     "provider-plaintext",
     "provider-databag-sticky",
+    "provider-statuses",
     "provider-options",
     "provider-entity",
     "provider-non-leader",

@@ -69,6 +69,8 @@ class AppCharm extends CharmBase {
     framework.observe(this.db.on.endpointsChanged, record("endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.readOnlyEndpointsChanged, record("read_only_endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.prefixDatabasesChanged, record("prefix_databases_changed", REQUIRES_FIELDS));
+    framework.observe(this.db.on.statusRaised, (event) => seen.push({ event: "status_raised", status: event.status }));
+    framework.observe(this.db.on.statusResolved, (event) => seen.push({ event: "status_resolved", status: event.status }));
     // Observed after DatabaseRequires' own handlers: the typed view at the end of the hook.
     const view = (): void => {
       try {
@@ -127,7 +129,11 @@ function expectStep(got: Awaited<ReturnType<typeof replay>>[number], step: Recor
   // Bytes: the request and the snapshot are compared as strings.
   expect(got.localApp).toEqual(step.wrote.localApp);
   expect(got.localUnit).toEqual(step.wrote.localUnit);
-  expect(got.emitted.map((e) => ({ ...e }))).toEqual(step.emitted.map((e) => ({ ...recordedEvent(e), relation: REL_ID, app: remoteApp })));
+  // (Python emits raised statuses in its set's order; compared here as a set.)
+  const order = (events: Record<string, unknown>[]) => [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  expect(order(got.emitted)).toEqual(
+    order(step.emitted.map((e) => (e.event.startsWith("status_") ? e : { ...recordedEvent(e), relation: REL_ID, app: remoteApp }))),
+  );
   if (step.view !== undefined) expect(got.view).toEqual(step.view);
   // The labels this unit gave the provider's secrets.
   for (const recorded of step.secrets.filter((s) => s.owner === "remote")) {
@@ -139,6 +145,7 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
   for (const [name, remoteApp, opts] of [
     ["requirer-secrets", "postgresql", { database: "app" }],
     ["requirer-plaintext", "mysql", { database: "app" }],
+    ["requirer-statuses", "postgresql", { database: "app" }],
     ["requirer-entity", "postgresql", { database: "app", entityType: "USER" }],
     [
       "requirer-options",
