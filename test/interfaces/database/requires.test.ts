@@ -69,8 +69,12 @@ class AppCharm extends CharmBase {
     framework.observe(this.db.on.endpointsChanged, record("endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.readOnlyEndpointsChanged, record("read_only_endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.prefixDatabasesChanged, record("prefix_databases_changed", REQUIRES_FIELDS));
-    framework.observe(this.db.on.statusRaised, (event) => seen.push({ event: "status_raised", status: event.status }));
-    framework.observe(this.db.on.statusResolved, (event) => seen.push({ event: "status_resolved", status: event.status }));
+    framework.observe(this.db.on.statusRaised, (event) => {
+      seen.push({ event: "status_raised", status: event.status });
+    });
+    framework.observe(this.db.on.statusResolved, (event) => {
+      seen.push({ event: "status_resolved", status: event.status });
+    });
     // Observed after DatabaseRequires' own handlers: the typed view at the end of the hook.
     const view = (): void => {
       try {
