@@ -21,6 +21,7 @@ export interface RecordedStep {
     readonly secrets?: { id: string; content: Record<string, string> }[];
     readonly calls?: [string, ...unknown[]][];
     readonly leader?: boolean;
+    readonly remoteModel?: string;
   };
   readonly wrote: { readonly localApp: Record<string, string>; readonly localUnit: Record<string, string> };
   readonly secrets: RecordedSecret[];

@@ -112,6 +112,7 @@ async function replay(name: string, remoteApp: string, leader = true) {
       remoteAppName: remoteApp,
       localAppData: localApp,
       ...(localUnit === undefined ? {} : { localUnitData: localUnit }),
+      ...(step.given.remoteModel === undefined ? {} : { remoteModelUuid: step.given.remoteModel }),
       remoteAppData: step.given.remoteApp,
     });
     const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: remoteSecrets(step) });
@@ -150,6 +151,7 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
     ["requirer-secrets", "postgresql", { database: "app" }],
     ["requirer-plaintext", "mysql", { database: "app" }],
     ["requirer-statuses", "postgresql", { database: "app" }],
+    ["requirer-cross-model", "postgresql", { database: "app" }],
     ["requirer-entity", "postgresql", { database: "app", entityType: "USER" }],
     [
       "requirer-options",
