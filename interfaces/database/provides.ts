@@ -19,17 +19,7 @@ import {
 } from "../../runtime/index.js";
 import { InterfaceDataError, RemoteBag, pythonJson } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
-import {
-  SECRET_GROUP_OF,
-  type SecretGroup,
-  diffOf,
-  groupFields,
-  secretField,
-  secretLabel,
-  snapshotOf,
-  stringList,
-  withoutData,
-} from "./fields.js";
+import { type SecretGroup, diffOf, groupFields, secretField, secretLabel, snapshotOf, stringList, withoutData } from "./fields.js";
 import { type RelationStatus, statusesOf } from "./status.js";
 
 /** Thrown when a provider answers before the requirer asked for a database (the library's PrematureDataAccessError). */
@@ -331,6 +321,3 @@ export class DatabaseProvides {
 }
 
 type ProvidesEventName = "databaseRequested" | "databaseEntityRequested" | "databaseEntityPermissionsChanged";
-
-/** Fields the library keeps in secrets when asked (for docs and tests). */
-export const KNOWN_SECRET_FIELDS: readonly string[] = Object.keys(SECRET_GROUP_OF);

@@ -102,10 +102,15 @@ async function replay(name: string, remoteApp: string, leader = true) {
   const ctx = new Context(AppCharm, { meta: META, appName: "app" });
   let localApp: Record<string, string> = {};
   let localUnit: Record<string, string> | undefined;
+  let owned: Secret[] = [];
+  /** The recording's ids of the secrets this side made, to the ids they got here (matched by label). */
+  const ids = new Map<string, string>();
+  const mapIds = (text: string): string => [...ids].reduce((out, [from, to]) => out.replaceAll(from, to), text);
   const results = [];
   for (const step of rec.steps) {
     seen.length = 0;
     views = [];
+    const remoteAppData = Object.fromEntries(Object.entries(step.given.remoteApp).map(([k, v]) => [k, mapIds(v)]));
     const relation = new Relation({
       endpoint: "database",
       id: REL_ID,
@@ -113,9 +118,9 @@ async function replay(name: string, remoteApp: string, leader = true) {
       localAppData: localApp,
       ...(localUnit === undefined ? {} : { localUnitData: localUnit }),
       ...(step.given.remoteModel === undefined ? {} : { remoteModelUuid: step.given.remoteModel }),
-      remoteAppData: step.given.remoteApp,
+      remoteAppData,
     });
-    const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: remoteSecrets(step) });
+    const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: [...owned, ...remoteSecrets(step)] });
     const event = step.event.startsWith("secret_changed")
       ? ctx.on.secretChanged(state.secrets.find((s) => step.event.includes(s.id)) ?? new Secret({ trackedContent: {} }))
       : step.event === "relation_created"
@@ -125,15 +130,40 @@ async function replay(name: string, remoteApp: string, leader = true) {
     const rel = out.getRelation(REL_ID) as Relation;
     localApp = { ...rel.localAppData };
     localUnit = { ...rel.localUnitData };
-    results.push({ step, out, localApp, localUnit: ownKeys(localUnit), emitted: [...seen], view: views.at(-1) });
+    owned = out.secrets.filter((secret) => secret.owner !== undefined);
+    for (const recorded of step.secrets.filter((secret) => secret.owner !== "remote")) {
+      const mine = owned.find((secret) => sameLabel(secret.label, recorded.label));
+      if (mine !== undefined) ids.set(recorded.id, mine.id);
+    }
+    results.push({ step, out, localApp, localUnit: ownKeys(localUnit), emitted: [...seen], view: views.at(-1), owned, mapIds });
   }
   return results;
 }
 
+/** Labels equal but for a model UUID in them (the recording's model is not the test kit's). */
+function sameLabel(a: string | null | undefined, b: string | null | undefined): boolean {
+  const model = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  return (a ?? "").replace(model, "<model>") === (b ?? "").replace(model, "<model>");
+}
+
 function expectStep(got: Awaited<ReturnType<typeof replay>>[number], step: RecordedStep, remoteApp: string): void {
-  // Bytes: the request and the snapshot are compared as strings.
-  expect(got.localApp).toEqual(step.wrote.localApp);
-  expect(got.localUnit).toEqual(step.wrote.localUnit);
+  // Bytes: the request and the snapshot are compared as strings (URIs of secrets this side made, mapped).
+  const mapped = (bag: Record<string, string>) => Object.fromEntries(Object.entries(bag).map(([k, v]) => [k, got.mapIds(v)]));
+  expect(got.localApp).toEqual(mapped(step.wrote.localApp));
+  expect(got.localUnit).toEqual(mapped(step.wrote.localUnit));
+  // The secrets this side owns: label, content and grant as the library's.
+  const ownedView = (
+    list: { label?: string | null | undefined; content: Record<string, string>; grants?: Record<string, string[]> | undefined }[],
+  ) => list.map((s) => ({ label: (s.label ?? "").replace(/^[0-9a-f-]{36}-/, "<model>-"), content: s.content, grants: s.grants }));
+  expect(
+    ownedView(
+      got.owned.map((s) => ({
+        label: s.label,
+        content: s.latestContent,
+        grants: Object.fromEntries(Object.entries(s.remoteGrants).map(([k, v]) => [k, [...v]])),
+      })),
+    ),
+  ).toEqual(ownedView(step.secrets.filter((s) => s.owner !== "remote")));
   // (Python emits raised statuses in its set's order; compared here as a set.)
   const order = (events: Record<string, unknown>[]) => [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   expect(order(got.emitted)).toEqual(
@@ -152,6 +182,11 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
     ["requirer-plaintext", "mysql", { database: "app" }],
     ["requirer-statuses", "postgresql", { database: "app" }],
     ["requirer-cross-model", "postgresql", { database: "app" }],
+    [
+      "requirer-requested-entity",
+      "postgresql",
+      { database: "app", entityType: "USER", requestedEntityName: "custom-role", requestedEntityPassword: "Rq7eNtPw0rd5" },
+    ],
     ["requirer-entity", "postgresql", { database: "app", entityType: "USER" }],
     [
       "requirer-options",
