@@ -3,6 +3,8 @@
 // `IPvAnyAddress` (an IPv4 or IPv6 address, printed as Python's `ipaddress` prints it), and
 // `socket.getfqdn()`, which ingress uses as a unit's default host.
 
+import { DecodeError, decode } from "./data.js";
+
 /**
  * An http(s) URL as pydantic's `AnyHttpUrl` accepts it, normalised as it prints it (`str(url)`):
  * lower-case host, default port dropped, `/` for an empty path, dot segments resolved, spaces
@@ -15,6 +17,13 @@ export function httpUrl(value: string): string | undefined {
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   if (url.hostname === "") return undefined;
   return url.href;
+}
+
+/** A decoder (common/data.ts) for a JSON string holding an http(s) URL: the URL as `httpUrl` prints it. */
+export function decodeHttpUrl(value: unknown, path: string): string {
+  const normalised = httpUrl(decode.string(value, path));
+  if (normalised === undefined) throw new DecodeError(path, "an http or https URL");
+  return normalised;
 }
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";

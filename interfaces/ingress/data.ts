@@ -2,8 +2,8 @@
 // reads them: every top-level value json.dumps'ed, fields at their default left out (pydantic's
 // `exclude_defaults`, nested models included), the provider's `ingress` an object with a `url`.
 
-import { DecodeError, decode, type RemoteBag } from "../common/data.js";
-import { httpUrl, ipAddress } from "../common/net.js";
+import { decode, type RemoteBag } from "../common/data.js";
+import { decodeHttpUrl, ipAddress } from "../common/net.js";
 
 export const SCHEMES = ["http", "https", "h2c"] as const;
 /** The schemes the library accepts for the URL the provider builds. */
@@ -102,12 +102,5 @@ export function requirerUnitData(host: string, ip: string | undefined): Record<s
  * A bad value throws `InterfaceDataError` naming the key (`ingress`, `ingress.url`).
  */
 export function providerUrl(bag: RemoteBag): string | undefined {
-  return bag.json("ingress", decode.object<{ url: string }>({ url: urlDecoder }))?.url;
-}
-
-/** A JSON string holding an http(s) URL, normalised as pydantic prints it. */
-export function urlDecoder(value: unknown, path: string): string {
-  const normalised = httpUrl(decode.string(value, path));
-  if (normalised === undefined) throw new DecodeError(path, "an http or https URL");
-  return normalised;
+  return bag.json("ingress", decode.object<{ url: string }>({ url: decodeHttpUrl }))?.url;
 }
