@@ -126,7 +126,10 @@ describe("haproxy-route: tscharm requirer ↔ Python HaproxyRouteProvider", () =
       await sim.settle();
       const after = debugLogLines(sim.history()).join("\n");
       for (const unit of ["web/0", "web/1"]) {
-        expect(sim.model.unit(unit).status, after).toMatchObject({ status: "active", message: "ingress none; route none; last: route-removed" });
+        expect(sim.model.unit(unit).status, after).toMatchObject({
+          status: "active",
+          message: "ingress none; route none; last: route-removed",
+        });
       }
       expect(after).toContain("REMOVED");
       expect(after).not.toMatch(/ERROR .*(Uncaught|Traceback|hook failed)/);

@@ -13,7 +13,7 @@ import { type Fixture, loadFixtures } from "./fixtures.js";
 /** What the Python requirer reported for `bag` as its provider's app bag, in any recorded step. */
 function pythonReport(requirers: Fixture[], bag: Record<string, string>, key: "url" | "endpoints"): unknown {
   for (const fixture of requirers) {
-    for (const step of fixture.steps ?? []) {
+    for (const step of fixture.steps) {
       if (JSON.stringify(step.given.remoteApp) !== JSON.stringify(bag)) continue;
       const report = step.reported.find((r) => key in r);
       if (report !== undefined) return report[key];
