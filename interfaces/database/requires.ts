@@ -5,6 +5,7 @@
 // the provider's secrets labelled `<endpoint>.<id>.<group>.secret`, and the plain-text fallback.
 
 import {
+  type BoundEvent,
   type CharmBase,
   ModelError,
   type Relation,
@@ -55,6 +56,12 @@ export interface DatabaseRequiresOptions {
   readonly requestedEntityName?: string;
   readonly requestedEntityPassword?: string;
   readonly prefixMatching?: string;
+  /**
+   * One name per relation the endpoint may have (as many as its `limit`): each relation gets the
+   * first free one (in the unit bags' `alias`, and the leader's app bag), and its events are also
+   * emitted as `aliased(name).databaseCreated`, … (the library's `<alias>_database_created`).
+   */
+  readonly relationsAliases?: readonly string[];
 }
 
 /** What the provider sent, read as data_interfaces' requirer events read it: secret first, then the bag. */
@@ -151,6 +158,7 @@ const ENTITY_PERMISSION_KEYS = ["privileges", "resource_name", "resource_type"];
 export class DatabaseRequires {
   readonly on;
   private readonly problems: RelationProblems;
+  private readonly aliasEvents: Map<string, AliasedEvents>;
 
   constructor(
     private readonly charm: CharmBase,
@@ -166,6 +174,17 @@ export class DatabaseRequires {
       prefixDatabasesChanged: customEvent(relationName, "prefix-databases-changed", DatabasePrefixDatabasesChangedEvent),
       ...statusEvents(relationName),
     };
+    const aliases = options.relationsAliases ?? [];
+    if (aliases.length > 0) {
+      const limit = charm.meta.relations[relationName]?.limit;
+      if (aliases.length !== limit) {
+        throw new TypeError(
+          "The number of aliases must match the maximum number of connections allowed in the relation. " +
+            `Expected ${String(limit)}, got ${aliases.length}`,
+        );
+      }
+    }
+    this.aliasEvents = new Map(aliases.map((alias) => [alias, aliasedEvents(relationName, alias)]));
     this.problems = new RelationProblems(charm, relationName);
     charm.framework.observe(charm.on.relationCreated(relationName), this.onCreated);
     charm.framework.observe(charm.on.relationChanged(relationName), this.onChanged);
@@ -176,7 +195,30 @@ export class DatabaseRequires {
     return [...REQUESTED_SECRET_FIELDS, ...(this.options.additionalSecretFields ?? [])];
   }
 
+  /** The events of the relation given `alias` (one of `relationsAliases`). */
+  aliased(alias: string): AliasedEvents {
+    const events = this.aliasEvents.get(alias);
+    if (events === undefined) throw new RangeError(`${JSON.stringify(alias)} is not one of the relationsAliases of ${this.relationName}`);
+    return events;
+  }
+
+  /** The alias of a relation (from this unit's bag), if aliases are used. */
+  relationAlias(relation: Relation): string | undefined {
+    return this.aliasEvents.size === 0 ? undefined : relation.data.get(this.charm.unit).get("alias");
+  }
+
+  /** Gives the relation the first alias no other relation of the endpoint has (every unit, as the library). */
+  private assignAlias(relation: Relation): void {
+    if (this.aliasEvents.size === 0 || this.relationAlias(relation) !== undefined) return;
+    const taken = new Set(this.charm.model.relations(this.relationName).map((r) => this.relationAlias(r)));
+    const alias = [...this.aliasEvents.keys()].find((name) => !taken.has(name));
+    if (alias === undefined) return;
+    relation.data.get(this.charm.unit).update({ alias });
+    if (this.charm.unit.isLeader()) relation.data.get(this.charm.app).update({ alias });
+  }
+
   private readonly onCreated = (event: RelationCreatedEvent): void => {
+    this.assignAlias(event.relation);
     if (!this.charm.unit.isLeader()) return;
     const relation = event.relation;
     const provided = isCrossModel(relation, this.charm.model.uuid)
@@ -216,23 +258,30 @@ export class DatabaseRequires {
     for (const [status, raised] of decided.statuses) {
       await this.charm.framework.emit(raised ? this.on.statusRaised : this.on.statusResolved, { ...base, status: { ...status } });
     }
+    const framework = this.charm.framework;
+    const alias = this.relationAlias(relation);
+    const aliased = alias === undefined ? undefined : this.aliasEvents.get(alias);
+    // The default event, then the relation's aliased one (the library's order).
+    const emit = async <E extends DatabaseRequiresEvent>(event: BoundEvent<E>, alsoAs: BoundEvent<E> | undefined): Promise<void> => {
+      await framework.emit(event, base);
+      if (alsoAs !== undefined) await framework.emit(alsoAs, base);
+    };
     const on = this.on;
-    const emit = this.charm.framework.emit.bind(this.charm.framework);
     switch (decided.event) {
       case "databaseCreated":
-        await emit(on.databaseCreated, base);
+        await emit(on.databaseCreated, aliased?.databaseCreated);
         this.clearHelperSecret(decided.helperSecret);
         return;
       case "databaseEntityCreated":
-        await emit(on.databaseEntityCreated, base);
+        await emit(on.databaseEntityCreated, aliased?.databaseEntityCreated);
         this.clearHelperSecret(decided.helperSecret);
         return;
       case "endpointsChanged":
-        return emit(on.endpointsChanged, base);
+        return emit(on.endpointsChanged, aliased?.endpointsChanged);
       case "readOnlyEndpointsChanged":
-        return emit(on.readOnlyEndpointsChanged, base);
+        return emit(on.readOnlyEndpointsChanged, aliased?.readOnlyEndpointsChanged);
       case "prefixDatabasesChanged":
-        return emit(on.prefixDatabasesChanged, base);
+        return emit(on.prefixDatabasesChanged, aliased?.prefixDatabasesChanged);
       case undefined:
         return;
     }
@@ -373,6 +422,26 @@ export class DatabaseRequires {
       return relation;
     });
   }
+}
+
+/** The events of one aliased relation. */
+export interface AliasedEvents {
+  readonly databaseCreated: BoundEvent<DatabaseCreatedEvent>;
+  readonly databaseEntityCreated: BoundEvent<DatabaseEntityCreatedEvent>;
+  readonly endpointsChanged: BoundEvent<DatabaseEndpointsChangedEvent>;
+  readonly readOnlyEndpointsChanged: BoundEvent<DatabaseReadOnlyEndpointsChangedEvent>;
+  readonly prefixDatabasesChanged: BoundEvent<DatabasePrefixDatabasesChangedEvent>;
+}
+
+function aliasedEvents(owner: string, alias: string): AliasedEvents {
+  const prefix = alias.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return {
+    databaseCreated: customEvent(owner, `${prefix}-database-created`, DatabaseCreatedEvent),
+    databaseEntityCreated: customEvent(owner, `${prefix}-database-entity-created`, DatabaseEntityCreatedEvent),
+    endpointsChanged: customEvent(owner, `${prefix}-endpoints-changed`, DatabaseEndpointsChangedEvent),
+    readOnlyEndpointsChanged: customEvent(owner, `${prefix}-read-only-endpoints-changed`, DatabaseReadOnlyEndpointsChangedEvent),
+    prefixDatabasesChanged: customEvent(owner, `${prefix}-prefix-databases-changed`, DatabasePrefixDatabasesChangedEvent),
+  };
 }
 
 type RequiresEventName =
