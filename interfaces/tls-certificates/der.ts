@@ -160,7 +160,7 @@ export class DerNode {
   children(): DerNode[] {
     if (!this.constructed) throw new DerError(`tag 0x${this.tag.toString(16)} is not a constructed value`);
     const out: DerNode[] = [];
-    for (let offset = this.contentStart; offset < this.end; ) {
+    for (let offset = this.contentStart; offset < this.end;) {
       const child = DerNode.read(this.buffer, offset, this.end);
       out.push(child);
       offset = child.end;
@@ -169,7 +169,7 @@ export class DerNode {
   }
 
   /** The children, checking this node's tag first. */
-  expect(tag: number, what: string): DerNode {
+  expect(tag: number, what: string): this {
     if (this.tag !== tag) throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${this.tag.toString(16)}`);
     return this;
   }

@@ -62,7 +62,7 @@ export function ipText(bytes: Uint8Array): string {
   // The longest run of two or more zero groups (the first of equal ones) becomes "::".
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i += 1;
       continue;

@@ -186,7 +186,12 @@ function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function encodeSans(sans: { dns?: readonly string[]; ip?: readonly string[]; oid?: readonly string[]; email?: readonly string[] }): Uint8Array {
+function encodeSans(sans: {
+  dns?: readonly string[];
+  ip?: readonly string[];
+  oid?: readonly string[];
+  email?: readonly string[];
+}): Uint8Array {
   const names: Uint8Array[] = [];
   for (const email of sans.email ?? []) names.push(der.context(1, false, Buffer.from(email, "latin1")));
   for (const dns of sans.dns ?? []) names.push(der.context(2, false, Buffer.from(dns, "latin1")));
@@ -212,14 +217,17 @@ function encodeExtension(oid: string, critical: boolean, value: Uint8Array): Uin
 }
 
 function decodeExtensions(node: DerNode): Extension[] {
-  return node.expect(TAG.sequence, "extensions").children().map((extension) => {
-    const parts = extension.expect(TAG.sequence, "extension").children();
-    const [oidNode, second, third] = parts;
-    if (oidNode === undefined || second === undefined) throw new DerError("an extension needs an id and a value");
-    const critical = third !== undefined ? second.boolean() : false;
-    const valueNode = (third ?? second).expect(TAG.octetString, "extension value");
-    return { oid: oidNode.oid(), critical, encoded: extension.encoded, value: valueNode.content };
-  });
+  return node
+    .expect(TAG.sequence, "extensions")
+    .children()
+    .map((extension) => {
+      const parts = extension.expect(TAG.sequence, "extension").children();
+      const [oidNode, second, third] = parts;
+      if (oidNode === undefined || second === undefined) throw new DerError("an extension needs an id and a value");
+      const critical = third !== undefined ? second.boolean() : false;
+      const valueNode = (third ?? second).expect(TAG.octetString, "extension value");
+      return { oid: oidNode.oid(), critical, encoded: extension.encoded, value: valueNode.content };
+    });
 }
 
 const sha256WithRsa = (): Uint8Array => der.sequence(der.oid(OID.sha256WithRsa), der.null());
@@ -540,8 +548,14 @@ export function generateCertificate(options: {
   if (authorityKeyId === undefined) throw new TypeError("the CA certificate has no subjectKeyIdentifier");
   const now = new Date();
   const extensions: { oid: string; encoded: Uint8Array }[] = [
-    { oid: OID.authorityKeyIdentifier, encoded: encodeExtension(OID.authorityKeyIdentifier, false, der.sequence(der.context(0, false, authorityKeyId))) },
-    { oid: OID.subjectKeyIdentifier, encoded: encodeExtension(OID.subjectKeyIdentifier, false, der.octetString(keyIdentifier(csr.publicKey))) },
+    {
+      oid: OID.authorityKeyIdentifier,
+      encoded: encodeExtension(OID.authorityKeyIdentifier, false, der.sequence(der.context(0, false, authorityKeyId))),
+    },
+    {
+      oid: OID.subjectKeyIdentifier,
+      encoded: encodeExtension(OID.subjectKeyIdentifier, false, der.octetString(keyIdentifier(csr.publicKey))),
+    },
     {
       oid: OID.basicConstraints,
       encoded: encodeExtension(OID.basicConstraints, true, isCa ? der.sequence(der.boolean(true)) : der.sequence()),
