@@ -140,6 +140,14 @@ describe("provider, against TLSCertificatesProvidesV4's recording", () => {
     expect(out.getRelation(relation.id)?.localAppData).toEqual(withdrawn.wrote.localApp);
   });
 
+  test("the app bag is rewritten whole, as the library's model dump clears it first", async () => {
+    action = publishRecorded;
+    const ctx = context();
+    const relation = requirerRelation(issued, { stale: "left by an older charm" });
+    const out = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ leader: true, relations: [relation] }));
+    expect(out.getRelation(relation.id)?.localAppData).toEqual(issued.wrote.localApp);
+  });
+
   test("getOutstanding/getIssued/getUnsolicited follow the bags", async () => {
     let seen: number[] = [];
     action = (tls) => {
@@ -170,7 +178,7 @@ describe("provider, against TLSCertificatesProvidesV4's recording", () => {
     const relation = requirerRelation(issued);
     const out = await ctx.run(ctx.on.configChanged(), new State({ leader: false, relations: [relation] }));
     expect(caught).toBeInstanceOf(RelationDataAccessError);
-    expect(String(caught)).toMatch(/ca\/0 is not the leader/);
+    expect(String(caught)).toMatch(/cannot revoke certificates: ca\/0 is not the leader/);
     expect(out.getRelation(relation.id)?.localAppData).toEqual({});
   });
 

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "vitest";
 
 import {
+  Certificate,
   type CertificateAvailableEvent,
   type CertificateDeniedEvent,
   type CertificateRequestAttributes,
@@ -12,11 +13,12 @@ import {
   type Mode,
   PrivateKey,
   TlsCertificatesRequires,
+  generateCertificate,
 } from "../../../interfaces/tls-certificates/index.js";
 import { pythonJson } from "../../../interfaces/common/data.js";
 import { ActiveStatus, BlockedStatus, CharmBase, type Framework } from "../../../runtime/index.js";
 import { Context, Relation, Secret, State } from "../../../testing/index.js";
-import { type RecordedSecret, recording, pemShape, withoutJujuKeys } from "./fixtures.js";
+import { type RecordedSecret, pemShape, recording, testCa, withoutJujuKeys } from "./fixtures.js";
 
 const UNIT_REQUEST: CertificateRequestAttributes = {
   commonName: "web.example.com",
@@ -145,7 +147,7 @@ describe("requirer, unit mode, against TLSCertificatesRequiresV4's recordings", 
     expect(secret?.owner).toBe("unit");
     expect(secret?.latestContent).toEqual(recordedCert?.content);
     // Expires at 90 % of the way from now to the certificate's expiry, as the library sets it.
-    const notAfter = new Date(JSON.parse(changed.given.remoteApp?.["certificates"] ?? "[]").length > 0 ? certificateExpiry() : 0);
+    const notAfter = new Date(certificateExpiry());
     const expected = before + (notAfter.getTime() - before) * 0.9;
     expect(Math.abs((secret?.expire?.getTime() ?? 0) - expected)).toBeLessThan(60_000);
     expect(Math.abs((secret?.expire?.getTime() ?? 0) - new Date(recordedCert?.expire ?? "").getTime())).toBeLessThan(24 * 3600_000 * 2);
@@ -167,6 +169,34 @@ describe("requirer, unit mode, against TLSCertificatesRequiresV4's recordings", 
       certificate: undefined,
       privateKey: undefined,
     });
+  });
+
+  test("a CA certificate for a request that is not a CA's is not taken (nor the reverse)", async () => {
+    seen.length = 0;
+    const ca = Certificate.fromString(testCa.ca);
+    const caKey = PrivateKey.fromString(testCa.caKey);
+    const [entry] = csrsOf(created.wrote.localUnit);
+    const csr = CertificateSigningRequest.fromString(entry?.certificate_signing_request ?? "");
+    const wrong = generateCertificate({ csr, ca, caKey, isCa: true });
+    const bag = {
+      certificates: pythonJson([{ ca: ca.raw, certificate_signing_request: csr.raw, certificate: wrong.raw, chain: [wrong.raw, ca.raw] }]),
+    };
+    const ctx = context();
+    const { state, relation } = recordedCreatedState(bag);
+    const out = await ctx.run(ctx.on.relationChanged(relation), state);
+    expect(seen).toEqual([]);
+    expect(out.secrets.map((s) => s.label)).toEqual(created.secrets.map((s) => s.label));
+    const charm = ctx.charm as InstanceType<ReturnType<typeof charmFor>>;
+    expect(charm.tls.getAssignedCertificates().certificates).toEqual([]);
+    // The right kind, signed by the same CA, is taken.
+    const right = generateCertificate({ csr, ca, caKey });
+    const good = {
+      certificates: pythonJson([{ ca: ca.raw, certificate_signing_request: csr.raw, certificate: right.raw, chain: [right.raw, ca.raw] }]),
+    };
+    const again = recordedCreatedState(good);
+    await ctx.run(ctx.on.relationChanged(again.relation), again.state);
+    expect(seen.map((s) => s.kind)).toEqual(["certificate_available"]);
+    expect((ctx.charm as InstanceType<ReturnType<typeof charmFor>>).tls.getAssignedCertificates().certificates).toHaveLength(1);
   });
 
   test("secret-expired on the certificate secret: a new CSR in place of the old, the secret removed (the library's renewal)", async () => {
