@@ -5,7 +5,7 @@
 // relation-created, -joined, -changed and -broken, with the keys and certificates in secrets.
 // Skips, saying why, without a Python environment (TSCHARM_PYLIBS; CI has none).
 
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -27,15 +27,18 @@ beforeAll(async () => {
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const built = await buildFixture(FIXTURE, "tscharm-tls-build-");
   cleanups.push(() => rmSync(built.work, { recursive: true, force: true }));
+  // A project directory as `tscharm build` leaves it: charmcraft.yaml and dist/dispatch.
   tsCharm = join(root, "tls-ts");
-  mkdirSync(tsCharm);
-  copyFileSync(built.dispatch, join(tsCharm, "dispatch"));
+  mkdirSync(join(tsCharm, "dist"), { recursive: true });
+  copyFileSync(built.dispatch, join(tsCharm, "dist", "dispatch"));
+  chmodSync(join(tsCharm, "dist", "dispatch"), 0o755);
   writeFileSync(join(tsCharm, "charmcraft.yaml"), readFileSync(join(FIXTURE, "charmcraft.yaml")));
 }, 600_000);
 
+// Closing a simulator removes its units (their remove hooks run): that takes a while.
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+}, 300_000);
 
 const PY_PROVIDER = `
 import datetime, json, warnings
