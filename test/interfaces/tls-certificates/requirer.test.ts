@@ -199,6 +199,57 @@ describe("requirer, unit mode, against TLSCertificatesRequiresV4's recordings", 
     expect((ctx.charm as InstanceType<ReturnType<typeof charmFor>>).tls.getAssignedCertificates().certificates).toHaveLength(1);
   });
 
+  test("the safety net: a certificate past the renewal time + 5 % is renewed on the next reconcile", async () => {
+    const ca = Certificate.fromString(testCa.ca);
+    const caKey = PrivateKey.fromString(testCa.caKey);
+    const [entry] = csrsOf(created.wrote.localUnit);
+    const csr = CertificateSigningRequest.fromString(entry?.certificate_signing_request ?? "");
+    const bagFor = (daysAgo: number) => {
+      const cert = generateCertificate({ csr, ca, caKey, validity: { days: 100 }, notBefore: new Date(Date.now() - daysAgo * 86_400_000) });
+      return {
+        certificates: pythonJson([{ ca: ca.raw, certificate_signing_request: csr.raw, certificate: cert.raw, chain: [cert.raw, ca.raw] }]),
+      };
+    };
+    const ctx = context();
+    // 94 days into 100: before 0.9 + 0.05, nothing happens.
+    const early = recordedCreatedState(bagFor(94));
+    const kept = await ctx.run(ctx.on.relationChanged(early.relation), early.state);
+    expect(csrsOf(kept.getRelation(early.relation.id)?.localUnitData ?? {})[0]?.certificate_signing_request).toBe(csr.raw);
+    // 96 days in: a new CSR replaces the old one.
+    const late = recordedCreatedState(bagFor(96));
+    const renewed = await ctx.run(ctx.on.relationChanged(late.relation), late.state);
+    const [fresh] = csrsOf(renewed.getRelation(late.relation.id)?.localUnitData ?? {});
+    expect(fresh?.certificate_signing_request).not.toBe(csr.raw);
+    expect(normalised(CertificateSigningRequest.fromString(fresh?.certificate_signing_request ?? "").attributes(false))).toEqual(
+      normalised(UNIT_REQUEST),
+    );
+  });
+
+  test("a deferred certificateAvailable is rebuilt from its snapshot (PEM only, no key) in the next dispatch", async () => {
+    class Deferring extends CharmBase {
+      readonly tls = new TlsCertificatesRequires(this, "certificates", { certificateRequests: [UNIT_REQUEST] });
+      constructor(framework: Framework) {
+        super(framework);
+        framework.observe(this.tls.on.certificateAvailable, (event: CertificateAvailableEvent) => {
+          seen.push({
+            kind: "deferring",
+            detail: `${event.certificate.commonName} ${event.relation.id} ${event.chainAsPem().split("BEGIN").length - 1}`,
+          });
+          if (seen.length === 1) event.defer();
+        });
+      }
+    }
+    seen.length = 0;
+    const ctx = new Context(Deferring, { meta });
+    const { state, relation } = recordedCreatedState(changed.given.remoteApp);
+    const out = await ctx.run(ctx.on.relationChanged(relation), state);
+    expect(out.deferred.map((d) => d.kind)).toEqual(["certificates/certificate-available"]);
+    expect(JSON.stringify(out.deferred)).not.toContain("PRIVATE KEY");
+    const quiet = out.with({ relations: [new Relation({ ...relationInit(relation), remoteAppData: {} })] });
+    await ctx.run(ctx.on.updateStatus(), quiet);
+    expect(seen.map((s) => s.detail)).toEqual([`web.example.com ${relation.id} 2`, `web.example.com ${relation.id} 2`]);
+  });
+
   test("secret-expired on the certificate secret: a new CSR in place of the old, the secret removed (the library's renewal)", async () => {
     const ctx = context();
     const { relation } = recordedCreatedState(changed.given.remoteApp);
