@@ -220,7 +220,8 @@ class Flow {
 
   end(): void {
     this.space();
-    if (this.at < this.text.length && this.text[this.at] !== "#") throw new YamlError(`text after a flow collection: ${this.text.slice(0, 40)}`);
+    if (this.at < this.text.length && this.text[this.at] !== "#")
+      throw new YamlError(`text after a flow collection: ${this.text.slice(0, 40)}`);
   }
 
   private take(c: string): boolean {

@@ -68,72 +68,96 @@ if __name__ == "__main__":
 `;
 
 describe("cos_agent: tscharm principal ↔ Python grafana-agent (COSAgentRequirer)", () => {
-  test.skipIf(blocker !== undefined)(`the agent decodes the principal's data; the principal reads the receivers (${blocker ?? "runs"})`, async () => {
-    const root = mkdtempSync(join(tmpdir(), "tscharm-cos-x-"));
-    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    // The principal as its .charm would unpack: dispatch, metadata.yaml and src/ (cmd/pack.ts's charmFiles).
-    const built = await buildFixture(PROJECT, "tscharm-cos-build-");
-    cleanups.push(() => rmSync(built.work, { recursive: true, force: true }));
-    const principal = join(root, "principal");
-    for (const file of charmFiles(loadProject(PROJECT))) {
-      mkdirSync(dirname(join(principal, file.name)), { recursive: true });
-      writeFileSync(join(principal, file.name), file.data, { mode: file.mode });
-    }
-    writeFileSync(join(principal, "dispatch"), readFileSync(built.dispatch));
-    chmodSync(join(principal, "dispatch"), 0o755);
+  test.skipIf(blocker !== undefined)(
+    `the agent decodes the principal's data; the principal reads the receivers (${blocker ?? "runs"})`,
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), "tscharm-cos-x-"));
+      cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+      // The principal as its .charm would unpack: dispatch, metadata.yaml and src/ (cmd/pack.ts's charmFiles).
+      const built = await buildFixture(PROJECT, "tscharm-cos-build-");
+      cleanups.push(() => rmSync(built.work, { recursive: true, force: true }));
+      const principal = join(root, "principal");
+      for (const file of charmFiles(loadProject(PROJECT))) {
+        mkdirSync(dirname(join(principal, file.name)), { recursive: true });
+        writeFileSync(join(principal, file.name), file.data, { mode: file.mode });
+      }
+      writeFileSync(join(principal, "dispatch"), readFileSync(built.dispatch));
+      chmodSync(join(principal, "dispatch"), 0o755);
 
-    const report = join(root, "report.json");
-    const agent = pythonCharm(root, "grafana-agent", {
-      metadata:
-        "subordinate: true\nrequires:\n  cos-agent:\n    interface: cos_agent\n    scope: container\n" +
-        "peers:\n  peers:\n    interface: grafana_agent_replica\n",
-      charmPy: AGENT,
-      files: { "config.yaml": "options:\n  report:\n    type: string\n    default: ''\n" },
-    });
+      const report = join(root, "report.json");
+      const agent = pythonCharm(root, "grafana-agent", {
+        metadata:
+          "subordinate: true\nrequires:\n  cos-agent:\n    interface: cos_agent\n    scope: container\n" +
+          "peers:\n  peers:\n    interface: grafana_agent_replica\n",
+        charmPy: AGENT,
+        files: { "config.yaml": "options:\n  report:\n    type: string\n    default: ''\n" },
+      });
 
-    const sim = await Simulator.create({});
-    cleanups.unshift(() => sim.close({ remove: true }));
-    sim.deploy(principal);
-    sim.deploy(agent, { config: { report } });
-    sim.integrate("principal", "grafana-agent");
-    await sim.settle();
+      const sim = await Simulator.create({});
+      cleanups.unshift(() => sim.close({ remove: true }));
+      sim.deploy(principal);
+      sim.deploy(agent, { config: { report } });
+      sim.integrate("principal", "grafana-agent");
+      await sim.settle();
 
-    const got = JSON.parse(readFileSync(report, "utf8")) as {
-      fqdn: string;
-      dashboards: { title: string; uid: string; tags: string[]; panels: number }[];
-      metrics_alerts: Record<string, { groups: { name: string }[] }>;
-      logs_alerts: Record<string, { groups: { name: string }[] }>;
-      metrics_jobs: { job_name: string; static_configs: { labels: Record<string, string> }[] }[];
-      snap_log_endpoints: string[][];
-      requested_tracing_protocols: string[];
-    };
-    expect(got.dashboards).toEqual([
-      { title: "Principal workload", uid: "15c672c9cfe731b1c6e548cfc715c591b9c1080c", tags: ["principal", "charm: principal"], panels: 7 },
-      { title: "Principal overview", uid: "7274f46dd024dc5dec725be6aecc8b8439346d2e", tags: ["charm: principal-custom", "overview"], panels: 1 },
-    ]);
-    const metricGroups = Object.values(got.metrics_alerts).flatMap((r) => r.groups.map((g) => g.name));
-    expect(metricGroups).toEqual([
-      expect.stringMatching(/_principal_principal_workload_rules$/),
-      expect.stringMatching(/_principal_workload_down_rules$/),
-      expect.stringMatching(/_principal_HostHealth_rules$/),
-    ]);
-    expect(Object.values(got.logs_alerts).flatMap((r) => r.groups.map((g) => g.name))).toEqual([expect.stringMatching(/_principal_errors_rules$/)]);
-    expect(got.metrics_jobs.map((j) => j.job_name)).toEqual(["principal_custom_0ee8cb57", "principal_default_5e85e467", "principal_default_83b01065"]);
-    expect(got.metrics_jobs[0]?.static_configs[0]?.labels).toMatchObject({ tier: "web", juju_application: "principal", juju_unit: "principal/0" });
-    expect(got.snap_log_endpoints).toEqual([
-      ["principal-snap", "logs"],
-      ["principal-snap", "audit"],
-    ]);
-    expect(got.requested_tracing_protocols).toEqual(["otlp_grpc", "otlp_http"]);
-    expect(sim.model.unit("grafana-agent/0").status).toMatchObject({ status: "active", message: "2 dashboards, 3 jobs" });
-    expect(sim.model.unit("principal/0").status).toMatchObject({
-      status: "active",
-      message: `tracing: http://${got.fqdn}:4318 ${got.fqdn}:4317`,
-    });
+      const got = JSON.parse(readFileSync(report, "utf8")) as {
+        fqdn: string;
+        dashboards: { title: string; uid: string; tags: string[]; panels: number }[];
+        metrics_alerts: Record<string, { groups: { name: string }[] }>;
+        logs_alerts: Record<string, { groups: { name: string }[] }>;
+        metrics_jobs: { job_name: string; static_configs: { labels: Record<string, string> }[] }[];
+        snap_log_endpoints: string[][];
+        requested_tracing_protocols: string[];
+      };
+      expect(got.dashboards).toEqual([
+        {
+          title: "Principal workload",
+          uid: "15c672c9cfe731b1c6e548cfc715c591b9c1080c",
+          tags: ["principal", "charm: principal"],
+          panels: 7,
+        },
+        {
+          title: "Principal overview",
+          uid: "7274f46dd024dc5dec725be6aecc8b8439346d2e",
+          tags: ["charm: principal-custom", "overview"],
+          panels: 1,
+        },
+      ]);
+      const metricGroups = Object.values(got.metrics_alerts).flatMap((r) => r.groups.map((g) => g.name));
+      expect(metricGroups).toEqual([
+        expect.stringMatching(/_principal_principal_workload_rules$/),
+        expect.stringMatching(/_principal_workload_down_rules$/),
+        expect.stringMatching(/_principal_HostHealth_rules$/),
+      ]);
+      expect(Object.values(got.logs_alerts).flatMap((r) => r.groups.map((g) => g.name))).toEqual([
+        expect.stringMatching(/_principal_errors_rules$/),
+      ]);
+      expect(got.metrics_jobs.map((j) => j.job_name)).toEqual([
+        "principal_custom_0ee8cb57",
+        "principal_default_5e85e467",
+        "principal_default_83b01065",
+      ]);
+      expect(got.metrics_jobs[0]?.static_configs[0]?.labels).toMatchObject({
+        tier: "web",
+        juju_application: "principal",
+        juju_unit: "principal/0",
+      });
+      expect(got.snap_log_endpoints).toEqual([
+        ["principal-snap", "logs"],
+        ["principal-snap", "audit"],
+      ]);
+      expect(got.requested_tracing_protocols).toEqual(["otlp_grpc", "otlp_http"]);
+      expect(sim.model.unit("grafana-agent/0").status).toMatchObject({ status: "active", message: "2 dashboards, 3 jobs" });
+      expect(sim.model.unit("principal/0").status).toMatchObject({
+        status: "active",
+        message: `tracing: http://${got.fqdn}:4318 ${got.fqdn}:4317`,
+      });
 
-    sim.removeRelation("principal", "grafana-agent");
-    await sim.settle();
-    expect(sim.model.subordinatesOf("principal/0")).toEqual([]);
-    expect(sim.model.unit("principal/0").status).toMatchObject({ status: "active" });
-  }, 240_000);
+      sim.removeRelation("principal", "grafana-agent");
+      await sim.settle();
+      expect(sim.model.subordinatesOf("principal/0")).toEqual([]);
+      expect(sim.model.unit("principal/0").status).toMatchObject({ status: "active" });
+    },
+    240_000,
+  );
 });

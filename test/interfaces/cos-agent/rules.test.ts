@@ -14,7 +14,7 @@ import { CharmBase, type Framework } from "../../../runtime/index.js";
 import { CosAgentProvider, type CosAgentProviderOptions } from "../../../interfaces/cos-agent/index.js";
 import { blake2bHex } from "../../../interfaces/cos-agent/blake2b.js";
 import { dashboardUid, pythonPath } from "../../../interfaces/cos-agent/files.js";
-import { sortedPythonJson } from "../../../interfaces/cos-agent/provider.js";
+import { sortedPythonJson } from "../../../interfaces/cos-agent/python.js";
 import { parseYaml } from "../../../interfaces/cos-agent/yaml.js";
 import { Context, State, SubordinateRelation } from "../../../testing/index.js";
 
@@ -53,7 +53,10 @@ describe("rules from odd files, as the library reads them", () => {
       // The files the library skips are logged, as the library logs them.
       const errors = ctx.jujuLog.filter((l) => l.level === "ERROR").map((l) => l.message);
       expect(errors).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^Failed to read rules from b_bad\.rule: /), "Invalid rules file: c_empty.rule (Empty)"]),
+        expect.arrayContaining([
+          expect.stringMatching(/^Failed to read rules from b_bad\.rule: /),
+          "Invalid rules file: c_empty.rule (Empty)",
+        ]),
       );
       expect(errors).toContain("Invalid rules file: d_unknown.yaml (Invalid rule format)");
     },
@@ -66,7 +69,7 @@ function python(script: string, input: string): string {
 
 describe("the YAML reader reads rule files as PyYAML's safe_load", () => {
   const documents = [
-    "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up{a=\"b\"} == 0\n    for: 5m\n",
+    'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up{a="b"} == 0\n    for: 5m\n',
     "alert: A\nexpr: |\n  sum(x)\n\n  # kept\n  > 1\nlabels: {severity: critical, n: 1, l: [a, 'b c', \"d\"]}\n",
     "a: >\n  folded\n  text\n\n  para\n    more indented\n  back\nb: >-\n  stripped\nc: |+\n  kept\n\nd: x\n",
     "yes_: yes\nno_: off\noct: 0777\nhex: 0x1f\nf: 1.5\nexp: 1.0e+3\nn: ~\ne:\ns: 'it''s'\nq: \"tab\\tand \\u00e9\"\nt: True\nu: 1_000\n",
@@ -87,25 +90,47 @@ describe("the YAML reader reads rule files as PyYAML's safe_load", () => {
 });
 
 describe("hashes as Python's hashlib makes them", () => {
-  const inputs = ["", "x", "a".repeat(127), "b".repeat(128), "c".repeat(129), '{"metrics_path": "/metrics", "static_configs": [{"targets": ["localhost:9100"]}]}', "é"];
+  const inputs = [
+    "",
+    "x",
+    "a".repeat(127),
+    "b".repeat(128),
+    "c".repeat(129),
+    '{"metrics_path": "/metrics", "static_configs": [{"targets": ["localhost:9100"]}]}',
+    "é",
+  ];
   test("blake2b(digest_size=4), the scrape job suffix, and other sizes", () => {
     const expected = python(
       "import hashlib,json,sys\nfor s in json.load(sys.stdin): print(hashlib.blake2b(s.encode(), digest_size=4).hexdigest(), hashlib.blake2b(s.encode()).hexdigest())",
       JSON.stringify(inputs),
-    ).trim().split("\n");
-    expect(inputs.map((s) => `${blake2bHex(new TextEncoder().encode(s), 4)} ${blake2bHex(new TextEncoder().encode(s), 64)}`)).toEqual(expected);
+    )
+      .trim()
+      .split("\n");
+    expect(inputs.map((s) => `${blake2bHex(new TextEncoder().encode(s), 4)} ${blake2bHex(new TextEncoder().encode(s), 64)}`)).toEqual(
+      expected,
+    );
   });
 
   test("the dashboard uid: shake_256(charm-path).hexdigest(20)", () => {
-    const expected = python("import hashlib,sys; print(hashlib.shake_256(sys.stdin.read().encode()).hexdigest(20))", "principal-src/d/é.json").trim();
+    const expected = python(
+      "import hashlib,sys; print(hashlib.shake_256(sys.stdin.read().encode()).hexdigest(20))",
+      "principal-src/d/é.json",
+    ).trim();
     expect(dashboardUid("principal", "src/d/é.json")).toBe(expected);
   });
 
   test("json.dumps(sort_keys=True) and str(Path(...))", () => {
     const value = { b: [1, { z: true, a: null }], a: "é", "10": 1, "9": 2 };
-    expect(sortedPythonJson(value)).toBe(python("import json,sys; print(json.dumps(json.loads(sys.stdin.read()), sort_keys=True))", JSON.stringify(value)).trim());
+    expect(sortedPythonJson(value)).toBe(
+      python("import json,sys; print(json.dumps(json.loads(sys.stdin.read()), sort_keys=True))", JSON.stringify(value)).trim(),
+    );
     expect(["./src/x/", "src//x", "/abs/./x", ".", "a/../b"].map(pythonPath)).toEqual(
-      JSON.parse(python("import json,sys; from pathlib import Path; print(json.dumps([str(Path(p)) for p in json.load(sys.stdin)]))", JSON.stringify(["./src/x/", "src//x", "/abs/./x", ".", "a/../b"]))),
+      JSON.parse(
+        python(
+          "import json,sys; from pathlib import Path; print(json.dumps([str(Path(p)) for p in json.load(sys.stdin)]))",
+          JSON.stringify(["./src/x/", "src//x", "/abs/./x", ".", "a/../b"]),
+        ),
+      ),
     );
   });
 });
