@@ -114,7 +114,8 @@ export class CosAgentProvider {
     for (const endpoint of this.options.metricsEndpoints ?? [])
       configs.push({ metrics_path: endpoint.path, static_configs: [{ targets: [`localhost:${endpoint.port}`] }] });
     for (const config of configs) {
-      const name = config["job_name"] ?? "default";
+      // Python's `config.get("job_name", "default")`: an explicit null is "None".
+      const name = "job_name" in config ? (config["job_name"]) : "default";
       const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== "job_name"));
       const id = blake2bHex(new TextEncoder().encode(sortedPythonJson(rest)), 4);
       config["job_name"] = `${this.charm.app.name}_${pythonStr(name)}_${id}`;
