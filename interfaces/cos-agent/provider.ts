@@ -115,7 +115,7 @@ export class CosAgentProvider {
       configs.push({ metrics_path: endpoint.path, static_configs: [{ targets: [`localhost:${endpoint.port}`] }] });
     for (const config of configs) {
       // Python's `config.get("job_name", "default")`: an explicit null is "None".
-      const name = "job_name" in config ? (config["job_name"]) : "default";
+      const name = "job_name" in config ? config["job_name"] : "default";
       const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== "job_name"));
       const id = blake2bHex(new TextEncoder().encode(sortedPythonJson(rest)), 4);
       config["job_name"] = `${this.charm.app.name}_${pythonStr(name)}_${id}`;
