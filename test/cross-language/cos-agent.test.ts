@@ -6,6 +6,7 @@
 // receivers, and the principal's status shows the tracing endpoints it read. Then the relation
 // is removed: the subordinate goes, the principal's hooks succeed. Local only (TSCHARM_PYLIBS).
 
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,7 +17,8 @@ import { charmFiles } from "../../cmd/pack.js";
 import { loadProject } from "../../project/project.js";
 import { Simulator } from "../../simulator/simulator.js";
 import { buildFixture } from "../support/fixture-build.js";
-import { pylibsBlocker, pythonCharm } from "../support/python-charm.js";
+import { lzmaBase64 } from "../../interfaces/cos-agent/index.js";
+import { pylibsBlocker, pythonCharm, pythonLibs } from "../support/python-charm.js";
 
 const blocker = pylibsBlocker();
 const PROJECT = resolve(import.meta.dirname, "../fixtures/interfaces/cos-agent/charm");
@@ -159,5 +161,42 @@ describe("cos_agent: tscharm principal ↔ Python grafana-agent (COSAgentRequire
       expect(sim.model.unit("principal/0").status).toMatchObject({ status: "active" });
     },
     240_000,
+  );
+});
+
+describe("tscharm's xz + base64 read by cosl.LZMABase64.decompress and Python's lzma.decompress", () => {
+  test.skipIf(blocker !== undefined)(
+    `text of many shapes and sizes (${blocker ?? "runs"})`,
+    () => {
+      const libs = pythonLibs();
+      if ("reason" in libs) throw new Error(libs.reason);
+      let seed = 7;
+      const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const texts = [
+        "",
+        "a",
+        "é€😀".repeat(1000),
+        "x".repeat(3 << 20),
+        readFileSync(join(PROJECT, "src/grafana_dashboards/principal.json"), "utf8"),
+      ];
+      for (let i = 0; i < 20; i++)
+        texts.push(
+          Array.from({ length: Math.floor(next() * 200_000) }, () => String.fromCharCode(32 + Math.floor(next() ** 3 * 90))).join(""),
+        );
+      const script = [
+        "import base64, json, lzma, sys",
+        "from cosl import LZMABase64",
+        "pairs = json.load(sys.stdin)",
+        "print(sum(LZMABase64.decompress(b) == t and lzma.decompress(base64.b64decode(b)) == t.encode() for t, b in pairs))",
+      ].join("\n");
+      const decoded = execFileSync(libs.python, ["-c", script], {
+        input: JSON.stringify(texts.map((t) => [t, lzmaBase64(t)])),
+        env: { ...process.env, PYTHONPATH: libs.pythonPath },
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      });
+      expect(Number(decoded.trim())).toBe(texts.length);
+    },
+    60_000,
   );
 });
