@@ -142,7 +142,7 @@ describe("JUJU_DEBUG_AT on a built dispatch", () => {
       expect(await run.exit).toBe(0);
       // Before the handler (the framework, about to call onInstall), then at framework.breakpoint("configure") inside it.
       expect(pauses.map((pause) => pause.reason)).toEqual(["other", "other"]);
-      expect(pauses[0]?.functions.slice(0, 2)).toEqual(["callObserver", "emit"]);
+      expect(pauses[0]?.functions.slice(0, 2)).toEqual(["callObserver", "emitKind"]);
       expect(pauses[1]?.functions.slice(0, 2)).toEqual(["breakpoint", "onInstall"]);
       // The debugger is given the charm's TypeScript: the bundle carries its source map inline.
       const bundle = client.events.find(
