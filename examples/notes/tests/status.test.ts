@@ -16,7 +16,11 @@ const READY: NotesFacts = {
 
 test.each<[string, Partial<NotesFacts>, unknown]>([
   ["no database relation", { databaseRelated: false, databaseEndpoint: undefined }, new BlockedStatus("needs a database")],
-  ["no database relation, no certificates either", { databaseRelated: false, certificatesRelated: false }, new BlockedStatus("needs a database")],
+  [
+    "no database relation, no certificates either",
+    { databaseRelated: false, certificatesRelated: false },
+    new BlockedStatus("needs a database"),
+  ],
   ["no certificates relation", { certificatesRelated: false, certificate: false }, new BlockedStatus("needs a certificates relation")],
   ["no credentials yet", { databaseEndpoint: undefined }, new WaitingStatus("waiting for the database's credentials")],
   ["no certificate yet", { certificate: false }, new WaitingStatus("waiting for the certificate")],
