@@ -1,0 +1,24 @@
+// tscharm/interfaces/database: the postgresql_client / mysql_client interfaces (data_interfaces v0
+// on the wire), for an application charm (DatabaseRequires) and a database charm (DatabaseProvides).
+
+export {
+  DatabaseCreatedEvent,
+  DatabaseEndpointsChangedEvent,
+  DatabaseEntityCreatedEvent,
+  DatabasePrefixDatabasesChangedEvent,
+  DatabaseReadOnlyEndpointsChangedEvent,
+  DatabaseRequires,
+  DatabaseRequiresEvent,
+  type DatabaseRequiresOptions,
+} from "./requires.js";
+export {
+  DatabaseEntityPermissionsChangedEvent,
+  DatabaseEntityRequestedEvent,
+  DatabaseProvides,
+  DatabaseProvidesEvent,
+  DatabaseRequestedEvent,
+  PrematureDataAccessError,
+} from "./provides.js";
+export { type RelationStatus, StatusEvent } from "./status.js";
+export { type SecretGroup, secretLabel } from "./fields.js";
+export { InterfaceDataError } from "../common/data.js";
