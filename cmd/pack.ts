@@ -2,7 +2,7 @@
 // (https://documentation.ubuntu.com/juju/3.6/reference/charm/): dispatch (0755), metadata.yaml, config.yaml, actions.yaml, manifest.yaml
 // and version, with the YAML files copied from the project or generated from charmcraft.yaml.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 import { type ZipEntry, writeZip } from "../project/archive.js";
@@ -106,6 +106,29 @@ export function charmFiles(project: CharmProject): ZipEntry[] {
   add("metadata.yaml", [], () => metadataFrom(charmcraft));
   add("config.yaml", ["config"], () => charmcraft["config"]);
   add("actions.yaml", ["actions"], () => charmcraft["actions"]);
+  files.push(...sourceFiles(project.dir));
+  return files;
+}
+
+/**
+ * The files of the project's `src/` directory, as `src/<path>`: what the charm reads at run time
+ * from its charm directory (alert rules, dashboards: the observability libraries look in
+ * `./src/prometheus_alert_rules`, `./src/loki_alert_rules` and `./src/grafana_dashboards` by default,
+ * and a Python charm ships its `src/` too). An executable file keeps mode 0755; dot files are left out.
+ */
+export function sourceFiles(projectDir: string): ZipEntry[] {
+  const files: ZipEntry[] = [];
+  const walk = (relativeDir: string): void => {
+    const dir = join(projectDir, relativeDir);
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith(".")) continue;
+      const path = `${relativeDir}/${name}`;
+      const stat = statSync(join(projectDir, path));
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isFile()) files.push({ name: path, data: readFileSync(join(projectDir, path)), mode: stat.mode & 0o111 ? 0o755 : 0o644 });
+    }
+  };
+  if (existsSync(join(projectDir, "src")) && statSync(join(projectDir, "src")).isDirectory()) walk("src");
   return files;
 }
 

@@ -175,6 +175,11 @@ export class CharmBase<T extends CharmTypes = UntypedCharm> {
     return this.framework.meta;
   }
 
+  /** The charm's directory, where the files packed with the charm are (ops' `charm_dir`; see `Model.charmDir`). */
+  get charmDir(): string {
+    return this.framework.model.charmDir;
+  }
+
   /**
    * The config, validated by `schema` (any Standard Schema validator: zod, valibot, arktype, …),
    * as ops' `load_config`: the validator gets the options by their Juju names (a `secret` option

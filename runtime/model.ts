@@ -220,6 +220,14 @@ export class Model {
     return this.#backend.context.modelUuid;
   }
 
+  /**
+   * The charm's directory (`JUJU_CHARM_DIR`): the unpacked `.charm`, where the files shipped with
+   * the charm are (ops' `charm.charm_dir`). Hooks run with it as their working directory.
+   */
+  get charmDir(): string {
+    return this.#backend.context.charmDir;
+  }
+
   /** The Juju agent's version, e.g. `3.6.4`. */
   get jujuVersion(): string {
     return this.#backend.context.jujuVersion;
