@@ -4,17 +4,10 @@ import type { CharmTypes } from "tscharm";
 
 /** What notes's metadata declares: `class MyCharm extends CharmBase<NotesTypes>`. */
 export interface NotesTypes extends CharmTypes {
-  readonly config: {
-    /** What the unit says in its status. */
-    readonly message: string;
-  };
-  readonly relations: never;
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- none declared: no name is one
+  readonly config: {};
+  readonly relations: "cos-agent" | "database" | "certificates";
   readonly storages: never;
-  readonly actions: {
-    /** Greet someone, with the configured message. */
-    readonly greet: {
-      /** Who to greet. */
-      readonly name: string;
-    };
-  };
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- none declared: no name is one
+  readonly actions: {};
 }

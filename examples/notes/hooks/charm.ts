@@ -31,9 +31,9 @@ export class NotesCharm extends CharmBase<NotesTypes> {
 
   /** Makes the machine hold notes' config for the database and certificate the relations give now. */
   reconcile = async (): Promise<void> => {
-    const database = await this.relations.databaseSettings();
+    const database = this.relations.databaseSettings();
     if (database === undefined) return;
-    const tls = await this.relations.tlsSettings();
+    const tls = this.relations.tlsSettings();
     if (await notes.configure(database, tls)) log.info("notes' configuration changed");
     if (tls !== undefined) this.unit.setPorts(notes.HTTPS_PORT);
   };
@@ -44,14 +44,14 @@ export class NotesCharm extends CharmBase<NotesTypes> {
     this.unit.setPorts();
   };
 
-  onCollectStatus = async (event: CollectStatusEvent): Promise<void> => {
-    const database = await this.relations.databaseSettings();
+  onCollectStatus = (event: CollectStatusEvent): void => {
+    const database = this.relations.databaseSettings();
     event.addStatus(
       notesStatus({
         databaseRelated: this.relations.databaseRelated,
         databaseEndpoint: database === undefined ? undefined : `${database.host}:${String(database.port)}`,
         certificatesRelated: this.relations.certificatesRelated,
-        certificate: (await this.relations.tlsSettings()) !== undefined,
+        certificate: this.relations.tlsSettings() !== undefined,
         address: this.address,
       }),
     );

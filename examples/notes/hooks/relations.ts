@@ -4,7 +4,7 @@
 
 import type { CharmBase } from "tscharm";
 import { CosAgentProvider } from "tscharm/interfaces/cos-agent";
-import { DatabaseRequires } from "tscharm/interfaces/database";
+import { DatabaseRequires, InterfaceDataError } from "tscharm/interfaces/database";
 import { TlsCertificatesRequires } from "tscharm/interfaces/tls-certificates";
 
 import { type DatabaseSettings, METRICS_PORT, type TlsSettings, firstEndpoint } from "./notes.js";
@@ -41,6 +41,8 @@ export class NotesRelations {
     framework.observe(this.database.on.databaseCreated, onChange);
     framework.observe(this.database.on.endpointsChanged, onChange);
     framework.observe(this.certificates.on.certificateAvailable, onChange);
+    // A rotated password comes as a new revision of the provider's user secret.
+    framework.observe(charm.on.secretChanged, onChange);
   }
 
   get databaseRelated(): boolean {
@@ -51,23 +53,45 @@ export class NotesRelations {
     return this.charm.model.getRelation("certificates") !== undefined;
   }
 
-  /** The database's settings once its provider has sent credentials and endpoints; undefined before (or on a bad bag). */
-  async databaseSettings(): Promise<DatabaseSettings | undefined> {
+  /**
+   * The database's settings once its provider has sent credentials and endpoints; undefined before.
+   * A bag the interface cannot read is undefined too: the interface reported it when it came (its
+   * blocked status names the key and the value), so it is not reported again here.
+   */
+  databaseSettings(): DatabaseSettings | undefined {
     const relation = this.charm.model.getRelation("database");
     if (relation === undefined) return undefined;
-    const data = (await this.database.fetchRelationData())[relation.id];
-    const endpoint = firstEndpoint(data?.endpoints ?? "");
-    const { username, password } = data ?? {};
+    const data = readable(() => this.database.fetchRelationData([relation.id])[relation.id]);
+    const endpoint = firstEndpoint(data?.["endpoints"] ?? "");
+    const username = data?.["username"];
+    const password = data?.["password"];
     if (endpoint === undefined || username === undefined || password === undefined) return undefined;
-    return { ...endpoint, database: data?.database ?? DATABASE_NAME, user: username, password };
+    return { ...endpoint, database: data?.["database"] ?? DATABASE_NAME, user: username, password };
   }
 
   /** This unit's certificate and its private key, once the provider has signed the CSR. */
-  async tlsSettings(): Promise<TlsSettings | undefined> {
+  tlsSettings(): TlsSettings | undefined {
     const [request] = this.certificates.certificateRequests;
     if (request === undefined || !this.certificatesRelated) return undefined;
-    const { certificate, privateKey } = await this.certificates.getAssignedCertificate(request);
+    const assigned = readable(() => this.certificates.getAssignedCertificate(request));
+    const certificate = assigned?.certificate;
+    const privateKey = assigned?.privateKey;
     if (certificate === undefined || privateKey === undefined) return undefined;
-    return { certificate: certificate.certificate, ca: certificate.ca, chain: certificate.chain, privateKey };
+    return {
+      certificate: certificate.certificate.raw,
+      ca: certificate.ca.raw,
+      chain: certificate.chain.map((pem) => pem.raw),
+      privateKey: privateKey.raw,
+    };
+  }
+}
+
+/** `read()`, or undefined when the other side's bag is malformed (InterfaceDataError). */
+function readable<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof InterfaceDataError) return undefined;
+    throw error;
   }
 }

@@ -30,3 +30,17 @@ export function stepOf(recording: Recording, wanted: (step: RecordedStep) => boo
   if (step === undefined) throw new Error(`the recording "${recording.scenario}" has no step ${what}`);
   return step;
 }
+
+/**
+ * A JSON value as Python's `json.dumps` writes it with its defaults (", " and ": " separators,
+ * non-ASCII as \uXXXX): how tls-certificates writes every field of its bags.
+ */
+export function pythonDumps(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonDumps).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${pythonDumps(key)}: ${pythonDumps(item)}`)
+      .join(", ")}}`;
+  }
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
