@@ -50,7 +50,7 @@ function relationOf(state: State, endpoint: string): Relation {
 /** `state` with its relation of `endpoint` given new remote data. */
 function withRemoteApp(state: State, endpoint: string, remoteAppData: Record<string, string>): { state: State; relation: Relation } {
   const old = relationOf(state, endpoint);
-  const { endpoint, id, remoteAppName, localAppData, localUnitData, remoteUnitsData } = old;
+  const { id, remoteAppName, localAppData, localUnitData, remoteUnitsData } = old;
   const relation = new Relation({ endpoint, id, remoteAppName, localAppData, localUnitData, remoteAppData, remoteUnitsData });
   return { state: state.with({ relations: [...state.relations.filter((r) => r.id !== old.id), relation] }), relation };
 }
