@@ -45,20 +45,32 @@ const FIXTURES = join(ROOT, "test", "fixtures", "interfaces");
  */
 /** @type {InterfaceSpec[]} */
 export const INTERFACES = [
-  { name: "database", entry: "database.ts", endpoint: "database", remoteApp: "postgresql", fixture: "database/requirer-secrets.json" },
+  // Step 2: the provider's answer, with the secret-user and secret-tls URIs (step 1 only echoes the database's name).
+  {
+    name: "database",
+    entry: "database.ts",
+    endpoint: "database",
+    remoteApp: "postgresql",
+    fixture: "database/requirer-secrets.json",
+    step: 2,
+  },
   {
     name: "tls-certificates",
     entry: "tls-certificates.ts",
     endpoint: "certificates",
     remoteApp: "tls-provider",
     fixture: "tls-certificates/requirer-unit.json",
+    // Step 1: the provider's certificates for the CSR of step 0, whose private key (a unit secret) is answered by its label.
+    step: 1,
   },
   {
     name: "cos-agent",
     entry: "cos-agent.ts",
     endpoint: "cos-agent",
     remoteApp: "grafana-agent",
-    fixture: "cos-agent/provider-receivers.json",
+    fixture: "cos-agent/tracing.json",
+    // Step 0: the agent's receivers, which the provider reads on every refresh.
+    step: 0,
   },
   { name: "ingress", entry: "ingress.ts", endpoint: "ingress", remoteApp: "haproxy", fixture: "ingress/requirer-defaults.json" },
   {
@@ -74,7 +86,8 @@ export const INTERFACES = [
  * @typedef {import("./lib.mjs").Summary} Summary
  * @typedef {import("./variants.mjs").BuiltVariant} BuiltVariant
  * @typedef {{ remoteApp: Record<string, string>, remoteUnit: Record<string, string>, localApp: Record<string, string>,
- *   localUnit: Record<string, string>, secrets: { id: string, content: Record<string, string> }[], source: string }} Recorded
+ *   localUnit: Record<string, string>, secrets: { id?: string, label?: string | null, owner?: string, content: Record<string, string> }[],
+ *   source: string }} Recorded
  * @typedef {{ name: string, bundleBytes: number, interfaceFiles: string[], sha256: string, files: Record<string, string> }} Bundle
  * @typedef {{ hook: string, none: Summary, with: Summary, calls: { none: number, with: number }, status: string | undefined }} HookFigure
  * @typedef {{ name: string, present: boolean, reason?: string, bundle?: Bundle, recorded?: string, hooks: HookFigure[] }} InterfaceFigure
@@ -83,14 +96,25 @@ export const INTERFACES = [
  *   interfaces: InterfaceFigure[] }} InterfacesBench
  */
 
-/** The first recorded step to replay: relation-changed with something in the remote bags. */
+/** A step's remote unit bag: `remoteUnit`, or unit 0 of `remoteUnits`. */
+function remoteUnitOf(/** @type {Record<string, unknown>} */ given) {
+  const units = /** @type {Record<string, Record<string, string>> | undefined} */ (given["remoteUnits"]);
+  return /** @type {Record<string, string>} */ (given["remoteUnit"] ?? units?.["0"] ?? {});
+}
+
+/**
+ * The recorded step to replay: `spec.step`, or the first relation-changed with something in the remote bags.
+ * @returns {{ recorded: Recorded } | { reason: string }}
+ */
 export function recordedStep(/** @type {InterfaceSpec} */ spec) {
   const path = join(FIXTURES, spec.fixture);
   if (!existsSync(path)) return { reason: `no recording ${spec.fixture}` };
   /** @type {unknown} */
   const parsed = JSON.parse(readFileSync(path, "utf8"));
   const fixture =
-    /** @type {{ steps: { event: string, given?: Record<string, unknown>, wrote?: Record<string, Record<string, string>> }[] }} */ (parsed);
+    /** @type {{ steps: { event: string, given?: Record<string, unknown>, wrote?: Record<string, Record<string, string>>, secrets?: Recorded["secrets"] }[] }} */ (
+      parsed
+    );
   const index =
     spec.step ??
     fixture.steps.findIndex(
@@ -103,16 +127,20 @@ export function recordedStep(/** @type {InterfaceSpec} */ spec) {
     );
   const step = fixture.steps[index];
   if (step === undefined) return { reason: `${spec.fixture} has no relation-changed step with a remote bag` };
-  // The local bags are what this side had written by then: the step before's.
-  const before = fixture.steps[index - 1]?.wrote ?? {};
+  // The local bags are what this side had written by then, the step before's, and the secrets it had made.
+  const previous = fixture.steps[index - 1];
+  const before = previous?.wrote ?? {};
   const given = step.given ?? {};
   /** @type {Recorded} */
   const recorded = {
     remoteApp: /** @type {Record<string, string>} */ (given["remoteApp"] ?? {}),
-    remoteUnit: /** @type {Record<string, string>} */ (given["remoteUnit"] ?? {}),
+    remoteUnit: remoteUnitOf(given),
     localApp: before["localApp"] ?? {},
     localUnit: before["localUnit"] ?? {},
-    secrets: /** @type {Recorded["secrets"]} */ (given["secrets"] ?? []),
+    secrets: [
+      .../** @type {Recorded["secrets"]} */ (given["secrets"] ?? []),
+      .../** @type {Recorded["secrets"]} */ (previous?.secrets ?? []).filter((secret) => secret.owner === "unit" || secret.owner === "app"),
+    ],
     source: `${spec.fixture} step ${String(index)} (${step.event})`,
   };
   return { recorded };
@@ -138,10 +166,14 @@ export function interfaceSandbox(work, recorded, spec) {
   write("remote-unit", recorded?.remoteUnit ?? {});
   write("local-app", recorded?.localApp ?? {});
   write("local-unit", recorded?.localUnit ?? {});
+  // By id (either URI form) or, for this side's own secrets, by label.
   const secretCases = (recorded?.secrets ?? []).map((secret, index) => {
     write(`secret-${String(index)}`, secret.content);
-    const xid = secret.id.replace(/^secret:(\/\/[^/]+\/)?/, "");
-    return `      *${xid}*) cat "$A/secret-${String(index)}"; exit 0 ;;`;
+    const patterns = [
+      ...(secret.id === undefined ? [] : [`*${secret.id.replace(/^secret:(\/\/[^/]+\/)?/, "")}*`]),
+      ...(secret.label == null ? [] : [`*" --label ${secret.label} "*`]),
+    ];
+    return `      ${patterns.join("|")}) cat "$A/secret-${String(index)}"; exit 0 ;;`;
   });
   const network = {
     "bind-addresses": [
@@ -158,6 +190,8 @@ export function interfaceSandbox(work, recorded, spec) {
     `#!/bin/sh
 A='${answers}'
 [ -n "$BENCH_CALL_LOG" ] && echo "\${0##*/} $*" >> "$BENCH_CALL_LOG"
+# A tool given its data on stdin (relation-set --file -) reads it all, as Juju's do: else the writer gets EPIPE.
+case " $* " in *" --file - "*) cat > /dev/null ;; esac
 case "\${0##*/}" in
   is-leader) echo true ;;
   config-get) echo '{}' ;;
@@ -175,7 +209,7 @@ ${secretCases.join("\n")}
       *) echo 'ERROR secret not found' >&2; exit 1 ;;
     esac ;;
   secret-ids) echo '[]' ;;
-  secret-add) echo 'secret:d4benchsecret000000' ;;
+  secret-add) echo 'secret:d4bench0000000000000' ;;
   network-get) cat "$A/network" ;;
   opened-ports) echo '[]' ;;
   goal-state) echo '{"units":{},"relations":{}}' ;;
