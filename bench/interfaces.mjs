@@ -1,7 +1,7 @@
 // @ts-check
 // What a relation interface (tscharm/interfaces/*) costs a charm, and that a charm importing none pays nothing.
 //
-//   npm run build && node bench/interfaces.mjs [--runs 20] [--warmup 3] [--baselines 714db2f,570ce8d] [--json]
+//   npm run build && node bench/interfaces.mjs [--runs 20] [--warmup 3] [--baselines 714db2f,570ce8d] [--instructions [3]] [--json]
 //
 // 1. The demo charm and bench/slug-charm's none.ts, built from this tree and from each baseline
 //    commit (BASELINES; `git archive` of it into a temporary directory), all by this tree's build:
@@ -14,6 +14,8 @@
 //    Python library wrote, as recorded in test/fixtures/interfaces/<name>/ (the fake tools answer
 //    relation-get with it, secret-get with the recorded secrets), each against none.ts in the same
 //    alternating runs. Figures and ratios only: nothing here asserts a time.
+// --instructions also counts each executable's instructions per hook with callgrind (median of 3, or n):
+// unlike wall time, the count hardly moves on a loaded machine.
 // An interface whose folder is not on this tree (interfaces/<name>/index.ts) is reported as absent.
 
 import { execFileSync } from "node:child_process";
@@ -24,8 +26,8 @@ import { join } from "node:path";
 
 import { NODE_VERSION } from "#compiled/cmd/node-binary";
 import { TOOLS } from "./dispatch.mjs";
-import { alternate, fixed, isMain, option, runOnce, stage, summarize, table } from "./lib.mjs";
-import { ROOT, buildVariants, lastStatus } from "./variants.mjs";
+import { alternate, countInstructions, fixed, isMain, median, option, runOnce, stage, summarize, table } from "./lib.mjs";
+import { ROOT, buildVariants, instructionsOption, lastStatus } from "./variants.mjs";
 
 /**
  * The baselines a charm that imports no interface is compared with: main before issue 15 (714db2f),
@@ -89,7 +91,8 @@ export const INTERFACES = [
  *   localUnit: Record<string, string>, secrets: { id?: string, label?: string | null, owner?: string, content: Record<string, string> }[],
  *   source: string }} Recorded
  * @typedef {{ name: string, bundleBytes: number, interfaceFiles: string[], sha256: string, files: Record<string, string> }} Bundle
- * @typedef {{ hook: string, none: Summary, with: Summary, calls: { none: number, with: number }, status: string | undefined }} HookFigure
+ * @typedef {{ hook: string, none: Summary, with: Summary, calls: { none: number, with: number }, status: string | undefined,
+ *   instructions: { none: number | undefined, with: number | undefined } }} HookFigure
  * @typedef {{ name: string, present: boolean, reason?: string, bundle?: Bundle, recorded?: string, hooks: HookFigure[] }} InterfaceFigure
  * @typedef {{ runs: number, node: string, date: string, baselines: string[],
  *   unchanged: { name: string, baseline: string, before: Bundle, now: Bundle, changedFiles: string[] }[], none: Bundle | undefined,
@@ -284,10 +287,11 @@ function callsOf(/** @type {import("./lib.mjs").Command} */ command, /** @type {
  * @param {BuiltVariant} none
  * @param {BuiltVariant} variant
  * @param {{ work: string, hook: string, env: Record<string, string>, recorded: Recorded | undefined, spec: InterfaceSpec,
- *   runs: number, warmup: number }} options
+ *   runs: number, warmup: number, instructions: number }} options
+ *   `instructions`: how many times to count each executable's instructions with callgrind (the median is kept; 0: none).
  * @returns {HookFigure}
  */
-function timePair(none, variant, { work, hook, env: extra, recorded, spec, runs, warmup }) {
+function timePair(none, variant, { work, hook, env: extra, recorded, spec, runs, warmup, instructions }) {
   const commands = [none, variant].map((built) => {
     const box = interfaceSandbox(mkdtempSync(join(work, "sandbox-")), recorded, spec);
     const env = { ...box.env, ...extra, JUJU_DISPATCH_PATH: `hooks/${hook}`, JUJU_HOOK_NAME: hook, JUJU_CONTEXT_ID: `ifaces-${hook}-1` };
@@ -296,6 +300,11 @@ function timePair(none, variant, { work, hook, env: extra, recorded, spec, runs,
   const [first, second] = commands;
   if (first === undefined || second === undefined) throw new Error("two commands expected");
   const calls = { none: callsOf(first.command, first.box.callLog), with: callsOf(second.command, second.box.callLog) };
+  const count = (/** @type {typeof first.command} */ command) =>
+    instructions > 0
+      ? median(Array.from({ length: instructions }, () => countInstructions(command.argv[0] ?? "", command.env, command.cwd)))
+      : undefined;
+  const counted = { none: count(first.command), with: count(second.command) };
   const samples = alternate([first.command, second.command], { runs, warmup });
   const before = samples.get(none.name);
   const after = samples.get(variant.name);
@@ -306,14 +315,15 @@ function timePair(none, variant, { work, hook, env: extra, recorded, spec, runs,
     with: summarize(after),
     calls: { none: calls.none.length, with: calls.with.length },
     status: lastStatus(calls.with),
+    instructions: counted,
   };
 }
 
 /**
- * @param {{ runs: number, warmup: number, baselines?: readonly string[], log?: (line: string) => void }} options
+ * @param {{ runs: number, warmup: number, baselines?: readonly string[], instructions?: number, log?: (line: string) => void }} options
  * @returns {InterfacesBench}
  */
-export function benchInterfaces({ runs, warmup, baselines = BASELINES, log = () => undefined }) {
+export function benchInterfaces({ runs, warmup, baselines = BASELINES, instructions = 0, log = () => undefined }) {
   const commits = baselines.map((baseline) =>
     execFileSync("git", ["-C", ROOT, "rev-parse", "--verify", "--short", `${baseline}^{commit}`], { encoding: "utf8" }).trim(),
   );
@@ -379,7 +389,7 @@ export function benchInterfaces({ runs, warmup, baselines = BASELINES, log = () 
       /** @type {HookFigure[]} */
       const hooks = [];
       log(`${spec.name} update-status: ${String(runs)} alternating runs with none.ts`);
-      hooks.push(timePair(none, variant, { work, hook: "update-status", env: {}, recorded: undefined, spec, runs, warmup }));
+      hooks.push(timePair(none, variant, { work, hook: "update-status", env: {}, recorded: undefined, spec, runs, warmup, instructions }));
       if (recorded !== undefined) {
         log(`${spec.name} ${spec.endpoint}-relation-changed (${recorded.source}): ${String(runs)} alternating runs with none.ts`);
         const env = {
@@ -388,7 +398,9 @@ export function benchInterfaces({ runs, warmup, baselines = BASELINES, log = () 
           JUJU_REMOTE_APP: spec.remoteApp,
           JUJU_REMOTE_UNIT: `${spec.remoteApp}/0`,
         };
-        hooks.push(timePair(none, variant, { work, hook: `${spec.endpoint}-relation-changed`, env, recorded, spec, runs, warmup }));
+        hooks.push(
+          timePair(none, variant, { work, hook: `${spec.endpoint}-relation-changed`, env, recorded, spec, runs, warmup, instructions }),
+        );
       }
       interfaces.push({
         name: spec.name,
@@ -417,6 +429,7 @@ export function formatInterfaces(/** @type {InterfacesBench} */ result) {
       `interfaces/ files: ${String(now.interfaceFiles.length)}`,
   );
   const base = result.none?.bundleBytes ?? NaN;
+  const counted = result.interfaces.some((figure) => figure.hooks.some((hook) => hook.instructions.with !== undefined));
   const rows = [
     [
       "interface",
@@ -428,6 +441,7 @@ export function formatInterfaces(/** @type {InterfacesBench} */ result) {
       "with ms (min–max)",
       "× none",
       "+ms",
+      ...(counted ? ["M instructions none / with", "× none"] : []),
       "tool calls",
       "status",
     ],
@@ -454,6 +468,12 @@ export function formatInterfaces(/** @type {InterfacesBench} */ result) {
         range(hook.with),
         `${fixed(hook.with.median / hook.none.median, 2)}×`,
         fixed(hook.with.median - hook.none.median),
+        ...(counted
+          ? [
+              `${fixed((hook.instructions.none ?? NaN) / 1e6)} / ${fixed((hook.instructions.with ?? NaN) / 1e6)}`,
+              `${fixed((hook.instructions.with ?? NaN) / (hook.instructions.none ?? NaN), 3)}×`,
+            ]
+          : []),
         `${String(hook.calls.none)} / ${String(hook.calls.with)}`,
         hook.status ?? "",
       ]);
@@ -486,6 +506,7 @@ if (isMain(import.meta.url)) {
     runs: option("runs", 20),
     warmup: option("warmup", 3),
     baselines: at > 0 ? (process.argv[at + 1] ?? "").split(",") : BASELINES,
+    instructions: instructionsOption(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(process.argv.includes("--json") ? `${JSON.stringify(result)}\n` : formatInterfaces(result));
