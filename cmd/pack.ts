@@ -125,7 +125,8 @@ export function sourceFiles(projectDir: string): ZipEntry[] {
       const path = `${relativeDir}/${name}`;
       const stat = statSync(join(projectDir, path));
       if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) files.push({ name: path, data: readFileSync(join(projectDir, path)), mode: stat.mode & 0o111 ? 0o755 : 0o644 });
+      else if (stat.isFile())
+        files.push({ name: path, data: readFileSync(join(projectDir, path)), mode: stat.mode & 0o111 ? 0o755 : 0o644 });
     }
   };
   if (existsSync(join(projectDir, "src")) && statSync(join(projectDir, "src")).isDirectory()) walk("src");

@@ -1,5 +1,5 @@
 // @ts-check
-// The TypeScript examples in README.md and docs/*.md, written out as files so that the test suite
+// The TypeScript examples in README.md and docs/**/*.md, written out as files so that the test suite
 // can compile every one of them and run the ones that are tests (those that import "vitest").
 //
 // vitest.config.ts calls writeDocExamples() when vitest starts, so the runnable examples are
@@ -8,7 +8,7 @@
 // <file> instead.
 
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 
 /** Where the examples are written (ignored by git, tsc and eslint). */
 export const EXAMPLES_DIR = join("test", ".docs-snippets");
@@ -18,16 +18,18 @@ export const EXAMPLES_DIR = join("test", ".docs-snippets");
  * @typedef {DocBlock & { file: string, runnable: boolean }} DocExample
  */
 
+/** README.md and every page under docs/ (docs/interfaces/*.md too), as paths from `root`. @param {string} root @returns {string[]} */
+export function docFiles(root) {
+  const pages = readdirSync(join(root, "docs"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f.split(sep).join("/")}`)
+    .sort();
+  return ["README.md", ...pages];
+}
+
 /** Every ```ts block of the docs, with the line it starts on. @param {string} root @returns {DocBlock[]} */
 export function docBlocks(root) {
-  const docs = [
-    "README.md",
-    ...readdirSync(join(root, "docs"))
-      .filter((f) => f.endsWith(".md"))
-      .sort()
-      .map((f) => `docs/${f}`),
-  ];
-  return docs.flatMap((doc) => {
+  return docFiles(root).flatMap((doc) => {
     /** @type {DocBlock[]} */
     const found = [];
     const lines = readFileSync(join(root, doc), "utf8").split("\n");

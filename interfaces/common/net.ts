@@ -8,11 +8,12 @@ import { DecodeError, decode } from "./data.js";
 /**
  * An http(s) URL as pydantic's `AnyHttpUrl` accepts it, normalised as it prints it (`str(url)`):
  * lower-case host, default port dropped, `/` for an empty path, dot segments resolved, spaces
- * escaped. Undefined when pydantic would refuse it (not a URL, another scheme, no host, over
- * 2083 characters). Both use a WHATWG URL parser (pydantic-core's is Rust's `url`), so they agree.
+ * escaped. Undefined when pydantic would refuse it (not a URL, another scheme, no host; pydantic
+ * 2.10 and later set no length limit). Both use a WHATWG URL parser (pydantic-core's is Rust's
+ * `url`), so they agree.
  */
 export function httpUrl(value: string): string | undefined {
-  if (value.length > 2083 || !URL.canParse(value)) return undefined;
+  if (!URL.canParse(value)) return undefined;
   const url = new URL(value);
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   if (url.hostname === "") return undefined;
@@ -37,10 +38,15 @@ export function isIpv4(value: string): boolean {
 /**
  * An IPv4 or IPv6 address printed as Python's `ipaddress` prints it (IPv6 lower case, the longest
  * run of two or more zero groups as `::`, which is also how a WHATWG URL prints an IPv6 host);
- * undefined when it is not an address. Scope ids (`%eth0`) are refused.
+ * undefined when it is not an address. An IPv6 scope id (`fe80::1%eth0`) is kept as given.
  */
 export function ipAddress(value: string): string | undefined {
   if (isIpv4(value)) return value;
+  const scoped = /^([^%]+)%([^%\s/]+)$/.exec(value);
+  if (scoped !== null) {
+    const address = ipAddress(scoped[1] ?? "");
+    return address === undefined || isIpv4(address) ? undefined : `${address}%${scoped[2] ?? ""}`;
+  }
   if (!value.includes(":") || !/^[0-9a-fA-F:.]+$/.test(value)) return undefined;
   const literal = `http://[${value}]/`;
   if (!URL.canParse(literal)) return undefined;

@@ -38,13 +38,13 @@ function compress(h: bigint[], block: Uint8Array, counter: number, last: boolean
   if (last) v[14] = (v[14] as bigint) ^ MASK;
   const g = (a: number, b: number, c: number, d: number, x: bigint, y: bigint): void => {
     v[a] = ((v[a] as bigint) + (v[b] as bigint) + x) & MASK;
-    v[d] = rotr((v[d] as bigint) ^ (v[a] as bigint), 32n);
-    v[c] = ((v[c] as bigint) + (v[d] as bigint)) & MASK;
-    v[b] = rotr((v[b] as bigint) ^ (v[c] as bigint), 24n);
-    v[a] = ((v[a] as bigint) + (v[b] as bigint) + y) & MASK;
-    v[d] = rotr((v[d] as bigint) ^ (v[a] as bigint), 16n);
-    v[c] = ((v[c] as bigint) + (v[d] as bigint)) & MASK;
-    v[b] = rotr((v[b] as bigint) ^ (v[c] as bigint), 63n);
+    v[d] = rotr((v[d] as bigint) ^ v[a], 32n);
+    v[c] = ((v[c] as bigint) + v[d]) & MASK;
+    v[b] = rotr((v[b] as bigint) ^ v[c], 24n);
+    v[a] = (v[a] + v[b] + y) & MASK;
+    v[d] = rotr(v[d] ^ v[a], 16n);
+    v[c] = (v[c] + v[d]) & MASK;
+    v[b] = rotr(v[b] ^ v[c], 63n);
   };
   for (let round = 0; round < 12; round++) {
     const s = SIGMA[round % 10] as number[];

@@ -35,7 +35,8 @@ export function charmFiles(charmDir: string): RuleFiles {
     list: (path) => readdirSync(resolve(charmDir, path)).sort(),
     read: (path) => readFileSync(resolve(charmDir, path), "utf8"),
     cosTool(args) {
-      const arch = process.arch === "x64" ? "amd64" : process.arch;
+      // Python's platform.machine(), with x86_64 spelled amd64 as cosl does: cos-tool-amd64, cos-tool-aarch64.
+      const arch = process.arch === "x64" ? "amd64" : process.arch === "arm64" ? "aarch64" : process.arch;
       const tool = `${charmDir}/cos-tool-${arch}`;
       if (!existsSync(tool)) return undefined;
       const { spawnSync } = process.getBuiltinModule("node:child_process");

@@ -301,7 +301,6 @@ export class LzmaEncoder {
     this.chain[pos & (this.chain.length - 1)] = this.head[h] as number;
     this.head[h] = pos;
   }
-
 }
 
 /** The largest window the encoder uses for `length` bytes: a power of two, 4 KiB to 8 MiB. */

@@ -5,19 +5,11 @@
 // (config-changed unless told otherwise). It also reads what the agent publishes back: the
 // tracing `receivers`.
 
-import {
-  type BoundEvent,
-  type CharmBase,
-  type EventBase,
-  type JsonObject,
-  type JsonValue,
-  type Relation,
-  type Unit,
-  log,
-} from "../../runtime/index.js";
-import { RemoteBag, pythonJson } from "../common/data.js";
+import { type BoundEvent, type CharmBase, type JsonObject, type JsonValue, type Relation, type Unit, log } from "../../runtime/index.js";
+import { RemoteBag } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
 import { blake2bHex } from "./blake2b.js";
+import { compare, pythonStr, sortedPythonJson } from "./python.js";
 import { charmFiles, dashboards } from "./files.js";
 import { Rules, type Topology, applicationRules, topologyIdentifier } from "./rules.js";
 import {
@@ -54,7 +46,7 @@ export interface CosAgentProviderOptions {
   /** Directories of Grafana dashboard JSON files (default `["./src/grafana_dashboards"]`). */
   readonly dashboardDirs?: readonly string[];
   /** Events on which to rewrite the bag (default: config-changed). */
-  readonly refreshEvents?: readonly BoundEvent<EventBase>[];
+  readonly refreshEvents?: readonly BoundEvent[];
   /** The tracing protocols the charm sends traces with; the agent answers with a receiver for each. */
   readonly tracingProtocols?: readonly ReceiverProtocol[];
   /** Scrape configs, or a function giving them (called at each refresh). */
@@ -118,16 +110,17 @@ export class CosAgentProvider {
   /** Scrape jobs named `<app>_<job_name or default>_<blake2b-4 of the job without its name>`, sorted by name. */
   scrapeJobs(): JsonObject[] {
     const given = this.options.scrapeConfigs;
-    const configs: JsonObject[] = structuredClone([...(typeof given === "function" ? given() : (given ?? []))]) as JsonObject[];
+    const configs = structuredClone<JsonObject[]>([...(typeof given === "function" ? given() : (given ?? []))]);
     for (const endpoint of this.options.metricsEndpoints ?? [])
       configs.push({ metrics_path: endpoint.path, static_configs: [{ targets: [`localhost:${endpoint.port}`] }] });
     for (const config of configs) {
-      const name = config["job_name"] ?? "default";
+      // Python's `config.get("job_name", "default")`: an explicit null is "None".
+      const name = "job_name" in config ? config["job_name"] : "default";
       const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== "job_name"));
       const id = blake2bHex(new TextEncoder().encode(sortedPythonJson(rest)), 4);
-      config["job_name"] = `${this.charm.app.name}_${String(name)}_${id}`;
+      config["job_name"] = `${this.charm.app.name}_${pythonStr(name)}_${id}`;
     }
-    return configs.sort((a, b) => compare(String(a["job_name"]), String(b["job_name"])));
+    return configs.sort((a, b) => compare(a["job_name"] as string, b["job_name"] as string));
   }
 
   metricsAlertRules(): JsonObject {
@@ -207,26 +200,6 @@ export class CosAgentProvider {
     const receivers = bag.json("receivers", receiversDecoder);
     return receivers === undefined ? undefined : { receivers };
   }
-}
-
-/** Python's `json.dumps(value, sort_keys=True)`. */
-export function sortedPythonJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedPythonJson).join(", ")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => compare(a, b));
-    return `{${entries.map(([k, v]) => `${pythonJson(k)}: ${sortedPythonJson(v)}`).join(", ")}}`;
-  }
-  return pythonJson(value);
-}
-
-/** Python's string order (by code point). */
-function compare(a: string, b: string): number {
-  const x = Array.from(a, (c) => c.codePointAt(0) as number);
-  const y = Array.from(b, (c) => c.codePointAt(0) as number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
-  return x.length - y.length;
 }
 
 /** A value with its objects' keys sorted, so equal dicts compare equal as Python's `==` does. */

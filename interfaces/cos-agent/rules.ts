@@ -6,6 +6,7 @@
 // without it an expression is left as it is).
 
 import { type JsonObject, type JsonValue, log } from "../../runtime/index.js";
+import { pythonStr } from "./python.js";
 import { parseYaml } from "./yaml.js";
 
 export type QueryType = "promql" | "logql";
@@ -157,7 +158,8 @@ export class Rules {
 
   /** cosl's `_from_dict`: groups with their names prefixed, topology labels and matchers added. */
   private fromValue(value: unknown, groupName: string | undefined, prefix: string): JsonObject[] {
-    if (!isObject(value) || Object.keys(value).length === 0) throw new Error(isObject(value) || value == null ? "Empty" : "Invalid rule format");
+    if (!isObject(value) || Object.keys(value).length === 0)
+      throw new Error(isObject(value) || value == null ? "Empty" : "Invalid rule format");
     const copy = structuredClone(value);
     let groups: JsonObject[];
     if ("groups" in copy) {
@@ -194,7 +196,13 @@ export class Rules {
     if (typeof expr !== "string") throw new Error("Invalid rule format: a rule without an expr");
     const replaced = expr.replace(/%%juju_topology%%,?/g, this.queryType === "logql" ? 'job=~".+"' : "");
     const topology = ["juju_model", "juju_model_uuid", "juju_application"].filter((k) => labels[k] != null);
-    rule["expr"] = topology.length === 0 ? replaced : this.inject(replaced, topology.map((k) => `--label-matcher=${k}=${String(labels[k])}`));
+    rule["expr"] =
+      topology.length === 0
+        ? replaced
+        : this.inject(
+            replaced,
+            topology.map((k) => `--label-matcher=${k}=${pythonStr(labels[k] as JsonValue)}`),
+          );
   }
 
   private inject(expression: string, matchers: string[]): string {

@@ -147,6 +147,7 @@ class Reader {
 
 function inline(text: string): unknown {
   const t = text.trim();
+  if (/^[&*!%@`]/.test(t)) throw new YamlError(`anchors, aliases, tags and reserved indicators are not read: ${t.slice(0, 40)}`);
   if (t.startsWith('"')) {
     const m = /^"((?:[^"\\]|\\.)*)"\s*(#.*)?$/.exec(t);
     if (m === null) throw new YamlError(`bad double-quoted string: ${t.slice(0, 40)}`);
@@ -219,7 +220,8 @@ class Flow {
 
   end(): void {
     this.space();
-    if (this.at < this.text.length && this.text[this.at] !== "#") throw new YamlError(`text after a flow collection: ${this.text.slice(0, 40)}`);
+    if (this.at < this.text.length && this.text[this.at] !== "#")
+      throw new YamlError(`text after a flow collection: ${this.text.slice(0, 40)}`);
   }
 
   private take(c: string): boolean {

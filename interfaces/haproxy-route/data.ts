@@ -96,8 +96,12 @@ const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-_]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9
 
 function validString(field: string, value: unknown, invalid = INVALID): string {
   if (typeof value !== "string") throw new DataValidationError(field, `must be a string (not ${typeof value})`);
-  const bad = [...value].filter((c) => invalid.includes(c));
-  if (bad.length > 0) throw new DataValidationError(field, `contains invalid character(s) ${JSON.stringify([...new Set(bad)].join(""))}: ${JSON.stringify(value)}`);
+  const bad = Array.from(invalid).filter((c) => value.includes(c));
+  if (bad.length > 0)
+    throw new DataValidationError(
+      field,
+      `contains invalid character(s) ${JSON.stringify([...new Set(bad)].join(""))}: ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -119,7 +123,8 @@ export function isValidDomain(value: string): boolean {
 }
 
 function domain(field: string, value: unknown): string {
-  if (typeof value !== "string" || !isValidDomain(value)) throw new DataValidationError(field, `is not a valid domain: ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !isValidDomain(value))
+    throw new DataValidationError(field, `is not a valid domain: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -169,15 +174,23 @@ export function requirerAppData(r: HaproxyRouteRequirements): Record<string, unk
   const algorithm = oneOf("loadBalancingAlgorithm", LOAD_BALANCING_ALGORITHMS, r.loadBalancingAlgorithm ?? "leastconn");
   const cookie = r.loadBalancingCookie === undefined ? undefined : validString("loadBalancingCookie", r.loadBalancingCookie);
   const consistent = r.loadBalancingConsistentHashing ?? false;
-  if (cookie !== undefined && algorithm !== "cookie") throw new DataValidationError("loadBalancingCookie", "only applies when the algorithm is cookie");
+  if (cookie !== undefined && algorithm !== "cookie")
+    throw new DataValidationError("loadBalancingCookie", "only applies when the algorithm is cookie");
   if (consistent && algorithm !== "cookie" && algorithm !== "source") {
     throw new DataValidationError("loadBalancingConsistentHashing", "only applies when the algorithm is cookie or source");
   }
-  if (algorithm === "cookie" && (cookie === undefined || cookie === "")) throw new DataValidationError("loadBalancingCookie", "must be set when the algorithm is cookie");
+  if (algorithm === "cookie" && (cookie === undefined || cookie === ""))
+    throw new DataValidationError("loadBalancingCookie", "must be set when the algorithm is cookie");
 
   const rewrites = [
-    ...(r.pathRewriteExpressions ?? []).map((e, i) => ({ method: "set-path", expression: validString(`pathRewriteExpressions[${i}]`, e, INVALID_IN_EXPRESSION) })),
-    ...(r.queryRewriteExpressions ?? []).map((e, i) => ({ method: "set-query", expression: validString(`queryRewriteExpressions[${i}]`, e, INVALID_IN_EXPRESSION) })),
+    ...(r.pathRewriteExpressions ?? []).map((e, i) => ({
+      method: "set-path",
+      expression: validString(`pathRewriteExpressions[${i}]`, e, INVALID_IN_EXPRESSION),
+    })),
+    ...(r.queryRewriteExpressions ?? []).map((e, i) => ({
+      method: "set-query",
+      expression: validString(`queryRewriteExpressions[${i}]`, e, INVALID_IN_EXPRESSION),
+    })),
     ...(r.headerRewriteExpressions ?? []).map(([header, e], i) => ({
       method: "set-header",
       expression: validString(`headerRewriteExpressions[${i}][1]`, e, INVALID_IN_EXPRESSION),
@@ -203,7 +216,9 @@ export function requirerAppData(r: HaproxyRouteRequirements): Record<string, unk
         policy: nonDefault(oneOf("rateLimitPolicy", RATE_LIMIT_POLICIES, r.rateLimitPolicy ?? "deny"), "deny"),
       }
     : undefined;
-  const retry = r.retryCount ? { count: integer("retryCount", r.retryCount), redispatch: r.retryRedispatch === true ? true : undefined } : undefined;
+  const retry = r.retryCount
+    ? { count: integer("retryCount", r.retryCount), redispatch: r.retryRedispatch === true ? true : undefined }
+    : undefined;
   const timeouts = {
     server: nonDefault(integer("serverTimeout", r.serverTimeout ?? 60, positive), 60),
     connect: nonDefault(integer("connectTimeout", r.connectTimeout ?? 60, positive), 60),

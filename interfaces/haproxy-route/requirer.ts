@@ -6,7 +6,14 @@ import { type BoundEvent, type CharmBase, EventBase, type Relation, customEvent,
 import { InterfaceDataError, RemoteBag } from "../common/data.js";
 import { replaceJsonBag } from "../common/dump.js";
 import { RelationProblems } from "../common/problems.js";
-import { DataValidationError, type HaproxyRouteRequirements, hasRequirements, providerEndpoints, requirerAppData, requirerUnitData } from "./data.js";
+import {
+  DataValidationError,
+  type HaproxyRouteRequirements,
+  hasRequirements,
+  providerEndpoints,
+  requirerAppData,
+  requirerUnitData,
+} from "./data.js";
 
 /**
  * The provider has published endpoints (in relation-created or -changed, whenever there are
@@ -60,7 +67,9 @@ export class HaproxyRouteRequirer {
    * them if the relation is there. `service` and `ports` are required here, as in the library.
    * Throws `DataValidationError` naming the option before anything is written.
    */
-  provideHaproxyRouteRequirements(requirements: HaproxyRouteRequirements & { readonly service: string; readonly ports: readonly number[] }): void {
+  provideHaproxyRouteRequirements(
+    requirements: HaproxyRouteRequirements & { readonly service: string; readonly ports: readonly number[] },
+  ): void {
     this.requirements = requirements;
     this.updateRelationData();
   }
@@ -101,7 +110,9 @@ export class HaproxyRouteRequirer {
     const app = relation?.app;
     if (relation === undefined || app === undefined) return [];
     try {
-      const endpoints = providerEndpoints(new RemoteBag(relation.data.get(app), { endpoint: this.relationName, relationId: relation.id, from: app.name }));
+      const endpoints = providerEndpoints(
+        new RemoteBag(relation.data.get(app), { endpoint: this.relationName, relationId: relation.id, from: app.name }),
+      );
       this.problems.forget(relation.id);
       return endpoints;
     } catch (error) {

@@ -68,7 +68,8 @@ export function requirerAppData(values: {
 /** The library asserts `0 < port < 65535` (so 65535 itself is refused). */
 function checkPort(field: string, port: unknown): void {
   if (!Number.isSafeInteger(port)) throw new DataValidationError(field, `must be an integer (not ${String(port)})`);
-  if ((port as number) <= 0 || (port as number) >= 65535) throw new DataValidationError(field, `is out of TCP range (0 < port < 65535): ${String(port)}`);
+  if ((port as number) <= 0 || (port as number) >= 65535)
+    throw new DataValidationError(field, `is out of TCP range (0 < port < 65535): ${String(port)}`);
 }
 
 function healthCheck(check: IngressHealthCheck): Record<string, unknown> {
@@ -78,7 +79,8 @@ function healthCheck(check: IngressHealthCheck): Record<string, unknown> {
     if (value !== undefined && typeof value !== "string") throw new DataValidationError(`healthcheckParams.${key}`, "must be a string");
   }
   if (typeof check.path !== "string") throw new DataValidationError("healthcheckParams.path", "is required");
-  if (check.port !== undefined && !Number.isSafeInteger(check.port)) throw new DataValidationError("healthcheckParams.port", "must be an integer");
+  if (check.port !== undefined && !Number.isSafeInteger(check.port))
+    throw new DataValidationError("healthcheckParams.port", "must be an integer");
   return {
     path: check.path,
     scheme: check.scheme,
@@ -92,7 +94,8 @@ function healthCheck(check: IngressHealthCheck): Record<string, unknown> {
 /** The unit bag: `host`, and `ip` unless there is none (the library leaves a None out). */
 export function requirerUnitData(host: string, ip: string | undefined): Record<string, unknown> {
   // The library checks that ip is an IPv4 or IPv6 address, and sends it as given.
-  if (ip !== undefined && ipAddress(ip) === undefined) throw new DataValidationError("ip", `${JSON.stringify(ip)} is not a valid ip address`);
+  if (ip !== undefined && ipAddress(ip) === undefined)
+    throw new DataValidationError("ip", `${JSON.stringify(ip)} is not a valid ip address`);
   return { host, ip };
 }
 

@@ -99,7 +99,11 @@ export class IngressPerAppRequirer {
     this.autoData =
       options.port === undefined || options.port === 0
         ? undefined
-        : { port: options.port, ...(options.host === undefined ? {} : { host: options.host }), ...(options.ip === undefined ? {} : { ip: options.ip }) };
+        : {
+            port: options.port,
+            ...(options.host === undefined ? {} : { host: options.host }),
+            ...(options.ip === undefined ? {} : { ip: options.ip }),
+          };
     this.stored = charm.framework.storedState<{ currentUrl: string | null }>(`tscharm.ingress/${name}`, { currentUrl: null });
     this.problems = new RelationProblems(charm, name);
     const { framework } = charm;
@@ -155,7 +159,8 @@ export class IngressPerAppRequirer {
           healthcheckParams: this.options.healthcheckParams,
           stripPrefix: this.options.stripPrefix ?? false,
           redirectHttps: this.options.redirectHttps ?? false,
-          scheme: requirements.scheme === undefined || requirements.scheme === ("" as IngressScheme) ? this.getScheme() : requirements.scheme,
+          scheme:
+            requirements.scheme === undefined || requirements.scheme === ("" as IngressScheme) ? this.getScheme() : requirements.scheme,
         })
       : undefined;
     const host = requirements.host === undefined || requirements.host === "" ? await fqdn() : requirements.host;
@@ -177,7 +182,9 @@ export class IngressPerAppRequirer {
     const app = relation?.app;
     if (relation === undefined || app === undefined) return undefined;
     try {
-      const url = providerUrl(new RemoteBag(relation.data.get(app), { endpoint: this.relationName, relationId: relation.id, from: app.name }));
+      const url = providerUrl(
+        new RemoteBag(relation.data.get(app), { endpoint: this.relationName, relationId: relation.id, from: app.name }),
+      );
       this.problems.forget(relation.id);
       return url;
     } catch (error) {

@@ -66,7 +66,10 @@ describe("ingress v2: tscharm requirer ↔ Python IngressPerAppProvider", () => 
     `the provider library parses tscharm's bags and its URL reaches the TypeScript side (${blocker ?? "runs"})`,
     async () => {
       if (built === undefined) throw new Error("not built");
-      const provider = pythonCharm(built.work, "haproxy", { metadata: "provides:\n  ingress:\n    interface: ingress\n", charmPy: PROVIDER });
+      const provider = pythonCharm(built.work, "haproxy", {
+        metadata: "provides:\n  ingress:\n    interface: ingress\n",
+        charmPy: PROVIDER,
+      });
       const sim = await Simulator.create({ modelName: "shop" });
       cleanups.push(() => sim.close({ remove: true }));
       sim.deploy(routeCharmProject(built), { app: "web", numUnits: 2 });
@@ -85,7 +88,10 @@ describe("ingress v2: tscharm requirer ↔ Python IngressPerAppProvider", () => 
       expect(parsed.app).toMatchObject({ model: "shop", name: "web", port: 8080, "strip-prefix": true, scheme: "http" });
       expect(parsed.app["healthcheck_params"]).toMatchObject({ path: "/health", interval: "30s", timeout: "5s" });
       expect(parsed.units).toHaveLength(2);
-      for (const unit of parsed.units) expect(unit).toMatchObject({ host: "web.internal", ip: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) });
+      for (const unit of parsed.units) {
+        expect(unit.host).toBe("web.internal");
+        expect(unit.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      }
       expect(sim.model.unit("haproxy/0").status).toMatchObject({ status: "active", message: "serving web on 2 unit(s)" });
 
       // The URL, normalised by the provider's pydantic model, reached both units of the TypeScript side.
@@ -101,7 +107,10 @@ describe("ingress v2: tscharm requirer ↔ Python IngressPerAppProvider", () => 
       await sim.settle();
       const after = debugLogLines(sim.history()).join("\n");
       for (const unit of ["web/0", "web/1"]) {
-        expect(sim.model.unit(unit).status, after).toMatchObject({ status: "active", message: "ingress none; route none; last: ingress-revoked" });
+        expect(sim.model.unit(unit).status, after).toMatchObject({
+          status: "active",
+          message: "ingress none; route none; last: ingress-revoked",
+        });
       }
       expect(after).toContain("REMOVED");
       // No hook failed on either side.

@@ -2,13 +2,13 @@
 // that are tests also run, as test/.docs-snippets/*.test.ts), and every `ts excerpt=<file>` block
 // appears in that file as written.
 
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 import ts from "typescript";
 import { expect, test } from "vitest";
 
-import { docBlocks, docExamples } from "../../scripts/doc-examples.mjs";
+import { docBlocks, docExamples, docFiles } from "../../scripts/doc-examples.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const excerpts = docBlocks(ROOT).filter((block) => block.info.includes("excerpt="));
@@ -50,16 +50,36 @@ test("every ts example compiles against the tscharm API", () => {
       return `${origin} (+${String(line - 1)}): ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
     });
   expect(problems).toEqual([]);
+  // One type-check of every example with the whole API: CPU-bound, and slow when the other test file
+  // running beside it is busy too.
+}, 120_000);
+
+test("every relative link of the docs leads to a file that exists", () => {
+  const link = /\]\((?!https?:|mailto:|#)([^)#\s]+)(?:#[^)]*)?\)/g;
+  const broken: string[] = [];
+  let links = 0;
+  for (const doc of docFiles(ROOT)) {
+    // Code (fenced blocks and inline spans) is left out: a regular expression there can look like a link.
+    const prose = readFileSync(join(ROOT, doc), "utf8")
+      .replace(/^```[^\n]*\n[\s\S]*?^```$/gm, "")
+      .replace(/`[^`\n]*`/g, "");
+    for (const match of prose.matchAll(link)) {
+      links++;
+      const target = match[1] ?? "";
+      if (!existsSync(resolve(ROOT, dirname(doc), target))) broken.push(`${doc}: ${target}`);
+    }
+  }
+  expect(links).toBeGreaterThan(50);
+  expect(broken).toEqual([]);
 });
 
 test("every file of this repository the docs name exists (the layout they describe is the tree's)", () => {
   // (hooks/ is left out: the docs also speak of a new project's hooks/charm.ts.)
   const layers =
     "grammar|runtime|machine|interfaces|project|engine|fake-tools|testing|simulator|integration|cmd|test|docs|scripts|bench|eslint|examples";
-  const path = new RegExp(`\`((?:${layers})/[\\w./-]*\\.(?:ts|mjs|cjs|js|md|json))\``, "g");
+  const path = new RegExp(`\`((?:${layers})/[\\w./-]*\\.(?:ts|mjs|cjs|js|md|json|py))\``, "g");
   const named = new Set<string>();
-  for (const doc of ["README.md", ...readdirSync(join(ROOT, "docs")).map((name) => `docs/${name}`)]) {
-    if (!doc.endsWith(".md")) continue;
+  for (const doc of docFiles(ROOT)) {
     for (const match of readFileSync(join(ROOT, doc), "utf8").matchAll(path)) named.add(`${doc}: ${match[1] ?? ""}`);
   }
   expect(named.size).toBeGreaterThan(40);

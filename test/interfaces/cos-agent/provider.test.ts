@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, test } from "vitest";
 
-import { CharmBase, type Framework, type JsonObject } from "../../../runtime/index.js";
+import { ActiveStatus, CharmBase, type Framework, type JsonObject } from "../../../runtime/index.js";
 import { CosAgentProvider, type CosAgentProviderOptions, type ReceiverProtocol } from "../../../interfaces/cos-agent/index.js";
 import { Context, State, SubordinateRelation } from "../../../testing/index.js";
 
@@ -130,7 +130,9 @@ describe("CosAgentProvider writes the library's config", () => {
     test("compressed about as small as liblzma does it (within 15% of Python's bytes)", async () => {
       const ours = withoutDashboards(await written("joined")).dashboards.map((d) => Buffer.from(d, "base64").length);
       const theirs = recorded.lzma?.python_xz_bytes ?? [];
-      ours.forEach((size, i) => expect(size, `dashboard ${i}: ${size} bytes, Python ${theirs[i]}`).toBeLessThan((theirs[i] as number) * 1.15));
+      ours.forEach((size, i) =>
+        expect(size, `dashboard ${i}: ${size} bytes, Python ${theirs[i]}`).toBeLessThan((theirs[i] as number) * 1.15),
+      );
     });
   });
 });
@@ -144,11 +146,99 @@ describe("CosAgentProvider reads the agent's receivers as the library does", () 
     // The library always raises ProtocolNotRequestedError (it reads its own bag with a model that never
     // loads); tscharm says NotRequested only for a protocol not in tracingProtocols, else its base class.
     for (const p of ["otlp_http", "otlp_grpc"]) {
-      if ((expected[p] as { raised?: string } | undefined)?.raised === "ProtocolNotRequestedError") expected[p] = { raised: "ProtocolNotFoundError" };
+      if ((expected[p] as { raised?: string } | undefined)?.raised === "ProtocolNotRequestedError")
+        expected[p] = { raised: "ProtocolNotFoundError" };
     }
     expect(returned).toEqual(expected);
     const bad = step.case?.startsWith("receivers:") === true;
     expect(out.unitStatus.name).toBe(bad ? "blocked" : "unknown");
     if (bad) expect(out.unitStatus.message).toMatch(/grafana-agent\/0 sent a bad "receivers(\[0\]\.protocol\.type)?" on cos-agent:7/);
+  });
+});
+
+describe("CosAgentProvider's own behaviour", () => {
+  class Plain extends CharmBase {
+    readonly cos = new CosAgentProvider(this, { refreshEvents: [this.on.upgradeCharm], scrapeConfigs: () => [{ job_name: "dyn" }] });
+    constructor(framework: Framework) {
+      super(framework);
+      // The charm's own status; the interface's blocked status wins while the agent's bag is bad.
+      framework.observe(this.on.collectUnitStatus, (event) => event.addStatus(new ActiveStatus("ready")));
+    }
+  }
+  const plain = new Context(Plain, { meta, appName: "principal", charmRoot: `${DIR}/charm` });
+  const bad = { receivers: '[{"protocol": {"name": "otlp_http"}, "url": "http://x:4318"}]' };
+  const good = { receivers: '[{"protocol": {"name": "otlp_http", "type": "http"}, "url": "http://x:4318"}]' };
+
+  test("a bad receivers bag blocks the unit on relation-changed, naming the key; a good one later clears it; broken forgets it", async () => {
+    const rel = relation(bad);
+    const out = await plain.run(plain.on.relationChanged(rel, { remoteUnit: 0 }), new State({ relations: [rel], model }));
+    expect(out.unitStatus.name).toBe("blocked");
+    expect(out.unitStatus.message).toContain('sent a bad "receivers[0].protocol.type" on cos-agent:7');
+    expect(plain.jujuLog.some((l) => l.level === "ERROR" && l.message.includes("receivers[0].protocol.type"))).toBe(true);
+    const fixed = relation(good);
+    const after = await plain.run(plain.on.relationChanged(fixed, { remoteUnit: 0 }), out.with({ relations: [fixed] }));
+    expect(after.unitStatus).toMatchObject({ name: "active", message: "ready" });
+    const again = await plain.run(plain.on.relationChanged(rel, { remoteUnit: 0 }), new State({ relations: [rel], model }));
+    const gone = await plain.run(plain.on.relationBroken(rel), again);
+    expect(again.unitStatus.name).toBe("blocked");
+    expect(gone.unitStatus).toMatchObject({ name: "active", message: "ready" });
+  });
+
+  test.each([
+    [
+      "a transport that is neither http nor grpc",
+      '[{"protocol": {"name": "otlp_http", "type": "udp"}, "url": "x"}]',
+      "receivers[0].protocol.type",
+    ],
+    ["a url that is not a string", '[{"protocol": {"name": "otlp_http", "type": "http"}, "url": 4318}]', "receivers[0].url"],
+    [
+      "no url at all (the library requires the key, null or not)",
+      '[{"protocol": {"name": "otlp_http", "type": "http"}}]',
+      "receivers[0].url",
+    ],
+    ["not a list", '{"receivers": []}', "receivers"],
+  ])("bad receivers: %s", async (_name, receivers, key) => {
+    const rel = relation({ receivers });
+    const out = await plain.run(plain.on.relationChanged(rel, { remoteUnit: 0 }), new State({ relations: [rel], model }));
+    expect(out.unitStatus.name).toBe("blocked");
+    expect(out.unitStatus.message).toContain(`sent a bad "${key}" on cos-agent:7`);
+  });
+
+  test("refreshEvents replace config-changed; scrapeConfigs may be a function", async () => {
+    const rel = relation();
+    const state = new State({ relations: [rel], model });
+    const onConfig = await plain.run(plain.on.configChanged(), state);
+    expect((onConfig.getRelation(7) as SubordinateRelation).localUnitData["config"]).toBeUndefined();
+    const onUpgrade = await plain.run(plain.on.upgradeCharm(), state);
+    const config = JSON.parse((onUpgrade.getRelation(7) as SubordinateRelation).localUnitData["config"] as string) as Record<
+      string,
+      unknown
+    >;
+    const jobs = config["metrics_scrape_jobs"] as { job_name: string }[];
+    expect(jobs.map((j) => Object.keys(j))).toEqual([["job_name"]]);
+    expect(jobs[0]?.job_name).toMatch(/^principal_dyn_[0-9a-f]{8}$/);
+    expect(config["tracing_protocols"]).toBeNull();
+  });
+
+  test("an endpoint without limit: 1 needs the relation named (AmbiguousRelationUsageError)", async () => {
+    let error: unknown;
+    class Wide extends CharmBase {
+      readonly cos = new CosAgentProvider(this);
+      constructor(framework: Framework) {
+        super(framework);
+        framework.observe(this.on.updateStatus, async () => {
+          try {
+            await this.cos.getTracingEndpoint("otlp_http");
+          } catch (e) {
+            error = e;
+          }
+        });
+      }
+    }
+    const wide = new Context(Wide, {
+      meta: { name: "principal", provides: { "cos-agent": { interface: "cos_agent", scope: "container" as const } } },
+    });
+    await wide.run(wide.on.updateStatus(), new State({ relations: [relation(good)] }));
+    expect((error as Error).name).toBe("AmbiguousRelationUsageError");
   });
 });

@@ -45,13 +45,16 @@ describe.skipIf(noXz !== undefined)(`xz decodes what tscharm encodes${noXz === u
     ["a short period", new TextEncoder().encode("abcabcabd".repeat(50_000))],
     ["3 MiB of zeros (two LZMA2 chunks of 2 MiB at most)", new Uint8Array(3 << 20)],
     ["1 MiB of text (several chunks of 64 KiB packed)", texty(next, 1 << 20)],
-    ["random then its repeat (long distances)", (() => {
-      const r = bytes(40_000, () => Math.floor(next() * 256));
-      const out = new Uint8Array(80_000);
-      out.set(r);
-      out.set(r, 40_000);
-      return out;
-    })()],
+    [
+      "random then its repeat (long distances)",
+      (() => {
+        const r = bytes(40_000, () => Math.floor(next() * 256));
+        const out = new Uint8Array(80_000);
+        out.set(r);
+        out.set(r, 40_000);
+        return out;
+      })(),
+    ],
     ["package-lock.json", readFileSync("package-lock.json")],
   ];
   test.each(cases)("%s", (_name, data) => {

@@ -30,7 +30,9 @@ function optionsOf(fixture: Fixture): IngressPerAppRequirerOptions {
     ...(o["port"] === undefined ? {} : { port: o["port"] as number }),
     ...(o["strip_prefix"] === undefined ? {} : { stripPrefix: o["strip_prefix"] as boolean }),
     ...(o["redirect_https"] === undefined ? {} : { redirectHttps: o["redirect_https"] as boolean }),
-    ...(scheme === undefined ? {} : { scheme: typeof scheme === "string" ? (scheme as IngressScheme) : () => scheme["function returning"] as IngressScheme }),
+    ...(scheme === undefined
+      ? {}
+      : { scheme: typeof scheme === "string" ? (scheme as IngressScheme) : () => scheme["function returning"] as IngressScheme }),
     ...(health === undefined ? {} : { healthcheckParams: health }),
   };
 }
@@ -99,7 +101,12 @@ describe.each(requirerFixtures.map((f) => [f.file, f] as const))("IngressPerAppR
       if (fixture.fqdn !== undefined && expectedUnit["host"] === JSON.stringify(fixture.fqdn)) expectedUnit["host"] = JSON.stringify(host);
       expect(withoutJujuKeys(mine.localUnitData), where).toEqual(withoutJujuKeys(expectedUnit));
       // Juju's own keys go exactly when the library's clear() removed them.
-      expect(Object.keys(mine.localUnitData).filter((k) => k.includes("-")).sort(), where).toEqual(
+      expect(
+        Object.keys(mine.localUnitData)
+          .filter((k) => k.includes("-"))
+          .sort(),
+        where,
+      ).toEqual(
         Object.keys(step.wrote.localUnit)
           .filter((k) => k.includes("-"))
           .sort(),
@@ -136,7 +143,9 @@ describe("IngressPerAppRequirer", () => {
     const ctx = new Context(Web, { meta: META });
     const relation = new Relation({ endpoint: "ingress", remoteAppName: "haproxy", remoteAppData: { ingress: url } });
     const out = await ctx.run(ctx.on.relationChanged(relation), new State({ leader: true, relations: [relation] }));
-    expect(seen.splice(0)).toEqual([{ event: "ready", url: "http://haproxy.example/test-model-web", relation: relation.id, app: "haproxy" }]);
+    expect(seen.splice(0)).toEqual([
+      { event: "ready", url: "http://haproxy.example/test-model-web", relation: relation.id, app: "haproxy" },
+    ]);
     await ctx.run(ctx.on.relationChanged(relation), out);
     expect(seen).toEqual([]);
   });
@@ -146,12 +155,15 @@ describe("IngressPerAppRequirer", () => {
     const ctx = new Context(Web, { meta: META });
     const bad = new Relation({ endpoint: "ingress", id: 40, remoteAppName: "haproxy", remoteAppData: { ingress: '{"url": "ftp://x/"}' } });
     const out = await ctx.run(ctx.on.relationChanged(bad), new State({ leader: true, relations: [bad] }));
-    expect(out.unitStatus).toEqual(new BlockedStatus('haproxy sent a bad "ingress.url" on ingress:40: expected an http or https URL, got "{\\"url\\": \\"ftp://x/\\"}"'));
+    expect(out.unitStatus).toEqual(
+      new BlockedStatus('haproxy sent a bad "ingress.url" on ingress:40: expected an http or https URL, got "{\\"url\\": \\"ftp://x/\\"}"'),
+    );
     expect(ctx.jujuLog.some((l) => l.level === "ERROR" && l.message.includes("ingress.url"))).toBe(true);
-    const notJson = new Relation({ ...bad, remoteAppData: { ingress: "not json" } });
+    const again = (ingress: string) => new Relation({ endpoint: "ingress", id: 40, remoteAppName: "haproxy", remoteAppData: { ingress } });
+    const notJson = again("not json");
     const out2 = await ctx.run(ctx.on.relationChanged(notJson), out.with({ relations: [notJson] }));
     expect(out2.unitStatus).toEqual(new BlockedStatus('haproxy sent a bad "ingress" on ingress:40: expected JSON, got "not json"'));
-    const fixed = new Relation({ ...bad, remoteAppData: { ingress: url } });
+    const fixed = again(url);
     const out3 = await ctx.run(ctx.on.relationChanged(fixed), out2.with({ relations: [fixed], unitStatus: out2.unitStatus }));
     expect(seen.map((s) => s["event"])).toEqual(["ready"]);
     expect(out3.getStoredState("tscharm.interfaces/ingress")?.content).toEqual({ problems: {} });
@@ -169,7 +181,9 @@ describe("IngressPerAppRequirer", () => {
       const { Web } = charmWith(options);
       const ctx = new Context(Web, { meta: META });
       const relation = new Relation({ endpoint: "ingress" });
-      const error = await ctx.run(ctx.on.relationChanged(relation), new State({ leader: true, relations: [relation] })).catch((e: unknown) => e);
+      const error = await ctx
+        .run(ctx.on.relationChanged(relation), new State({ leader: true, relations: [relation] }))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UncaughtCharmError);
       const cause = (error as UncaughtCharmError).cause;
       expect(cause).toBeInstanceOf(DataValidationError);
