@@ -60,7 +60,9 @@ export function groupFields(fields: Iterable<string>): Map<SecretGroup, string[]
 
 /** A secret URI as it may arrive in a bag, in either of Juju's forms (`secret:<xid>`, `secret://<model-uuid>/<xid>`). */
 export function checkSecretUri(value: string): string | undefined {
-  return /^secret:(?:\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$/.test(value) ? undefined : "a secret URI (secret:<xid> or secret://<model-uuid>/<xid>)";
+  return /^secret:(?:\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$/.test(value)
+    ? undefined
+    : "a secret URI (secret:<xid> or secret://<model-uuid>/<xid>)";
 }
 
 /**

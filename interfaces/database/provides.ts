@@ -15,10 +15,12 @@ import {
   type Secret,
   SecretNotFoundError,
   customEvent,
+  log,
 } from "../../runtime/index.js";
 import { InterfaceDataError, RemoteBag, pythonJson } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
-import { SECRET_GROUP_OF, type SecretGroup, diffOf, groupFields, secretField, secretLabel, snapshotOf, stringList, withoutData } from "./fields.js";
+import { type SecretGroup, diffOf, groupFields, secretField, secretLabel, snapshotOf, stringList, withoutData } from "./fields.js";
+import { type RelationStatus, statusesOf } from "./status.js";
 
 /** Thrown when a provider answers before the requirer asked for a database (the library's PrematureDataAccessError). */
 export class PrematureDataAccessError extends Error {
@@ -89,7 +91,11 @@ export class DatabaseProvides {
     this.on = {
       databaseRequested: customEvent(relationName, "database-requested", DatabaseRequestedEvent),
       databaseEntityRequested: customEvent(relationName, "database-entity-requested", DatabaseEntityRequestedEvent),
-      databaseEntityPermissionsChanged: customEvent(relationName, "database-entity-permissions-changed", DatabaseEntityPermissionsChangedEvent),
+      databaseEntityPermissionsChanged: customEvent(
+        relationName,
+        "database-entity-permissions-changed",
+        DatabaseEntityPermissionsChangedEvent,
+      ),
     };
     this.problems = new RelationProblems(charm, relationName);
     charm.framework.observe(charm.on.relationChanged(relationName), this.onChanged);
@@ -115,7 +121,12 @@ export class DatabaseProvides {
     stringList(bag, "requested-secrets");
     stringList(bag, "provided-secrets");
     if (bag.text("version") === "v1" || bag.text("requests") !== undefined) {
-      throw new InterfaceDataError(bag.source, "version", "a data_interfaces v0 request (v1 `requests` are not served yet)", bag.text("version") ?? "");
+      throw new InterfaceDataError(
+        bag.source,
+        "version",
+        "a data_interfaces v0 request (v1 `requests` are not served yet)",
+        bag.text("version") ?? "",
+      );
     }
     const own = relation.data.get(this.charm.app);
     const old = snapshotOf(new RemoteBag(own, { endpoint: relation.name, relationId: relation.id, from: this.charm.app.name }), "data");
@@ -125,7 +136,12 @@ export class DatabaseProvides {
     // snapshot is not kept either): here they are the requirer's bad data, and not snapshotted.
     for (const key of ["entity-type", "extra-user-roles", "extra-group-roles"]) {
       if (diff.changed.has(key)) {
-        throw new InterfaceDataError(bag.source, key, `the value it had when the relation was set up (${JSON.stringify(old[key])})`, current[key] ?? "");
+        throw new InterfaceDataError(
+          bag.source,
+          key,
+          `the value it had when the relation was set up (${JSON.stringify(old[key])})`,
+          current[key] ?? "",
+        );
       }
     }
     own.update({ data: pythonJson(current) });
@@ -144,7 +160,10 @@ export class DatabaseProvides {
     this.updateRelationData(relationId, { username, password });
   }
   setEntityCredentials(relationId: number, entityName: string, entityPassword?: string): void {
-    this.updateRelationData(relationId, { "entity-name": entityName, ...(entityPassword === undefined ? {} : { "entity-password": entityPassword }) });
+    this.updateRelationData(relationId, {
+      "entity-name": entityName,
+      ...(entityPassword === undefined ? {} : { "entity-password": entityPassword }),
+    });
   }
   /** Whether TLS is on, as a string (`"True"`/`"False"` as the Python charms write it). */
   setTls(relationId: number, tls: string): void {
@@ -183,23 +202,62 @@ export class DatabaseProvides {
     this.updateRelationData(relationId, { subordinated: "true" });
   }
 
+  // ---- statuses (data_interfaces' `status` key, read by the requirer as statusRaised/statusResolved) ----
+
+  /** The statuses raised on the relation, by code. Leader only (it reads this application's bag). */
+  getStatuses(relationId: number): Record<number, RelationStatus> {
+    const relation = this.relation(relationId);
+    const bag = new RemoteBag(relation.data.get(this.charm.app), { endpoint: relation.name, relationId, from: this.charm.app.name });
+    return Object.fromEntries(statusesOf(bag.text("status"), bag).map((status) => [status.code, status]));
+  }
+
+  /** Raises a status (a code replaces the status of the same code); the list is kept sorted by code. */
+  raiseStatus(relationId: number, status: RelationStatus): void {
+    this.writeStatuses(relationId, { ...this.getStatuses(relationId), [status.code]: status });
+  }
+
+  /** Resolves a raised status; a code never raised is logged and ignored, as the library does. */
+  resolveStatus(relationId: number, code: number): void {
+    const statuses = this.getStatuses(relationId);
+    if (!(code in statuses)) {
+      log.error(`Status [${code}] has never been raised before.`);
+      return;
+    }
+    this.writeStatuses(relationId, Object.fromEntries(Object.entries(statuses).filter(([key]) => Number(key) !== code)));
+  }
+
+  /** Removes every status (the `status` key). Leader only. */
+  clearStatuses(relationId: number): void {
+    this.requireLeader(relationId);
+    this.relation(relationId).data.get(this.charm.app).delete("status");
+  }
+
+  private writeStatuses(relationId: number, statuses: Readonly<Record<number, RelationStatus>>): void {
+    const list = Object.values(statuses)
+      .sort((a, b) => a.code - b.code)
+      .map(({ code, message, resolution }) => ({ code, message, resolution }));
+    this.updateRelationData(relationId, { status: pythonJson(list) });
+  }
+
+  private requireLeader(relationId: number): void {
+    if (!this.charm.unit.isLeader()) {
+      throw new NotLeaderError(`this unit is not the leader: only the leader can answer on ${this.relationName}:${relationId}`);
+    }
+  }
+
   /**
    * Writes fields for the requirer: those it asked for in `requested-secrets` go to the group's
    * secret (created, labelled and granted on first use; a new revision only when the content
    * changes), the rest to the app bag. Leader only: refused before any hook tool runs.
    */
   updateRelationData(relationId: number, data: Readonly<Record<string, string>>): void {
-    if (!this.charm.unit.isLeader()) {
-      throw new NotLeaderError(`this unit is not the leader: only the leader can answer on ${this.relationName}:${relationId}`);
-    }
+    this.requireLeader(relationId);
     const relation = this.relation(relationId);
     const app = relation.app;
     const bag =
       app === undefined ? undefined : new RemoteBag(relation.data.get(app), { endpoint: relation.name, relationId, from: app.name });
     if (bag?.text("database") === undefined && Object.keys(data).some((key) => !EARLY_KEYS.has(key))) {
-      throw new PrematureDataAccessError(
-        "Premature access to relation data, update is forbidden before the connection is initialized.",
-      );
+      throw new PrematureDataAccessError("Premature access to relation data, update is forbidden before the connection is initialized.");
     }
     const requested = bag === undefined ? [] : (stringList(bag, "requested-secrets") ?? []);
     const own = relation.data.get(this.charm.app);
@@ -246,7 +304,8 @@ export class DatabaseProvides {
   /** The requirer's app bag per relation (its request), as strings. */
   fetchRelationData(relationIds?: readonly number[]): Record<number, Record<string, string>> {
     const out: Record<number, Record<string, string>> = {};
-    const relations = relationIds === undefined ? this.charm.model.relations(this.relationName) : relationIds.map((id) => this.relation(id));
+    const relations =
+      relationIds === undefined ? this.charm.model.relations(this.relationName) : relationIds.map((id) => this.relation(id));
     for (const relation of relations) {
       const app = relation.app;
       out[relation.id] = app === undefined ? {} : relation.data.get(app).toObject();
@@ -262,6 +321,3 @@ export class DatabaseProvides {
 }
 
 type ProvidesEventName = "databaseRequested" | "databaseEntityRequested" | "databaseEntityPermissionsChanged";
-
-/** Fields the library keeps in secrets when asked (for docs and tests). */
-export const KNOWN_SECRET_FIELDS: readonly string[] = Object.keys(SECRET_GROUP_OF);

@@ -12,6 +12,7 @@ import {
   type RelationCreatedEvent,
   RelationEvent,
   customEvent,
+  log,
 } from "../../runtime/index.js";
 import { RemoteBag, pythonJson } from "../common/data.js";
 import { RelationProblems } from "../common/problems.js";
@@ -46,6 +47,13 @@ export interface DatabaseRequiresOptions {
   readonly entityPermissions?: string;
   /** URI of a secret (`entity-name`, optional `password`) naming the entity to create. */
   readonly requestedEntitySecret?: string;
+  /**
+   * The entity to create, by name (and password): sent in a secret this application makes and
+   * grants on relation-created (label `<model-uuid>-<relation id>-requested-entity`), removed once
+   * the provider answered. Not with `requestedEntitySecret`.
+   */
+  readonly requestedEntityName?: string;
+  readonly requestedEntityPassword?: string;
   readonly prefixMatching?: string;
 }
 
@@ -171,7 +179,9 @@ export class DatabaseRequires {
   private readonly onCreated = (event: RelationCreatedEvent): void => {
     if (!this.charm.unit.isLeader()) return;
     const relation = event.relation;
-    const provided = isCrossModel(relation, this.charm.model.uuid) ? PROVIDED_SECRET_FIELDS.filter((f) => f !== "mtls-cert") : [...PROVIDED_SECRET_FIELDS];
+    const provided = isCrossModel(relation, this.charm.model.uuid)
+      ? PROVIDED_SECRET_FIELDS.filter((f) => f !== "mtls-cert")
+      : [...PROVIDED_SECRET_FIELDS];
     const secretFields: Record<string, string> = { "requested-secrets": pythonJson(this.requestedSecrets) };
     if (provided.length > 0) secretFields["provided-secrets"] = pythonJson(provided);
     const o = this.options;
@@ -182,6 +192,14 @@ export class DatabaseRequires {
     if (o.entityPermissions) request["entity-permissions"] = o.entityPermissions;
     if (o.requestedEntitySecret) request["requested-entity-secret"] = o.requestedEntitySecret;
     if (o.prefixMatching) request["prefix-matching"] = o.prefixMatching;
+    if (o.requestedEntityName && !o.requestedEntitySecret) {
+      const content: Record<string, string> = { "entity-name": o.requestedEntityName };
+      if (o.requestedEntityPassword) content["password"] = o.requestedEntityPassword;
+      const helper = this.charm.app.addSecret(content, { label: `${this.charm.model.uuid}-${relation.id}-requested-entity` });
+      helper.grant(relation);
+      if (helper.id === undefined) throw new Error("the requested-entity secret was added without an id");
+      request["requested-entity-secret"] = helper.id;
+    }
     if (o.externalNodeConnectivity === true) request["external-node-connectivity"] = "true";
     // data_interfaces writes the secret field lists in both the app and the leader's unit bag.
     relation.data.get(this.charm.app).update({ ...secretFields, ...request });
@@ -202,9 +220,13 @@ export class DatabaseRequires {
     const emit = this.charm.framework.emit.bind(this.charm.framework);
     switch (decided.event) {
       case "databaseCreated":
-        return emit(on.databaseCreated, base);
+        await emit(on.databaseCreated, base);
+        this.clearHelperSecret(decided.helperSecret);
+        return;
       case "databaseEntityCreated":
-        return emit(on.databaseEntityCreated, base);
+        await emit(on.databaseEntityCreated, base);
+        this.clearHelperSecret(decided.helperSecret);
+        return;
       case "endpointsChanged":
         return emit(on.endpointsChanged, base);
       case "readOnlyEndpointsChanged":
@@ -215,6 +237,17 @@ export class DatabaseRequires {
         return;
     }
   };
+
+  /** Once the provider answered, the secret that named the requested entity is removed (the library's rule). */
+  private clearHelperSecret(uri: string | undefined): void {
+    if (uri === undefined || !this.options.requestedEntityName || !this.charm.unit.isLeader()) return;
+    try {
+      this.charm.model.getSecret({ id: uri }).removeAllRevisions();
+    } catch (error) {
+      if (!(error instanceof ModelError)) throw error;
+      log.debug("Unable to remove helper secret");
+    }
+  }
 
   /**
    * Reads the provider's bag, registers its new secrets and writes the snapshot; says which events
@@ -250,7 +283,12 @@ export class DatabaseRequires {
     }
     const providerSnapshot = snapshotOf(bag, "data");
     own.update({ data: pythonJson(current) });
-    return { statuses, event: eventFor(diff, "entity-type" in providerSnapshot) };
+    const helper = providerSnapshot["requested-entity-secret"];
+    return {
+      statuses,
+      event: eventFor(diff, "entity-type" in providerSnapshot),
+      helperSecret: typeof helper === "string" && helper !== "" ? helper : undefined,
+    };
   }
 
   private remoteApp(relation: Relation): NonNullable<Relation["app"]> {
@@ -337,11 +375,14 @@ export class DatabaseRequires {
   }
 }
 
-type RequiresEventName = "databaseCreated" | "databaseEntityCreated" | "endpointsChanged" | "readOnlyEndpointsChanged" | "prefixDatabasesChanged";
+type RequiresEventName =
+  "databaseCreated" | "databaseEntityCreated" | "endpointsChanged" | "readOnlyEndpointsChanged" | "prefixDatabasesChanged";
 
 interface Decision {
   readonly statuses: readonly [RelationStatus, boolean][];
   readonly event: RequiresEventName | undefined;
+  /** The requested-entity secret the provider's snapshot of our bag names. */
+  readonly helperSecret?: string | undefined;
 }
 
 /** The one event data_interfaces' requirer emits for a diff (the first that applies), if any. */
@@ -368,6 +409,12 @@ function isCrossModel(relation: Relation, modelUuid: string): boolean {
 }
 
 function validateOptions(options: DatabaseRequiresOptions): void {
+  if (options.requestedEntitySecret && (options.requestedEntityName || options.requestedEntityPassword)) {
+    throw new TypeError("Unable to use provided and automated entity name secret");
+  }
+  if (options.requestedEntityPassword && !options.requestedEntityName) {
+    throw new TypeError("Unable to set entity password without an entity name");
+  }
   const entityType: string | undefined = options.entityType;
   if (entityType !== undefined && entityType !== "USER" && entityType !== "GROUP") {
     throw new TypeError("Invalid entity-type. Possible values are USER and GROUP");
@@ -388,10 +435,8 @@ function validateOptions(options: DatabaseRequiresOptions): void {
     const ok =
       Array.isArray(parsed) &&
       parsed.every(
-        (p: unknown) =>
-          typeof p === "object" && p !== null && Object.keys(p).sort().join(",") === ENTITY_PERMISSION_KEYS.join(","),
+        (p: unknown) => typeof p === "object" && p !== null && Object.keys(p).sort().join(",") === ENTITY_PERMISSION_KEYS.join(","),
       );
     if (!ok) throw new TypeError("Invalid entity permissions format. See accepted keys");
   }
 }
-

@@ -47,6 +47,10 @@ export function statusesOf(raw: string | undefined, bag: RemoteBag): RelationSta
     if (typeof item !== "object" || item === null) return bad();
     const { code, message, resolution } = item as Record<string, unknown>;
     if (!Number.isSafeInteger(code)) return bad();
-    return { code: code as number, message: typeof message === "string" ? message : "", resolution: typeof resolution === "string" ? resolution : "" };
+    return {
+      code: code as number,
+      message: typeof message === "string" ? message : "",
+      resolution: typeof resolution === "string" ? resolution : "",
+    };
   });
 }

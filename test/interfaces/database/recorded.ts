@@ -21,6 +21,7 @@ export interface RecordedStep {
     readonly secrets?: { id: string; content: Record<string, string> }[];
     readonly calls?: [string, ...unknown[]][];
     readonly leader?: boolean;
+    readonly remoteModel?: string;
   };
   readonly wrote: { readonly localApp: Record<string, string>; readonly localUnit: Record<string, string> };
   readonly secrets: RecordedSecret[];
@@ -50,9 +51,12 @@ const XID = "0123456789abcdefghijklmnopqrstuv";
  * which the test kit refuses; each is mapped, the same way every time, to a valid xid.
  */
 export function jujuId(id: string): string {
-  if (/^secret:[0-9a-v]{20}$/.test(id)) return id;
-  const xid = id.replace(/^secret:/, "").padEnd(20, "0").slice(0, 20);
-  return `secret:${[...xid].map((c) => XID[c.charCodeAt(0) % 32] ?? "0").join("")}`;
+  if (/^secret:(?:\/\/[0-9a-f-]+\/)?[0-9a-v]{20}$/.test(id)) return id;
+  const xid = id
+    .replace(/^secret:/, "")
+    .padEnd(20, "0")
+    .slice(0, 20);
+  return `secret:${xid.replace(/./g, (c) => XID[c.charCodeAt(0) % 32] ?? "0")}`;
 }
 
 /** A recorded bag with its secret URIs mapped by jujuId. */

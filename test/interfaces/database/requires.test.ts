@@ -4,17 +4,53 @@
 
 import { describe, expect, test } from "vitest";
 
-import { DatabaseRequires, type DatabaseRequiresEvent, type DatabaseRequiresOptions, InterfaceDataError } from "../../../interfaces/database/index.js";
+import {
+  DatabaseRequires,
+  type DatabaseRequiresEvent,
+  type DatabaseRequiresOptions,
+  InterfaceDataError,
+} from "../../../interfaces/database/index.js";
 import { ActiveStatus, CharmBase, type Framework } from "../../../runtime/index.js";
 import { Context, Relation, Secret, State } from "../../../testing/index.js";
-import { REL_ID, camel, jujuId, withJujuIds, describeEvent, ownKeys, recordedEvent, recording, remoteSecrets, type RecordedStep } from "./recorded.js";
+import {
+  REL_ID,
+  camel,
+  jujuId,
+  withJujuIds,
+  describeEvent,
+  ownKeys,
+  recordedEvent,
+  recording,
+  remoteSecrets,
+  type RecordedStep,
+} from "./recorded.js";
 
 const REQUIRES_FIELDS = [
-  "database", "username", "password", "endpoints", "read_only_endpoints", "uris", "read_only_uris", "tls", "tls_ca",
-  "version", "replset", "prefix_databases",
+  "database",
+  "username",
+  "password",
+  "endpoints",
+  "read_only_endpoints",
+  "uris",
+  "read_only_uris",
+  "tls",
+  "tls_ca",
+  "version",
+  "replset",
+  "prefix_databases",
 ];
-const ENTITY_FIELDS = ["database", "endpoints", "read_only_endpoints", "uris", "read_only_uris", "version", "replset",
-  "prefix_databases", "entity_name", "entity_password"];
+const ENTITY_FIELDS = [
+  "database",
+  "endpoints",
+  "read_only_endpoints",
+  "uris",
+  "read_only_uris",
+  "version",
+  "replset",
+  "prefix_databases",
+  "entity_name",
+  "entity_password",
+];
 
 let options: DatabaseRequiresOptions = { database: "app" };
 const seen: Record<string, unknown>[] = [];
@@ -33,10 +69,19 @@ class AppCharm extends CharmBase {
     framework.observe(this.db.on.endpointsChanged, record("endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.readOnlyEndpointsChanged, record("read_only_endpoints_changed", REQUIRES_FIELDS));
     framework.observe(this.db.on.prefixDatabasesChanged, record("prefix_databases_changed", REQUIRES_FIELDS));
+    framework.observe(this.db.on.statusRaised, (event) => {
+      seen.push({ event: "status_raised", status: event.status });
+    });
+    framework.observe(this.db.on.statusResolved, (event) => {
+      seen.push({ event: "status_resolved", status: event.status });
+    });
     // Observed after DatabaseRequires' own handlers: the typed view at the end of the hook.
     const view = (): void => {
       try {
-        views.push({ fetch_relation_data: { [String(REL_ID)]: this.db.fetchRelationData()[REL_ID] }, is_resource_created: this.db.isResourceCreated() });
+        views.push({
+          fetch_relation_data: { [String(REL_ID)]: this.db.fetchRelationData()[REL_ID] },
+          is_resource_created: this.db.isResourceCreated(),
+        });
       } catch (error) {
         // The typed view reads the same bag: bad data throws there too, for the charm to handle.
         if (!(error instanceof InterfaceDataError)) throw error;
@@ -57,33 +102,72 @@ async function replay(name: string, remoteApp: string, leader = true) {
   const ctx = new Context(AppCharm, { meta: META, appName: "app" });
   let localApp: Record<string, string> = {};
   let localUnit: Record<string, string> | undefined;
+  let owned: Secret[] = [];
+  /** The recording's ids of the secrets this side made, to the ids they got here (matched by label). */
+  const ids = new Map<string, string>();
+  const mapIds = (text: string): string => [...ids].reduce((out, [from, to]) => out.replaceAll(from, to), text);
   const results = [];
   for (const step of rec.steps) {
     seen.length = 0;
     views = [];
+    const remoteAppData = Object.fromEntries(Object.entries(step.given.remoteApp).map(([k, v]) => [k, mapIds(v)]));
     const relation = new Relation({
-      endpoint: "database", id: REL_ID, remoteAppName: remoteApp, localAppData: localApp,
-      ...(localUnit === undefined ? {} : { localUnitData: localUnit }), remoteAppData: step.given.remoteApp,
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: remoteApp,
+      localAppData: localApp,
+      ...(localUnit === undefined ? {} : { localUnitData: localUnit }),
+      ...(step.given.remoteModel === undefined ? {} : { remoteModelUuid: step.given.remoteModel }),
+      remoteAppData,
     });
-    const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: remoteSecrets(step) });
+    const state = new State({ leader: step.given.leader ?? leader, relations: [relation], secrets: [...owned, ...remoteSecrets(step)] });
     const event = step.event.startsWith("secret_changed")
       ? ctx.on.secretChanged(state.secrets.find((s) => step.event.includes(s.id)) ?? new Secret({ trackedContent: {} }))
-      : step.event === "relation_created" ? ctx.on.relationCreated(relation) : ctx.on.relationChanged(relation, { remoteUnit: 0 });
+      : step.event === "relation_created"
+        ? ctx.on.relationCreated(relation)
+        : ctx.on.relationChanged(relation, { remoteUnit: 0 });
     const out = await ctx.run(event, state);
     const rel = out.getRelation(REL_ID) as Relation;
     localApp = { ...rel.localAppData };
     localUnit = { ...rel.localUnitData };
-    results.push({ step, out, localApp, localUnit: ownKeys(localUnit), emitted: [...seen], view: views.at(-1) });
+    owned = out.secrets.filter((secret) => secret.owner !== undefined);
+    for (const recorded of step.secrets.filter((secret) => secret.owner !== "remote")) {
+      const mine = owned.find((secret) => sameLabel(secret.label, recorded.label));
+      if (mine !== undefined) ids.set(recorded.id, mine.id);
+    }
+    results.push({ step, out, localApp, localUnit: ownKeys(localUnit), emitted: [...seen], view: views.at(-1), owned, mapIds });
   }
   return results;
 }
 
+/** Labels equal but for a model UUID in them (the recording's model is not the test kit's). */
+function sameLabel(a: string | null | undefined, b: string | null | undefined): boolean {
+  const model = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  return (a ?? "").replace(model, "<model>") === (b ?? "").replace(model, "<model>");
+}
+
 function expectStep(got: Awaited<ReturnType<typeof replay>>[number], step: RecordedStep, remoteApp: string): void {
-  // Bytes: the request and the snapshot are compared as strings.
-  expect(got.localApp).toEqual(step.wrote.localApp);
-  expect(got.localUnit).toEqual(step.wrote.localUnit);
-  expect(got.emitted.map((e) => ({ ...e }))).toEqual(
-    step.emitted.map((e) => ({ ...recordedEvent(e), relation: REL_ID, app: remoteApp })),
+  // Bytes: the request and the snapshot are compared as strings (URIs of secrets this side made, mapped).
+  const mapped = (bag: Record<string, string>) => Object.fromEntries(Object.entries(bag).map(([k, v]) => [k, got.mapIds(v)]));
+  expect(got.localApp).toEqual(mapped(step.wrote.localApp));
+  expect(got.localUnit).toEqual(mapped(step.wrote.localUnit));
+  // The secrets this side owns: label, content and grant as the library's.
+  const ownedView = (
+    list: { label?: string | null | undefined; content: Record<string, string>; grants?: Record<string, string[]> | undefined }[],
+  ) => list.map((s) => ({ label: (s.label ?? "").replace(/^[0-9a-f-]{36}-/, "<model>-"), content: s.content, grants: s.grants }));
+  expect(
+    ownedView(
+      got.owned.map((s) => ({
+        label: s.label,
+        content: s.latestContent,
+        grants: Object.fromEntries(Object.entries(s.remoteGrants).map(([k, v]) => [k, [...v]])),
+      })),
+    ),
+  ).toEqual(ownedView(step.secrets.filter((s) => s.owner !== "remote")));
+  // (Python emits raised statuses in its set's order; compared here as a set.)
+  const order = (events: Record<string, unknown>[]) => [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  expect(order(got.emitted)).toEqual(
+    order(step.emitted.map((e) => (e.event.startsWith("status_") ? e : { ...recordedEvent(e), relation: REL_ID, app: remoteApp }))),
   );
   if (step.view !== undefined) expect(got.view).toEqual(step.view);
   // The labels this unit gave the provider's secrets.
@@ -96,9 +180,25 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
   for (const [name, remoteApp, opts] of [
     ["requirer-secrets", "postgresql", { database: "app" }],
     ["requirer-plaintext", "mysql", { database: "app" }],
+    ["requirer-statuses", "postgresql", { database: "app" }],
+    ["requirer-cross-model", "postgresql", { database: "app" }],
+    [
+      "requirer-requested-entity",
+      "postgresql",
+      { database: "app", entityType: "USER", requestedEntityName: "custom-role", requestedEntityPassword: "Rq7eNtPw0rd5" },
+    ],
     ["requirer-entity", "postgresql", { database: "app", entityType: "USER" }],
-    ["requirer-options", "postgresql",
-      { database: "app", extraUserRoles: "admin", additionalSecretFields: ["topsecret"], externalNodeConnectivity: true, prefixMatching: "all" }],
+    [
+      "requirer-options",
+      "postgresql",
+      {
+        database: "app",
+        extraUserRoles: "admin",
+        additionalSecretFields: ["topsecret"],
+        externalNodeConnectivity: true,
+        prefixMatching: "all",
+      },
+    ],
   ] as const) {
     test(`${name}: ${recording(name).scenario}`, async () => {
       options = opts;
@@ -136,7 +236,12 @@ describe("DatabaseRequires reads what data_interfaces providers wrote", () => {
     options = { database: "app" };
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     seen.length = 0;
-    const relation = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: withJujuIds(step.wrote.localApp) });
+    const relation = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: withJujuIds(step.wrote.localApp),
+    });
     const secrets = step.secrets.filter((s) => s.owner === "app").map((s) => new Secret({ id: jujuId(s.id), trackedContent: s.content }));
     const out = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ relations: [relation], secrets }));
     return { out, seen: [...seen], step };
@@ -146,29 +251,57 @@ describe("DatabaseRequires reads what data_interfaces providers wrote", () => {
     const { seen: events, step } = await readProviderBag("provider-secrets", 1);
     const user = step.secrets.find((s) => s.label === "database.7.user.secret")?.content ?? {};
     const tls = step.secrets.find((s) => s.label === "database.7.tls.secret")?.content ?? {};
-    expect(events).toEqual([expect.objectContaining({
-      event: "database_created", username: user["username"], password: user["password"], uris: user["uris"],
-      tls: tls["tls"], tls_ca: tls["tls-ca"], endpoints: "10.1.2.3:5432", read_only_endpoints: "10.1.2.4:5432,10.1.2.5:5432",
-      version: "16.9", database: "app",
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: user["username"],
+        password: user["password"],
+        uris: user["uris"],
+        tls: tls["tls"],
+        tls_ca: tls["tls-ca"],
+        endpoints: "10.1.2.3:5432",
+        read_only_endpoints: "10.1.2.4:5432,10.1.2.5:5432",
+        version: "16.9",
+        database: "app",
+      }),
+    ]);
   });
 
   test("v0 DatabaseProvides in plain text: databaseCreated carries the bag's credentials", async () => {
     const { seen: events } = await readProviderBag("provider-plaintext", 0);
-    expect(events).toEqual([expect.objectContaining({ event: "database_created", username: "relation-7", password: "Zq8vXw2pLk9mNb4c", endpoints: "10.1.2.3:5432" })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: "relation-7",
+        password: "Zq8vXw2pLk9mNb4c",
+        endpoints: "10.1.2.3:5432",
+      }),
+    ]);
   });
 
-  test("v1 ResourceProviderEventHandler answering a v0 request (salt, resource keys; tls \"true\")", async () => {
+  test('v1 ResourceProviderEventHandler answering a v0 request (salt, resource keys; tls "true")', async () => {
     const { seen: events } = await readProviderBag("v1-provider-to-v0-requirer", 0);
-    expect(events).toEqual([expect.objectContaining({
-      event: "database_created", username: "relation-7", password: "Zq8vXw2pLk9mNb4c", tls: "true", endpoints: "10.1.2.3:5432", version: "16.9",
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: "database_created",
+        username: "relation-7",
+        password: "Zq8vXw2pLk9mNb4c",
+        tls: "true",
+        endpoints: "10.1.2.3:5432",
+        version: "16.9",
+      }),
+    ]);
   });
 
   test("an entity answer (the provider's `data` snapshot holds entity-type) is databaseEntityCreated", async () => {
     const { seen: events } = await readProviderBag("provider-entity", 0);
     expect(events).toEqual([
-      expect.objectContaining({ event: "database_entity_created", entity_name: "custom-role", entity_password: "Ee3rTt6yUu9iOo1p", endpoints: "10.1.2.3:5432" }),
+      expect.objectContaining({
+        event: "database_entity_created",
+        entity_name: "custom-role",
+        entity_password: "Ee3rTt6yUu9iOo1p",
+        endpoints: "10.1.2.3:5432",
+      }),
     ]);
   });
 });
@@ -179,7 +312,10 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
     seen.length = 0;
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     const relation = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData });
-    const out = await ctx.run(ctx.on.relationChanged(relation, { remoteUnit: 0 }), new State({ leader: true, relations: [relation], secrets }));
+    const out = await ctx.run(
+      ctx.on.relationChanged(relation, { remoteUnit: 0 }),
+      new State({ leader: true, relations: [relation], secrets }),
+    );
     return { out, rel: out.getRelation(REL_ID) as Relation, ctx };
   }
 
@@ -201,20 +337,32 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
 
   test("a provider snapshot (`data`) that is not a JSON object", async () => {
     const secret = new Secret({ id: "secret:d2fjn1fmp25004or68b0", trackedContent: { username: "u", password: "p" } });
-    const { out } = await run({ database: "app", "secret-user": secret.id, data: "[1, 2]" }, [secret]);
+    const { out, rel } = await run({ database: "app", "secret-user": secret.id, data: "[1, 2]" }, [secret]);
     expect(out.unitStatus.name).toBe("blocked");
     expect(out.unitStatus.message).toContain('"data"');
+    expect(seen).toEqual([]);
+    expect(rel.localUnitData["data"]).toBeUndefined();
   });
 
   test("once fixed, the status clears and databaseCreated fires", async () => {
     options = { database: "app" };
     const ctx = new Context(AppCharm, { meta: META, appName: "app" });
     const secret = new Secret({ id: "secret:d2fjn1fmp25004or68b0", trackedContent: { username: "u", password: "p" } });
-    const bad = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: { database: "app", "secret-user": "nope" } });
+    const bad = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: { database: "app", "secret-user": "nope" },
+    });
     const first = await ctx.run(ctx.on.relationChanged(bad, { remoteUnit: 0 }), new State({ relations: [bad], secrets: [secret] }));
     expect(first.unitStatus.name).toBe("blocked");
     seen.length = 0;
-    const good = new Relation({ endpoint: "database", id: REL_ID, remoteAppName: "postgresql", remoteAppData: { database: "app", "secret-user": secret.id } });
+    const good = new Relation({
+      endpoint: "database",
+      id: REL_ID,
+      remoteAppName: "postgresql",
+      remoteAppData: { database: "app", "secret-user": secret.id },
+    });
     const second = await ctx.run(ctx.on.relationChanged(good, { remoteUnit: 0 }), first.with({ relations: [good] }));
     expect(second.unitStatus.name).not.toBe("blocked");
     expect(seen.map((e) => [e["event"], e["username"]])).toEqual([["database_created", "u"]]);
