@@ -185,12 +185,12 @@ export class TlsCertificatesProvides {
       certificate: certificate.certificate.raw,
       chain,
     };
+    // As the library: any certificate for this CSR is taken out, and the new one appended.
     const others = own.certificates.filter((c) => c.certificate_signing_request !== csr);
-    const already = own.certificates.some((c) => JSON.stringify(certificateEntryOut(c)) === JSON.stringify(entry));
     this.dumpOwn(relation, {
       ...own,
       requestErrors: own.requestErrors.filter((e) => normalCsr(e.csr) !== csr),
-      certificates: already ? own.certificates : [...others, entry],
+      certificates: [...others, entry],
     });
   }
 

@@ -536,9 +536,9 @@ export class TlsCertificatesRequires {
     const label = event.secret.label;
     if (label === undefined || !label.startsWith(`${LIBID}-certificate`)) return;
     const pem = event.secret.getContent({ refresh: true })["csr"];
+    if (pem === undefined) return;
     const relation = this.relation();
-    if (pem === undefined || relation === undefined) return;
-    this.renewCertificateRequest(relation, CertificateSigningRequest.fromString(pem));
+    if (relation !== undefined) this.renewCertificateRequest(relation, CertificateSigningRequest.fromString(pem));
     event.secret.removeAllRevisions();
     this.forgetCertificateSecret(label);
   };

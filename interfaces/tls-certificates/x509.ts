@@ -541,12 +541,14 @@ export function generateCertificate(options: {
   readonly caKey: PrivateKey;
   readonly validity?: Validity;
   readonly isCa?: boolean;
+  /** The start of the validity (default now; a test may backdate it). */
+  readonly notBefore?: Date;
 }): Certificate {
   const { csr, ca, caKey } = options;
   const isCa = options.isCa ?? false;
   const authorityKeyId = ca.subjectKeyIdentifier;
   if (authorityKeyId === undefined) throw new TypeError("the CA certificate has no subjectKeyIdentifier");
-  const now = new Date();
+  const now = options.notBefore ?? new Date();
   const extensions: { oid: string; encoded: Uint8Array }[] = [
     {
       oid: OID.authorityKeyIdentifier,
