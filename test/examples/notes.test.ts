@@ -14,8 +14,8 @@ import { expect, test } from "vitest";
 const REPO = resolve(import.meta.dirname, "..", "..");
 const EXAMPLE = join(REPO, "examples", "notes");
 
-/** tests/notes.test.ts 15, tests/status.test.ts 7, tests/charm.test.ts 13. */
-const UNIT_TESTS = 35;
+/** tests/notes.test.ts 15, tests/status.test.ts 7, tests/charm.test.ts 14. */
+const UNIT_TESTS = 36;
 /** Deploy and active, the rendered config, the certificate, the cos_agent stand-in, the database removed. */
 const INTEGRATION_TESTS = 5;
 

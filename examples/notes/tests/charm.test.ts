@@ -259,4 +259,16 @@ describe("cos-agent", () => {
     expect(xz.status, xz.stderr).toBe(0);
     expect(JSON.parse(xz.stdout)).toMatchObject({ title: "Notes", panels: [{ title: "Requests per second" }, { title: "Notes stored" }] });
   });
+
+  test("the agent's receivers malformed: blocked naming the key, no crash", async () => {
+    const { ctx } = notesContext();
+    const relation = new Relation({
+      endpoint: "cos-agent",
+      remoteAppName: "grafana-agent",
+      remoteUnitsData: { 0: { receivers: "[{not json" } },
+    });
+    const out = await ctx.run(ctx.on.relationChanged(relation), new State({ networks: [network], relations: [relation] }));
+    expect(out.unitStatus.name).toBe("blocked");
+    expect(out.unitStatus.message).toContain("receivers");
+  });
 });
