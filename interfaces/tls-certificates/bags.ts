@@ -7,7 +7,8 @@
 // required (`revoked`, `recommended_expiry_notification_time`): again the library is followed.
 
 import { type Relation, type RelationDataContent } from "../../runtime/index.js";
-import { type BagSource, type Decoder, InterfaceDataError, RemoteBag, decode, isNothing, pythonJson } from "../common/data.js";
+import { type BagSource, type Decoder, InterfaceDataError, RemoteBag, decode, isNothing, writeJsonFields } from "../common/data.js";
+import { replaceJsonBag } from "../common/dump.js";
 import { DerError } from "./der.js";
 import { Certificate, CertificateSigningRequest } from "./x509.js";
 
@@ -157,17 +158,18 @@ export const parseCertificate = (source: BagSource, key: string, pem: string): C
 export const parseCsr = (source: BagSource, key: string, pem: string): CertificateSigningRequest =>
   parsePem(source, key, pem, (text) => CertificateSigningRequest.fromString(text), "a PEM certificate signing request");
 
-/** Writes `values` as the library's model dump: each key json.dumps'ed, undefined (a default) deleted. */
+/**
+ * Writes `values` as the library's model dump: each key json.dumps'ed, undefined (a default)
+ * deleted; with `clear`, every other key goes too, as the library's `dump(clear=True)` (Juju's own
+ * keys of a unit bag excepted: interfaces/common/dump.ts).
+ */
 export function dumpFields(
   content: RelationDataContent,
   values: Readonly<Record<string, unknown>>,
   options: { clear?: boolean } = {},
 ): void {
-  const update: Record<string, string> = {};
-  // The library's dump clears the bag first; for an app bag that holds only this interface's keys.
-  if (options.clear === true) for (const key of Object.keys(content.toObject())) update[key] = "";
-  for (const [key, value] of Object.entries(values)) update[key] = value === undefined ? "" : pythonJson(value);
-  content.update(update);
+  if (options.clear === true) replaceJsonBag(content, values);
+  else writeJsonFields(content, values);
 }
 
 /** A certificate entry in the library's field order, `chain` and `revoked` left out when unset. */

@@ -15,15 +15,7 @@ export {
 } from "./requirer.js";
 export { type CertificateToSet, TlsCertificatesProvides, type TlsCertificatesProvidesOptions, chainHasValidOrder } from "./provider.js";
 export { type CertificateError, CertificateRequestErrorCode, type ProviderCapabilities } from "./bags.js";
-export {
-  Certificate,
-  type CertificateRequestAttributes,
-  CertificateSigningRequest,
-  PrivateKey,
-  type Validity,
-  generateCa,
-  generateCertificate,
-  generateCsr,
-} from "./x509.js";
+export { Certificate, type CertificateRequestAttributes, CertificateSigningRequest, PrivateKey } from "./x509.js";
+export { type Validity, generateCa, generateCertificate, generateCsr } from "./issue.js";
 export { DerError } from "./der.js";
 export { InterfaceDataError } from "../common/data.js";

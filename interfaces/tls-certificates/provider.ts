@@ -23,7 +23,7 @@ import {
   requestErrorOut,
 } from "./bags.js";
 import { decode } from "../common/data.js";
-import type { ProviderCertificate, ProviderCertificateError, RequirerCertificateRequest } from "./requirer.js";
+import type { ProviderCertificate, ProviderCertificateError, RequirerCertificateRequest } from "./events.js";
 import { Certificate, CertificateSigningRequest } from "./x509.js";
 
 export interface TlsCertificatesProvidesOptions {

@@ -7,10 +7,8 @@
 import {
   type BoundEvent,
   type CharmBase,
-  type JsonObject,
   type Relation,
   type RelationBrokenEvent,
-  RelationEvent,
   type Secret,
   type SecretExpiredEvent,
   SecretNotFoundError,
@@ -20,7 +18,6 @@ import {
 } from "../../runtime/index.js";
 import { RelationProblems } from "../common/problems.js";
 import {
-  type CertificateError,
   type CsrEntry,
   type ProviderCapabilities,
   csrEntry,
@@ -32,21 +29,28 @@ import {
   remoteBag,
 } from "./bags.js";
 import { decode } from "../common/data.js";
+import { Certificate, type CertificateRequestAttributes, CertificateSigningRequest, PrivateKey, sameAttributes } from "./x509.js";
+import { checkAttributes, generateCsr } from "./issue.js";
+
 import {
-  Certificate,
-  type CertificateRequestAttributes,
-  CertificateSigningRequest,
-  PrivateKey,
-  checkAttributes,
-  generateCsr,
-  sameAttributes,
-} from "./x509.js";
+  CertificateAvailableEvent,
+  CertificateDeniedEvent,
+  LIBID,
+  type Mode,
+  type ProviderCertificate,
+  type ProviderCertificateError,
+  type RequirerCertificateRequest,
+} from "./events.js";
 
-/** The library's id, the prefix of its secret labels: keys and certificates stay findable across a port. */
-export const LIBID = "afd8c2bccf834997afce12c2706d2ede";
-
-/** `unit`: each unit has its own key and certificates (the default). `app`: the leader requests for the application. */
-export type Mode = "unit" | "app";
+export {
+  CertificateAvailableEvent,
+  CertificateDeniedEvent,
+  LIBID,
+  type Mode,
+  type ProviderCertificate,
+  type ProviderCertificateError,
+  type RequirerCertificateRequest,
+};
 
 export interface TlsCertificatesRequiresOptions {
   readonly certificateRequests: readonly CertificateRequestAttributes[];
@@ -55,71 +59,6 @@ export interface TlsCertificatesRequiresOptions {
   readonly renewalRelativeTime?: number;
   /** More events on which to reconcile (send missing CSRs, look for certificates). */
   readonly refreshEvents?: readonly BoundEvent[];
-}
-
-/** A certificate the provider issued (the library's `ProviderCertificate`). */
-export interface ProviderCertificate {
-  readonly relationId: number;
-  readonly certificate: Certificate;
-  readonly certificateSigningRequest: CertificateSigningRequest;
-  readonly ca: Certificate;
-  readonly chain: readonly Certificate[];
-  readonly revoked: boolean | undefined;
-}
-
-/** A CSR in a requirer's bag (the library's `RequirerCertificateRequest`). */
-export interface RequirerCertificateRequest {
-  readonly relationId: number;
-  readonly certificateSigningRequest: CertificateSigningRequest;
-  readonly isCa: boolean;
-}
-
-/** A provider's refusal of a CSR (the library's `ProviderCertificateError`). */
-export interface ProviderCertificateError {
-  readonly relationId: number;
-  readonly certificateSigningRequest: CertificateSigningRequest;
-  readonly error: CertificateError;
-}
-
-function str(snapshot: JsonObject, key: string): string {
-  const value = snapshot[key];
-  return typeof value === "string" ? value : "";
-}
-
-/** A certificate arrived (or is still there) for one of this unit's CSRs. */
-export class CertificateAvailableEvent extends RelationEvent {
-  get certificate(): Certificate {
-    return Certificate.fromString(str(this.snapshot, "certificate"));
-  }
-
-  get certificateSigningRequest(): CertificateSigningRequest {
-    return CertificateSigningRequest.fromString(str(this.snapshot, "certificateSigningRequest"));
-  }
-
-  get ca(): Certificate {
-    return Certificate.fromString(str(this.snapshot, "ca"));
-  }
-
-  get chain(): Certificate[] {
-    const chain = this.snapshot["chain"];
-    return Array.isArray(chain) ? chain.filter((c): c is string => typeof c === "string").map((c) => Certificate.fromString(c)) : [];
-  }
-
-  /** The chain as one PEM text, certificates separated by a blank line (the library's `chain_as_pem`). */
-  chainAsPem(): string {
-    return this.chain.map((c) => c.raw).join("\n\n");
-  }
-}
-
-/** The provider could not issue a certificate for one of this unit's CSRs. */
-export class CertificateDeniedEvent extends RelationEvent {
-  get certificateSigningRequest(): CertificateSigningRequest {
-    return CertificateSigningRequest.fromString(str(this.snapshot, "certificateSigningRequest"));
-  }
-
-  get error(): CertificateError {
-    return JSON.parse(str(this.snapshot, "error")) as CertificateError;
-  }
 }
 
 export class TlsCertificatesRequires {

@@ -1,6 +1,7 @@
 // The recorded ingress fixtures (test/fixtures/interfaces/ingress/*.json, written by record.py from
 // the Python library's own runs) and a replay of their steps through the test kit.
 
+import { JUJU_UNIT_KEYS } from "../../../interfaces/common/dump.js";
 import { readFileSync, readdirSync } from "node:fs";
 
 import type { CharmBase, Framework } from "../../../runtime/index.js";
@@ -47,11 +48,9 @@ export function loadFixtures(name: string): Fixture[] {
   );
 }
 
-/** The keys Juju writes into a unit bag itself, which Scenario and the test kit fill in by default. */
-export const JUJU_KEYS = ["egress-subnets", "ingress-address", "private-address"];
-
+/** A unit bag without the keys Juju writes itself (which Scenario and the test kit fill in by default). */
 export function withoutJujuKeys(bag: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(bag).filter(([key]) => !JUJU_KEYS.includes(key)));
+  return Object.fromEntries(Object.entries(bag).filter(([key]) => !JUJU_UNIT_KEYS.includes(key)));
 }
 
 export type Runner = (ctx: Context<CharmBase>, relation: Relation, state: State) => Promise<State>;

@@ -6,7 +6,8 @@ import { describe, expect, test } from "vitest";
 
 import { DerNode, der } from "../../../interfaces/tls-certificates/der.js";
 import { fromPem, ipBytes, ipText, toPem } from "../../../interfaces/tls-certificates/pem.js";
-import { Certificate, CertificateSigningRequest, PrivateKey, generateCa, generateCsr } from "../../../interfaces/tls-certificates/x509.js";
+import { generateCa, generateCsr } from "../../../interfaces/tls-certificates/issue.js";
+import { Certificate, CertificateSigningRequest, PrivateKey } from "../../../interfaces/tls-certificates/x509.js";
 import { recording, testCa } from "./fixtures.js";
 
 const created = recording("requirer-unit").steps[0];
