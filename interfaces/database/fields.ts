@@ -104,18 +104,22 @@ export function stringList(bag: RemoteBag, key: string): string[] | undefined {
   return parsed;
 }
 
-/** A JSON object of strings kept in a bag (`data`, the library's snapshot), {} for nothing. */
+/**
+ * A JSON object of strings kept in a bag (`data`, the library's snapshot), {} for nothing. Its value
+ * is never shown in an error: the snapshot of a plain-text provider's bag holds its password.
+ */
 export function snapshotOf(bag: RemoteBag, key: string): Record<string, unknown> {
   const raw = bag.text(key);
   if (raw === undefined) return {};
+  const expected = "a JSON object (the library's snapshot of the other bag)";
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new InterfaceDataError(bag.source, key, "a JSON object (the library's snapshot of the other bag)", raw);
+    throw new InterfaceDataError(bag.source, key, expected, undefined);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InterfaceDataError(bag.source, key, "a JSON object (the library's snapshot of the other bag)", raw);
+    throw new InterfaceDataError(bag.source, key, expected, undefined);
   }
   return parsed as Record<string, unknown>;
 }

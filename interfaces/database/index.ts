@@ -1,16 +1,16 @@
 // tscharm/interfaces/database: the postgresql_client / mysql_client interfaces (data_interfaces v0
 // on the wire), for an application charm (DatabaseRequires) and a database charm (DatabaseProvides).
 
+export { DatabaseRequires, type DatabaseRequiresOptions } from "./requires.js";
 export {
+  type AliasedEvents,
   DatabaseCreatedEvent,
   DatabaseEndpointsChangedEvent,
   DatabaseEntityCreatedEvent,
   DatabasePrefixDatabasesChangedEvent,
   DatabaseReadOnlyEndpointsChangedEvent,
-  DatabaseRequires,
   DatabaseRequiresEvent,
-  type DatabaseRequiresOptions,
-} from "./requires.js";
+} from "./requires-events.js";
 export {
   DatabaseEntityPermissionsChangedEvent,
   DatabaseEntityRequestedEvent,

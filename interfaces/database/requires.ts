@@ -5,12 +5,12 @@
 // the provider's secrets labelled `<endpoint>.<id>.<group>.secret`, and the plain-text fallback.
 
 import {
+  type BoundEvent,
   type CharmBase,
   ModelError,
   type Relation,
   type RelationChangedEvent,
   type RelationCreatedEvent,
-  RelationEvent,
   customEvent,
   log,
 } from "../../runtime/index.js";
@@ -21,7 +21,6 @@ import {
   PROVIDED_SECRET_FIELDS,
   PROVIDER_GROUPS,
   REQUESTED_SECRET_FIELDS,
-  type SecretGroup,
   diffOf,
   groupFields,
   remoteSecret,
@@ -30,6 +29,16 @@ import {
   stringList,
   withoutData,
 } from "./fields.js";
+import {
+  type AliasedEvents,
+  DatabaseCreatedEvent,
+  DatabaseEndpointsChangedEvent,
+  DatabaseEntityCreatedEvent,
+  DatabasePrefixDatabasesChangedEvent,
+  DatabaseReadOnlyEndpointsChangedEvent,
+  type DatabaseRequiresEvent,
+  aliasedEvents,
+} from "./requires-events.js";
 import { type RelationStatus, statusEvents, statusesOf } from "./status.js";
 
 export interface DatabaseRequiresOptions {
@@ -55,91 +64,13 @@ export interface DatabaseRequiresOptions {
   readonly requestedEntityName?: string;
   readonly requestedEntityPassword?: string;
   readonly prefixMatching?: string;
+  /**
+   * One name per relation the endpoint may have (as many as its `limit`): each relation gets the
+   * first free one (in the unit bags' `alias`, and the leader's app bag), and its events are also
+   * emitted as `aliased(name).databaseCreated`, … (the library's `<alias>_database_created`).
+   */
+  readonly relationsAliases?: readonly string[];
 }
-
-/** What the provider sent, read as data_interfaces' requirer events read it: secret first, then the bag. */
-export class DatabaseRequiresEvent extends RelationEvent {
-  private secretCache: Partial<Record<SecretGroup, Record<string, string> | null>> = {};
-
-  private get bag(): RemoteBag | undefined {
-    const app = this.relation.app;
-    if (app === undefined) return undefined;
-    return new RemoteBag(this.relation.data.get(app), { endpoint: this.relation.name, relationId: this.relation.id, from: app.name });
-  }
-
-  private plain(key: string): string | undefined {
-    return this.bag?.text(key);
-  }
-
-  /** A credential: from the group's secret when the provider sent one (and it has content), else the bag. */
-  private secretOr(group: SecretGroup, key: string): string | undefined {
-    const bag = this.bag;
-    if (bag === undefined) return undefined;
-    if (!(group in this.secretCache)) {
-      const secret = remoteSecret(this.scope.model, bag, this.relation, group);
-      const content = secret?.getContent();
-      this.secretCache[group] = content === undefined || Object.keys(content).length === 0 ? null : content;
-    }
-    const content = this.secretCache[group];
-    return content === null || content === undefined ? bag.text(key) : content[key];
-  }
-
-  get database(): string | undefined {
-    return this.plain("database");
-  }
-  /** `host:port[,host:port…]` for read/write (the primary). */
-  get endpoints(): string | undefined {
-    return this.plain("endpoints");
-  }
-  get readOnlyEndpoints(): string | undefined {
-    return this.plain("read-only-endpoints");
-  }
-  /** MongoDB only. */
-  get replset(): string | undefined {
-    return this.plain("replset");
-  }
-  get version(): string | undefined {
-    return this.plain("version");
-  }
-  /** The databases matching a requested prefix ([] when none). */
-  get prefixDatabases(): string[] {
-    const value = this.plain("prefix-databases");
-    return value === undefined ? [] : value.split(",");
-  }
-  get username(): string | undefined {
-    return this.secretOr("user", "username");
-  }
-  get password(): string | undefined {
-    return this.secretOr("user", "password");
-  }
-  get uris(): string | undefined {
-    return this.secretOr("user", "uris");
-  }
-  get readOnlyUris(): string | undefined {
-    return this.secretOr("user", "read-only-uris");
-  }
-  /** Whether TLS is on, as the provider wrote it (`"True"`, `"true"`, `"False"`…). */
-  get tls(): string | undefined {
-    return this.secretOr("tls", "tls");
-  }
-  get tlsCa(): string | undefined {
-    return this.secretOr("tls", "tls-ca");
-  }
-  get entityName(): string | undefined {
-    return this.secretOr("entity", "entity-name");
-  }
-  get entityPassword(): string | undefined {
-    return this.secretOr("entity", "entity-password");
-  }
-}
-
-/** The provider created the database user: credentials and endpoints are there. */
-export class DatabaseCreatedEvent extends DatabaseRequiresEvent {}
-/** The provider created the custom entity asked for with `entityType`. */
-export class DatabaseEntityCreatedEvent extends DatabaseRequiresEvent {}
-export class DatabaseEndpointsChangedEvent extends DatabaseRequiresEvent {}
-export class DatabaseReadOnlyEndpointsChangedEvent extends DatabaseRequiresEvent {}
-export class DatabasePrefixDatabasesChangedEvent extends DatabaseRequiresEvent {}
 
 const ENTITY_PERMISSION_KEYS = ["privileges", "resource_name", "resource_type"];
 
@@ -151,6 +82,7 @@ const ENTITY_PERMISSION_KEYS = ["privileges", "resource_name", "resource_type"];
 export class DatabaseRequires {
   readonly on;
   private readonly problems: RelationProblems;
+  private readonly aliasEvents: Map<string, AliasedEvents>;
 
   constructor(
     private readonly charm: CharmBase,
@@ -166,6 +98,17 @@ export class DatabaseRequires {
       prefixDatabasesChanged: customEvent(relationName, "prefix-databases-changed", DatabasePrefixDatabasesChangedEvent),
       ...statusEvents(relationName),
     };
+    const aliases = options.relationsAliases ?? [];
+    if (aliases.length > 0) {
+      const limit = charm.meta.relations[relationName]?.limit;
+      if (aliases.length !== limit) {
+        throw new TypeError(
+          "The number of aliases must match the maximum number of connections allowed in the relation. " +
+            `Expected ${String(limit)}, got ${aliases.length}`,
+        );
+      }
+    }
+    this.aliasEvents = new Map(aliases.map((alias) => [alias, aliasedEvents(relationName, alias)]));
     this.problems = new RelationProblems(charm, relationName);
     charm.framework.observe(charm.on.relationCreated(relationName), this.onCreated);
     charm.framework.observe(charm.on.relationChanged(relationName), this.onChanged);
@@ -176,7 +119,30 @@ export class DatabaseRequires {
     return [...REQUESTED_SECRET_FIELDS, ...(this.options.additionalSecretFields ?? [])];
   }
 
+  /** The events of the relation given `alias` (one of `relationsAliases`). */
+  aliased(alias: string): AliasedEvents {
+    const events = this.aliasEvents.get(alias);
+    if (events === undefined) throw new RangeError(`${JSON.stringify(alias)} is not one of the relationsAliases of ${this.relationName}`);
+    return events;
+  }
+
+  /** The alias of a relation (from this unit's bag), if aliases are used. */
+  relationAlias(relation: Relation): string | undefined {
+    return this.aliasEvents.size === 0 ? undefined : relation.data.get(this.charm.unit).get("alias");
+  }
+
+  /** Gives the relation the first alias no other relation of the endpoint has (every unit, as the library). */
+  private assignAlias(relation: Relation): void {
+    if (this.aliasEvents.size === 0 || this.relationAlias(relation) !== undefined) return;
+    const taken = new Set(this.charm.model.relations(this.relationName).map((r) => this.relationAlias(r)));
+    const alias = [...this.aliasEvents.keys()].find((name) => !taken.has(name));
+    if (alias === undefined) return;
+    relation.data.get(this.charm.unit).update({ alias });
+    if (this.charm.unit.isLeader()) relation.data.get(this.charm.app).update({ alias });
+  }
+
   private readonly onCreated = (event: RelationCreatedEvent): void => {
+    this.assignAlias(event.relation);
     if (!this.charm.unit.isLeader()) return;
     const relation = event.relation;
     const provided = isCrossModel(relation, this.charm.model.uuid)
@@ -216,23 +182,30 @@ export class DatabaseRequires {
     for (const [status, raised] of decided.statuses) {
       await this.charm.framework.emit(raised ? this.on.statusRaised : this.on.statusResolved, { ...base, status: { ...status } });
     }
+    const framework = this.charm.framework;
+    const alias = this.relationAlias(relation);
+    const aliased = alias === undefined ? undefined : this.aliasEvents.get(alias);
+    // The default event, then the relation's aliased one (the library's order).
+    const emit = async <E extends DatabaseRequiresEvent>(event: BoundEvent<E>, alsoAs: BoundEvent<E> | undefined): Promise<void> => {
+      await framework.emit(event, base);
+      if (alsoAs !== undefined) await framework.emit(alsoAs, base);
+    };
     const on = this.on;
-    const emit = this.charm.framework.emit.bind(this.charm.framework);
     switch (decided.event) {
       case "databaseCreated":
-        await emit(on.databaseCreated, base);
+        await emit(on.databaseCreated, aliased?.databaseCreated);
         this.clearHelperSecret(decided.helperSecret);
         return;
       case "databaseEntityCreated":
-        await emit(on.databaseEntityCreated, base);
+        await emit(on.databaseEntityCreated, aliased?.databaseEntityCreated);
         this.clearHelperSecret(decided.helperSecret);
         return;
       case "endpointsChanged":
-        return emit(on.endpointsChanged, base);
+        return emit(on.endpointsChanged, aliased?.endpointsChanged);
       case "readOnlyEndpointsChanged":
-        return emit(on.readOnlyEndpointsChanged, base);
+        return emit(on.readOnlyEndpointsChanged, aliased?.readOnlyEndpointsChanged);
       case "prefixDatabasesChanged":
-        return emit(on.prefixDatabasesChanged, base);
+        return emit(on.prefixDatabasesChanged, aliased?.prefixDatabasesChanged);
       case undefined:
         return;
     }

@@ -75,6 +75,10 @@ class AppCharm extends CharmBase {
     framework.observe(this.db.on.statusResolved, (event) => {
       seen.push({ event: "status_resolved", status: event.status });
     });
+    for (const alias of options.relationsAliases ?? []) {
+      framework.observe(this.db.aliased(alias).databaseCreated, record(`${alias}_database_created`, REQUIRES_FIELDS));
+      framework.observe(this.db.aliased(alias).endpointsChanged, record(`${alias}_endpoints_changed`, REQUIRES_FIELDS));
+    }
     // Observed after DatabaseRequires' own handlers: the typed view at the end of the hook.
     const view = (): void => {
       try {
@@ -99,7 +103,9 @@ const META = { name: "app", requires: { database: { interface: "postgresql_clien
 /** Runs the recorded steps on the TypeScript requirer, each from the bags its own previous step left. */
 async function replay(name: string, remoteApp: string, leader = true) {
   const rec = recording(name);
-  const ctx = new Context(AppCharm, { meta: META, appName: "app" });
+  const limit = options.relationsAliases?.length ?? 1;
+  const meta = { name: "app", requires: { database: { interface: "postgresql_client", limit } } };
+  const ctx = new Context(AppCharm, { meta, appName: "app" });
   let localApp: Record<string, string> = {};
   let localUnit: Record<string, string> | undefined;
   let owned: Secret[] = [];
@@ -182,6 +188,7 @@ describe("DatabaseRequires writes and emits what data_interfaces v0 does", () =>
     ["requirer-plaintext", "mysql", { database: "app" }],
     ["requirer-statuses", "postgresql", { database: "app" }],
     ["requirer-cross-model", "postgresql", { database: "app" }],
+    ["requirer-aliases", "postgresql", { database: "app", relationsAliases: ["cluster1", "cluster2"] }],
     [
       "requirer-requested-entity",
       "postgresql",
@@ -337,9 +344,11 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
 
   test("a provider snapshot (`data`) that is not a JSON object", async () => {
     const secret = new Secret({ id: "secret:d2fjn1fmp25004or68b0", trackedContent: { username: "u", password: "p" } });
-    const { out, rel } = await run({ database: "app", "secret-user": secret.id, data: "[1, 2]" }, [secret]);
+    const { out, rel } = await run({ database: "app", "secret-user": secret.id, data: '["password", "sekrit-in-a-snapshot"]' }, [secret]);
     expect(out.unitStatus.name).toBe("blocked");
     expect(out.unitStatus.message).toContain('"data"');
+    // A snapshot may hold a plain-text provider's password: never shown.
+    expect(out.unitStatus.message).not.toContain("sekrit-in-a-snapshot");
     expect(seen).toEqual([]);
     expect(rel.localUnitData["data"]).toBeUndefined();
   });
@@ -366,6 +375,37 @@ describe("bad provider data is a blocked status, never a crashed hook", () => {
     const second = await ctx.run(ctx.on.relationChanged(good, { remoteUnit: 0 }), first.with({ relations: [good] }));
     expect(second.unitStatus.name).not.toBe("blocked");
     expect(seen.map((e) => [e["event"], e["username"]])).toEqual([["database_created", "u"]]);
+  });
+});
+
+describe("relation aliases", () => {
+  test("a second relation gets the next free alias, and its aliased events (after the default one)", async () => {
+    options = { database: "app", relationsAliases: ["cluster1", "cluster2"] };
+    const meta = { name: "app", requires: { database: { interface: "postgresql_client", limit: 2 } } };
+    const ctx = new Context(AppCharm, { meta, appName: "app" });
+    const first = new Relation({ endpoint: "database", remoteAppName: "pg1", localUnitData: { alias: "cluster1" } });
+    const second = new Relation({ endpoint: "database", remoteAppName: "pg2" });
+    const out = await ctx.run(ctx.on.relationCreated(second), new State({ leader: true, relations: [first, second] }));
+    const rel = out.getRelation(second.id) as Relation;
+    expect([rel.localUnitData["alias"], rel.localAppData["alias"]]).toEqual(["cluster2", "cluster2"]);
+    seen.length = 0;
+    const answered = new Relation({
+      endpoint: "database",
+      id: second.id,
+      remoteAppName: "pg2",
+      localUnitData: rel.localUnitData,
+      localAppData: rel.localAppData,
+      remoteAppData: { database: "app", username: "u", password: "p", endpoints: "h:1" },
+    });
+    await ctx.run(ctx.on.relationChanged(answered), out.with({ relations: [first, answered] }));
+    expect(seen.map((e) => e["event"])).toEqual(["database_created", "cluster2_database_created"]);
+  });
+
+  test("as many aliases as the endpoint's limit, as the library requires", async () => {
+    options = { database: "app", relationsAliases: ["only-one"] };
+    const meta = { name: "app", requires: { database: { interface: "postgresql_client", limit: 2 } } };
+    const ctx = new Context(AppCharm, { meta, appName: "app" });
+    await expect(ctx.run(ctx.on.install(), new State())).rejects.toThrow(/Expected 2, got 1/);
   });
 });
 
