@@ -20,6 +20,8 @@ import { pythonDumps } from "./stand-ins/recording.js";
 import { recordedProvider } from "./recorded.js";
 
 const ADDRESS = "10.1.0.5";
+/** The first of the endpoints the recorded provider sent. */
+const ENDPOINT = notes.firstEndpoint(recordedProvider.bag["endpoints"] ?? "") ?? { host: "", port: 0 };
 const EXAMPLE = join(import.meta.dirname, "..");
 const network = new Network({ binding: "juju-info", address: ADDRESS });
 
@@ -119,7 +121,13 @@ describe("database", () => {
     expect(out.unitStatus).toEqual(new WaitingStatus("waiting for the certificate"));
     const { user, password } = recordedProvider;
     expect(JSON.parse(machine.fileText(notes.CONFIG_FILE) ?? "")).toMatchObject({
-      database: { host: "10.1.2.3", port: 5432, database: recordedProvider.bag["database"], user, passwordFile: notes.PASSWORD_FILE },
+      database: {
+        host: ENDPOINT.host,
+        port: ENDPOINT.port,
+        database: recordedProvider.bag["database"],
+        user,
+        passwordFile: notes.PASSWORD_FILE,
+      },
       tls: null,
     });
     expect(machine.file(notes.PASSWORD_FILE)).toMatchObject({ mode: 0o600 });
@@ -198,7 +206,7 @@ describe("certificate", () => {
   test("the certificate arrives: active, serving https on the address with the database; key 0600, certificate and CA written", async () => {
     const { ctx, machine } = notesContext();
     const { state, certificate } = await serving(ctx);
-    expect(state.unitStatus).toEqual(new ActiveStatus(`serving https://${ADDRESS}:8443 with 10.1.2.3:5432`));
+    expect(state.unitStatus).toEqual(new ActiveStatus(`serving https://${ADDRESS}:8443 with ${ENDPOINT.host}:${String(ENDPOINT.port)}`));
     expect(state.openedPorts).toEqual([{ protocol: "tcp", port: 8443 }]);
     expect(JSON.parse(machine.fileText(notes.CONFIG_FILE) ?? "")).toMatchObject({
       listen: { port: 8443, tls: true },
