@@ -42,6 +42,23 @@ function cut(value: string): string {
   return value.length <= 80 ? value : `${value.slice(0, 77)}...`;
 }
 
+/**
+ * Options this side was given that the Python library would refuse (a port out of range, a bad
+ * host name): the interface, the option (tscharm's name) and what was wrong. Thrown before anything
+ * is written, so the bags stay as they were.
+ */
+export class DataValidationError extends Error {
+  override name = "DataValidationError";
+
+  constructor(
+    readonly interfaceName: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${interfaceName}: ${field} ${problem}`);
+  }
+}
+
 /** A value of the wrong shape inside a JSON value: the path from the key down, and what was expected. */
 export class DecodeError extends Error {
   override name = "DecodeError";

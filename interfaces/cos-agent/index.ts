@@ -12,3 +12,4 @@ export {
   type RequirerUnitData,
 } from "./tracing.js";
 export { lzmaBase64, xzCompress } from "./xz.js";
+export { InterfaceDataError } from "../common/data.js";

@@ -3,7 +3,7 @@
 // top-level value is json.dumps'ed; fields at their default are left out, inside nested objects
 // too (pydantic's `model_dump(mode="json", exclude_defaults=True)`), in the models' field order.
 
-import { decode, type RemoteBag } from "../common/data.js";
+import { DataValidationError, decode, type RemoteBag } from "../common/data.js";
 import { decodeHttpUrl, ipAddress } from "../common/net.js";
 
 export const LOAD_BALANCING_ALGORITHMS = ["leastconn", "source", "roundrobin", "cookie"] as const;
@@ -74,18 +74,6 @@ export interface HaproxyRouteRequirements {
   readonly externalGrpcPort?: number;
 }
 
-/** Requirements the library refuses: the option (tscharm's name) and what was wrong. */
-export class DataValidationError extends Error {
-  override name = "DataValidationError";
-
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`haproxy-route: ${field} ${problem}`);
-  }
-}
-
 /** The library's HAPROXY_CONFIG_INVALID_CHARACTERS (VALIDSTR) and, for expressions, a newline. */
 const INVALID = "\n\t#\\'\"\r$ ";
 const INVALID_IN_EXPRESSION = "\n";
@@ -95,10 +83,11 @@ const INVALID_IN_EXPRESSION = "\n";
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-_]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9][A-Za-z0-9-_]{0,61}[A-Za-z]$/;
 
 function validString(field: string, value: unknown, invalid = INVALID): string {
-  if (typeof value !== "string") throw new DataValidationError(field, `must be a string (not ${typeof value})`);
+  if (typeof value !== "string") throw new DataValidationError("haproxy-route", field, `must be a string (not ${typeof value})`);
   const bad = Array.from(invalid).filter((c) => value.includes(c));
   if (bad.length > 0)
     throw new DataValidationError(
+      "haproxy-route",
       field,
       `contains invalid character(s) ${JSON.stringify([...new Set(bad)].join(""))}: ${JSON.stringify(value)}`,
     );
@@ -106,9 +95,10 @@ function validString(field: string, value: unknown, invalid = INVALID): string {
 }
 
 function integer(field: string, value: unknown, check?: (n: number) => string | undefined): number {
-  if (!Number.isSafeInteger(value)) throw new DataValidationError(field, `must be an integer (not ${JSON.stringify(value)})`);
+  if (!Number.isSafeInteger(value))
+    throw new DataValidationError("haproxy-route", field, `must be an integer (not ${JSON.stringify(value)})`);
   const problem = check?.(value as number);
-  if (problem !== undefined) throw new DataValidationError(field, problem);
+  if (problem !== undefined) throw new DataValidationError("haproxy-route", field, problem);
   return value as number;
 }
 
@@ -124,25 +114,26 @@ export function isValidDomain(value: string): boolean {
 
 function domain(field: string, value: unknown): string {
   if (typeof value !== "string" || !isValidDomain(value))
-    throw new DataValidationError(field, `is not a valid domain: ${JSON.stringify(value)}`);
+    throw new DataValidationError("haproxy-route", field, `is not a valid domain: ${JSON.stringify(value)}`);
   return value;
 }
 
 function ip(field: string, value: unknown): string {
   const normalised = typeof value === "string" ? ipAddress(value) : undefined;
-  if (normalised === undefined) throw new DataValidationError(field, `is not an IPv4 or IPv6 address: ${JSON.stringify(value)}`);
+  if (normalised === undefined)
+    throw new DataValidationError("haproxy-route", field, `is not an IPv4 or IPv6 address: ${JSON.stringify(value)}`);
   return normalised;
 }
 
 function list<T>(field: string, values: readonly unknown[] | undefined, item: (field: string, value: unknown) => T): T[] | undefined {
   if (values === undefined || values.length === 0) return undefined;
-  if (!Array.isArray(values)) throw new DataValidationError(field, "must be a list");
+  if (!Array.isArray(values)) throw new DataValidationError("haproxy-route", field, "must be a list");
   return values.map((value, i) => item(`${field}[${i}]`, value));
 }
 
 function oneOf<T extends string>(field: string, choices: readonly T[], value: unknown): T {
   if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
-    throw new DataValidationError(field, `must be one of ${choices.join(", ")} (not ${JSON.stringify(value)})`);
+    throw new DataValidationError("haproxy-route", field, `must be one of ${choices.join(", ")} (not ${JSON.stringify(value)})`);
   }
   return value as T;
 }
@@ -166,7 +157,7 @@ export function hasRequirements(r: HaproxyRouteRequirements): boolean {
  * RequirerApplicationData validates them; throws `DataValidationError` naming the option.
  */
 export function requirerAppData(r: HaproxyRouteRequirements): Record<string, unknown> {
-  if (r.service === undefined) throw new DataValidationError("service", "is required");
+  if (r.service === undefined) throw new DataValidationError("haproxy-route", "service", "is required");
   const service = validString("service", r.service);
   const ports = (r.ports ?? []).map((p, i) => integer(`ports[${i}]`, p, tcpPort));
   const protocol = oneOf("protocol", ["http", "https"], r.protocol ?? "http");
@@ -175,12 +166,12 @@ export function requirerAppData(r: HaproxyRouteRequirements): Record<string, unk
   const cookie = r.loadBalancingCookie === undefined ? undefined : validString("loadBalancingCookie", r.loadBalancingCookie);
   const consistent = r.loadBalancingConsistentHashing ?? false;
   if (cookie !== undefined && algorithm !== "cookie")
-    throw new DataValidationError("loadBalancingCookie", "only applies when the algorithm is cookie");
+    throw new DataValidationError("haproxy-route", "loadBalancingCookie", "only applies when the algorithm is cookie");
   if (consistent && algorithm !== "cookie" && algorithm !== "source") {
-    throw new DataValidationError("loadBalancingConsistentHashing", "only applies when the algorithm is cookie or source");
+    throw new DataValidationError("haproxy-route", "loadBalancingConsistentHashing", "only applies when the algorithm is cookie or source");
   }
   if (algorithm === "cookie" && (cookie === undefined || cookie === ""))
-    throw new DataValidationError("loadBalancingCookie", "must be set when the algorithm is cookie");
+    throw new DataValidationError("haproxy-route", "loadBalancingCookie", "must be set when the algorithm is cookie");
 
   const rewrites = [
     ...(r.pathRewriteExpressions ?? []).map((e, i) => ({

@@ -2,7 +2,6 @@
 // library charms.haproxy.v2.haproxy_route (LIBAPI 2, LIBPATCH 3). docs/interfaces/haproxy-route.md.
 
 export {
-  DataValidationError,
   LOAD_BALANCING_ALGORITHMS,
   RATE_LIMIT_POLICIES,
   type HaproxyRouteRequirements,
@@ -10,3 +9,4 @@ export {
   type RateLimitPolicy,
 } from "./data.js";
 export { HaproxyRouteEndpointsReadyEvent, HaproxyRouteEndpointsRemovedEvent, HaproxyRouteRequirer } from "./requirer.js";
+export { DataValidationError, InterfaceDataError } from "../common/data.js";

@@ -3,17 +3,10 @@
 // the endpoints haproxy publishes for it.
 
 import { type BoundEvent, type CharmBase, EventBase, type Relation, customEvent, log } from "../../runtime/index.js";
-import { InterfaceDataError, RemoteBag } from "../common/data.js";
+import { DataValidationError, InterfaceDataError, RemoteBag } from "../common/data.js";
 import { replaceJsonBag } from "../common/dump.js";
 import { RelationProblems } from "../common/problems.js";
-import {
-  DataValidationError,
-  type HaproxyRouteRequirements,
-  hasRequirements,
-  providerEndpoints,
-  requirerAppData,
-  requirerUnitData,
-} from "./data.js";
+import { type HaproxyRouteRequirements, hasRequirements, providerEndpoints, requirerAppData, requirerUnitData } from "./data.js";
 
 /**
  * The provider has published endpoints (in relation-created or -changed, whenever there are
@@ -92,7 +85,11 @@ export class HaproxyRouteRequirer {
       address = this.charm.model.getBinding(this.relationName).network.bindAddress;
       if (address === undefined) {
         log.error("No unit IP available.");
-        throw new DataValidationError("unitAddress", "is not given and the binding has no address (No unit IP available.)");
+        throw new DataValidationError(
+          "haproxy-route",
+          "unitAddress",
+          "is not given and the binding has no address (No unit IP available.)",
+        );
       }
     }
     const unit = requirerUnitData(address);

@@ -2,7 +2,7 @@
 // reads them: every top-level value json.dumps'ed, fields at their default left out (pydantic's
 // `exclude_defaults`, nested models included), the provider's `ingress` an object with a `url`.
 
-import { decode, type RemoteBag } from "../common/data.js";
+import { DataValidationError, decode, type RemoteBag } from "../common/data.js";
 import { decodeHttpUrl, ipAddress } from "../common/net.js";
 
 export const SCHEMES = ["http", "https", "h2c"] as const;
@@ -25,18 +25,6 @@ export interface IngressHealthCheck {
   readonly timeout?: string;
 }
 
-/** Requirer options the library refuses: the option, and what was wrong. */
-export class DataValidationError extends Error {
-  override name = "DataValidationError";
-
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`ingress: ${field} ${problem}`);
-  }
-}
-
 /** What the requirer's leader writes into its application bag (before JSON encoding), in the library's field order. */
 export function requirerAppData(values: {
   readonly model: string;
@@ -50,7 +38,7 @@ export function requirerAppData(values: {
 }): Record<string, unknown> {
   checkPort("port", values.port);
   if (!(SCHEMES as readonly string[]).includes(values.scheme)) {
-    throw new DataValidationError("scheme", `must be one of http, https, h2c (not ${JSON.stringify(values.scheme)})`);
+    throw new DataValidationError("ingress", "scheme", `must be one of http, https, h2c (not ${JSON.stringify(values.scheme)})`);
   }
   return {
     model: values.model,
@@ -67,20 +55,21 @@ export function requirerAppData(values: {
 
 /** The library asserts `0 < port < 65535` (so 65535 itself is refused). */
 function checkPort(field: string, port: unknown): void {
-  if (!Number.isSafeInteger(port)) throw new DataValidationError(field, `must be an integer (not ${String(port)})`);
+  if (!Number.isSafeInteger(port)) throw new DataValidationError("ingress", field, `must be an integer (not ${String(port)})`);
   if ((port as number) <= 0 || (port as number) >= 65535)
-    throw new DataValidationError(field, `is out of TCP range (0 < port < 65535): ${String(port)}`);
+    throw new DataValidationError("ingress", field, `is out of TCP range (0 < port < 65535): ${String(port)}`);
 }
 
 function healthCheck(check: IngressHealthCheck): Record<string, unknown> {
   const strings = ["path", "scheme", "hostname", "interval", "timeout"] as const;
   for (const key of strings) {
     const value = check[key];
-    if (value !== undefined && typeof value !== "string") throw new DataValidationError(`healthcheckParams.${key}`, "must be a string");
+    if (value !== undefined && typeof value !== "string")
+      throw new DataValidationError("ingress", `healthcheckParams.${key}`, "must be a string");
   }
-  if (typeof check.path !== "string") throw new DataValidationError("healthcheckParams.path", "is required");
+  if (typeof check.path !== "string") throw new DataValidationError("ingress", "healthcheckParams.path", "is required");
   if (check.port !== undefined && !Number.isSafeInteger(check.port))
-    throw new DataValidationError("healthcheckParams.port", "must be an integer");
+    throw new DataValidationError("ingress", "healthcheckParams.port", "must be an integer");
   return {
     path: check.path,
     scheme: check.scheme,
@@ -95,7 +84,7 @@ function healthCheck(check: IngressHealthCheck): Record<string, unknown> {
 export function requirerUnitData(host: string, ip: string | undefined): Record<string, unknown> {
   // The library checks that ip is an IPv4 or IPv6 address, and sends it as given.
   if (ip !== undefined && ipAddress(ip) === undefined)
-    throw new DataValidationError("ip", `${JSON.stringify(ip)} is not a valid ip address`);
+    throw new DataValidationError("ingress", "ip", `${JSON.stringify(ip)} is not a valid ip address`);
   return { host, ip };
 }
 
