@@ -3,11 +3,11 @@
 //
 //   node bench/all.mjs [--runs 30] [--sim-runs 5] [--units 10,30,100] [--variant-runs 20]
 //
-// --variant-runs is for the charms built in variants (bench/validators.mjs, bench/machine.mjs).
+// --variant-runs is for the charms built in variants (bench/validators.mjs, bench/machine.mjs, bench/interfaces.mjs).
 //
 // Each figure sits next to its baseline from the same run; the scripts it runs print the detail
 // when run alone (node bench/dispatch.mjs, bench/sim.mjs, bench/size.mjs, bench/validators.mjs,
-// bench/machine.mjs; bench/experiments.mjs
+// bench/machine.mjs, bench/interfaces.mjs; bench/experiments.mjs
 // is separate). Each runs in its own process: what one leaves in memory must not slow the next
 // one's child processes.
 
@@ -51,6 +51,7 @@ const size = /** @type {import("./size.mjs").PlatformSize[]} */ (runBench("size.
 const variantRuns = ["--runs", String(option("variant-runs", 20))];
 const validators = /** @type {import("./validators.mjs").ValidatorBench} */ (runBench("validators.mjs", variantRuns));
 const machine = /** @type {import("./machine.mjs").MachineBench} */ (runBench("machine.mjs", variantRuns));
+const interfaces = /** @type {import("./interfaces.mjs").InterfacesBench} */ (runBench("interfaces.mjs", variantRuns));
 const TARGETS = dispatch.targets;
 
 const ok = (/** @type {number} */ ratio, /** @type {number} */ target) =>
@@ -155,6 +156,28 @@ for (const variant of machine.kit.slice(1)) {
     `without ${ms(withoutKit?.time.median ?? NaN)}`,
     `+${fixed(variant.time.median - (withoutKit?.time.median ?? NaN))} ms, ${fixed(variant.time.median / (withoutKit?.time.median ?? NaN), 2)}×`,
   ]);
+}
+for (const pair of interfaces.unchanged) {
+  rows.push([
+    `${pair.name}, no interface imported: bundle now`,
+    `${String(pair.now.bundleBytes)} B`,
+    `at ${pair.baseline} ${String(pair.before.bundleBytes)} B`,
+    pair.before.sha256 === pair.now.sha256 ? "byte-identical" : `differs in ${pair.changedFiles.join(", ")}`,
+  ]);
+}
+for (const figure of interfaces.interfaces) {
+  if (figure.bundle === undefined) {
+    rows.push([`interface ${figure.name}`, "not measured", figure.reason ?? "", ""]);
+    continue;
+  }
+  for (const hook of figure.hooks) {
+    rows.push([
+      `interface ${figure.name} imported and constructed: ${hook.hook}`,
+      `${ms(hook.with.median)}, bundle +${String(figure.bundle.bundleBytes - (interfaces.none?.bundleBytes ?? NaN))} B`,
+      `no interface ${ms(hook.none.median)}`,
+      `+${fixed(hook.with.median - hook.none.median)} ms, ${fixed(hook.with.median / hook.none.median, 2)}×`,
+    ]);
+  }
 }
 for (const platform of size) {
   const dispatchEntry = platform.entries.find((entry) => entry.name === "dispatch");

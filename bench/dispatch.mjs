@@ -26,7 +26,7 @@ const FLOOR_SOURCE = join(ROOT, "bench", "floor", "dispatch.cjs");
 export const TARGETS = { time: 1.3, rss: 1.1 };
 
 /** Every hook tool a charm might call: all are on PATH, so an unexpected call shows up in the counts. */
-const TOOLS = [
+export const TOOLS = [
   "action-fail",
   "action-get",
   "action-log",
