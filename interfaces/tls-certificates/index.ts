@@ -10,9 +10,8 @@ export {
   type ProviderCertificate,
   type ProviderCertificateError,
   type RequirerCertificateRequest,
-  TlsCertificatesRequires,
-  type TlsCertificatesRequiresOptions,
-} from "./requirer.js";
+} from "./events.js";
+export { TlsCertificatesRequires, type TlsCertificatesRequiresOptions } from "./requirer.js";
 export { type CertificateToSet, TlsCertificatesProvides, type TlsCertificatesProvidesOptions, chainHasValidOrder } from "./provider.js";
 export { type CertificateError, CertificateRequestErrorCode, type ProviderCapabilities } from "./bags.js";
 export { Certificate, type CertificateRequestAttributes, CertificateSigningRequest, PrivateKey } from "./x509.js";

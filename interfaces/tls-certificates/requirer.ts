@@ -42,16 +42,6 @@ import {
   type RequirerCertificateRequest,
 } from "./events.js";
 
-export {
-  CertificateAvailableEvent,
-  CertificateDeniedEvent,
-  LIBID,
-  type Mode,
-  type ProviderCertificate,
-  type ProviderCertificateError,
-  type RequirerCertificateRequest,
-};
-
 export interface TlsCertificatesRequiresOptions {
   readonly certificateRequests: readonly CertificateRequestAttributes[];
   readonly mode?: Mode;
