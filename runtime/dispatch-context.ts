@@ -3,6 +3,7 @@
 import { APP_NAME, UNIT_NAME } from "../grammar/names.js";
 import { isExactSecretId } from "../grammar/secrets.js";
 import { EnvironmentError } from "./errors.js";
+import { transportSettings } from "./hook-tools/transport.js";
 import type { CharmMeta } from "./meta.js";
 
 export const LIFECYCLE_HOOKS = [
@@ -115,6 +116,9 @@ export function parseContext(env: JujuEnv, meta: CharmMeta, cwd: string): Dispat
     jujuVersion = required(env, "JUJU_VERSION");
     if (!VERSION.test(jujuVersion)) throw bad("JUJU_VERSION", jujuVersion, 'must be a version such as "3.6.4"');
   }
+
+  // How hook tools are reached (hook-tools/transport.ts): refused here, before the charm runs, if malformed.
+  transportSettings(env);
 
   const context: DispatchContext = {
     dispatchPath,

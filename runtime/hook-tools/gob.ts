@@ -359,6 +359,8 @@ export interface GobMessage {
   readonly typeId: number;
   /** The name the sender gave the type ("" for an unnamed struct or a builtin). */
   readonly typeName: string;
+  /** Whether the type is a struct (the value is then a GobStruct). */
+  readonly isStruct: boolean;
   readonly value: GobValue;
 }
 
@@ -399,7 +401,8 @@ export class GobDecoder {
       }
       const value = this.decode(id, reader, 0);
       if (reader.left !== 0) throw new GobError(`gob: ${String(reader.left)} bytes left over after a value`);
-      return { typeId: id, typeName: type.kind === "struct" || type.kind === "opaque" ? type.name : "", value };
+      const typeName = type.kind === "struct" || type.kind === "opaque" ? type.name : "";
+      return { typeId: id, typeName, isStruct: type.kind === "struct", value };
     }
   }
 
@@ -523,7 +526,8 @@ export class GobDecoder {
           if (delta === 0) break;
           index += delta;
           const field = type.fields[index];
-          if (field === undefined) throw new GobError(`gob: field ${String(index)} of struct ${type.name || "{}"}, which has ${String(type.fields.length)}`);
+          if (field === undefined)
+            throw new GobError(`gob: field ${String(index)} of struct ${type.name || "{}"}, which has ${String(type.fields.length)}`);
           value[field.name] = this.decode(field.id, reader, depth + 1);
         }
         return value;

@@ -18,9 +18,10 @@ import * as oneOffs from "./one-offs.js";
 import * as ports from "./ports.js";
 import * as relations from "./relations.js";
 import * as secrets from "./secrets.js";
-import { type ToolRunner, spawnTool } from "./spawn.js";
+import type { ToolRunner } from "./spawn.js";
 import * as status from "./status.js";
 import * as storage from "./storage.js";
+import { HookToolTransport } from "./transport.js";
 import * as unitState from "./unit-state.js";
 
 export type { ActionTools } from "./actions.js";
@@ -43,6 +44,7 @@ export type {
   SecretTools,
 } from "./secrets.js";
 export { spawnChild, spawnSyncBinding, spawnTool, type ToolResult, type ToolRunner } from "./spawn.js";
+export { HookToolTransport, type HookToolsMode, type ToolPath, transportSettings } from "./transport.js";
 export type { AppStatusRecord, SettableStatusName, StatusRecord, StatusTools } from "./status.js";
 export type { StorageRecord, StorageTools } from "./storage.js";
 export type { UnitStateTools } from "./unit-state.js";
@@ -66,11 +68,14 @@ export interface HookTools
     storage.StorageTools,
     oneOffs.OneOffTools {}
 
-/** The production `HookTools`: every call is one process, built and read by the concept modules. */
+/**
+ * The production `HookTools`: each call is built and read by the concept modules and made by the
+ * runner: by default over the unit agent's socket, or by spawning the tool (transport.ts).
+ */
 export class ProcessHookTools implements HookTools {
   private readonly call: ToolCall;
 
-  constructor(runner: ToolRunner = spawnTool) {
+  constructor(runner: ToolRunner = new HookToolTransport().run) {
     this.call = new ToolCall(runner);
   }
 

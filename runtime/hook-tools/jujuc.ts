@@ -92,7 +92,10 @@ export class JujucClient {
       Token: request.token,
     };
     this.stream.write(
-      Buffer.concat([this.encoder.encode(RPC_REQUEST, { ServiceMethod: JUJUC_METHOD, Seq: seq }), this.encoder.encode(JUJUC_REQUEST, body)]),
+      Buffer.concat([
+        this.encoder.encode(RPC_REQUEST, { ServiceMethod: JUJUC_METHOD, Seq: seq }),
+        this.encoder.encode(JUJUC_REQUEST, body),
+      ]),
     );
     const header = this.nextValue();
     const { ServiceMethod, Seq, Error: error } = header;
@@ -123,12 +126,8 @@ export class JujucClient {
 }
 
 function asStruct(message: GobMessage): GobStruct {
-  const value: GobValue = message.value;
-  if (typeof value !== "object" || value === null || value instanceof Uint8Array || Array.isArray(value) || value instanceof Map) {
-    throw new JujucProtocolError(`a reply value of type id ${String(message.typeId)} that is not a struct`);
-  }
-  if ("complex" in value || "interface" in value) throw new JujucProtocolError("a reply value that is not a struct");
-  return value as GobStruct;
+  if (!message.isStruct) throw new JujucProtocolError(`a value of type id ${String(message.typeId)} that is not a struct`);
+  return message.value as GobStruct;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +159,10 @@ export function readJujucRequest(decoder: GobDecoder, pendingHeader: { value?: G
     throw new JujucProtocolError("a request header that is not net/rpc's Request{ServiceMethod, Seq}");
   }
   const value = asStruct(body);
-  const text = (key: string): string => (typeof value[key] === "string" ? (value[key] as string) : "");
+  const text = (key: string): string => {
+    const field = value[key];
+    return typeof field === "string" ? field : "";
+  };
   const args = Array.isArray(value["Args"]) ? (value["Args"] as GobValue[]) : [];
   if (args.some((arg) => typeof arg !== "string")) throw new JujucProtocolError("a request whose Args are not strings");
   const stdinSet = value["StdinSet"] === true;

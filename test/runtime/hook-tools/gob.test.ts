@@ -160,7 +160,17 @@ describe("the decoder", () => {
     });
     const encoder = new GobEncoder();
     const decoder = new GobDecoder();
-    const value = { B: true, I: -1234567, U: 2 ** 40, F: -2.5, S: "héllo", Y: Buffer.from([0, 255]), L: ["a", ""], T: { N: 7 }, LT: [{ N: -1 }, { N: 0 }] };
+    const value = {
+      B: true,
+      I: -1234567,
+      U: 2 ** 40,
+      F: -2.5,
+      S: "héllo",
+      Y: Buffer.from([0, 255]),
+      L: ["a", ""],
+      T: { N: 7 },
+      LT: [{ N: -1 }, { N: 0 }],
+    };
     decoder.push(encoder.encode(type, value));
     decoder.push(encoder.encode(type, {}));
     expect(decoder.next()?.value).toEqual(value);
