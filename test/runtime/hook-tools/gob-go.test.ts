@@ -415,6 +415,7 @@ describe.skipIf(!hasGo)(suiteName, () => {
         cwd: work,
         env: { JUJU_CONTEXT_ID: CONTEXT, JUJU_AGENT_SOCKET_NETWORK: "unix", JUJU_AGENT_SOCKET_ADDRESS: socketPath },
         maxBuffer: 64 << 20,
+        timeout: 20_000,
       });
       return stdout
         .split("\n")
