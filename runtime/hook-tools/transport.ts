@@ -158,7 +158,7 @@ export class HookToolTransport {
       commandName: tool,
       args,
       stdin: stdin === undefined ? undefined : Buffer.from(stdin),
-      token: this.env["JUJU_AGENT_TOKEN"],
+      // No Token: Juju sets one only for agents reached over TCP (Kubernetes), which are spawned for.
     };
     let outcome: JujucOutcome = client.call(request);
     // The agent asks for stdin when a tool reads it; jujuc then sends its own, which for a tool the
