@@ -181,6 +181,8 @@ describe("TSCHARM_HOOK_TOOLS=socket: no fallback, for diagnosis", () => {
   test("a transport failure fails the call instead of spawning it", () => {
     const { run, spawned } = transport({ TSCHARM_HOOK_TOOLS: "socket" }, { tool: "is-leader", kind: "rpc-error" });
     expect(() => run("is-leader", [])).toThrow(/TSCHARM_HOOK_TOOLS=socket forbids spawning it/);
+    // And it stays failed: the rest of the dispatch spawns nothing either.
+    expect(() => run("config-get", [])).toThrow(/^TSCHARM_HOOK_TOOLS=socket, but the unit agent's socket failed: is-leader: /);
     expect(spawned).toEqual([]);
   });
 });
