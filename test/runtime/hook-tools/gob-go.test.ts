@@ -271,7 +271,7 @@ describe.skipIf(!hasGo)(suiteName, () => {
       ...extra,
     });
 
-    test("a call goes over the socket: Go sees the tool, its args, the stdin string as bytes, the token and the working dir", async () => {
+    test("a call goes over the socket: Go sees the tool, its args, the stdin string as bytes, the working dir, and no token", async () => {
       const server = await goServer();
       const stub = spawnStub();
       const transport = new HookToolTransport(envFor(server, { JUJU_AGENT_TOKEN: "s3cret-token" }), stub.run);
@@ -285,7 +285,8 @@ describe.skipIf(!hasGo)(suiteName, () => {
         Args: ["-r", "db:1", "--file", "-"],
         StdinSet: true,
         Stdin: Buffer.from(stdin).toString("base64"),
-        Token: "s3cret-token",
+        // JUJU_AGENT_TOKEN belongs to agents reached over TCP, which are spawned for: it is not sent on a unix socket.
+        Token: "",
       });
       expect(stub.calls).toEqual([]);
     });
@@ -310,15 +311,15 @@ describe.skipIf(!hasGo)(suiteName, () => {
     });
 
     test('"bad request: ..." is the tool\'s failure: exit 1, ERROR <text> on stderr as jujuc does; the socket stays in use', async () => {
-      const server = await goServer({ rules: { "is-leader": { stdout: "True\n" } }, strict: true, token: "right" });
+      const server = await goServer({ rules: { "is-leader": { stdout: "True\n" } }, strict: true, context: CONTEXT });
       const stub = spawnStub();
-      const wrongToken = new HookToolTransport(envFor(server, { JUJU_AGENT_TOKEN: "wrong" }), stub.run);
-      expect(wrongToken.run("is-leader", ["--format=json"])).toEqual({
+      const wrongContext = new HookToolTransport(envFor(server, { JUJU_CONTEXT_ID: "demo/0-install-0123" }), stub.run);
+      expect(wrongContext.run("is-leader", ["--format=json"])).toEqual({
         exitCode: 1,
         stdout: "",
-        stderr: "ERROR bad request: token does not match\n",
+        stderr: 'ERROR bad request: wrong context ID; got "demo/0-install-0123"\n',
       });
-      const transport = new HookToolTransport(envFor(server, { JUJU_AGENT_TOKEN: "right" }), stub.run);
+      const transport = new HookToolTransport(envFor(server), stub.run);
       expect(transport.run("leader-get", ["--format=json"])).toEqual({
         exitCode: 1,
         stdout: "",
@@ -677,6 +678,10 @@ describe.skipIf(!hasGo)(suiteName, () => {
           expect(transport.current?.path).toBe("spawn");
           expect(transport.current?.reason).toContain("nodejs/node#49656");
           expect(log.records).toEqual([expect.stringMatching(/^DEBUG hook tools are spawned.*nodejs\/node#49656/)]);
+          // Forced onto the socket, the call fails at once with the same reason.
+          const forced = new HookToolTransport({ ...env, TSCHARM_HOOK_TOOLS: "socket" }, stub.run);
+          expect(() => forced.run("is-leader", [])).toThrow(/nodejs\/node#49656.*TSCHARM_HOOK_TOOLS=socket/);
+          expect(stub.calls).toEqual(["is-leader --format=json", "config-get --format=json"]);
           expect(server.calls()).toEqual([]);
         } finally {
           log.restore();
