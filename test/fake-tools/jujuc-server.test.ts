@@ -4,6 +4,7 @@
 // door for the same hook, the unit agent's refusals in its own words, the stdin retry, calls
 // served in order, and a malformed stream that ends only its own connection.
 
+import { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { GobDecoder, GobEncoder } from "../../runtime/hook-tools/gob.js";
 import { JUJUC_METHOD, JUJUC_REQUEST, NO_STDIN, RPC_REQUEST, type JujucRequest } from "../../runtime/hook-tools/jujuc.js";
 import { JujuModel } from "../../engine/model.js";
-import { MAX_CALL_BYTES, MAX_SOCKET_PATH, goQuote, socketPathProblem } from "../../fake-tools/jujuc-server.js";
+import { MAX_CALL_BYTES, MAX_SOCKET_PATH, goQuote, serveJujuc, socketPathProblem } from "../../fake-tools/jujuc-server.js";
 import { type Hook, demoModel, hook, relationHook, server, serveTools } from "./hook.js";
 
 serveTools();
@@ -195,6 +196,42 @@ describe("the unit's agent socket answers as the bash client's door does", () =>
     const replies = await second.send(bytes, 3);
     expect(replies.map((reply) => reply.seq)).toEqual([0, 1, 2]);
     expect(JSON.parse(replies[2]?.stdout ?? "")).toMatchObject({ message: "two", status: "active" });
+  });
+});
+
+describe("what a connection may hold", () => {
+  test("a reply the client does not read stops the next call, and reading: nothing more is buffered until it drains", () => {
+    const h = hook(demoModel(), "demo/0");
+    // A stand-in for the connection whose writes report a full buffer.
+    const written: Buffer[] = [];
+    let full = true;
+    const socket = Object.assign(new EventEmitter(), {
+      paused: false,
+      write: (bytes: Buffer) => {
+        written.push(bytes);
+        return !full;
+      },
+      pause: () => Object.assign(socket, { paused: true }),
+      resume: () => Object.assign(socket, { paused: false }),
+      destroy: () => undefined,
+    });
+    serveJujuc(socket as unknown as Socket, "demo/0", {
+      hook: () => ({ context: h.context, env: {} }),
+      record: () => undefined,
+      problem: (what) => {
+        throw new Error(what);
+      },
+    });
+    const client = new JujucConnection(new EventEmitter() as unknown as Socket);
+    const calls = [0, 1, 2].map(() => client.encode(request(h, "is-leader")));
+    socket.emit("data", Buffer.concat(calls));
+    expect(written).toHaveLength(1);
+    expect(socket.paused).toBe(true);
+    written.length = 0;
+    full = false;
+    socket.emit("drain");
+    expect(written).toHaveLength(2);
+    expect(socket.paused).toBe(false);
   });
 });
 
