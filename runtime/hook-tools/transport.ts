@@ -88,7 +88,12 @@ export class HookToolTransport {
 
   private call(tool: string, args: readonly string[], stdin: string | undefined): ToolResult {
     const state = this.state ?? this.start();
-    if (state.path === "spawn" || this.client === undefined) return this.spawn(tool, args, stdin);
+    if (state.path === "spawn" || this.client === undefined) {
+      // Only a failure during an earlier call leaves `socket` mode here: it stays failed.
+      if (this.mode === "socket")
+        throw new ModelError(`TSCHARM_HOOK_TOOLS=socket, but the unit agent's socket failed: ${state.reason ?? ""}`);
+      return this.spawn(tool, args, stdin);
+    }
     try {
       return this.overSocket(this.client, tool, args, stdin);
     } catch (error) {
@@ -158,7 +163,7 @@ export class HookToolTransport {
       commandName: tool,
       args,
       stdin: stdin === undefined ? undefined : Buffer.from(stdin),
-      token: this.env["JUJU_AGENT_TOKEN"],
+      // No Token: Juju sets one only for agents reached over TCP (Kubernetes), which are spawned for.
     };
     let outcome: JujucOutcome = client.call(request);
     // The agent asks for stdin when a tool reads it; jujuc then sends its own, which for a tool the

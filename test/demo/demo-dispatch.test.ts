@@ -1,5 +1,6 @@
 // Black-box: the built dist/dispatch of the demo charm, run as Juju runs it, against recording fake
-// tools (the suite is test/support/demo-black-box.ts), and what the executable itself is.
+// tools (the suite is test/support/demo-black-box.ts) reached both ways, by spawning them and over
+// the unit agent's socket, and what the executable itself is.
 
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -11,7 +12,12 @@ import { demoBlackBoxSuite } from "../support/demo-black-box.js";
 
 const DISPATCH = resolve(import.meta.dirname, "..", "..", "dist", "dispatch");
 
-demoBlackBoxSuite(() => DISPATCH);
+describe("tools spawned", () => {
+  demoBlackBoxSuite(() => DISPATCH, "spawn");
+});
+describe("tools over the agent's socket", () => {
+  demoBlackBoxSuite(() => DISPATCH, "socket");
+});
 
 describe("the executable", () => {
   test("is a stripped x86-64 ELF executable that links only the C and C++ runtime of the base system", () => {

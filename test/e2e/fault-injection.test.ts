@@ -4,6 +4,9 @@
 // deferred event queued. The fixture charm (test/fixtures/fault-charm) changes its stored state
 // before it calls the tool, so a commit that should not happen would show.
 //
+// Transport faults: the same calls over the unit agent's socket (a stand-in agent, agent-relay.ts),
+// with the socket missing, refused, closed mid-reply, answering garbage, an RPC error, or never.
+//
 // Crash safety: the same executable killed with SIGKILL at each system call of its commit (strace
 // injects the signal), after which the state file must be the old one or the new one, whole.
 
@@ -13,6 +16,7 @@ import { join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { AgentRelay, type RelayFault } from "../support/agent-relay.js";
 import { buildFixture } from "../support/fixture-build.js";
 import { FakeHookTools, type FakeReply, type FakeRule } from "../support/recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv } from "../support/juju-env.js";
@@ -141,7 +145,14 @@ let runs = 0;
 function run(
   hook: string,
   rules: readonly FakeRule[],
-  options: { call?: string; state?: Buffer; missing?: string; wrap?: (charmDir: string) => string[] },
+  options: {
+    call?: string;
+    state?: Buffer;
+    missing?: string;
+    wrap?: (charmDir: string) => string[];
+    /** The unit agent's socket, and the relay behind it (given the run's tools and its fault). */
+    agent?: { address: string; relay?: AgentRelay; fault?: RelayFault };
+  },
 ) {
   const dir = join(work, `run-${String(++runs)}`);
   const charmDir = join(dir, "charm");
@@ -149,6 +160,8 @@ function run(
   if (options.state !== undefined) writeFileSync(join(charmDir, ".unit-state.json"), options.state, { mode: 0o600 });
   const fake = new FakeHookTools(join(dir, "tools"), rules);
   if (options.missing !== undefined) rmSync(join(fake.bin, options.missing));
+  options.agent?.relay?.use(fake.bin, options.agent.fault);
+  const relayed = options.agent?.relay?.calls().length ?? 0;
   const prefix = options.wrap?.(charmDir) ?? [];
   const command = prefix[0] ?? dispatch;
   const args = prefix.length > 0 ? [...prefix.slice(1), dispatch] : [];
@@ -160,9 +173,14 @@ function run(
       JUJU_CHARM_DIR: charmDir,
       PATH: `${fake.bin}:/usr/bin:/bin`,
       FAULT_CALL: options.call ?? "",
+      // Without an agent, the runtime spawns the tools (the address jujuEnv gives is an abstract socket nobody serves).
+      ...(options.agent === undefined
+        ? { TSCHARM_HOOK_TOOLS: "spawn" }
+        : { JUJU_AGENT_SOCKET_ADDRESS: options.agent.address, TSCHARM_HOOK_TOOL_TIMEOUT: "0.3" }),
     },
   });
-  return { exitCode: result.status, signal: result.signal, stderr: result.stderr, fake, charmDir };
+  const relayedCalls = options.agent?.relay?.calls().slice(relayed) ?? [];
+  return { exitCode: result.status, signal: result.signal, stderr: result.stderr, fake, charmDir, relayedCalls };
 }
 
 describe("every hook tool the runtime calls, failing every way", () => {
@@ -218,6 +236,139 @@ describe("every hook tool the runtime calls, failing every way", () => {
     console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
     expect(mismatches).toEqual([]);
   }, 120_000);
+});
+
+describe("every call over the agent's socket, with the transport failing every way", () => {
+  type TransportFault = "socket missing" | "refused" | RelayFault["kind"];
+  const TRANSPORT_FAULTS: readonly TransportFault[] = [
+    "socket missing",
+    "refused",
+    "rpc-error",
+    "bad-request",
+    "close",
+    "close-mid-reply",
+    "garbage",
+    "silent",
+  ];
+  let relay: AgentRelay;
+  let refused: string;
+
+  beforeAll(async () => {
+    relay = await AgentRelay.start(join(work, "relay"));
+    // A socket file with nobody listening: a relay killed before it could remove it.
+    const dead = await AgentRelay.start(join(work, "dead"));
+    await dead.stop({ leaveSocket: true });
+    refused = dead.socket;
+  });
+  afterAll(async () => {
+    // Undefined when beforeAll failed before starting it.
+    await (relay as AgentRelay | undefined)?.stop();
+  });
+
+  /**
+   * What must happen. The transport's rules (runtime/hook-tools/transport.ts): where the tool
+   * cannot have run, the call is spawned instead and the hook succeeds; where it may have run on an
+   * agent that had answered well before, the call fails and is not run again; a "bad request" is
+   * the tool's own failure, as jujuc reports it.
+   */
+  function expectedOver(call: (typeof CALLS)[number], fault: TransportFault, proven: boolean): string {
+    switch (fault) {
+      case "socket missing":
+      case "refused":
+      case "rpc-error":
+        return "ok: spawned";
+      case "bad-request":
+        return call.tool === "juju-log" ? "logged to stderr; hook goes on" : "HookToolError";
+      default:
+        if (!proven) return "ok: spawned";
+        return call.tool === "juju-log" ? "logged to stderr; hook goes on" : "ModelError";
+    }
+  }
+
+  test("every call is served by the agent when it is healthy: no tool is spawned", () => {
+    for (const call of CALLS) {
+      const outcome = run("install", HEALTHY, { call: call.label, agent: { address: relay.socket, relay } });
+      expect(outcome.exitCode, `${call.label}: ${outcome.stderr}`).toBe(0);
+      expect(outcome.relayedCalls.map((c) => c.tool)).toEqual(outcome.fake.calls().map((c) => c.tool));
+      expect(outcome.relayedCalls.some((c) => c.tool === call.tool)).toBe(true);
+    }
+  });
+
+  /**
+   * The transport does the same for every tool: what varies is whether an earlier call of the hook
+   * proved the connection, and what the call sends (stdin, secret files). So the matrix takes calls
+   * that cover each of those, first and after, reads and writes, rather than all of CALLS again.
+   */
+  const TRANSPORT_CALLS = [
+    "is-leader",
+    "juju-log",
+    "secret-get",
+    "network-get",
+    "relation-get",
+    "relation-set",
+    "status-get --application",
+    "secret-add",
+    "secret-set",
+    "storage-get",
+  ].map((label) => {
+    const call = CALLS.find((c) => c.label === label);
+    if (call === undefined) throw new Error(`no call ${label}`);
+    return call;
+  });
+
+  test("fallback where the tool was never reached, a typed error where it may have run; state untouched on failure", () => {
+    const rows: string[][] = [["call", ...TRANSPORT_FAULTS]];
+    const mismatches: string[] = [];
+    for (const call of TRANSPORT_CALLS) {
+      // Whether the agent answered a call before this one in the hook (the healthy run tells).
+      const healthy = run("install", HEALTHY, { call: call.label, agent: { address: relay.socket, relay } });
+      const proven = healthy.relayedCalls.findIndex((c) => c.tool === call.tool) > 0;
+      const row = [call.label];
+      for (const fault of TRANSPORT_FAULTS) {
+        const want = expectedOver(call, fault, proven);
+        const agent =
+          fault === "socket missing"
+            ? { address: join(work, "no-such-agent.socket") }
+            : fault === "refused"
+              ? { address: refused }
+              : { address: relay.socket, relay, fault: { tool: call.tool, kind: fault } };
+        const outcome = run("install", HEALTHY, { call: call.label, state: parked, agent });
+        const state = readFileSync(join(outcome.charmDir, ".unit-state.json"));
+        const errorLine = outcome.fake.lines().find((line) => line.startsWith("juju-log --log-level ERROR -- Uncaught ")) ?? "";
+        const raised = /Uncaught (\w+) in charm code/.exec(errorLine)?.[1] ?? "";
+        const spawnedTarget = outcome.fake.calls().filter((c) => c.tool === call.tool).length;
+        const servedTarget = outcome.relayedCalls.filter((c) => c.tool === call.tool && c.fault === undefined).length;
+        let got: string;
+        if (want === "ok: spawned") {
+          const committed = JSON.parse(state.toString("utf8")) as { stored?: { counter?: { calls?: number } } };
+          // The tool ran once, by spawning (the fake tools record every run, the relay only the ones it served).
+          const ok = outcome.exitCode === 0 && committed.stored?.counter?.calls === 1 && spawnedTarget >= 1 && servedTarget === 0;
+          got = ok ? want : `exit ${String(outcome.exitCode)}, spawned ${String(spawnedTarget)}, served ${String(servedTarget)}`;
+        } else if (want.startsWith("logged")) {
+          got = outcome.exitCode === 0 && outcome.stderr.includes("INFO") ? want : `exit ${String(outcome.exitCode)}: ${outcome.stderr}`;
+        } else {
+          const namesTool = errorLine.includes(call.tool);
+          // Never run twice: a call that may have run on the agent is not spawned after it.
+          const ranAgain = fault !== "bad-request" && spawnedTarget > 0;
+          got =
+            outcome.exitCode === 1 && state.equals(parked) && namesTool && !ranAgain
+              ? raised
+              : `exit ${String(outcome.exitCode)}, ${raised || "no error logged"}` +
+                `${namesTool ? "" : ", tool not named"}${state.equals(parked) ? "" : ", state changed"}${ranAgain ? ", ran again" : ""}`;
+        }
+        if (got !== want) mismatches.push(`${call.label} × ${fault}${proven ? " (after a call)" : ""}: want ${want}, got ${got}`);
+        row.push(got);
+      }
+      rows.push(row);
+    }
+    const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? "").length))) ?? [];
+    const line = (r: readonly string[]) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+    const [head = [], ...body] = rows;
+    console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
+    expect(mismatches).toEqual([]);
+    // Both kinds of mid-call failure occur in the matrix: on a first call (spawned) and after one (refused to re-run).
+    expect(body.some((r) => r[5] === "ok: spawned") && body.some((r) => r[5] === "ModelError")).toBe(true);
+  }, 240_000);
 });
 
 describe("crash safety: SIGKILL at every system call of the commit", () => {

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 
 import { renderConfig } from "../../hooks/workload.js";
+import { AgentRelay } from "./agent-relay.js";
 import { FakeHookTools, type FakeRule } from "./recording-hook-tools.mjs";
 import { MODEL_UUID, jujuEnv, relationEnv } from "./juju-env.js";
 import { SecretScan } from "./secret-scan.js";
@@ -20,10 +21,23 @@ const SECRET_ID = `secret://${MODEL_UUID}/cs9ab3go9ns0ql5jgv6g`;
 const PASSWORD = "correct-horse-battery-staple";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** Defines the suite for the executable `dispatch()` returns (called when the tests run). */
-export function demoBlackBoxSuite(dispatch: () => string): void {
+/**
+ * Defines the suite for the executable `dispatch()` returns (called when the tests run). `path`
+ * says how it reaches its tools: `spawn`, the fake tools on PATH; `socket`, a stand-in agent on a
+ * unix socket (agent-relay.ts) that runs the same fake tools, with none on the dispatch's PATH, so
+ * that the same assertions hold on both paths and a single spawned tool would fail the run.
+ */
+export function demoBlackBoxSuite(dispatch: () => string, path: "spawn" | "socket" = "spawn"): void {
   /** A directory with only what the fake tools need (sh, cat, stat, dirname): no node on PATH. */
   let systemBin: string;
+  let relay: AgentRelay | undefined;
+
+  beforeAll(async () => {
+    if (path === "socket") relay = await AgentRelay.start(mkdtempSync(join(tmpdir(), "tscharm-relay-")));
+  });
+  afterAll(async () => {
+    await relay?.stop();
+  });
 
   beforeAll(() => {
     if (!existsSync(dispatch())) throw new Error(`${dispatch()} is missing: run \`npm run build\` first (npm test does)`);
@@ -56,17 +70,22 @@ export function demoBlackBoxSuite(dispatch: () => string): void {
   /** Runs the executable with a replaced environment (as Juju does), cwd = charm dir, fake tools first on PATH. */
   function run(env: Record<string, string | undefined>, rules: readonly FakeRule[]): Outcome {
     const fake = new FakeHookTools(join(work, `tools-${Math.random().toString(36).slice(2)}`), rules);
+    relay?.use(fake.bin);
+    const relayed = relay?.calls().length ?? 0;
     const result = spawnSync(dispatch(), [], {
       cwd: charmDir,
       encoding: "utf8",
       env: {
         ...env,
+        ...relay?.env(),
         JUJU_CHARM_DIR: charmDir,
         CHARM_DIR: charmDir,
-        PATH: `${fake.bin}:${systemBin}`,
+        PATH: relay === undefined ? `${fake.bin}:${systemBin}` : systemBin,
         TSCHARM_DEMO_CONFIG_FILE: configFile,
       },
     });
+    // Over the socket, every call the fake tools recorded went through the agent.
+    if (relay !== undefined) expect(relay.calls().length - relayed).toBe(fake.calls().length);
     observe(fake, result.stdout, result.stderr);
     return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr, fake };
   }
