@@ -34,6 +34,7 @@ import { join, sep } from "node:path";
 import { machineAddress } from "../engine/records.js";
 import { TOOLS_ADDRESS_VARIABLE } from "../fake-tools/server.js";
 import { type MachineIsolation, isolationBlocker, sharedHostMessage } from "./machine-isolation.js";
+import { listenerScript, receiveListeners } from "./machine-listeners.js";
 import {
   APT_PROXY_FILE,
   MachineProxy,
@@ -357,29 +358,14 @@ export class Machines {
   /**
    * The listeners inside the fabric, at the bridge's address, that a machine reaches (it cannot
    * reach this process's loopback): the tool server's (any port) and the machine proxy's (port
-   * 3128, or any when that is taken). A short-lived Node process started in the fabric's network
-   * namespace makes the listening sockets and hands them over (Node's child-process handle passing);
-   * a socket stays in the namespace it was made in.
+   * 3128, or any when that is taken), made by a short-lived Node process in the fabric's network
+   * namespace and handed over to this one (machine-listeners.ts).
    */
   private async fabricListeners(fabric: Holder): Promise<FabricListeners> {
     if (this.listener?.fabric === fabric.pid) return this.listener;
     this.close();
     const tools = this.tools ?? fail("util-linux was not found");
-    const script = [
-      'const net = require("node:net");',
-      "const open = (port, fallback) => new Promise((done, failed) => {",
-      "  const s = net.createServer();",
-      '  s.once("error", (e) => (e.code === "EADDRINUSE" && fallback ? open(0, false).then(done, failed) : failed(e)));',
-      `  s.listen(port, ${JSON.stringify(BRIDGE_ADDRESS)}, () => done(s));`,
-      "});",
-      "(async () => {",
-      `  for (const [what, port] of [["tools", 0], ["proxy", ${String(PROXY_PORT)}]]) {`,
-      "    const s = await open(port, port !== 0);",
-      "    await new Promise((sent) => process.send({ what, port: s.address().port }, s, sent));",
-      "  }",
-      "  process.exit(0);",
-      "})().catch((e) => { console.error(e.message); process.exit(1); });",
-    ].join("\n");
+    const script = listenerScript(BRIDGE_ADDRESS, PROXY_PORT);
     const child = spawn(tools.nsenter, [`--target=${String(fabric.pid)}`, "--net", "--", process.execPath, "-e", script], {
       cwd: "/",
       env: { PATH: SYSTEM_PATH },
@@ -387,33 +373,9 @@ export class Machines {
     });
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const got = new Map<string, { server: Server; port: number }>();
-    await new Promise<void>((done, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error("the listeners in the fabric did not start"));
-      }, START_TIMEOUT_MS);
-      child.on("message", (message: { what?: unknown; port?: unknown }, handle: unknown) => {
-        if (typeof message.what !== "string" || typeof message.port !== "number" || handle === undefined) {
-          clearTimeout(timer);
-          reject(new Error("no listener came from the fabric"));
-          return;
-        }
-        got.set(message.what, { server: handle as Server, port: message.port });
-        if (got.has("tools") && got.has("proxy")) {
-          clearTimeout(timer);
-          done();
-        }
-      });
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the listeners in the fabric failed (exit ${String(code)}): ${stderr.trim()}`));
-      });
-    });
+    const got = await receiveListeners(child, ["tools", "proxy"], START_TIMEOUT_MS, () => stderr);
     const toolListener = got.get("tools") ?? fail("no tool listener");
     const proxyListener = got.get("proxy") ?? fail("no proxy listener");
-    toolListener.server.unref();
-    proxyListener.server.unref();
     this.serveOn(toolListener.server);
     const proxy = new MachineProxy(this.note);
     proxy.serveOn(proxyListener.server);
