@@ -72,7 +72,7 @@ export const READS = 50;
  * @param {string[]} argv
  * @param {string} socket
  */
-async function startAgent(name, argv, socket) {
+export async function startAgent(name, argv, socket) {
   const [file = "", ...args] = argv;
   const child = spawn(file, args, { stdio: ["pipe", "pipe", "inherit"] });
   /** @type {((line: string) => void)[]} */
@@ -107,7 +107,7 @@ async function startAgent(name, argv, socket) {
 }
 
 /** What each sh tool of the sandbox prints (none reads its arguments but config-get's $BENCH_CONFIG): the agents answer the same. */
-function answersOf(/** @type {string} */ bin, /** @type {string} */ file) {
+export function answersOf(/** @type {string} */ bin, /** @type {string} */ file) {
   /** @type {Record<string, string>} */
   const answers = {};
   for (const tool of TOOLS) {
@@ -124,7 +124,7 @@ function answersOf(/** @type {string} */ bin, /** @type {string} */ file) {
  * @param {Runnable} runnable
  * @param {Awaited<ReturnType<typeof startAgent>>[]} agents
  */
-async function checkCalls(runnable, agents) {
+export async function checkCalls(runnable, agents) {
   runOnce(runnable.command);
   for (const agent of agents) await agent.served();
   rmSync(runnable.callLog, { force: true });
