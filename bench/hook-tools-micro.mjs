@@ -8,7 +8,8 @@
 //   <node> bench/hook-tools-micro.mjs <socket|spawn> <calls>
 //
 // Prints one JSON line: the path the calls took, the first call (the connect, and the gob type
-// definitions sent once per connection), the mean of the others, and, for the socket, the share of
+// definitions sent once per connection), the mean of the others (wall time, and this process's CPU
+// time: the difference is time spent waiting for the agent or the tool), and, for the socket, the share of
 // a call that is encoding the request and decoding the reply (the same client over an in-memory
 // stream that answers at once: no system call, no agent).
 
@@ -40,8 +41,12 @@ const firstMs = now() - started;
 const path = transport.current?.path;
 if (path !== expected) throw new Error(`the calls took the ${String(path)} path (${transport.current?.reason ?? ""}), not ${expected}`);
 const loop = now();
+const cpu = process.cpuUsage();
 for (let n = 0; n < calls; n++) isLeader();
 const perCallMs = (now() - loop) / calls;
+// This process's CPU time (user + system) per call: the rest of the wall time it waited for the other side.
+const spent = process.cpuUsage(cpu);
+const cpuPerCallMs = (spent.user + spent.system) / 1000 / calls;
 
 /** The client alone: encode each request, decode a reply already in memory. */
 function codecMs() {
@@ -73,4 +78,6 @@ function codecMs() {
   return (now() - start) / calls;
 }
 
-process.stdout.write(`${JSON.stringify({ path, calls, firstMs, perCallMs, codecMs: path === "socket" ? codecMs() : undefined })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ path, calls, firstMs, perCallMs, cpuPerCallMs, codecMs: path === "socket" ? codecMs() : undefined })}\n`,
+);

@@ -53,11 +53,13 @@ export const READS = 50;
  * @typedef {import("./lib.mjs").Summary} Summary
  * @typedef {import("./lib.mjs").Command} Command
  * @typedef {"socket" | "spawn" | "none"} Expect
- * @typedef {{ name: string, expect: Expect, agent?: string, command: Command, callLog: string }} Runnable
+ * @typedef {{ name: string, expect: Expect, agent?: string, command: Command, callLog: string, count?: boolean }} Runnable
+ *   `count`: false leaves the command out of --instructions (callgrind takes many seconds a run: the floors and the
+ *   runs against the Go agent are timed only).
  * @typedef {{ name: string, expect: Expect, agent?: string, time: Summary, served: string[], spawned: string[],
  *   instructions: number | undefined }} Figure
  * @typedef {{ hook: string, figures: Figure[] }} HookFigures
- * @typedef {{ agent: string, path: "socket" | "spawn", calls: number, perCallMs: number, firstMs: number,
+ * @typedef {{ agent: string, path: "socket" | "spawn", calls: number, perCallMs: number, cpuPerCallMs: number, firstMs: number,
  *   codecMs: number | undefined, runs: number }} MicroFigure
  * @typedef {{ runs: number, node: string, date: string, load: string, targets: typeof TARGETS, reads: number,
  *   agents: string[], notMeasured: string[],
@@ -160,7 +162,9 @@ async function timeAll(runnables, agents, { runs, warmup, instructions }) {
     const calls = await checkCalls(runnable, agents);
     const { argv, env, cwd } = runnable.command;
     const counted =
-      instructions > 0 ? median(Array.from({ length: instructions }, () => countInstructions(argv[0] ?? "", env, cwd))) : undefined;
+      instructions > 0 && runnable.count !== false
+        ? median(Array.from({ length: instructions }, () => countInstructions(argv[0] ?? "", env, cwd)))
+        : undefined;
     seen.set(runnable.name, { ...calls, instructions: counted });
   }
   const samples = alternate(
@@ -293,7 +297,9 @@ export async function benchHookTools({
           ...env,
         },
       };
-      return { name, expect, ...(expect === "socket" ? { agent: socket.name } : {}), command, callLog: box.callLog };
+      // Instructions are counted for tscharm's executables against the node agent, and for the empty one.
+      const count = executable !== exe.floor && executable !== exe.floorTools && socket === nodeAgent;
+      return { name, expect, ...(expect === "socket" ? { agent: socket.name } : {}), command, callLog: box.callLog, count };
     };
 
     /** @type {HookFigures[]} */
@@ -373,7 +379,7 @@ export async function benchHookTools({
       })),
       { agent: "sh tool", path: "spawn", env: { ...first.env, TSCHARM_HOOK_TOOLS: "spawn", JUJU_CONTEXT_ID: "demo/0-micro-1" } },
     ];
-    /** @type {Map<string, { perCallMs: number, firstMs: number, codecMs?: number }[]>} */
+    /** @type {Map<string, { perCallMs: number, cpuPerCallMs: number, firstMs: number, codecMs?: number }[]>} */
     const microSamples = new Map(microCases.map((c) => [c.agent, []]));
     for (let round = 0; round < microRuns; round++) {
       for (let k = 0; k < microCases.length; k++) {
@@ -387,7 +393,9 @@ export async function benchHookTools({
         if (result.status !== 0) throw new Error(`the micro-benchmark (${micro.agent}) failed:\n${result.stderr}`);
         /** @type {unknown} */
         const figure = JSON.parse(result.stdout);
-        microSamples.get(micro.agent)?.push(/** @type {{ perCallMs: number, firstMs: number, codecMs?: number }} */ (figure));
+        microSamples
+          .get(micro.agent)
+          ?.push(/** @type {{ perCallMs: number, cpuPerCallMs: number, firstMs: number, codecMs?: number }} */ (figure));
         const agent = agents.find((a) => a.name === micro.agent);
         const served = agent === undefined ? [] : await agent.served();
         if (agent !== undefined && served.length !== microCalls + 1) {
@@ -404,6 +412,7 @@ export async function benchHookTools({
         calls: microCalls,
         runs: samples.length,
         perCallMs: median(samples.map((s) => s.perCallMs)),
+        cpuPerCallMs: median(samples.map((s) => s.cpuPerCallMs)),
         firstMs: median(samples.map((s) => s.firstMs)),
         codecMs: codec.length > 0 ? median(codec) : undefined,
       };
@@ -508,7 +517,7 @@ export function formatHookTools(/** @type {HookToolsBench} */ result) {
     lines.push(
       `one call, micro-benchmark (${String(micro.runs)} × ${String(micro.calls)} is-leader), against the ${micro.agent}${micro.path === "socket" ? " agent" : ""}: ` +
         `${micro.path === "socket" ? verdict(micro.perCallMs, result.targets.callMs, " ms") : `${fixed(micro.perCallMs, 3)} ms`}; ` +
-        `first call ${fixed(micro.firstMs, 2)} ms` +
+        `CPU of the calling process ${fixed(micro.cpuPerCallMs, 3)} ms a call; first call ${fixed(micro.firstMs, 2)} ms` +
         (micro.codecMs === undefined ? "" : `; encode + decode alone ${fixed(micro.codecMs * 1000, 0)} µs`),
     );
   }
