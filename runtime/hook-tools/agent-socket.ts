@@ -141,9 +141,21 @@ export class AgentSocket implements ByteStream {
   }
 
   private describe(what: string, code: string | undefined): string {
-    if (code === "ENOTCONN" || code === "ECONNREFUSED") return `the agent socket ${this.address} refused the connection`;
+    if (code === "ENOTCONN" || code === "ECONNREFUSED")
+      return `the agent socket ${this.address} refused the connection${abstractHint(this.address)}`;
     return `cannot ${what} the agent socket ${this.address} (${code ?? "error"})`;
   }
+}
+
+/**
+ * Why an abstract socket may refuse this Node: the libuv of Node 20 and earlier passes the address
+ * padded to the whole of sockaddr_un, which names another socket than the agent's (nodejs/node#49656).
+ * The embedded Node of a built charm is newer; the hint is for a charm run on an old Node.
+ */
+function abstractHint(address: string): string {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (!address.startsWith("@") || !(major <= 20)) return "";
+  return ` (Node ${process.versions.node} cannot reach abstract sockets: it pads their address, nodejs/node#49656)`;
 }
 
 /** Sleeps 0.05 ms, doubling each time up to 5 ms: short waits for quick replies, few wake-ups for slow ones. */

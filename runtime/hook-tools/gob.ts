@@ -369,18 +369,31 @@ export interface GobMessage {
  * (`next`): type definitions are read and kept on the way, never returned.
  */
 export class GobDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Received bytes live in buffer[start, end); it doubles when full, so a big reply costs linear time. */
+  private buffer: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   private readonly types = new Map<number, WireType>();
 
   constructor(private readonly maxMessage = MAX_MESSAGE) {}
 
   /** Bytes received and not yet part of a whole message. */
   get buffered(): number {
-    return this.pending.length;
+    return this.end - this.start;
   }
 
   push(chunk: Uint8Array): void {
-    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    if (this.end + chunk.length > this.buffer.length) {
+      const held = this.end - this.start;
+      const size = Math.max(held + chunk.length, this.buffer.length * 2, 4096);
+      const next = size > this.buffer.length ? Buffer.allocUnsafe(size) : this.buffer;
+      this.buffer.copy(next, 0, this.start, this.end);
+      this.buffer = next;
+      this.start = 0;
+      this.end = held;
+    }
+    this.buffer.set(chunk, this.end);
+    this.end += chunk.length;
   }
 
   /** The next value, or undefined until its whole message has arrived. Throws GobError on malformed input. */
@@ -408,7 +421,7 @@ export class GobDecoder {
 
   /** The next whole message's bytes, without its length, or undefined if it has not all arrived. */
   private takeMessage(): Uint8Array | undefined {
-    const buffer = this.pending;
+    const buffer = this.buffer.subarray(this.start, this.end);
     if (buffer.length === 0) return undefined;
     const first = buffer[0] ?? 0;
     let length: number;
@@ -433,7 +446,8 @@ export class GobDecoder {
     if (length === 0) throw new GobError("gob: an empty message");
     if (buffer.length < header + length) return undefined;
     const message = buffer.subarray(header, header + length);
-    this.pending = buffer.subarray(header + length);
+    this.start += header + length;
+    if (this.start === this.end) this.start = this.end = 0;
     return message;
   }
 
@@ -533,7 +547,7 @@ export class GobDecoder {
         return value;
       }
       case "opaque":
-        return reader.bytesOf(reader.count("a marshaled value"));
+        return Buffer.from(reader.bytesOf(reader.count("a marshaled value")));
     }
   }
 

@@ -88,7 +88,12 @@ export class HookToolTransport {
 
   private call(tool: string, args: readonly string[], stdin: string | undefined): ToolResult {
     const state = this.state ?? this.start();
-    if (state.path === "spawn" || this.client === undefined) return this.spawn(tool, args, stdin);
+    if (state.path === "spawn" || this.client === undefined) {
+      // Only a failure during an earlier call leaves `socket` mode here: it stays failed.
+      if (this.mode === "socket")
+        throw new ModelError(`TSCHARM_HOOK_TOOLS=socket, but the unit agent's socket failed: ${state.reason ?? ""}`);
+      return this.spawn(tool, args, stdin);
+    }
     try {
       return this.overSocket(this.client, tool, args, stdin);
     } catch (error) {

@@ -74,7 +74,8 @@ function injectFault(fault: RelayFault, call: ReceivedCall, replies: JujucReplie
       socket.destroy();
       return true;
     case "garbage":
-      socket.write(Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n"));
+      // A whole message of 5 bytes that defines the reserved type id 1: malformed at once.
+      socket.write(Buffer.from([5, 1, 2, 3, 4, 5]));
       return true;
     case "rpc-error":
       socket.write(replies.error(call, "rpc: can't find service Jujuc.Main"));
