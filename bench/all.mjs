@@ -224,7 +224,8 @@ for (const figure of interfaces.interfaces) {
     "update-status, not observed, no tool call: before the socket path",
     `${ms(now?.time.median ?? NaN)}, bundle ${fixed(hookTools.sizes.bundle / 1024)} KiB`,
     `at ${hookTools.idle.baseline} ${ms(before?.time.median ?? NaN)}, ${fixed(hookTools.sizes.baselineBundle / 1024)} KiB`,
-    `${fixed((now?.time.median ?? NaN) / (before?.time.median ?? NaN), 2)}×, bundle +${String(hookTools.sizes.bundle - hookTools.sizes.baselineBundle)} B`,
+    `${fixed((now?.time.median ?? NaN) / (before?.time.median ?? NaN), 2)}×, ` +
+      `bundle +${String(hookTools.sizes.bundle - hookTools.sizes.baselineBundle)} B`,
   ]);
 }
 for (const platform of size) {

@@ -225,7 +225,8 @@ export async function benchHookTools({
     if (baselineDir !== undefined) {
       old = { dispatch: join(baselineDir, "dist", HOST_ARCH, "dispatch"), bundle: join(baselineDir, "dist", "dispatch.cjs") };
       if (!existsSync(old.dispatch)) throw new Error(`${old.dispatch} is missing: build that tree first`);
-      baselineName = `${execFileSync("git", ["-C", baselineDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim()} (its own build)`;
+      const head = execFileSync("git", ["-C", baselineDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+      baselineName = `${head} (its own build)`;
     } else {
       const commit = execFileSync("git", ["-C", ROOT, "rev-parse", "--verify", "--short", `${baseline}^{commit}`], {
         encoding: "utf8",
@@ -274,7 +275,8 @@ export async function benchHookTools({
      * A command in a sandbox of its own (its own charm directory and state file).
      * @param {string} name
      * @param {string} executable
-     * @param {{ hook: string, expect: Expect, agent?: Awaited<ReturnType<typeof startAgent>>, unit?: string, env?: Record<string, string> }} options
+     * @param {{ hook: string, expect: Expect, agent?: Awaited<ReturnType<typeof startAgent>>, unit?: string,
+     *   env?: Record<string, string> }} options
      * @returns {Runnable}
      */
     const runnable = (name, executable, { hook, expect, agent, unit = "demo/0", env = {} }) => {
@@ -496,10 +498,11 @@ export function formatHookTools(/** @type {HookToolsBench} */ result) {
   const [leader] = result.hooks;
   if (leader !== undefined) {
     const socket = figureOf(leader, "socket");
+    const over = (/** @type {string} */ name) => figureOf(leader, name).time.median;
     lines.push(
-      `leader-elected over the socket ÷ empty executable: ${verdict(socket.time.median / figureOf(leader, "empty").time.median, result.targets.overEmpty)}`,
-      `leader-elected over the socket ÷ spawning floor: ${verdict(socket.time.median / figureOf(leader, "floor").time.median, result.targets.overFloor)}`,
-      `leader-elected over the socket ÷ the same binary spawning: ${fixed(socket.time.median / figureOf(leader, "spawn").time.median, 2)}×`,
+      `leader-elected over the socket ÷ empty executable: ${verdict(socket.time.median / over("empty"), result.targets.overEmpty)}`,
+      `leader-elected over the socket ÷ spawning floor: ${verdict(socket.time.median / over("floor"), result.targets.overFloor)}`,
+      `leader-elected over the socket ÷ the same binary spawning: ${fixed(socket.time.median / over("spawn"), 2)}×`,
     );
     const spawnCount = figureOf(leader, "spawn").instructions;
     if (socket.instructions !== undefined && spawnCount !== undefined) {
@@ -515,7 +518,8 @@ export function formatHookTools(/** @type {HookToolsBench} */ result) {
   }
   for (const micro of result.micro) {
     lines.push(
-      `one call, micro-benchmark (${String(micro.runs)} × ${String(micro.calls)} is-leader), against the ${micro.agent}${micro.path === "socket" ? " agent" : ""}: ` +
+      `one call, micro-benchmark (${String(micro.runs)} × ${String(micro.calls)} is-leader), ` +
+        `against the ${micro.agent}${micro.path === "socket" ? " agent" : ""}: ` +
         `${micro.path === "socket" ? verdict(micro.perCallMs, result.targets.callMs, " ms") : `${fixed(micro.perCallMs, 3)} ms`}; ` +
         `CPU of the calling process ${fixed(micro.cpuPerCallMs, 3)} ms a call; first call ${fixed(micro.firstMs, 2)} ms` +
         (micro.codecMs === undefined ? "" : `; encode + decode alone ${fixed(micro.codecMs * 1000, 0)} µs`),
@@ -526,7 +530,8 @@ export function formatHookTools(/** @type {HookToolsBench} */ result) {
   if (idleNow !== undefined && idleOld !== undefined) {
     const instr =
       idleNow.instructions !== undefined && idleOld.instructions !== undefined
-        ? `, instructions ${fixed(idleNow.instructions / idleOld.instructions, 4)}× (${fixed((idleNow.instructions - idleOld.instructions) / 1e6, 2)} M)`
+        ? `, instructions ${fixed(idleNow.instructions / idleOld.instructions, 4)}× ` +
+          `(${fixed((idleNow.instructions - idleOld.instructions) / 1e6, 2)} M)`
         : "";
     lines.push(
       `update-status (no tool call) now ÷ ${result.idle.baseline}: ${fixed(idleNow.time.median / idleOld.time.median, 2)}× ` +
@@ -535,7 +540,8 @@ export function formatHookTools(/** @type {HookToolsBench} */ result) {
   }
   const { sizes } = result;
   lines.push(
-    `bundle: ${String(sizes.bundle)} B now, ${String(sizes.baselineBundle)} B at ${result.idle.baseline} (+${String(sizes.bundle - sizes.baselineBundle)} B); ` +
+    `bundle: ${String(sizes.bundle)} B now, ${String(sizes.baselineBundle)} B at ${result.idle.baseline} ` +
+      `(+${String(sizes.bundle - sizes.baselineBundle)} B); ` +
       `executable +${String(sizes.dispatch - sizes.baselineDispatch)} B`,
   );
   return (
