@@ -1,9 +1,18 @@
 // The environment Juju gives a unit's hook or action (juju/juju worker/uniter/runner/context/context.go, HookVars).
 
+import { randomBytes } from "node:crypto";
+
 import type { DispatchInfo } from "./hook-info.js";
 import type { JujuModel } from "./model.js";
 
-let contextCounter = 0;
+/**
+ * A hook context's id as Juju makes it: `<unit>-<hook>-<32 random hex digits>`, the unit as Juju
+ * writes it (`demo/0`) and the hook's name (an action's name, `run-commands` for `juju exec`)
+ * (juju/juju internal/worker/uniter/runner/context/contextfactory.go, `newId`).
+ */
+export function contextId(unitName: string, name: string): string {
+  return `${unitName}-${name}-${randomBytes(16).toString("hex")}`;
+}
 
 /** The environment of one dispatch on a unit: a hook or an action. */
 export function hookEnvironment(model: JujuModel, unitName: string, event: DispatchInfo, charmDir: string): Record<string, string> {
@@ -13,7 +22,7 @@ export function hookEnvironment(model: JujuModel, unitName: string, event: Dispa
   const env: Record<string, string> = {
     CHARM_DIR: charmDir,
     JUJU_CHARM_DIR: charmDir,
-    JUJU_CONTEXT_ID: `${unitName}-${name}-${String(++contextCounter)}`,
+    JUJU_CONTEXT_ID: contextId(unitName, name),
     JUJU_HOOK_NAME: event.kind === "action" ? "" : name,
     JUJU_AGENT_SOCKET_ADDRESS: `/var/lib/juju/agents/unit-${slug}/agent.socket`,
     JUJU_AGENT_SOCKET_NETWORK: "unix",

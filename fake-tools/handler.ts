@@ -22,6 +22,11 @@ export interface Invocation {
   readonly tool: string;
   readonly args: readonly string[];
   readonly stdin: Buffer | undefined;
+  /**
+   * No stdin came with the call, and the client sends it when asked (jujuc's protocol): reading
+   * stdin then asks for it (StdinRequired) instead of reading nothing.
+   */
+  readonly askStdin?: boolean;
   /** The client's working directory, which relative paths (`--file`, `-o`, `key#file=`) start from. */
   readonly cwd: string;
 }

@@ -8,9 +8,21 @@ import { parse as parseYaml } from "yaml";
 import { HookToolError } from "../runtime/errors.js";
 import type { Invocation } from "./handler.js";
 
+/**
+ * A tool read its stdin, which the call did not carry: the unit agent answers with the RPC error
+ * `hook tool requires stdin, none supplied` and jujuc calls again with its stdin (juju/juju
+ * internal/worker/uniter/runner/jujuc/server.go, `noStdinReader`).
+ */
+export class StdinRequired extends Error {
+  override readonly name = "StdinRequired";
+}
+
 /** `--file -` is stdin; anything else a path relative to the hook's directory. */
 export function readInput(invocation: Invocation, file: string): string {
-  if (file === "-") return invocation.stdin?.toString("utf8") ?? "";
+  if (file === "-") {
+    if (invocation.stdin === undefined && invocation.askStdin === true) throw new StdinRequired("hook tool requires stdin");
+    return invocation.stdin?.toString("utf8") ?? "";
+  }
   return readFileSync(resolvePath(invocation, file), "utf8");
 }
 

@@ -13,7 +13,7 @@ import { CONFIG_TOOLS } from "./config.js";
 import { type FlagSpec, UsageError, parseFlags, stringFlag } from "./flags.js";
 import { type Format, formatOutput } from "./formats.js";
 import type { Handler, Handlers, ToolDefaults } from "./handler.js";
-import { resolvePath } from "./input.js";
+import { StdinRequired, resolvePath } from "./input.js";
 import { LEADERSHIP_TOOLS } from "./leadership.js";
 import { LOGGING_TOOLS } from "./logging.js";
 import { NETWORK_TOOLS } from "./network.js";
@@ -29,6 +29,8 @@ export interface ToolOutput {
   readonly exitCode: number;
   readonly stdout: Buffer;
   readonly stderr: string;
+  /** The tool read its stdin, which was not sent and may be asked for (`askStdin`): nothing else is set. */
+  readonly stdinRequired?: true;
 }
 
 /** Every concept's tools; a tool name belongs to one concept only (a test checks it). */
@@ -63,8 +65,10 @@ export function runTool(
   args: readonly string[],
   stdin: Buffer | undefined,
   cwd: string,
+  /** `askStdin`: no stdin was sent and the client sends it when asked (the jujuc door, jujuc-server.ts). */
+  options: { readonly askStdin?: boolean } = {},
 ): ToolOutput {
-  const invocation = { context, env, tool, args, stdin, cwd };
+  const invocation = { context, env, tool, args, stdin, cwd, askStdin: options.askStdin === true };
   let warning = "";
   try {
     const handler = Object.hasOwn(HANDLERS, tool) ? HANDLERS[tool] : undefined;
@@ -98,6 +102,7 @@ export function runTool(
     }
     return { exitCode: 0, stdout: Buffer.from(stdout), stderr: warning };
   } catch (error) {
+    if (error instanceof StdinRequired) return { exitCode: 1, stdout: Buffer.alloc(0), stderr: "", stdinRequired: true };
     if (error instanceof UsageError) return failure(2, error.message);
     if (error instanceof HookToolError) return { exitCode: error.exitCode, stdout: Buffer.alloc(0), stderr: error.stderr };
     return failure(1, `tscharm simulator: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,12 +1,18 @@
-// The simulator's "unit agent" end of the hook tools: a loopback TCP server that answers the fake
-// tool executables, the way Juju's jujuc clients talk to the unit agent over its socket
-// (https://documentation.ubuntu.com/juju/latest/reference/jujuc/).
+// The simulator's "unit agent" end of the hook tools, with two front doors into one table of hook
+// contexts (https://documentation.ubuntu.com/juju/latest/reference/jujuc/):
 //
-// Each tool on PATH is a symlink to one small bash client (CLIENT below, about 3 ms a call). It
-// sends its name, argv, working directory, JUJU_CONTEXT_ID and, for `--file -`, its stdin; the
-// server runs the tool against that hook's context (runner.ts) and sends back the exit code,
-// stderr and stdout. Bash reaches TCP through /dev/tcp; the address and a per-server token come
-// from JUJU_AGENT_SOCKET_ADDRESS and JUJU_AGENT_TOKEN, as for a Juju agent reached over TCP.
+// - Juju's own: a unix socket per unit speaking jujuc's protocol (jujuc-server.ts), which a unit's
+//   hooks get in JUJU_AGENT_SOCKET_NETWORK/_ADDRESS as on Juju 3.6 and 4.x. tscharm's runtime
+//   calls it from inside dispatch, without a process (runtime/hook-tools/transport.ts).
+// - the fake tool executables on PATH, for charms that spawn their tools (Python ops charms, shell
+//   charms, tscharm's fallback): each is a symlink to one small bash client (CLIENT below, about
+//   3 ms a call). It sends its name, argv, working directory, JUJU_CONTEXT_ID and, for `--file -`,
+//   its stdin over loopback TCP (bash reaches TCP through /dev/tcp) to the address and with the
+//   per-server token in TSCHARM_SIMULATOR_TOOLS and TSCHARM_SIMULATOR_TOOLS_TOKEN, and relays
+//   the exit code, stderr and stdout it gets back.
+//
+// Either way the call runs the tool against that hook's context (runner.ts) and is recorded with
+// the door it came through (`via`).
 
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -14,7 +20,8 @@ import { type AddressInfo, type Server, type Socket, createServer } from "node:n
 import { join } from "node:path";
 
 import type { ToolDefaults } from "./handler.js";
-import { TOOL_NAMES, runTool } from "./runner.js";
+import { AgentListener, type JujucHost } from "./jujuc-server.js";
+import { TOOL_NAMES, type ToolOutput, runTool } from "./runner.js";
 import type { HookContext } from "../engine/hook-context.js";
 
 /** One tool call, as the debug log shows it. */
@@ -23,6 +30,11 @@ export interface ToolCall {
   readonly args: readonly string[];
   readonly exitCode: number;
   readonly stderr: string;
+  /**
+   * The door it came through: the unit's agent socket (jujuc's protocol, no process) or a spawned
+   * tool executable (the bash client). Absent for in-process charms, and in logs kept by earlier versions.
+   */
+  readonly via?: "socket" | "spawn";
 }
 
 interface Registered {
@@ -31,15 +43,20 @@ interface Registered {
   readonly calls: ToolCall[];
 }
 
+/** The variable that gives the bash client the tool server's address (`host:port`). */
+export const TOOLS_ADDRESS_VARIABLE = "TSCHARM_SIMULATOR_TOOLS";
+/** The variable that gives the bash client the tool server's token. */
+export const TOOLS_TOKEN_VARIABLE = "TSCHARM_SIMULATOR_TOOLS_TOKEN";
+
 const MAGIC = "TSCHARM1";
 
 export const CLIENT = `#!/bin/bash
 # A hook tool of the tscharm simulator: sends this call to the simulator and relays its answer.
 tool=\${0##*/}
 if [[ -z \${JUJU_CONTEXT_ID:-} ]]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
-addr=\${JUJU_AGENT_SOCKET_ADDRESS:-}
+addr=\${TSCHARM_SIMULATOR_TOOLS:-}
 if [[ -z $addr ]] || ! exec 3<>"/dev/tcp/\${addr%:*}/\${addr##*:}"; then
-  echo "ERROR cannot reach the tscharm simulator (JUJU_AGENT_SOCKET_ADDRESS=$addr)" >&2
+  echo "ERROR cannot reach the tscharm simulator (TSCHARM_SIMULATOR_TOOLS=$addr)" >&2
   exit 1
 fi
 stdin=-
@@ -48,7 +65,7 @@ for a in "$@"; do
   if [[ ( $prev == --file && $a == - ) || $a == --file=- ]]; then stdin=$(base64 -w0); fi
   prev=$a
 done
-printf '%s\\0' "${MAGIC}" "\${JUJU_AGENT_TOKEN:-}" "\${JUJU_CONTEXT_ID:-}" "$PWD" "$tool" "$#" >&3
+printf '%s\\0' "${MAGIC}" "\${TSCHARM_SIMULATOR_TOOLS_TOKEN:-}" "\${JUJU_CONTEXT_ID:-}" "$PWD" "$tool" "$#" >&3
 if (($# > 0)); then printf '%s\\0' "$@" >&3; fi
 printf '%s\\0' "$stdin" >&3
 IFS= read -r code <&3
@@ -63,6 +80,10 @@ exit "\${code:-1}"
 export class ToolServer {
   readonly token = randomBytes(16).toString("hex");
   private readonly contexts = new Map<string, Registered>();
+  /** Each unit's agent socket (jujuc-server.ts), made at its hooks' first need. */
+  private readonly agents = new Map<string, Promise<AgentListener | undefined>>();
+  /** Where the server says what went wrong on a connection (the simulator's debug log). */
+  note: (what: string) => void = () => undefined;
 
   private constructor(
     private readonly server: Server,
@@ -96,15 +117,33 @@ export class ToolServer {
     return holder.instance;
   }
 
-  /** `127.0.0.1:<port>`, for JUJU_AGENT_SOCKET_ADDRESS. */
+  /** `127.0.0.1:<port>`, for TSCHARM_SIMULATOR_TOOLS. */
   get address(): string {
     const { port } = this.server.address() as AddressInfo;
     return `127.0.0.1:${String(port)}`;
   }
 
-  /** The environment a hook needs to reach this server. */
+  /** The environment the bash client needs to reach this server (the agent socket's is `agentSocket`'s). */
   environment(): Record<string, string> {
-    return { JUJU_AGENT_SOCKET_NETWORK: "tcp", JUJU_AGENT_SOCKET_ADDRESS: this.address, JUJU_AGENT_TOKEN: this.token };
+    return { [TOOLS_ADDRESS_VARIABLE]: this.address, [TOOLS_TOKEN_VARIABLE]: this.token };
+  }
+
+  /**
+   * The unit's agent socket at `path`, listening from its first call on (the same path every later
+   * call): where JUJU_AGENT_SOCKET_ADDRESS points. Undefined when it cannot be made (a path too long
+   * for a unix socket, say), which the debug log says once; the unit's hooks then spawn their tools.
+   */
+  async agentSocket(unit: string, path: string): Promise<string | undefined> {
+    let listening = this.agents.get(unit);
+    if (listening === undefined) {
+      listening = AgentListener.listen(path, unit, this.jujucHost(unit)).catch((error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        this.note(`unit ${unit} gets no agent socket, so its hooks spawn their tools: ${why}`);
+        return undefined;
+      });
+      this.agents.set(unit, listening);
+    }
+    return (await listening)?.path;
   }
 
   /** Serves tool calls for the hook whose JUJU_CONTEXT_ID is `id`; returns where its calls are recorded. */
@@ -129,6 +168,9 @@ export class ToolServer {
   }
 
   async close(): Promise<void> {
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    for (const listener of await Promise.all(agents)) await listener?.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => {
         resolve();
@@ -162,14 +204,31 @@ export class ToolServer {
       return;
     }
     const output = runTool(registered.context, registered.env, request.tool, request.args, request.stdin, request.cwd);
-    registered.calls.push({
-      tool: request.tool,
-      args: redactedArgs(request.tool, request.args),
-      exitCode: output.exitCode,
-      stderr: output.stderr,
-    });
+    record(registered, request.tool, request.args, output, "spawn");
     reply(output.exitCode, output.stderr, output.stdout);
   }
+
+  /** What unit `unit`'s socket asks of this server: its own hooks' contexts only (another's is a wrong context ID). */
+  private jujucHost(unit: string): JujucHost {
+    const own = (contextId: string): Registered | undefined => {
+      const registered = this.contexts.get(contextId);
+      return registered?.context.unitName === unit ? registered : undefined;
+    };
+    return {
+      hook: own,
+      record: (contextId, tool, args, output) => {
+        const registered = own(contextId);
+        if (registered !== undefined) record(registered, tool, args, output, "socket");
+      },
+      problem: (what) => {
+        this.note(what);
+      },
+    };
+  }
+}
+
+function record(registered: Registered, tool: string, args: readonly string[], output: ToolOutput, via: "socket" | "spawn"): void {
+  registered.calls.push({ tool, args: redactedArgs(tool, args), exitCode: output.exitCode, stderr: output.stderr, via });
 }
 
 /** Tools whose `key=value` arguments may carry secrets: the values are never recorded. */

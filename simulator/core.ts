@@ -42,6 +42,9 @@ export class SimulatorCore {
     readonly book: Bookkeeping,
   ) {
     this.extraEnv = options.env ?? {};
+    server.note = (what) => {
+      this.note(what);
+    };
     this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
     this.machines = new Machines(
       dir,
@@ -80,6 +83,15 @@ export class SimulatorCore {
   /** The unit's charm directory (JUJU_CHARM_DIR). */
   charmDir(unit: string): string {
     return join(this.dir, "units", `unit-${unit.replace("/", "-")}`, "charm");
+  }
+
+  /**
+   * The unit agent's socket: `<model>/units/unit-<app>-<n>/agent.socket`, beside the charm directory
+   * as Juju keeps `/var/lib/juju/agents/unit-<app>-<n>/agent.socket` beside its `charm`. A machine of
+   * its own sees the model directory at the same path (machines.ts), so its units reach it there too.
+   */
+  agentSocketPath(unit: string): string {
+    return join(this.dir, "units", `unit-${unit.replace("/", "-")}`, "agent.socket");
   }
 
   /** The directory standing in for a machine's root filesystem (`{machine}` in `env`). */

@@ -65,7 +65,8 @@ export function debugLogLines(entries: readonly LogEntry[]): string[] {
       if (call.tool === "juju-log" && call.exitCode === 0) continue;
       const args = call.tool === "juju-log" ? withoutMessage(call.args) : call.args;
       lines.push(
-        `${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} (exit ${String(call.exitCode)})` +
+        `${source}: ${time} DEBUG juju.sim.hook-tool ${[call.tool, ...args].join(" ")} ` +
+          `(exit ${String(call.exitCode)}${call.via === undefined ? "" : `, via ${call.via}`})` +
           (call.stderr === "" ? "" : `: ${call.stderr.trim()}`),
       );
     }

@@ -32,6 +32,7 @@ import type { Server } from "node:net";
 import { join, sep } from "node:path";
 
 import { machineAddress } from "../engine/records.js";
+import { TOOLS_ADDRESS_VARIABLE } from "../fake-tools/server.js";
 import { type MachineIsolation, isolationBlocker, sharedHostMessage } from "./machine-isolation.js";
 import {
   APT_PROXY_FILE,
@@ -77,7 +78,10 @@ const OVERLAID = ["etc", "var", "usr", "opt", "srv", "home", "root", "run", "bin
 export interface MachineEntry {
   /** The command to run instead: nsenter into the machine, then the command. */
   readonly argv: readonly string[];
-  /** Environment to add: where the hook tools reach the simulator from inside the machine. */
+  /**
+   * Environment to add: where the bash client of the hook tools reaches the simulator from inside
+   * the machine. (The agent socket is a file: the unit reaches it at the same path as here.)
+   */
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -161,7 +165,7 @@ export class Machines {
     this.configureApt(machine, holder, proxy);
     return {
       argv: [tools.nsenter, `--target=${String(holder.pid)}`, "--mount", "--net", `--wdns=${cwd}`, "--", ...argv],
-      env: { JUJU_AGENT_SOCKET_ADDRESS: `${BRIDGE_ADDRESS}:${String(listeners.toolPort)}`, ...hookProxyEnvironment(proxy) },
+      env: { [TOOLS_ADDRESS_VARIABLE]: `${BRIDGE_ADDRESS}:${String(listeners.toolPort)}`, ...hookProxyEnvironment(proxy) },
     };
   }
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import type { JsonObject } from "../runtime/meta.js";
 import { type ActionRun, CommitError, HookContext } from "../engine/hook-context.js";
-import { hookEnvironment } from "../engine/hook-env.js";
+import { contextId, hookEnvironment } from "../engine/hook-env.js";
 import { type DispatchInfo, hookInfo } from "../engine/hook-info.js";
 import type { ToolDefaults } from "../fake-tools/handler.js";
 import { hookCommand, installCharm } from "./charm-source.js";
@@ -157,6 +157,7 @@ export async function runTaskOperation(core: SimulatorCore, unitName: string, id
   if (task.kind === "exec") {
     // `juju exec` runs in a hook context, but not a hook: no hook name or dispatch path.
     jujuEnv["JUJU_HOOK_NAME"] = "";
+    jujuEnv["JUJU_CONTEXT_ID"] = contextId(unitName, "run-commands");
     Reflect.deleteProperty(jujuEnv, "JUJU_DISPATCH_PATH");
   }
   const charmClass = task.kind === "action" ? core.inProcess.get(core.model.unit(unitName).app) : undefined;

@@ -43,14 +43,26 @@ export async function runProcess(
   command: readonly string[],
 ): Promise<ProcessOutcome> {
   const id = jujuEnv["JUJU_CONTEXT_ID"] ?? `${unitName}-${what}`;
+  // Juju's door: the unit agent's unix socket, no token (as on Juju 3.6 and 4.x). Without one, the
+  // variables are left out and the charm spawns its tools.
+  const socket = await core.server.agentSocket(unitName, core.agentSocketPath(unitName));
   const calls = core.server.register(id, hookContext, toolDefaults);
   const logStart = core.model.logs.length;
+  const chosenPath = process.env["TSCHARM_HOOK_TOOLS"];
   const processEnv: Record<string, string> = {
     ...jujuEnv,
+    ...(socket === undefined ? {} : { JUJU_AGENT_SOCKET_NETWORK: "unix", JUJU_AGENT_SOCKET_ADDRESS: socket }),
+    // The bash client's door, for tools spawned as processes.
     ...core.server.environment(),
+    // The simulator's own choice of path for tscharm's runtime (auto, socket, spawn) reaches every unit.
+    ...(chosenPath === undefined ? {} : { TSCHARM_HOOK_TOOLS: chosenPath }),
     PATH: `${core.server.binDir}:${PATH}`,
     ...core.extraEnvFor(unitName),
   };
+  if (socket === undefined) {
+    Reflect.deleteProperty(processEnv, "JUJU_AGENT_SOCKET_NETWORK");
+    Reflect.deleteProperty(processEnv, "JUJU_AGENT_SOCKET_ADDRESS");
+  }
   const cwd = core.charmDir(unitName);
   core.running = { unit: unitName, what };
   const started = performance.now();

@@ -1,5 +1,6 @@
 // fake-tools/server.ts: the bash client on PATH and the loopback server behind it: the call record
-// (secret values redacted), unknown contexts, a client without the agent's address or JUJU_CONTEXT_ID.
+// (secret values redacted, the door named), unknown contexts, a client without the server's address
+// or JUJU_CONTEXT_ID. The unit's agent socket, the other door, is jujuc-server.test.ts's.
 
 import { join } from "node:path";
 
@@ -16,13 +17,14 @@ describe("the client and the hook context", () => {
     await h.run("secret-add", ["--owner", "unit", "password=hunter22"]);
     await h.run("status-set", ["bogus"]);
     expect(h.calls).toEqual([
-      { tool: "is-leader", args: ["--format=json"], exitCode: 0, stderr: "" },
-      { tool: "secret-add", args: ["--owner", "unit", "password=<redacted>"], exitCode: 0, stderr: "" },
+      { tool: "is-leader", args: ["--format=json"], exitCode: 0, stderr: "", via: "spawn" },
+      { tool: "secret-add", args: ["--owner", "unit", "password=<redacted>"], exitCode: 0, stderr: "", via: "spawn" },
       {
         tool: "status-set",
         args: ["bogus"],
         exitCode: 2,
         stderr: 'ERROR invalid status "bogus", expected one of [maintenance blocked waiting active]\n',
+        via: "spawn",
       },
     ]);
   });
@@ -35,9 +37,9 @@ describe("the client and the hook context", () => {
     expect(result.stderr).toMatch(/^ERROR [^\n]*bad request[^\n]*\n$/);
   });
 
-  test("without the agent's address the client fails with exit 1 and an ERROR line", async () => {
+  test("without the tool server's address (TSCHARM_SIMULATOR_TOOLS) the client fails with exit 1 and an ERROR line", async () => {
     const h = hook(demoModel(), "demo/0");
-    const result = await h.run("is-leader", [], { env: { JUJU_AGENT_SOCKET_ADDRESS: undefined } });
+    const result = await h.run("is-leader", [], { env: { TSCHARM_SIMULATOR_TOOLS: undefined } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^ERROR /);
   });

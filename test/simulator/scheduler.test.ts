@@ -35,7 +35,7 @@ function core(seed?: number): SimulatorCore {
       nextUnit: 11,
     };
   }
-  return new SimulatorCore(model, "/nonexistent", undefined as unknown as ToolServer, seed === undefined ? {} : { seed }, book);
+  return new SimulatorCore(model, "/nonexistent", {} as unknown as ToolServer, seed === undefined ? {} : { seed }, book);
 }
 
 describe("round robin", () => {

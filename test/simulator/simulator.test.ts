@@ -688,8 +688,8 @@ describe("the debug log", () => {
     );
     // A successful juju-log call is its record; a failed one is shown, without a message to show.
     expect(log).not.toContain("juju.sim.hook-tool juju-log --log-level ERROR");
-    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool juju-log -l WARNING \(exit 2\): ERROR no message specified$/m);
-    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool secret-set secret:\S+ password#file=\S+\/content \(exit 0\)$/m);
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool juju-log -l WARNING \(exit 2, via spawn\): ERROR no message specified$/m);
+    expect(log).toMatch(/ DEBUG juju\.sim\.hook-tool secret-set secret:\S+ password#file=\S+\/content \(exit 0, via spawn\)$/m);
     expect(log).toMatch(/ DEBUG unit\.recorder\/0\.update-status apt-get: done$/m);
     expect(log).toMatch(/ WARNING unit\.recorder\/0\.update-status E: something went wrong$/m);
     expect(log).toMatch(/ ERROR juju\.worker\.uniter\.operation ran "update-status" hook: failed, exit 1, /);
