@@ -3,11 +3,12 @@
 //
 //   node bench/all.mjs [--runs 30] [--sim-runs 5] [--units 10,30,100] [--variant-runs 20]
 //
-// --variant-runs is for the charms built in variants (bench/validators.mjs, bench/machine.mjs, bench/interfaces.mjs).
+// --variant-runs is for the charms built in variants (bench/validators.mjs, bench/machine.mjs, bench/interfaces.mjs)
+// and for bench/hook-tools.mjs.
 //
 // Each figure sits next to its baseline from the same run; the scripts it runs print the detail
 // when run alone (node bench/dispatch.mjs, bench/sim.mjs, bench/size.mjs, bench/validators.mjs,
-// bench/machine.mjs, bench/interfaces.mjs; bench/experiments.mjs
+// bench/machine.mjs, bench/interfaces.mjs, bench/hook-tools.mjs; bench/experiments.mjs
 // is separate). Each runs in its own process: what one leaves in memory must not slow the next
 // one's child processes.
 
@@ -52,6 +53,7 @@ const variantRuns = ["--runs", String(option("variant-runs", 20))];
 const validators = /** @type {import("./validators.mjs").ValidatorBench} */ (runBench("validators.mjs", variantRuns));
 const machine = /** @type {import("./machine.mjs").MachineBench} */ (runBench("machine.mjs", variantRuns));
 const interfaces = /** @type {import("./interfaces.mjs").InterfacesBench} */ (runBench("interfaces.mjs", variantRuns));
+const hookTools = /** @type {import("./hook-tools.mjs").HookToolsBench} */ (runBench("hook-tools.mjs", variantRuns));
 const TARGETS = dispatch.targets;
 
 const ok = (/** @type {number} */ ratio, /** @type {number} */ target) =>
@@ -178,6 +180,53 @@ for (const figure of interfaces.interfaces) {
       `+${fixed(hook.with.median - hook.none.median)} ms, ${fixed(hook.with.median / hook.none.median, 2)}×`,
     ]);
   }
+}
+{
+  const [leaderHook] = hookTools.hooks;
+  const figure = (/** @type {import("./hook-tools.mjs").HookFigures} */ hook, /** @type {string} */ name) =>
+    hook.figures.find((f) => f.name === name)?.time.median ?? NaN;
+  if (leaderHook !== undefined) {
+    const socket = figure(leaderHook, "socket");
+    rows.push([
+      "leader-elected, tools over the socket: against the empty executable",
+      ms(socket),
+      `empty ${ms(figure(leaderHook, "empty"))}`,
+      ok(socket / figure(leaderHook, "empty"), hookTools.targets.overEmpty),
+    ]);
+    rows.push([
+      "leader-elected, tools over the socket: against the spawning floor",
+      ms(socket),
+      `floor ${ms(figure(leaderHook, "floor"))}, spawning ${ms(figure(leaderHook, "spawn"))}`,
+      ok(socket / figure(leaderHook, "floor"), hookTools.targets.overFloor),
+    ]);
+  }
+  const spawned = hookTools.perCall.find((call) => call.name === "spawn (tscharm)");
+  for (const call of hookTools.perCall.filter((c) => c.name.startsWith("socket"))) {
+    rows.push([
+      `one hook-tool call, ${call.name}, (${String(hookTools.reads)} reads − 0) ÷ ${String(hookTools.reads)}`,
+      `${fixed(call.ms, 2)} ms`,
+      `spawning ${fixed(spawned?.ms ?? NaN, 2)} ms`,
+      ok(call.ms, hookTools.targets.callMs).replace("×", " ms"),
+    ]);
+  }
+  const spawnMicro = hookTools.micro.find((micro) => micro.path === "spawn");
+  for (const micro of hookTools.micro.filter((m) => m.path === "socket")) {
+    rows.push([
+      `one hook-tool call, micro-benchmark against the ${micro.agent} agent`,
+      `${fixed(micro.perCallMs, 3)} ms`,
+      `spawning ${fixed(spawnMicro?.perCallMs ?? NaN, 3)} ms`,
+      ok(micro.perCallMs, hookTools.targets.callMs).replace("×", " ms"),
+    ]);
+  }
+  const now = hookTools.idle.figures.find((f) => f.name === "now");
+  const before = hookTools.idle.figures.find((f) => f.name === "baseline");
+  rows.push([
+    "update-status, not observed, no tool call: before the socket path",
+    `${ms(now?.time.median ?? NaN)}, bundle ${fixed(hookTools.sizes.bundle / 1024)} KiB`,
+    `at ${hookTools.idle.baseline} ${ms(before?.time.median ?? NaN)}, ${fixed(hookTools.sizes.baselineBundle / 1024)} KiB`,
+    `${fixed((now?.time.median ?? NaN) / (before?.time.median ?? NaN), 2)}×, ` +
+      `bundle +${String(hookTools.sizes.bundle - hookTools.sizes.baselineBundle)} B`,
+  ]);
 }
 for (const platform of size) {
   const dispatchEntry = platform.entries.find((entry) => entry.name === "dispatch");
