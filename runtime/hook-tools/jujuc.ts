@@ -82,21 +82,7 @@ export class JujucClient {
   /** Sends the request and waits for its reply. Throws what the stream or the decoder throws. */
   call(request: JujucRequest): JujucOutcome {
     const seq = this.seq++;
-    const body: Record<string, unknown> = {
-      ContextId: request.contextId,
-      Dir: request.dir,
-      CommandName: request.commandName,
-      Args: request.args,
-      StdinSet: request.stdin !== undefined,
-      Stdin: request.stdin,
-      Token: request.token,
-    };
-    this.stream.write(
-      Buffer.concat([
-        this.encoder.encode(RPC_REQUEST, { ServiceMethod: JUJUC_METHOD, Seq: seq }),
-        this.encoder.encode(JUJUC_REQUEST, body),
-      ]),
-    );
+    this.stream.write(encodeJujucCall(this.encoder, seq, request));
     const header = this.nextValue();
     const { ServiceMethod, Seq, Error: error } = header;
     if (typeof ServiceMethod !== "string" || typeof Seq !== "number" || typeof error !== "string") {
@@ -123,6 +109,25 @@ export class JujucClient {
       this.decoder.push(this.chunk.subarray(0, n));
     }
   }
+}
+
+/**
+ * The bytes of one call, net/rpc's header then jujuc's request, with the type definitions the
+ * stream has not had yet. `method` is for tests of a server's refusals.
+ */
+export function encodeJujucCall(encoder: GobEncoder, seq: number, request: JujucRequest, method = JUJUC_METHOD): Buffer {
+  return Buffer.concat([
+    encoder.encode(RPC_REQUEST, { ServiceMethod: method, Seq: seq }),
+    encoder.encode(JUJUC_REQUEST, {
+      ContextId: request.contextId,
+      Dir: request.dir,
+      CommandName: request.commandName,
+      Args: request.args,
+      StdinSet: request.stdin !== undefined,
+      Stdin: request.stdin,
+      Token: request.token,
+    }),
+  ]);
 }
 
 function asStruct(message: GobMessage): GobStruct {

@@ -119,6 +119,15 @@ function expected(call: (typeof CALLS)[number], fault: Fault): string {
   }
 }
 
+/** Prints the matrix as a Markdown table (the first row is the header); returns its body rows. */
+function printMatrix(rows: readonly (readonly string[])[]): readonly (readonly string[])[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? "").length))) ?? [];
+  const line = (r: readonly string[]) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  const [head = [], ...body] = rows;
+  console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
+  return body;
+}
+
 let dispatch: string;
 let work: string;
 /** The state file after a successful `park` hook: stored state and one deferred event. */
@@ -230,10 +239,7 @@ describe("every hook tool the runtime calls, failing every way", () => {
       }
       rows.push(row);
     }
-    const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? "").length))) ?? [];
-    const line = (r: readonly string[]) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    const [head = [], ...body] = rows;
-    console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
+    printMatrix(rows);
     expect(mismatches).toEqual([]);
   }, 120_000);
 });
@@ -361,10 +367,7 @@ describe("every call over the agent's socket, with the transport failing every w
       }
       rows.push(row);
     }
-    const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? "").length))) ?? [];
-    const line = (r: readonly string[]) => `| ${r.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    const [head = [], ...body] = rows;
-    console.log(`\n${[line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n")}\n`);
+    const body = printMatrix(rows);
     expect(mismatches).toEqual([]);
     // Both kinds of mid-call failure occur in the matrix: on a first call (spawned) and after one (refused to re-run).
     expect(body.some((r) => r[5] === "ok: spawned") && body.some((r) => r[5] === "ModelError")).toBe(true);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 
 import { GobDecoder, GobEncoder } from "../../runtime/hook-tools/gob.js";
-import { JUJUC_METHOD, JUJUC_REQUEST, NO_STDIN, RPC_REQUEST, type JujucRequest } from "../../runtime/hook-tools/jujuc.js";
+import { JUJUC_METHOD, NO_STDIN, type JujucRequest, encodeJujucCall } from "../../runtime/hook-tools/jujuc.js";
 import { JujuModel } from "../../engine/model.js";
 import { MAX_CALL_BYTES, MAX_SOCKET_PATH, goQuote, serveJujuc, socketPathProblem } from "../../fake-tools/jujuc-server.js";
 import { type Hook, demoModel, hook, relationHook, server, serveTools } from "./hook.js";
@@ -96,17 +96,7 @@ class JujucConnection {
 
   /** The bytes of one call (header and body), with this connection's type definitions on first use. */
   encode(request: JujucRequest, method = JUJUC_METHOD): Buffer {
-    return Buffer.concat([
-      this.encoder.encode(RPC_REQUEST, { ServiceMethod: method, Seq: this.seq++ }),
-      this.encoder.encode(JUJUC_REQUEST, {
-        ContextId: request.contextId,
-        Dir: request.dir,
-        CommandName: request.commandName,
-        Args: request.args,
-        StdinSet: request.stdin !== undefined,
-        Stdin: request.stdin,
-      }),
-    ]);
+    return encodeJujucCall(this.encoder, this.seq++, request, method);
   }
 
   /** Sends `bytes` and waits for `replies` replies. */
