@@ -20,7 +20,7 @@ import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 
 import { GobDecoder } from "#compiled/runtime/hook-tools/gob";
-import { JUJUC_METHOD, JujucReplies, NO_STDIN, readJujucRequest } from "#compiled/runtime/hook-tools/jujuc";
+import { JUJUC_METHOD, JujucReplies, NO_STDIN, namesStdin, readJujucRequest } from "#compiled/runtime/hook-tools/jujuc";
 
 const [socketPath = "", answersFile = ""] = process.argv.slice(2);
 if (socketPath === "" || answersFile === "") {
@@ -49,8 +49,7 @@ const server = createServer((socket) => {
           socket.write(replies.error(call, `rpc: can't find service ${call.serviceMethod}`));
           continue;
         }
-        const readsStdin = args.some((arg, i) => (arg === "-" && args[i - 1] === "--file") || arg === "--file=-");
-        if (readsStdin && !stdinSet) {
+        if (namesStdin(args) && !stdinSet) {
           socket.write(replies.error(call, NO_STDIN));
           continue;
         }

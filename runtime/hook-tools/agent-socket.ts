@@ -59,7 +59,8 @@ function pipeWrap(): PipeWrapBinding | undefined {
   return cachedBinding ?? undefined;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** What `pause` waits on (nothing ever wakes it): made at the first wait, not when a hook starts. */
+let sleeper: Int32Array | undefined;
 
 export class AgentSocket implements ByteStream {
   private constructor(
@@ -158,5 +159,6 @@ function abstractHint(address: string): string {
 
 /** Sleeps 0.01 ms, doubling each time up to 5 ms: short waits for quick replies, few wake-ups for slow ones. */
 function pause(waits: number): void {
+  sleeper ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleeper, 0, 0, Math.min(0.01 * 2 ** waits, 5));
 }

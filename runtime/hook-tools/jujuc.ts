@@ -187,6 +187,14 @@ export function readJujucRequest(decoder: GobDecoder, pendingHeader: { value?: G
   };
 }
 
+/**
+ * Whether a call's argv names stdin as its `--file` (`--file -` or `--file=-`): what a stand-in
+ * agent that only relays calls (test/support/agent-relay-main.ts, bench/agent.mjs) asks stdin for.
+ */
+export function namesStdin(args: readonly string[]): boolean {
+  return args.some((arg, i) => (arg === "-" && args[i - 1] === "--file") || arg === "--file=-");
+}
+
 /** A server's encoder for one connection: replies as Go's net/rpc server writes them. */
 export class JujucReplies {
   private readonly encoder = new GobEncoder();

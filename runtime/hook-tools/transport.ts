@@ -72,6 +72,7 @@ export class HookToolTransport {
   private state: ToolPath | undefined;
   /** True once the agent has answered one call well on this connection. */
   private proven = false;
+  private read: TransportSettings | undefined;
 
   constructor(
     private readonly env: TransportEnv = process.env,
@@ -115,8 +116,14 @@ export class HookToolTransport {
     }
   }
 
+  /** The settings, read from the environment at the first call and kept for the dispatch. */
   private get mode(): HookToolsMode {
-    return transportSettings(this.env).mode;
+    return this.settings().mode;
+  }
+
+  private settings(): TransportSettings {
+    this.read ??= transportSettings(this.env);
+    return this.read;
   }
 
   private start(): ToolPath {
@@ -132,7 +139,7 @@ export class HookToolTransport {
     else if (contextId === undefined || contextId === "") reason = "JUJU_CONTEXT_ID is not set";
     if (reason === undefined && address !== undefined) {
       try {
-        this.socket = AgentSocket.connect(address, transportSettings(this.env).timeoutMs);
+        this.socket = AgentSocket.connect(address, this.settings().timeoutMs);
         this.client = new JujucClient(this.socket, new GobDecoder());
         return (this.state = { path: "socket" });
       } catch (error) {

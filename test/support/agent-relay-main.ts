@@ -14,7 +14,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { GobDecoder } from "../../runtime/hook-tools/gob.js";
-import { JujucReplies, NO_STDIN, type ReceivedCall, readJujucRequest } from "../../runtime/hook-tools/jujuc.js";
+import { JujucReplies, NO_STDIN, type ReceivedCall, namesStdin, readJujucRequest } from "../../runtime/hook-tools/jujuc.js";
 import type { RelayFault } from "./agent-relay.js";
 
 const [socketPath = "", controlFile = "", logFile = ""] = process.argv.slice(2);
@@ -91,8 +91,7 @@ function injectFault(fault: RelayFault, call: ReceivedCall, replies: JujucReplie
 /** Runs the fake tool for the call, as the agent runs the real one. */
 function answer(call: ReceivedCall, binDir: string, replies: JujucReplies): Buffer {
   const { commandName, args, stdinSet, stdin, dir } = call.request;
-  const readsStdin = args.some((arg, i) => (arg === "-" && args[i - 1] === "--file") || arg === "--file=-");
-  if (readsStdin && !stdinSet) return replies.error(call, NO_STDIN);
+  if (namesStdin(args) && !stdinSet) return replies.error(call, NO_STDIN);
   const result = spawnSync(join(binDir, commandName), args, {
     cwd: dir,
     input: stdin ?? Buffer.alloc(0),
